@@ -1,0 +1,3 @@
+"""Effortless: an in-store Customer Effort Score kiosk."""
+
+__version__ = "0.1.0"

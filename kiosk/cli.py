@@ -1,0 +1,188 @@
+"""ces-kiosk: the command line, a thin layer over kiosk.ui and kiosk.flow."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from kiosk import __version__
+
+log = logging.getLogger("effortless.cli")
+
+COMMANDS = ("simulate", "screenshots")
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("effortless", appauthor=False))
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1280x800, not {text!r}") from None
+    if not (320 <= width <= 7680 and 320 <= height <= 7680):
+        raise argparse.ArgumentTypeError(f"size {text} is outside 320..7680 pixels")
+    return width, height
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a number of at least 1")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser, *, data_dir_help: str) -> None:
+    parser.add_argument("--data-dir", type=Path, help=data_dir_help)
+    parser.add_argument(
+        "--survey",
+        type=Path,
+        metavar="FILE",
+        help="survey JSON file (default: the in-store purchase survey)",
+    )
+    parser.add_argument(
+        "--size",
+        type=_size,
+        default=(1280, 800),
+        metavar="WxH",
+        help="window size (default 1280x800)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+
+
+def run_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ces-kiosk",
+        description="The Effortless CES kiosk. Starts fullscreen; see the subcommands below.",
+        epilog="subcommands: ces-kiosk simulate --help, ces-kiosk screenshots --help",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common(parser, data_dir_help=f"where answers are kept (default: {default_data_dir()})")
+    parser.add_argument("--windowed", action="store_true", help="run in a window (development)")
+    parser.add_argument(
+        "--lang", metavar="LOCALE", help="language each shopper starts in (e.g. nl, en)"
+    )
+    parser.add_argument("--show-cursor", action="store_true", help="keep the mouse cursor visible")
+    return parser
+
+
+def simulate_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ces-kiosk simulate",
+        description="Drive the real UI offscreen with synthetic shoppers and print a JSON summary.",
+    )
+    _common(parser, data_dir_help="where to write (default: a new temporary folder)")
+    parser.add_argument(
+        "--responses", type=_positive, required=True, metavar="N", help="number of shoppers"
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    return parser
+
+
+def screenshots_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ces-kiosk screenshots", description="Render every screen of a survey to PNG files."
+    )
+    _common(parser, data_dir_help="(unused: a temporary folder is always used)")
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder for the PNG files"
+    )
+    return parser
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not verbose:
+        logging.getLogger("qt").setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = args_list[0] if args_list and args_list[0] in COMMANDS else "run"
+    if command == "simulate":
+        args = simulate_parser().parse_args(args_list[1:])
+        return _simulate(args)
+    if command == "screenshots":
+        args = screenshots_parser().parse_args(args_list[1:])
+        return _screenshots(args)
+    args = run_parser().parse_args(args_list)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    _logging(args.verbose)
+    from kiosk.ui.app import Kiosk, KioskOptions, KioskStartError, application
+
+    app = application()
+    try:
+        kiosk = Kiosk(
+            KioskOptions(
+                data_dir=args.data_dir or default_data_dir(),
+                survey_path=args.survey,
+                lang=args.lang,
+                windowed=args.windowed,
+                size=args.size,
+                show_cursor=args.show_cursor,
+            )
+        )
+    except KioskStartError as exc:
+        print(f"ces-kiosk: {exc}", file=sys.stderr)
+        return 1
+    if kiosk.survey_problem:
+        print(f"ces-kiosk: survey refused: {kiosk.survey_problem}", file=sys.stderr)
+    log.info("kiosk started; answers go to %s", kiosk.options.data_dir)
+    code = app.exec()
+    kiosk.close()
+    return code
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    _logging(args.verbose)
+    logging.getLogger("effortless").setLevel(logging.WARNING)
+    from kiosk.ui.simulate import SimulationError, simulate
+
+    try:
+        summary = simulate(
+            responses=args.responses,
+            seed=args.seed,
+            data_dir=args.data_dir,
+            survey_path=args.survey,
+            size=args.size,
+            keep=args.keep,
+        )
+    except SimulationError as exc:
+        print(f"ces-kiosk simulate: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def _screenshots(args: argparse.Namespace) -> int:
+    _logging(args.verbose)
+    from kiosk.ui.screenshots import ScreenshotError, render_screens
+
+    try:
+        written = render_screens(args.out, survey_path=args.survey, size=args.size)
+    except (ScreenshotError, OSError) as exc:
+        print(f"ces-kiosk screenshots: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The kiosk's logic without Qt: survey model, flow state machine, timers, scrubbing."""

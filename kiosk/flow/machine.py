@@ -1,0 +1,344 @@
+"""The shopper's way through a survey, as a state machine without Qt.
+
+The view renders ``Flow.state`` and forwards taps; every decision (what comes next,
+what is written, when an idle shopper is given up on) is made here, with time taken
+from an injected clock so that tests can move it by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any, Protocol
+
+from kiosk.flow.clock import Clock, iso_utc
+from kiosk.flow.scrub import clean_comment
+from kiosk.flow.survey import Survey
+from sync.outbox import NewAnswer
+
+log = logging.getLogger("effortless.flow")
+
+
+class Screen(StrEnum):
+    ATTRACT = "attract"
+    QUESTION = "question"
+    WHY = "why"
+    COMMENT = "comment"
+    THANKS = "thanks"
+    OUT_OF_ORDER = "out_of_order"
+
+
+QUESTION_SCREENS = frozenset({Screen.QUESTION, Screen.WHY, Screen.COMMENT})
+
+RAPID_FLAG = "rapid"
+
+
+class Recorder(Protocol):
+    """Where answers go; ``sync.outbox.Outbox`` in the kiosk."""
+
+    def begin(self, answer: NewAnswer) -> str: ...
+
+    def update(self, answer_id: str, changes: Mapping[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Timing:
+    # A second tap of a double tap lands on the next screen; taps this soon after a
+    # screen change are ignored.
+    debounce_s: float = 0.35
+    still_there_s: float = 8.0
+    thanks_s: float = 4.0
+    # More completions than this within the window are faster than people can queue.
+    rapid_window_s: float = 12.0
+    rapid_run: int = 3
+    out_of_order_retry_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where this kiosk stands; written into every row."""
+
+    kiosk_id: str
+    store_id: str | None = None
+    touchpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class FlowState:
+    screen: Screen
+    locale: str
+    still_there: bool = False
+    score: int | None = None
+    factor: str | None = None
+    answer_id: str | None = None
+    reason: str = ""
+
+
+class Flow:
+    def __init__(
+        self,
+        survey: Survey | None,
+        recorder: Recorder,
+        clock: Clock,
+        placement: Placement,
+        timing: Timing | None = None,
+        out_of_order_reason: str = "",
+        default_locale: str | None = None,
+    ) -> None:
+        self._recorder = recorder
+        self._clock = clock
+        self._placement = placement
+        self.timing = timing or Timing()
+        self._survey = survey
+        self._preferred_locale = default_locale
+        self._pending_survey: Survey | None = None
+        self._listeners: list[Callable[[FlowState], None]] = []
+        self._completions: deque[float] = deque()
+        now = clock.monotonic()
+        self._screen_since = now - self.timing.debounce_s
+        self._last_input = now
+        self._still_there_since = 0.0
+        self._started_at = ""
+        if survey is None:
+            self._state = FlowState(Screen.OUT_OF_ORDER, "en", reason=out_of_order_reason)
+        else:
+            self._state = FlowState(Screen.ATTRACT, self._home_locale())
+
+    # -- observing --------------------------------------------------------------------
+
+    @property
+    def state(self) -> FlowState:
+        return self._state
+
+    @property
+    def survey(self) -> Survey | None:
+        return self._survey
+
+    def subscribe(self, listener: Callable[[FlowState], None]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _set(self, state: FlowState) -> None:
+        if state.screen != self._state.screen or state.still_there != self._state.still_there:
+            self._screen_since = self._clock.monotonic()
+        self._state = state
+        for listener in list(self._listeners):
+            listener(state)
+
+    # -- inputs: each returns whether the tap was taken ----------------------------------
+
+    def _accept_tap(self, *screens: Screen) -> bool:
+        now = self._clock.monotonic()
+        if self._state.screen not in screens or self._state.still_there:
+            return False
+        if now - self._screen_since < self.timing.debounce_s:
+            return False
+        self._last_input = now
+        return True
+
+    def start(self) -> bool:
+        """A tap on the attract screen (not on a language or score button)."""
+        if not self._accept_tap(Screen.ATTRACT):
+            return False
+        self._started_at = iso_utc(self._clock.utcnow())
+        self._set(replace(self._state, screen=Screen.QUESTION))
+        return True
+
+    def choose_locale(self, locale: str) -> bool:
+        survey = self._survey
+        if survey is None or locale not in survey.locales:
+            return False
+        if not self._accept_tap(Screen.ATTRACT, *QUESTION_SCREENS):
+            return False
+        if locale != self._state.locale:
+            self._set(replace(self._state, locale=locale))
+        return True
+
+    def answer_score(self, score: int) -> bool:
+        survey = self._survey
+        if survey is None or not survey.scale.is_valid(score):
+            return False
+        on_attract = survey.attract_mode == "question"
+        screens = (Screen.QUESTION, Screen.ATTRACT) if on_attract else (Screen.QUESTION,)
+        if self._state.answer_id is not None or not self._accept_tap(*screens):
+            return False
+        if self._state.screen == Screen.ATTRACT:
+            self._started_at = iso_utc(self._clock.utcnow())
+        answer = NewAnswer(
+            kiosk_id=self._placement.kiosk_id,
+            store_id=self._placement.store_id,
+            touchpoint=self._placement.touchpoint or survey.touchpoint,
+            survey_id=survey.id,
+            survey_version=survey.version,
+            locale=self._state.locale,
+            scale=survey.scale.id,
+            score=score,
+            started_at=self._started_at,
+            answered_at=iso_utc(self._clock.utcnow()),
+        ).with_id()
+        if not self._write(lambda: self._recorder.begin(answer)):
+            return True
+        self._set(replace(self._state, screen=Screen.WHY, score=score, answer_id=answer.id))
+        return True
+
+    def choose_factor(self, factor_id: str) -> bool:
+        survey = self._survey
+        if survey is None or survey.factor(factor_id) is None:
+            return False
+        if not self._accept_tap(Screen.WHY):
+            return False
+        return self._after_why(factor_id)
+
+    def skip_factor(self) -> bool:
+        if not self._accept_tap(Screen.WHY):
+            return False
+        return self._after_why(None)
+
+    def _after_why(self, factor_id: str | None) -> bool:
+        assert self._survey is not None
+        assert self._state.answer_id is not None
+        answer_id = self._state.answer_id
+        changes: dict[str, Any] = {"locale": self._state.locale}
+        if factor_id is not None:
+            changes["factor"] = factor_id
+            changes["answered_at"] = iso_utc(self._clock.utcnow())
+        if self._survey.comment.enabled:
+            if factor_id is not None and not self._write(
+                lambda: self._recorder.update(answer_id, changes)
+            ):
+                return True
+            self._set(replace(self._state, screen=Screen.COMMENT, factor=factor_id))
+            return True
+        return self._complete(changes, factor=factor_id)
+
+    def submit_comment(self, text: str) -> bool:
+        survey = self._survey
+        if survey is None or not self._accept_tap(Screen.COMMENT):
+            return False
+        comment = clean_comment(text, survey.comment.max_length)
+        changes: dict[str, Any] = {"locale": self._state.locale}
+        if comment is not None:
+            changes["comment"] = comment
+            changes["answered_at"] = iso_utc(self._clock.utcnow())
+        return self._complete(changes, factor=self._state.factor)
+
+    def skip_comment(self) -> bool:
+        if not self._accept_tap(Screen.COMMENT):
+            return False
+        return self._complete({"locale": self._state.locale}, factor=self._state.factor)
+
+    def activity(self) -> None:
+        """The shopper is doing something (typing) that is not a tap on a button."""
+        if self._state.screen in QUESTION_SCREENS and not self._state.still_there:
+            self._last_input = self._clock.monotonic()
+
+    def still_here(self) -> bool:
+        if not self._state.still_there:
+            return False
+        self._last_input = self._clock.monotonic()
+        self._set(replace(self._state, still_there=False))
+        return True
+
+    def dismiss_thanks(self) -> bool:
+        if not self._accept_tap(Screen.THANKS):
+            return False
+        self._reset()
+        return True
+
+    # -- time -------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        now = self._clock.monotonic()
+        state = self._state
+        survey = self._survey
+        if state.screen == Screen.OUT_OF_ORDER:
+            if survey is not None and now - self._screen_since >= self.timing.out_of_order_retry_s:
+                self._reset()
+            return
+        assert survey is not None
+        if state.screen == Screen.THANKS:
+            if now - self._screen_since >= self.timing.thanks_s:
+                self._reset()
+        elif state.screen in QUESTION_SCREENS:
+            if state.still_there:
+                if now - self._screen_since >= self.timing.still_there_s:
+                    self._give_up()
+            elif now - self._last_input >= survey.idle_timeout_s:
+                self._set(replace(state, still_there=True))
+        # A language chosen by someone who then walked away is not kept for the next.
+        elif (
+            state.screen == Screen.ATTRACT
+            and state.locale != self._home_locale()
+            and now - self._last_input >= survey.idle_timeout_s
+        ):
+            self._reset()
+
+    # -- survey changes ---------------------------------------------------------------
+
+    def replace_survey(self, survey: Survey) -> None:
+        """Use another survey from the next shopper on; never mid-survey."""
+        if self._state.screen in QUESTION_SCREENS:
+            self._pending_survey = survey
+            return
+        self._survey = survey
+        self._reset()
+
+    # -- internals --------------------------------------------------------------------
+
+    def _complete(self, changes: dict[str, Any], factor: str | None) -> bool:
+        answer_id = self._state.answer_id
+        assert answer_id is not None
+        now = self._clock.monotonic()
+        window = self.timing.rapid_window_s
+        while self._completions and now - self._completions[0] > window:
+            self._completions.popleft()
+        flags = (RAPID_FLAG,) if len(self._completions) + 1 >= self.timing.rapid_run else ()
+        changes = {
+            **changes,
+            "outcome": "completed",
+            "finished_at": iso_utc(self._clock.utcnow()),
+            "flags": flags,
+        }
+        if not self._write(lambda: self._recorder.update(answer_id, changes)):
+            return True
+        self._completions.append(now)
+        self._set(replace(self._state, screen=Screen.THANKS, factor=factor))
+        return True
+
+    def _give_up(self) -> None:
+        answer_id = self._state.answer_id
+        if answer_id is not None:
+            changes = {"outcome": "timeout", "finished_at": iso_utc(self._clock.utcnow())}
+            if not self._write(lambda: self._recorder.update(answer_id, changes)):
+                return
+        self._reset()
+
+    def _reset(self) -> None:
+        if self._pending_survey is not None:
+            self._survey, self._pending_survey = self._pending_survey, None
+        assert self._survey is not None
+        self._last_input = self._clock.monotonic()
+        self._started_at = ""
+        self._set(FlowState(Screen.ATTRACT, self._home_locale()))
+
+    def _home_locale(self) -> str:
+        """The language every shopper's session starts in."""
+        assert self._survey is not None
+        if self._preferred_locale is not None and self._preferred_locale in self._survey.locales:
+            return self._preferred_locale
+        return self._survey.default_locale
+
+    def _write(self, action: Callable[[], object]) -> bool:
+        """Run one write; on failure the shopper sees out-of-order, never a false thank-you."""
+        try:
+            action()
+        except Exception as exc:
+            log.exception("could not store an answer")
+            self._set(
+                FlowState(Screen.OUT_OF_ORDER, self._state.locale, reason=f"storage error: {exc}")
+            )
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""The thin Qt layer: QML views bound to small Python QObjects."""

@@ -1,0 +1,182 @@
+"""Puts the kiosk together: outbox, survey, flow, controller and the QML window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtQuick import QQuickWindow
+from PySide6.QtQuickControls2 import QQuickStyle
+
+from kiosk.assets import fonts_dir, qml_dir
+from kiosk.flow.clock import Clock, SystemClock
+from kiosk.flow.machine import Flow, Placement, Recorder, Screen, Timing
+from kiosk.survey_source import choose_survey
+from kiosk.ui.controller import KioskController
+from kiosk.ui.qtlog import route_qt_messages
+from kiosk.ui.theme import FONT_FAMILY
+from kiosk.ui.themeobject import Theme
+from sync.checkpoint import Checkpointer
+from sync.outbox import NewAnswer, Outbox, OutboxError
+
+log = logging.getLogger("effortless.app")
+
+
+QUIET_QT_CATEGORIES = "qt.multimedia.symbolsresolver=false;qt.qml.propertyCache.append=false"
+
+
+class KioskStartError(RuntimeError):
+    pass
+
+
+@dataclass
+class KioskOptions:
+    data_dir: Path
+    survey_path: Path | None = None
+    lang: str | None = None
+    windowed: bool = False
+    size: tuple[int, int] = (1280, 800)
+    show_cursor: bool = False
+    clock: Clock = field(default_factory=SystemClock)
+    timing: Timing | None = None
+    # Lets the simulator time each answer's transaction.
+    wrap_recorder: Callable[[Recorder], Recorder] | None = None
+
+
+def application(argv: list[str] | None = None) -> QGuiApplication:
+    """The one QGuiApplication, made with the environment the kiosk needs."""
+    existing = QGuiApplication.instance()
+    if isinstance(existing, QGuiApplication):
+        _load_fonts()
+        return existing
+    # The on-screen keyboard is an input method; it must be chosen before Qt starts.
+    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    # Two messages Qt prints on every start that say nothing about the kiosk: no
+    # PipeWire (the keyboard has no sound) and a note about Qt's own popup type.
+    os.environ.setdefault("QT_LOGGING_RULES", QUIET_QT_CATEGORIES)
+    route_qt_messages()
+    QQuickStyle.setStyle("Basic")
+    app = QGuiApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Effortless")
+    app.setOrganizationName("Effortless")
+    _load_fonts()
+    return app
+
+
+_fonts_loaded = False
+
+
+def _load_fonts() -> None:
+    global _fonts_loaded
+    if _fonts_loaded:
+        return
+    for font_file in sorted(fonts_dir().glob("*.otf")):
+        if QFontDatabase.addApplicationFont(str(font_file)) < 0:
+            log.warning("could not load font %s", font_file.name)
+    QGuiApplication.setFont(QFont(FONT_FAMILY))
+    _fonts_loaded = True
+
+
+class Kiosk:
+    """One running kiosk: its window, its flow and its database."""
+
+    def __init__(self, options: KioskOptions) -> None:
+        self.options = options
+        self._closed = False
+        data_dir = options.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        choice = choose_survey(options.survey_path, data_dir)
+        survey = choice.survey
+        reason = choice.problem
+        self.outbox: Outbox | None = None
+        try:
+            self.outbox = Outbox.open(data_dir)
+        except OutboxError as exc:
+            log.error("%s", exc)
+            survey, reason = None, str(exc)
+        self.checkpointer: Checkpointer | None = None
+        if self.outbox is not None:
+            self.checkpointer = Checkpointer(data_dir)
+            self.checkpointer.start()
+            placement = Placement(
+                kiosk_id=self.outbox.kiosk_id(),
+                store_id=self.outbox.meta("store_id"),
+                touchpoint=self.outbox.meta("touchpoint"),
+            )
+        else:
+            placement = Placement(kiosk_id="unknown")
+        recorder: Recorder = self.outbox if self.outbox is not None else _NoStorage()
+        if options.wrap_recorder is not None:
+            recorder = options.wrap_recorder(recorder)
+        self.flow = Flow(
+            survey,
+            recorder,
+            options.clock,
+            placement,
+            timing=options.timing,
+            out_of_order_reason=reason,
+            default_locale=options.lang,
+        )
+        self.survey_problem = choice.problem
+        if self.checkpointer is not None:
+            checkpointer = self.checkpointer
+            self.flow.subscribe(
+                lambda state: checkpointer.request() if state.screen is Screen.ATTRACT else None
+            )
+        self.engine = QQmlApplicationEngine()
+        # Owned by the engine, so it outlives the QML that binds to it on teardown.
+        self.controller = KioskController(self.flow, parent=self.engine)
+        self.theme = Theme(self.engine)
+        self.engine.rootContext().setContextProperty("controller", self.controller)
+        self.engine.rootContext().setContextProperty("theme", self.theme)
+        self.engine.load(QUrl.fromLocalFile(str(qml_dir() / "Main.qml")))
+        roots = self.engine.rootObjects()
+        if not roots or not isinstance(roots[0], QQuickWindow):
+            raise KioskStartError("the kiosk's QML did not load; see the log for Qt's message")
+        self.window: QQuickWindow = roots[0]
+        self._place_window()
+
+    def _place_window(self) -> None:
+        width, height = self.options.size
+        if self.options.windowed:
+            self.window.resize(width, height)
+            self.window.show()
+        else:
+            self.window.setFlags(
+                self.window.flags()
+                | Qt.WindowType.FramelessWindowHint
+                | Qt.WindowType.WindowStaysOnTopHint
+            )
+            self.window.resize(width, height)
+            self.window.showFullScreen()
+        if not self.options.show_cursor and not self.options.windowed:
+            self.window.setCursor(Qt.CursorShape.BlankCursor)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.window.close()
+        self.engine.deleteLater()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+        if self.outbox is not None:
+            self.outbox.close()
+
+
+class _NoStorage:
+    """Stands in when the database cannot be opened; the flow is out of order then."""
+
+    def begin(self, answer: NewAnswer) -> str:
+        raise OutboxError("no database")
+
+    def update(self, answer_id: str, changes: Mapping[str, Any]) -> None:
+        raise OutboxError("no database")

@@ -1,0 +1,163 @@
+"""The QObject the QML screens bind to: flow state out, taps in."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
+
+from kiosk.assets import icons_dir
+from kiosk.flow.machine import Flow, FlowState
+from kiosk.flow.survey import Survey
+from kiosk.flow.texts import KEYBOARD_LOCALES, LANGUAGE_NAMES, UI_TEXT
+
+log = logging.getLogger("effortless.ui")
+
+TICK_MS = 200
+
+
+def _icon_url(relative: str) -> str:
+    return QUrl.fromLocalFile(str(icons_dir() / relative)).toString()
+
+
+def texts_for(survey: Survey | None, locale: str, reason: str = "") -> dict[str, Any]:
+    """Everything a screen shows, in one locale; rebuilt only when locale or survey change."""
+    ui = UI_TEXT.get(locale, UI_TEXT["en"])
+    if survey is None:
+        return {"ui": ui, "reason": reason, "languages": [], "scalePoints": [], "factors": []}
+    scale = survey.scale
+    labels = scale.labels.get(locale, scale.labels["en"])
+    points = [
+        {
+            "value": value,
+            "label": labels[i],
+            "icon": _icon_url(scale.icons[i]) if scale.icons else "",
+        }
+        for i, value in enumerate(scale.points)
+    ]
+    return {
+        "ui": ui,
+        "reason": reason,
+        "locale": locale,
+        "keyboardLocale": KEYBOARD_LOCALES.get(locale, "en_GB"),
+        "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in survey.locales],
+        "attractMode": survey.attract_mode,
+        "teaser": survey.teaser[locale],
+        "question": survey.question[locale],
+        "scaleId": scale.id,
+        "scalePoints": points,
+        "lowLabel": labels[0],
+        "highLabel": labels[-1],
+        "whyPrompt": survey.why_prompt[locale],
+        "factors": [
+            {"id": f.id, "label": f.label[locale], "icon": _icon_url(f.icon)}
+            for f in survey.factors
+        ],
+        "commentPrompt": survey.comment.prompt.get(locale, "") if survey.comment.enabled else "",
+        "commentMaxLength": survey.comment.max_length,
+        "thanks": survey.thanks[locale],
+    }
+
+
+class KioskController(QObject):
+    screenChanged = Signal()
+    stillThereChanged = Signal()
+    textsChanged = Signal()
+    # Past tense, for tests and the simulator: a tap was taken (True) or ignored (False).
+    tap_handled = Signal(str, bool)
+
+    def __init__(self, flow: Flow, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._flow = flow
+        self._state = flow.state
+        self._texts_key: tuple[object, str, str] = (None, "", "")
+        self._texts: dict[str, Any] = {}
+        self._refresh_texts()
+        flow.subscribe(self._on_state_changed)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._on_tick)
+        self._timer.start()
+
+    @property
+    def flow(self) -> Flow:
+        return self._flow
+
+    def _refresh_texts(self) -> bool:
+        key = (self._flow.survey, self._state.locale, self._state.reason)
+        if key == self._texts_key:
+            return False
+        self._texts_key = key
+        self._texts = texts_for(self._flow.survey, self._state.locale, self._state.reason)
+        return True
+
+    def _on_state_changed(self, state: FlowState) -> None:
+        old = self._state
+        self._state = state
+        if self._refresh_texts():
+            self.textsChanged.emit()
+        if old.still_there != state.still_there:
+            self.stillThereChanged.emit()
+        if old.screen != state.screen:
+            log.info("screen %s -> %s", old.screen.value, state.screen.value)
+            self.screenChanged.emit()
+
+    def _on_tick(self) -> None:
+        self._flow.tick()
+
+    def _get_screen(self) -> str:
+        return self._state.screen.value
+
+    def _get_still_there(self) -> bool:
+        return self._state.still_there
+
+    def _get_texts(self) -> dict[str, Any]:
+        return self._texts
+
+    screen = Property(str, _get_screen, notify=screenChanged)
+    stillThere = Property(bool, _get_still_there, notify=stillThereChanged)
+    texts = Property("QVariantMap", _get_texts, notify=textsChanged)
+
+    def _handled(self, name: str, taken: bool) -> None:
+        self.tap_handled.emit(name, taken)
+
+    @Slot()
+    def start(self) -> None:
+        self._handled("start", self._flow.start())
+
+    @Slot(str)
+    def chooseLocale(self, locale: str) -> None:
+        self._handled("locale", self._flow.choose_locale(locale))
+
+    @Slot(int)
+    def answerScore(self, score: int) -> None:
+        self._handled("score", self._flow.answer_score(score))
+
+    @Slot(str)
+    def chooseFactor(self, factor_id: str) -> None:
+        self._handled("factor", self._flow.choose_factor(factor_id))
+
+    @Slot()
+    def skipFactor(self) -> None:
+        self._handled("skip_factor", self._flow.skip_factor())
+
+    @Slot(str)
+    def submitComment(self, text: str) -> None:
+        self._handled("comment", self._flow.submit_comment(text))
+
+    @Slot()
+    def skipComment(self) -> None:
+        self._handled("skip_comment", self._flow.skip_comment())
+
+    @Slot()
+    def stillHere(self) -> None:
+        self._handled("still_here", self._flow.still_here())
+
+    @Slot()
+    def dismissThanks(self) -> None:
+        self._handled("dismiss_thanks", self._flow.dismiss_thanks())
+
+    @Slot()
+    def activity(self) -> None:
+        self._flow.activity()

@@ -1,0 +1,82 @@
+import QtQuick
+import QtQuick.Controls.Basic
+
+Item {
+    id: root
+    property real unit: 8
+    property real keyboardHeight: 0
+    readonly property int maxLength: controller.texts.commentMaxLength || 280
+
+    function clear() { field.text = "" }
+
+    // Focus opens the on-screen keyboard straight away: no extra tap needed.
+    onVisibleChanged: visible ? field.forceActiveFocus() : clear()
+
+    Column {
+        anchors.top: parent.top
+        anchors.topMargin: root.unit * 4
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: parent.width - root.unit * 8
+        spacing: root.unit * 2
+        Heading {
+            objectName: "commentPrompt"
+            unit: root.unit
+            text: controller.texts.commentPrompt || ""
+        }
+        TextArea {
+            id: field
+            objectName: "commentField"
+            width: parent.width
+            height: Math.max(theme.minTouch * 1.5,
+                             Math.min(root.unit * 22, root.height - root.keyboardHeight - root.unit * 36))
+            wrapMode: TextEdit.Wrap
+            font.pixelSize: Math.max(22, root.unit * 3)
+            color: theme.text
+            placeholderText: controller.texts.ui ? controller.texts.ui.comment_placeholder : ""
+            placeholderTextColor: theme.mutedText
+            selectByMouse: false
+            persistentSelection: false
+            inputMethodHints: Qt.ImhNoPredictiveText
+            Accessible.name: controller.texts.commentPrompt || ""
+            background: Rectangle {
+                radius: 12
+                color: "#ffffff"
+                border.width: 3
+                border.color: theme.factorButtonBorder
+            }
+            // The limit is the survey's; typing past it is cut off here.
+            onTextChanged: {
+                if (length > root.maxLength)
+                    remove(root.maxLength, length)
+                controller.activity()
+            }
+        }
+        Text {
+            objectName: "charactersLeft"
+            width: parent.width
+            horizontalAlignment: Text.AlignRight
+            text: (root.maxLength - field.length) + " " + (controller.texts.ui ? controller.texts.ui.characters_left : "")
+            color: theme.mutedText
+            font.pixelSize: Math.max(18, root.unit * 2.2)
+        }
+        Row {
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: root.unit * 3
+            BigButton {
+                objectName: "skipComment"
+                secondary: true
+                width: Math.max(theme.minTouch * 2.5, implicitWidth)
+                text: controller.texts.ui ? controller.texts.ui.skip : ""
+                fontSize: Math.max(22, root.unit * 3)
+                onClicked: controller.skipComment()
+            }
+            BigButton {
+                objectName: "sendComment"
+                width: Math.max(theme.minTouch * 2.5, implicitWidth)
+                text: controller.texts.ui ? controller.texts.ui.send : ""
+                fontSize: Math.max(22, root.unit * 3)
+                onClicked: controller.submitComment(field.text)
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import QtQuick
+
+Text {
+    property real unit: 8
+    width: parent ? parent.width : implicitWidth
+    color: theme.text
+    font.pixelSize: Math.max(30, unit * 5)
+    font.weight: Font.Bold
+    horizontalAlignment: Text.AlignHCenter
+    wrapMode: Text.WordWrap
+}

@@ -1,0 +1,255 @@
+"""ces-kiosk simulate: synthetic shoppers tapping the real QML screens, offscreen.
+
+Time inside the kiosk runs on a manual clock (so idle timeouts do not take real
+seconds); latencies are measured on the real clock, from the tap until the frame that
+shows the next screen.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from array import array
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import psutil
+from PySide6.QtCore import QCoreApplication, QEvent
+
+from kiosk.flow.clock import ManualClock
+from kiosk.flow.machine import Recorder
+from kiosk.ui.app import Kiosk, KioskOptions, application
+from kiosk.ui.driver import FrameCounter, double_tap, tap
+from sync.outbox import NewAnswer
+
+COMMENTS = (
+    "Kassa was snel",
+    "Kon de maat niet vinden",
+    "mail me op test@example.com",
+    "bel 06-12345678 aub",
+    "Prima!",
+)
+
+
+class SimulationError(RuntimeError):
+    pass
+
+
+class TimedRecorder:
+    """Wraps the outbox to time each answer's transaction."""
+
+    def __init__(self, inner: Recorder) -> None:
+        self._inner = inner
+        self.commit_ms = array("d")
+
+    def begin(self, answer: NewAnswer) -> str:
+        started = time.perf_counter()
+        try:
+            return self._inner.begin(answer)
+        finally:
+            self.commit_ms.append((time.perf_counter() - started) * 1000)
+
+    def update(self, answer_id: str, changes: Mapping[str, Any]) -> None:
+        started = time.perf_counter()
+        try:
+            self._inner.update(answer_id, changes)
+        finally:
+            self.commit_ms.append((time.perf_counter() - started) * 1000)
+
+
+def _percentiles(values: array, wanted: tuple[int, ...]) -> dict[str, float]:
+    if len(values) < 2:
+        return {f"p{p}": round(values[0], 3) if values else 0.0 for p in wanted} | {
+            "n": len(values)
+        }
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    out: dict[str, float] = {f"p{p}": round(cuts[p - 1], 3) for p in wanted}
+    out["max"] = round(max(values), 3)
+    out["n"] = len(values)
+    return out
+
+
+def _rss_mb() -> float:
+    return round(psutil.Process(os.getpid()).memory_info().rss / 2**20, 1)
+
+
+class _Shopper:
+    def __init__(
+        self, kiosk: Kiosk, clock: ManualClock, frames: FrameCounter, rng: random.Random
+    ) -> None:
+        self.kiosk = kiosk
+        self.clock = clock
+        self.frames = frames
+        self.rng = rng
+        self.latencies_ms = array("d")
+        self.double_taps = 0
+
+    def _tap(self, name: str, *, double: bool = False, think_s: float = 1.0) -> None:
+        self.clock.advance(think_s)
+        before_screen = self.kiosk.controller.screen
+        before = self.frames.count
+        started = time.perf_counter()
+        if double:
+            double_tap(self.kiosk.window, name)
+        else:
+            tap(self.kiosk.window, name)
+        if self.kiosk.controller.screen != before_screen:
+            if not self.frames.wait_beyond(before):
+                raise SimulationError(f"no frame after tapping {name}")
+            self.latencies_ms.append((self.frames.last_at - started) * 1000)
+
+    def _walk_away(self) -> None:
+        survey = self.kiosk.flow.survey
+        assert survey is not None
+        self.clock.advance(survey.idle_timeout_s + 0.1)
+        self.kiosk.flow.tick()
+        self.clock.advance(self.kiosk.flow.timing.still_there_s + 0.1)
+        self.kiosk.flow.tick()
+        if self.kiosk.controller.screen != "attract":
+            raise SimulationError("an idle shopper was not given up on")
+
+    def visit(self, hurry: bool) -> None:
+        rng = self.rng
+        survey = self.kiosk.flow.survey
+        assert survey is not None
+        think = 0.4 if hurry else 1.5
+        if rng.random() < 0.2:
+            self._tap(f"attract_lang_{rng.choice(survey.locales)}", think_s=think)
+        if survey.attract_mode != "question":
+            self._tap("startArea", think_s=think)
+            if rng.random() < 0.03:
+                self._walk_away()
+                return
+        prefix = "attract_score_" if survey.attract_mode == "question" else "score_"
+        double = rng.random() < 0.1
+        self.double_taps += double
+        self._tap(f"{prefix}{rng.choice(survey.scale.points)}", double=double, think_s=think)
+        if rng.random() < 0.08:
+            self._walk_away()
+            return
+        if rng.random() < 0.8:
+            self._tap(f"factor_{rng.choice(survey.factors).id}", think_s=think)
+        else:
+            self._tap("skipFactor", think_s=think)
+        if survey.comment.enabled:
+            if rng.random() < 0.05:
+                self._walk_away()
+                return
+            if rng.random() < 0.2:
+                field = self.kiosk.window.findChild(object, "commentField")
+                if field is not None:
+                    field.setProperty("text", rng.choice(COMMENTS))
+                self._tap("sendComment", think_s=think)
+            else:
+                self._tap("skipComment", think_s=think)
+        if hurry or rng.random() < 0.5:
+            self._tap("thanksArea", think_s=think)
+        else:
+            self.clock.advance(self.kiosk.flow.timing.thanks_s + 0.1)
+            self.kiosk.flow.tick()
+        if self.kiosk.controller.screen != "attract":
+            raise SimulationError(f"shopper ended on {self.kiosk.controller.screen}, not attract")
+
+
+def _idle() -> None:
+    """What the real event loop does when a shopper has left.
+
+    QML deletes replaced delegates with deleteLater, which only a returning event loop
+    carries out; processEvents() in this harness never does.
+    """
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def simulate(
+    *,
+    responses: int,
+    seed: int = 0,
+    data_dir: Path | None = None,
+    survey_path: Path | None = None,
+    size: tuple[int, int] = (1280, 800),
+    keep: bool = False,
+    warmup: int = 20,
+) -> dict[str, Any]:
+    app = application()
+    temporary = data_dir is None
+    folder = Path(tempfile.mkdtemp(prefix="effortless-sim-")) if data_dir is None else data_dir
+    rng = random.Random(seed)
+    clock = ManualClock()
+    timed: list[TimedRecorder] = []
+
+    def wrap(recorder: Recorder) -> Recorder:
+        timed.append(TimedRecorder(recorder))
+        return timed[0]
+
+    wall_start = time.perf_counter()
+    kiosk = Kiosk(
+        KioskOptions(
+            data_dir=folder,
+            survey_path=survey_path,
+            windowed=True,
+            size=size,
+            clock=clock,
+            wrap_recorder=wrap,
+        )
+    )
+    try:
+        if kiosk.flow.survey is None or kiosk.outbox is None:
+            raise SimulationError(f"the kiosk is out of order: {kiosk.flow.state.reason}")
+        frames = FrameCounter(kiosk.window)
+        frames.settle()
+        app.processEvents()
+        gc.collect()
+        shopper = _Shopper(kiosk, clock, frames, rng)
+        # The first shoppers fill Qt's caches (glyphs, textures, QML bindings); memory
+        # growth is measured from after them.
+        for _ in range(warmup):
+            shopper.visit(hurry=False)
+            clock.advance(60)
+            _idle()
+        shopper.latencies_ms = array("d")
+        timed[0].commit_ms = array("d")
+        shopper.double_taps = 0
+        rows_before = kiosk.outbox.count()
+        gc.collect()
+        rss_start = _rss_mb()
+        remaining = responses
+        while remaining > 0:
+            # Now and then a child taps through several surveys in a row.
+            burst = rng.random() < 0.02
+            for _ in range(min(remaining, 4 if burst else 1)):
+                shopper.visit(hurry=burst)
+                remaining -= 1
+                _idle()
+            clock.advance(rng.uniform(15, 120))
+        gc.collect()
+        rss_end = _rss_mb()
+        rows = kiosk.outbox.rows()[rows_before:]
+        summary: dict[str, Any] = {
+            "shoppers": responses,
+            "warmup_shoppers": warmup,
+            "seed": seed,
+            "survey": kiosk.flow.survey.id,
+            "rows_written": len(rows),
+            "completed": sum(r["outcome"] == "completed" for r in rows),
+            "timeout": sum(r["outcome"] == "timeout" for r in rows),
+            "flagged_rapid": sum("rapid" in r["flags"] for r in rows),
+            "double_taps": shopper.double_taps,
+            "tap_to_screen_ms": _percentiles(shopper.latencies_ms, (50, 95, 99)),
+            "commit_ms": _percentiles(timed[0].commit_ms, (50, 99)),
+            "rss_mb": {"start": rss_start, "end": rss_end, "growth": round(rss_end - rss_start, 1)},
+            "seconds": round(time.perf_counter() - wall_start, 1),
+            "data_dir": str(folder),
+        }
+    finally:
+        kiosk.close()
+        app.processEvents()
+    if temporary and not keep:
+        shutil.rmtree(folder, ignore_errors=True)
+        summary["data_dir"] = None
+    return summary

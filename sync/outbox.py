@@ -1,0 +1,373 @@
+"""The kiosk's outbox: every answer, in SQLite on the device, until HQ has it.
+
+One row per shopper session in ``responses``. The row is inserted when the score is
+given and updated in its own transaction for each further answer; once its outcome is
+set ('completed' or 'timeout') a trigger keeps its content from ever changing again, and
+only a synced row can be deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+log = logging.getLogger("effortless.outbox")
+
+DB_FILENAME = "kiosk.db"
+BUSY_TIMEOUT_MS = 5000
+# Bumped with every migration; stored as PRAGMA user_version so that a database
+# from a newer release is recognised even before its migrations are compared.
+SCHEMA_VERSION = 1
+
+OUTCOMES = ("completed", "timeout")
+# Columns a session may still change while its outcome is NULL.
+ANSWER_COLUMNS = frozenset(
+    {"locale", "score", "factor", "comment", "outcome", "flags", "answered_at", "finished_at"}
+)
+_CONTENT_COLUMNS = (
+    "id",
+    "seq",
+    "kiosk_id",
+    "store_id",
+    "touchpoint",
+    "survey_id",
+    "survey_version",
+    "locale",
+    "scale",
+    "score",
+    "factor",
+    "comment",
+    "outcome",
+    "flags",
+    "started_at",
+    "answered_at",
+    "finished_at",
+)
+
+
+class OutboxError(RuntimeError):
+    """The outbox cannot be used; the message says why in plain words."""
+
+
+class DatabaseTooNew(OutboxError):
+    pass
+
+
+migrations = Migrations("effortless.kiosk")
+
+
+@migrations()
+def m001_responses(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE responses (
+            id TEXT PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL UNIQUE,
+            kiosk_id TEXT NOT NULL,
+            store_id TEXT,
+            touchpoint TEXT,
+            survey_id TEXT NOT NULL,
+            survey_version INTEGER NOT NULL,
+            locale TEXT NOT NULL,
+            scale TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            factor TEXT,
+            comment TEXT,
+            outcome TEXT CHECK (outcome IS NULL OR outcome IN ('completed', 'timeout')),
+            flags TEXT NOT NULL DEFAULT '[]',
+            started_at TEXT NOT NULL,
+            answered_at TEXT NOT NULL,
+            finished_at TEXT,
+            synced_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX responses_unsynced ON responses (synced_at, seq)")
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _CONTENT_COLUMNS)
+    db.execute(
+        f"""
+        CREATE TRIGGER responses_final_rows_are_immutable
+        BEFORE UPDATE ON responses
+        WHEN OLD.outcome IS NOT NULL AND ({changed})
+        BEGIN SELECT RAISE(ABORT, 'a finished answer cannot be changed'); END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER responses_only_synced_rows_are_deleted
+        BEFORE DELETE ON responses
+        WHEN OLD.synced_at IS NULL
+        BEGIN SELECT RAISE(ABORT, 'an answer HQ does not have yet cannot be deleted'); END
+        """
+    )
+    db.execute("CREATE TABLE kiosk_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+
+
+@dataclass(frozen=True)
+class NewAnswer:
+    """The first write of a session: made when the shopper gives a score."""
+
+    kiosk_id: str
+    store_id: str | None
+    touchpoint: str | None
+    survey_id: str
+    survey_version: int
+    locale: str
+    scale: str
+    score: int
+    started_at: str
+    answered_at: str
+    flags: tuple[str, ...] = ()
+    id: str = ""
+
+    def with_id(self) -> NewAnswer:
+        if self.id:
+            return self
+        return NewAnswer(**{**self.__dict__, "id": str(uuid.uuid4())})
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        # Before anything writes to the file: a newer release's database stays untouched.
+        _check_not_newer(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        raise sqlite3.DatabaseError(f"journal_mode stays {mode!r}")
+    # FULL: an answer the shopper saw acknowledged survives a power cut.
+    conn.execute("PRAGMA synchronous = FULL")
+    # Checkpoints copy the WAL into the database file and fsync it; that is done by
+    # the Checkpointer thread, so no shopper's tap ever waits for one.
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    return conn
+
+
+def _check_not_newer(conn: sqlite3.Connection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    known = {m.name for m in migrations._migrations}
+    applied: set[str] = set()
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (Migrations.migrations_table,)
+    ).fetchone()
+    if has_table:
+        applied = {
+            row[0]
+            for row in conn.execute(
+                f"SELECT name FROM {Migrations.migrations_table} WHERE migration_set = ?",
+                (migrations.name,),
+            )
+        }
+    unknown = sorted(applied - known)
+    if version > SCHEMA_VERSION or unknown:
+        raise DatabaseTooNew(
+            f"{path} was written by a newer version of Effortless (schema {version}, "
+            f"this version knows up to {SCHEMA_VERSION}"
+            + (f"; unknown migrations: {', '.join(unknown)}" if unknown else "")
+            + "). Install the newer version; the database was left untouched."
+        )
+
+
+def _move_aside(path: Path, now: datetime) -> Path:
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    os.replace(path, target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    return target
+
+
+class Outbox:
+    """The kiosk database. One instance per thread that writes."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, recovered_from: Path | None) -> None:
+        self._conn = conn
+        self.path = path
+        # Where a corrupt database was moved to when this one was created in its place.
+        self.recovered_from = recovered_from
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, data_dir: Path, *, now: datetime | None = None) -> Outbox:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / DB_FILENAME
+        try:
+            return cls(cls._prepare(path), path, None)
+        except DatabaseTooNew:
+            raise
+        except sqlite3.DatabaseError as exc:
+            moved = _move_aside(path, now or datetime.now(UTC))
+            log.error("kiosk database %s is unreadable (%s); moved aside to %s", path, exc, moved)
+            return cls(cls._prepare(path), path, moved)
+
+    @classmethod
+    def attach(cls, data_dir: Path) -> Outbox:
+        """A further connection to an outbox the kiosk has opened (for worker threads).
+
+        It neither migrates nor closes open sessions: that is the opener's job, and doing
+        it here would end a shopper's session that is still going on.
+        """
+        path = data_dir / DB_FILENAME
+        if not path.is_file():
+            raise OutboxError(f"{path} does not exist yet; the kiosk creates it on start")
+        return cls(_connect(path), path, None)
+
+    @staticmethod
+    def _prepare(path: Path) -> sqlite3.Connection:
+        conn = _connect(path)
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"integrity check: {check}")
+            migrations.apply(Database(conn))
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # A session cut off by a crash or power loss keeps its answers as a partial one.
+            conn.execute(
+                "UPDATE responses SET outcome = 'timeout', finished_at = answered_at "
+                "WHERE outcome IS NULL"
+            )
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def checkpoint(self) -> tuple[int, int]:
+        """Copy the WAL into the database file; returns (WAL frames, frames copied)."""
+        row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(row[1]), int(row[2])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # -- meta -------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM kiosk_meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO kiosk_meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def kiosk_id(self) -> str:
+        """This device's id, made once and kept (enrolment with HQ may replace it)."""
+        existing = self.meta("kiosk_id")
+        if existing:
+            return existing
+        new = str(uuid.uuid4())
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO kiosk_meta (key, value) VALUES ('kiosk_id', ?)", (new,)
+            )
+        return self.meta("kiosk_id") or new
+
+    # -- answers ----------------------------------------------------------------------
+
+    def begin(self, answer: NewAnswer) -> str:
+        """Insert a session's first answer; returns its id. One transaction."""
+        answer = answer.with_id()
+        with self._transaction() as conn:
+            row = conn.execute("SELECT value FROM kiosk_meta WHERE key = 'next_seq'").fetchone()
+            seq = int(row[0]) if row else 1
+            conn.execute(
+                "INSERT INTO kiosk_meta (key, value) VALUES ('next_seq', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(seq + 1),),
+            )
+            conn.execute(
+                "INSERT INTO responses (id, seq, kiosk_id, store_id, touchpoint, survey_id, "
+                "survey_version, locale, scale, score, flags, started_at, answered_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    answer.id,
+                    seq,
+                    answer.kiosk_id,
+                    answer.store_id,
+                    answer.touchpoint,
+                    answer.survey_id,
+                    answer.survey_version,
+                    answer.locale,
+                    answer.scale,
+                    answer.score,
+                    json.dumps(list(answer.flags)),
+                    answer.started_at,
+                    answer.answered_at,
+                ),
+            )
+        return answer.id
+
+    def update(self, answer_id: str, changes: Mapping[str, Any]) -> None:
+        """Record a further answer of an open session. One transaction."""
+        unknown = set(changes) - ANSWER_COLUMNS
+        if unknown:
+            raise ValueError(f"not an answer column: {', '.join(sorted(unknown))}")
+        if "outcome" in changes and changes["outcome"] not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {OUTCOMES}")
+        values = {k: (json.dumps(list(v)) if k == "flags" else v) for k, v in changes.items()}
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        with self._transaction() as conn:
+            cur = conn.execute(
+                f"UPDATE responses SET {assignments} WHERE id = ? AND outcome IS NULL",
+                (*values.values(), answer_id),
+            )
+            if cur.rowcount != 1:
+                raise OutboxError(f"answer {answer_id} is not an open session")
+
+    # -- reading ----------------------------------------------------------------------
+
+    def get(self, answer_id: str) -> dict[str, Any] | None:
+        row = self._conn.execute("SELECT * FROM responses WHERE id = ?", (answer_id,)).fetchone()
+        return None if row is None else _row(row)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [_row(r) for r in self._conn.execute("SELECT * FROM responses ORDER BY seq")]
+
+    def count(self, *, pending_only: bool = False) -> int:
+        where = " WHERE synced_at IS NULL" if pending_only else ""
+        return int(self._conn.execute(f"SELECT count(*) FROM responses{where}").fetchone()[0])
+
+
+def _row(row: sqlite3.Row) -> dict[str, Any]:
+    out = dict(row)
+    out["flags"] = json.loads(out["flags"])
+    return out
