@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -41,8 +42,9 @@ def _positive(text: str) -> int:
     return value
 
 
-def _common(parser: argparse.ArgumentParser, *, data_dir_help: str) -> None:
-    parser.add_argument("--data-dir", type=Path, help=data_dir_help)
+def _common(parser: argparse.ArgumentParser, *, data_dir_help: str | None) -> None:
+    if data_dir_help is not None:
+        parser.add_argument("--data-dir", type=Path, help=data_dir_help)
     parser.add_argument(
         "--survey",
         type=Path,
@@ -93,7 +95,7 @@ def screenshots_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ces-kiosk screenshots", description="Render every screen of a survey to PNG files."
     )
-    _common(parser, data_dir_help="(unused: a temporary folder is always used)")
+    _common(parser, data_dir_help=None)
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="folder for the PNG files"
     )
@@ -124,9 +126,25 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     _logging(args.verbose)
+    from kiosk.flow.texts import SUPPORTED_LOCALES
+
+    if args.lang is not None and args.lang not in SUPPORTED_LOCALES:
+        run_parser().error(
+            f"unknown language {args.lang!r} (supported: {', '.join(SUPPORTED_LOCALES)})"
+        )
+    from PySide6.QtCore import QTimer
+
     from kiosk.ui.app import Kiosk, KioskOptions, KioskStartError, application
 
     app = application()
+    # Qt's loop gives Python no chance to run its signal handlers; an idle timer does,
+    # so that SIGTERM (systemd stop) and Ctrl+C close the database cleanly.
+    # Posted, not called: a signal during start-up arrives before the loop that quit() ends.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, app.quit))
+    wake = QTimer()
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
     try:
         kiosk = Kiosk(
             KioskOptions(
@@ -143,9 +161,15 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     if kiosk.survey_problem:
         print(f"ces-kiosk: survey refused: {kiosk.survey_problem}", file=sys.stderr)
+    survey = kiosk.flow.survey
+    if args.lang is not None and survey is not None and args.lang not in survey.locales:
+        log.warning(
+            "survey %s has no %r; shoppers start in %s", survey.id, args.lang, survey.default_locale
+        )
     log.info("kiosk started; answers go to %s", kiosk.options.data_dir)
     code = app.exec()
     kiosk.close()
+    log.info("kiosk stopped")
     return code
 
 

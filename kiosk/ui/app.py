@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QLoggingCategory, Qt, QUrl
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
@@ -61,7 +61,8 @@ def application(argv: list[str] | None = None) -> QGuiApplication:
     os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
     # Two messages Qt prints on every start that say nothing about the kiosk: no
     # PipeWire (the keyboard has no sound) and a note about Qt's own popup type.
-    os.environ.setdefault("QT_LOGGING_RULES", QUIET_QT_CATEGORIES)
+    # QT_LOGGING_RULES from the environment still overrides this.
+    QLoggingCategory.setFilterRules(QUIET_QT_CATEGORIES.replace(";", "\n"))
     route_qt_messages()
     QQuickStyle.setStyle("Basic")
     app = QGuiApplication(argv if argv is not None else sys.argv[:1])

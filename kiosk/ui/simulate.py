@@ -233,6 +233,7 @@ def simulate(
         summary: dict[str, Any] = {
             "shoppers": responses,
             "warmup_shoppers": warmup,
+            "warmup_rows": rows_before,
             "seed": seed,
             "survey": kiosk.flow.survey.id,
             "rows_written": len(rows),
