@@ -429,3 +429,42 @@ def test_ces5_scale_is_stored_as_given(outbox: Outbox, clock: ManualClock) -> No
     assert not shopper.answer_score(6)
     assert shopper.answer_score(5)
     assert only_row(outbox)["scale"] == "ces5"
+
+
+class FlakyDisk:
+    """The real outbox behind a switch that makes the next writes fail, like a full disk."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+        self.failing = False
+
+    def begin(self, answer: Any) -> str:
+        if self.failing:
+            raise OSError("disk full")
+        return self.outbox.begin(answer)
+
+    def update(self, answer_id: str, changes: Any) -> None:
+        if self.failing:
+            raise OSError("disk full")
+        self.outbox.update(answer_id, changes)
+
+
+def test_an_interrupted_answer_is_closed_once_storage_works_again(
+    outbox: Outbox, clock: ManualClock, expect_log: Any
+) -> None:
+    expect_log("effortless.flow", "could not store an answer")
+    disk = FlakyDisk(outbox)
+    flow = Flow(load_survey(IN_STORE), disk, clock, Placement(kiosk_id="k"))
+    shopper = Shopper(flow, clock)
+    shopper.start()
+    shopper.answer_score(3)
+    disk.failing = True
+    shopper.choose_factor("price")
+    assert flow.state.screen is Screen.OUT_OF_ORDER
+    assert only_row(outbox)["outcome"] is None
+    disk.failing = False
+    clock.advance(flow.timing.out_of_order_retry_s)
+    flow.tick()
+    assert flow.state.screen is Screen.ATTRACT
+    row = only_row(outbox)
+    assert (row["score"], row["factor"], row["outcome"]) == (3, None, "timeout")

@@ -427,3 +427,36 @@ def test_no_item_is_left_without_a_name_for_screen_readers(finger: Finger, kiosk
         if isinstance(item, QQuickItem) and item.property("accessibleName") == "":
             unnamed.append(item.objectName())
     assert unnamed == []
+
+
+def test_typing_on_the_on_screen_keyboard_fills_the_comment(
+    finger: Finger, kiosk: Kiosk, qtbot: Any, data_dir: Path
+) -> None:
+    finger.tap("startArea", then="questionScreen")
+    finger.tap("score_6", then="whyScreen")
+    finger.tap("factor_service", then="commentScreen")
+    keyboard = visible_item(kiosk.window, "onScreenKeyboard")
+    qtbot.waitUntil(lambda: keyboard.property("active") is True)
+
+    def key(char: str) -> QQuickItem:
+        matches = [
+            item
+            for item in walk(keyboard)
+            if item.metaObject().indexOfProperty("displayText") >= 0
+            and item.property("text") == char
+        ]
+        assert matches, f"no key {char!r} on the keyboard"
+        return matches[0]
+
+    from PySide6.QtCore import Qt
+
+    for char in "top":
+        item = key(char)
+        point = item.mapToScene(item.boundingRect().center()).toPoint()
+        QTest.mouseClick(
+            kiosk.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+        )
+    field = visible_item(kiosk.window, "commentField")
+    qtbot.waitUntil(lambda: str(field.property("text")).lower() == "top")
+    finger.tap("sendComment", then="thanksScreen")
+    assert rows(data_dir)[0]["comment"].lower() == "top"

@@ -256,7 +256,7 @@ class Flow:
         survey = self._survey
         if state.screen == Screen.OUT_OF_ORDER:
             if survey is not None and now - self._screen_since >= self.timing.out_of_order_retry_s:
-                self._reset()
+                self._retry_after_failure()
             return
         assert survey is not None
         if state.screen == Screen.THANKS:
@@ -331,6 +331,18 @@ class Flow:
             return self._preferred_locale
         return self._survey.default_locale
 
+    def _retry_after_failure(self) -> None:
+        """Close the interrupted session if storage works again, then welcome the next."""
+        answer_id = self._state.answer_id
+        if answer_id is not None:
+            changes = {"outcome": "timeout", "finished_at": iso_utc(self._clock.utcnow())}
+            try:
+                self._recorder.update(answer_id, changes)
+            except Exception as exc:
+                # Still open in the file: the next start closes it as a timeout.
+                log.warning("the interrupted answer stays open for now: %s", exc)
+        self._reset()
+
     def _write(self, action: Callable[[], object]) -> bool:
         """Run one write; on failure the shopper sees out-of-order, never a false thank-you."""
         try:
@@ -338,7 +350,12 @@ class Flow:
         except Exception as exc:
             log.exception("could not store an answer")
             self._set(
-                FlowState(Screen.OUT_OF_ORDER, self._state.locale, reason=f"storage error: {exc}")
+                FlowState(
+                    Screen.OUT_OF_ORDER,
+                    self._state.locale,
+                    answer_id=self._state.answer_id,
+                    reason=f"storage error: {exc}",
+                )
             )
             return False
         return True

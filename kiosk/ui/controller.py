@@ -9,6 +9,7 @@ from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
 
 from kiosk.assets import icons_dir
 from kiosk.flow.machine import Flow, FlowState
+from kiosk.flow.scales import SMILEY5
 from kiosk.flow.survey import Survey
 from kiosk.flow.texts import KEYBOARD_LOCALES, LANGUAGE_NAMES, UI_TEXT
 
@@ -43,6 +44,7 @@ def texts_for(survey: Survey | None, locale: str, reason: str = "") -> dict[str,
         "keyboardLocale": KEYBOARD_LOCALES.get(locale, "en_GB"),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in survey.locales],
         "attractMode": survey.attract_mode,
+        "attractIcons": [_icon_url(icon) for icon in SMILEY5.icons],
         "teaser": survey.teaser[locale],
         "question": survey.question[locale],
         "scaleId": scale.id,

@@ -29,6 +29,21 @@ Item {
         width: parent.width - root.unit * 8
         spacing: root.unit * 4
 
+        Row {
+            visible: !root.questionMode
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: root.unit * 2
+            Repeater {
+                model: controller.texts.attractIcons || []
+                Image {
+                    required property string modelData
+                    source: modelData
+                    width: root.unit * 11; height: width
+                    sourceSize.width: width; sourceSize.height: height
+                    Accessible.ignored: true
+                }
+            }
+        }
         Heading {
             objectName: "teaserText"
             unit: root.unit
@@ -36,13 +51,22 @@ Item {
             text: controller.texts.teaser || ""
             font.pixelSize: Math.max(36, root.unit * 6.5)
         }
-        Text {
+        // Looks like a button, but the whole screen is the button.
+        Rectangle {
             visible: !root.questionMode
-            width: parent.width
-            text: controller.texts.ui ? controller.texts.ui.tap_to_start : ""
-            color: theme.mutedText
-            font.pixelSize: Math.max(24, root.unit * 3.5)
-            horizontalAlignment: Text.AlignHCenter
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: startLabel.implicitWidth + root.unit * 10
+            height: Math.max(theme.minTouch, startLabel.implicitHeight + root.unit * 4)
+            radius: height / 2
+            color: theme.button
+            Text {
+                id: startLabel
+                anchors.centerIn: parent
+                text: controller.texts.ui ? controller.texts.ui.tap_to_start : ""
+                color: theme.buttonText
+                font.pixelSize: Math.max(24, root.unit * 3.5)
+                font.weight: Font.DemiBold
+            }
         }
         Heading {
             objectName: "attractQuestionText"
