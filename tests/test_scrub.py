@@ -210,3 +210,24 @@ def test_hostile_input_finishes_and_leaves_no_phone_number(make: Callable[[], st
     assert not EIGHT_DIGITS.search(cleaned)
     stored = clean_comment(text, 500)
     assert stored is None or (len(stored) <= 500 and not EIGHT_DIGITS.search(stored))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "op 12-03-2026 was het druk",
+        "sinds 2025-11-03",
+        "in 2025-2026",
+        "op 3/11/2026",
+        "12.03.2026",
+    ],
+)
+def test_dates_and_year_ranges_are_not_taken_for_phone_numbers(text: str) -> None:
+    assert scrub(text) == text
+
+
+def test_a_phone_number_next_to_a_date_is_still_replaced() -> None:
+    assert (
+        scrub("op 12-03-2026 belde 0612345678 niet terug")
+        == f"op 12-03-2026 belde {PHONE_MARK} niet terug"
+    )

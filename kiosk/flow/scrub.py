@@ -32,6 +32,10 @@ _MAX_GAP = 3
 # years, house numbers) stay.
 _PHONE_RUN = re.compile(r"\+?+[\d(][\d\s\-./()]*+")
 _MIN_PHONE_DIGITS = 8
+# Dates and year ranges have eight digits too, but are not phone numbers.
+_DATE = re.compile(
+    r"\d{1,2}([-/.])\d{1,2}\1\d{4}|\d{4}([-/.])\d{1,2}\2\d{1,2}|\d{4}\s?[-/]\s?\d{4}"
+)
 _RUN_TAIL = " \t\r\n-./("
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -65,6 +69,8 @@ def _phone_or_keep(match: re.Match[str]) -> str:
     if sum(ch.isdigit() for ch in run) < _MIN_PHONE_DIGITS:
         return run
     body = run.rstrip(_RUN_TAIL)
+    if _DATE.fullmatch(body):
+        return run
     return PHONE_MARK + run[len(body) :]
 
 
