@@ -159,6 +159,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     # Checkpoints copy the WAL into the database file and fsync it; that is done by
     # the Checkpointer thread, so no shopper's tap ever waits for one.
     conn.execute("PRAGMA wal_autocheckpoint = 0")
+    # The kiosk appends and rarely reads back: a small page cache is plenty.
+    conn.execute("PRAGMA cache_size = -1024")
     # After a checkpoint the WAL file is cut back to this size instead of staying at its peak.
     conn.execute(f"PRAGMA journal_size_limit = {4 * 2**20}")
     return conn

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from kiosk.flow.clock import Clock, iso_utc
 from kiosk.flow.scrub import clean_comment
 from kiosk.flow.survey import Survey
+from kiosk.flow.texts import UI_TEXT
 from sync.outbox import NewAnswer
 
 log = logging.getLogger("effortless.flow")
@@ -100,10 +101,11 @@ class Flow:
         now = clock.monotonic()
         self._screen_since = now - self.timing.debounce_s
         self._last_input = now
-        self._still_there_since = 0.0
         self._started_at = ""
         if survey is None:
-            self._state = FlowState(Screen.OUT_OF_ORDER, "en", reason=out_of_order_reason)
+            known = isinstance(default_locale, str) and default_locale in UI_TEXT
+            locale = default_locale if known else "nl"
+            self._state = FlowState(Screen.OUT_OF_ORDER, locale, reason=out_of_order_reason)
         else:
             self._state = FlowState(Screen.ATTRACT, self._home_locale())
 

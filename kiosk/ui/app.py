@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLoggingCategory, Qt, QUrl
+from PySide6.QtCore import QLoggingCategory, Qt, QTimer, QUrl
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
@@ -18,7 +18,7 @@ from PySide6.QtQuickControls2 import QQuickStyle
 
 from kiosk.assets import fonts_dir, qml_dir
 from kiosk.flow.clock import Clock, SystemClock
-from kiosk.flow.machine import Flow, Placement, Recorder, Screen, Timing
+from kiosk.flow.machine import Flow, FlowState, Placement, Recorder, Screen, Timing
 from kiosk.survey_source import choose_survey
 from kiosk.ui.controller import KioskController
 from kiosk.ui.qtlog import route_qt_messages
@@ -127,11 +127,8 @@ class Kiosk:
             default_locale=options.lang,
         )
         self.survey_problem = choice.problem
-        if self.checkpointer is not None:
-            checkpointer = self.checkpointer
-            self.flow.subscribe(
-                lambda state: checkpointer.request() if state.screen is Screen.ATTRACT else None
-            )
+        self._last_screen = self.flow.state.screen
+        self.flow.subscribe(self._on_state_changed)
         self.engine = QQmlApplicationEngine()
         # Owned by the engine, so it outlives the QML that binds to it on teardown.
         self.controller = KioskController(self.flow, parent=self.engine)
@@ -144,6 +141,17 @@ class Kiosk:
             raise KioskStartError("the kiosk's QML did not load; see the log for Qt's message")
         self.window: QQuickWindow = roots[0]
         self._place_window()
+
+    def _on_state_changed(self, state: FlowState) -> None:
+        came_back = state.screen is Screen.ATTRACT and self._last_screen is not Screen.ATTRACT
+        self._last_screen = state.screen
+        if not came_back:
+            return
+        # Housekeeping while nobody is tapping: the WAL checkpoint on its thread, and the
+        # QML engine's garbage, so memory stays flat over thousands of shoppers.
+        if self.checkpointer is not None:
+            self.checkpointer.request()
+        QTimer.singleShot(0, self.engine.collectGarbage)
 
     def _place_window(self) -> None:
         width, height = self.options.size

@@ -1,0 +1,35 @@
+"""Docs that tests keep honest: the examples in them are what the code accepts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kiosk.flow.survey import parse_survey
+from kiosk.flow.texts import SUPPORTED_LOCALES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def json_blocks(path: Path) -> list[str]:
+    return re.findall(r"```json\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_the_survey_format_example_is_a_valid_survey() -> None:
+    (example,) = json_blocks(ROOT / "docs" / "survey-format.md")
+    survey = parse_survey(example.encode(), source="survey-format.md")
+    assert survey.id == "returns_desk"
+
+
+def test_the_survey_format_names_every_supported_locale() -> None:
+    text = (ROOT / "docs" / "survey-format.md").read_text(encoding="utf-8")
+    for locale in SUPPORTED_LOCALES:
+        assert f"`{locale}`" in text
+
+
+def test_the_readme_links_resolve() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#]+)\)", readme)
+    assert targets
+    missing = [t for t in targets if not t.startswith("http") and not (ROOT / t).exists()]
+    assert missing == []
