@@ -15,7 +15,7 @@ from kiosk import __version__
 
 log = logging.getLogger("effortless.cli")
 
-COMMANDS = ("simulate", "screenshots")
+COMMANDS = ("simulate", "screenshots", "enroll", "sync", "status")
 
 
 def default_data_dir() -> Path:
@@ -65,7 +65,9 @@ def run_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ces-kiosk",
         description="The Effortless CES kiosk. Starts fullscreen; see the subcommands below.",
-        epilog="subcommands: ces-kiosk simulate --help, ces-kiosk screenshots --help",
+        epilog=(
+            "subcommands: simulate, screenshots, enroll, sync, status (ces-kiosk SUBCOMMAND --help)"
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _common(parser, data_dir_help=f"where answers are kept (default: {default_data_dir()})")
@@ -102,6 +104,55 @@ def screenshots_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def enroll_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ces-kiosk enroll",
+        description="Enrol this kiosk with HQ using a code from `ces-hq kiosk add`, then exit.",
+    )
+    parser.add_argument(
+        "--hq", required=True, metavar="URL", help="HQ address, e.g. https://hq.example"
+    )
+    parser.add_argument("--code", required=True, help="the one-time enrolment code")
+    parser.add_argument(
+        "--data-dir", type=Path, help=f"the kiosk's data dir (default: {default_data_dir()})"
+    )
+    parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow plain http to an HQ that is not on this machine (not for production)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    return parser
+
+
+def sync_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ces-kiosk sync", description="Run the sync worker in the foreground."
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, help=f"the kiosk's data dir (default: {default_data_dir()})"
+    )
+    parser.add_argument(
+        "--until-empty", action="store_true", help="exit 0 as soon as HQ has every answer"
+    )
+    parser.add_argument(
+        "--timeout", type=float, metavar="S", help="give up after S seconds (exit 1)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    return parser
+
+
+def status_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ces-kiosk status", description="Show the sync queue and the last sync."
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, help=f"the kiosk's data dir (default: {default_data_dir()})"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
 def _logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
@@ -120,6 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     if command == "screenshots":
         args = screenshots_parser().parse_args(args_list[1:])
         return _screenshots(args)
+    if command in ("enroll", "sync", "status"):
+        from kiosk import sync_cli
+
+        parser = {"enroll": enroll_parser, "sync": sync_parser, "status": status_parser}[command]()
+        args = parser.parse_args(args_list[1:])
+        if command != "status":
+            _logging(args.verbose)
+        args.data_dir = args.data_dir or default_data_dir()
+        handler = {"enroll": sync_cli.enroll, "sync": sync_cli.sync, "status": sync_cli.status}
+        return handler[command](args)
     args = run_parser().parse_args(args_list)
     return _run(args)
 

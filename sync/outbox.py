@@ -30,7 +30,7 @@ DB_FILENAME = "kiosk.db"
 BUSY_TIMEOUT_MS = 5000
 # Bumped with every migration; stored as PRAGMA user_version so that a database
 # from a newer release is recognised even before its migrations are compared.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 OUTCOMES = ("completed", "timeout")
 # Columns a session may still change while its outcome is NULL.
@@ -114,6 +114,48 @@ def m001_responses(db: Database) -> None:
         """
     )
     db.execute("CREATE TABLE kiosk_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+
+
+@migrations()
+def m002_sync_state(db: Database) -> None:
+    # An answer HQ refused is kept aside, with the reason, and never sent again.
+    db.execute("ALTER TABLE responses ADD COLUMN rejected_at TEXT")
+    db.execute("ALTER TABLE responses ADD COLUMN reject_reason TEXT")
+    db.execute(
+        "CREATE INDEX responses_sendable ON responses (seq) "
+        "WHERE synced_at IS NULL AND rejected_at IS NULL AND outcome IS NOT NULL"
+    )
+    db.execute(
+        "CREATE INDEX responses_synced_at ON responses (synced_at) WHERE synced_at IS NOT NULL"
+    )
+
+
+# The fields of an answer as the sync protocol sends them (docs/protocol.md).
+WIRE_FIELDS = (
+    "id",
+    "seq",
+    "survey_id",
+    "survey_version",
+    "locale",
+    "scale",
+    "score",
+    "factor",
+    "comment",
+    "outcome",
+    "flags",
+    "started_at",
+    "answered_at",
+    "finished_at",
+)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    pending: int
+    oldest_unsent_at: str | None
+    rejected: int
+    synced: int
+    in_progress: int
 
 
 @dataclass(frozen=True)
@@ -293,6 +335,10 @@ class Outbox:
                 (key, value),
             )
 
+    def delete_meta(self, key: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM kiosk_meta WHERE key = ?", (key,))
+
     def kiosk_id(self) -> str:
         """This device's id, made once and kept (enrolment with HQ may replace it)."""
         existing = self.meta("kiosk_id")
@@ -365,6 +411,64 @@ class Outbox:
 
     def rows(self) -> list[dict[str, Any]]:
         return [_row(r) for r in self._conn.execute("SELECT * FROM responses ORDER BY seq")]
+
+    # -- sync -------------------------------------------------------------------------
+
+    def sendable(self, limit: int) -> list[dict[str, Any]]:
+        """Finished answers HQ does not have yet, oldest first, in the wire format."""
+        columns = ", ".join(WIRE_FIELDS)
+        rows = self._conn.execute(
+            f"SELECT {columns} FROM responses "
+            "WHERE synced_at IS NULL AND rejected_at IS NULL AND outcome IS NOT NULL "
+            "ORDER BY seq LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    def mark_synced(self, answer_ids: list[str], at: str) -> int:
+        with self._transaction() as conn:
+            cur = conn.executemany(
+                "UPDATE responses SET synced_at = ? WHERE id = ? AND synced_at IS NULL",
+                [(at, answer_id) for answer_id in answer_ids],
+            )
+            return cur.rowcount
+
+    def mark_rejected(self, rejections: list[tuple[str, str]], at: str) -> int:
+        with self._transaction() as conn:
+            cur = conn.executemany(
+                "UPDATE responses SET rejected_at = ?, reject_reason = ? "
+                "WHERE id = ? AND synced_at IS NULL",
+                [(at, reason[:500], answer_id) for answer_id, reason in rejections],
+            )
+            return cur.rowcount
+
+    def rejected(self) -> list[dict[str, Any]]:
+        return [
+            _row(r)
+            for r in self._conn.execute(
+                "SELECT * FROM responses WHERE rejected_at IS NOT NULL ORDER BY seq"
+            )
+        ]
+
+    def purge_synced(self, before: str) -> int:
+        """Delete answers HQ has had since before the given time (the retention period)."""
+        with self._transaction() as conn:
+            cur = conn.execute(
+                "DELETE FROM responses WHERE synced_at IS NOT NULL AND synced_at < ?", (before,)
+            )
+            return cur.rowcount
+
+    def stats(self) -> QueueStats:
+        row = self._conn.execute(
+            "SELECT "
+            "count(*) FILTER (WHERE synced_at IS NULL AND rejected_at IS NULL AND outcome IS NOT NULL), "
+            "min(finished_at) FILTER (WHERE synced_at IS NULL AND rejected_at IS NULL AND outcome IS NOT NULL), "
+            "count(*) FILTER (WHERE rejected_at IS NOT NULL), "
+            "count(*) FILTER (WHERE synced_at IS NOT NULL), "
+            "count(*) FILTER (WHERE outcome IS NULL) "
+            "FROM responses"
+        ).fetchone()
+        return QueueStats(int(row[0]), row[1], int(row[2]), int(row[3]), int(row[4]))
 
     def count(self, *, pending_only: bool = False) -> int:
         where = " WHERE synced_at IS NULL" if pending_only else ""

@@ -26,6 +26,7 @@ from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.themeobject import Theme
 from sync.checkpoint import Checkpointer
 from sync.outbox import NewAnswer, Outbox, OutboxError
+from sync.worker import TOKEN, SyncWorker
 
 log = logging.getLogger("effortless.app")
 
@@ -127,6 +128,11 @@ class Kiosk:
             default_locale=options.lang,
         )
         self.survey_problem = choice.problem
+        self.sync_worker: SyncWorker | None = None
+        if self.outbox is not None and self.outbox.meta(TOKEN):
+            version = (survey.id, survey.version) if survey is not None else None
+            self.sync_worker = SyncWorker(data_dir, survey=version)
+            self.sync_worker.start()
         self._last_screen = self.flow.state.screen
         self.flow.subscribe(self._on_state_changed)
         self.engine = QQmlApplicationEngine()
@@ -144,7 +150,11 @@ class Kiosk:
 
     def _on_state_changed(self, state: FlowState) -> None:
         came_back = state.screen is Screen.ATTRACT and self._last_screen is not Screen.ATTRACT
+        finished = state.screen is Screen.THANKS and self._last_screen is not Screen.THANKS
         self._last_screen = state.screen
+        if (finished or came_back) and self.sync_worker is not None:
+            # A finished or timed-out answer is ready for HQ.
+            self.sync_worker.wake()
         if not came_back:
             return
         # Housekeeping while nobody is tapping: the WAL checkpoint on its thread, and the
@@ -175,6 +185,8 @@ class Kiosk:
         self._closed = True
         self.window.close()
         self.engine.deleteLater()
+        if self.sync_worker is not None:
+            self.sync_worker.stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         if self.outbox is not None:

@@ -1,0 +1,195 @@
+"""Talks to HQ: one requests.Session, explicit timeouts, no retries of its own.
+
+Retrying belongs to the sync worker, which knows what is safe to resend; here each call
+makes exactly one attempt and says precisely how it went.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from kiosk import __version__
+from sync.backoff import parse_retry_after
+
+log = logging.getLogger("effortless.sync.client")
+
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 30.0
+RETRYABLE_STATUS = frozenset({408, 429}) | frozenset(range(500, 600))
+RESULT_STATUSES = frozenset({"new", "duplicate", "rejected"})
+
+
+class HQError(Exception):
+    """A call to HQ did not succeed; ``str()`` says why in plain words."""
+
+
+class InsecureURLError(HQError):
+    pass
+
+
+class RetryableError(HQError):
+    """Worth trying again later: network trouble, a timeout, 5xx, 408, 429, or a reply
+    that makes no sense (garbage or missing results)."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class NotAuthorisedError(HQError):
+    """401/403: this kiosk's token is not (or no longer) accepted."""
+
+
+class RefusedError(HQError):
+    """HQ understood and said no (4xx other than the above); retrying will not help."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    kiosk_id: str
+    token: str
+    store: str
+    touchpoint: str
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    status: str
+    error: str | None = None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, *, allow_insecure_http: bool = False) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureURLError(f"not an HQ address: {url!r} (expected https://host[:port])")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
+        raise InsecureURLError(
+            f"refusing plain http to {parts.hostname}: use https, or --allow-insecure-http"
+        )
+    return url.strip().rstrip("/")
+
+
+class HQClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        allow_insecure_http: bool = False,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+    ) -> None:
+        self.base_url = check_url(base_url, allow_insecure_http=allow_insecure_http)
+        self.token = token
+        self.timeout = timeout
+        self.session = requests.Session()
+        # No adapter retries: a silent resend here would hide failures from the worker.
+        for prefix in ("http://", "https://"):
+            self.session.mount(prefix, HTTPAdapter(max_retries=0))
+        self.session.verify = True
+        self.session.headers["User-Agent"] = f"effortless-kiosk/{__version__}"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _request(
+        self, method: str, path: str, *, json: Any = None, headers: dict[str, str] | None = None
+    ) -> requests.Response:
+        all_headers = dict(headers or {})
+        if self.token:
+            all_headers["Authorization"] = f"Bearer {self.token}"
+        url = self.base_url + path
+        try:
+            response = self.session.request(
+                method, url, json=json, headers=all_headers, timeout=self.timeout
+            )
+        except requests.Timeout as exc:
+            raise RetryableError(f"HQ did not answer in time at {self.base_url}") from exc
+        except requests.ConnectionError as exc:
+            raise RetryableError(f"HQ not reachable at {self.base_url}") from exc
+        except requests.RequestException as exc:
+            raise RetryableError(f"talking to HQ failed: {type(exc).__name__}") from exc
+        status = response.status_code
+        if status in (401, 403):
+            raise NotAuthorisedError("kiosk not authorised by HQ")
+        if status in RETRYABLE_STATUS:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise RetryableError(f"HQ answered {status}", retry_after)
+        if status >= 400:
+            code, message = _error_of(response)
+            raise RefusedError(status, code, message)
+        return response
+
+    def enroll(self, code: str) -> Enrolment:
+        try:
+            body = self._request("POST", "/api/v1/enroll", json={"code": code}).json()
+            return Enrolment(
+                kiosk_id=str(body["kiosk_id"]),
+                token=str(body["token"]),
+                store=str(body["store"]),
+                touchpoint=str(body["touchpoint"]),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RetryableError("HQ's enrolment answer is not what the protocol says") from exc
+
+    def send_answers(self, answers: list[dict[str, Any]], request_id: str) -> list[Result]:
+        response = self._request(
+            "POST",
+            "/api/v1/responses",
+            json={"responses": answers},
+            headers={"X-Request-Id": request_id},
+        )
+        return _results_for(answers, response)
+
+    def heartbeat(self, payload: dict[str, Any]) -> None:
+        self._request("POST", "/api/v1/heartbeat", json=payload)
+
+
+def _error_of(response: requests.Response) -> tuple[str, str]:
+    try:
+        body = response.json()
+        return str(body.get("error", "error")), str(body.get("message", response.reason))
+    except (ValueError, AttributeError):
+        return "error", f"HQ answered {response.status_code}"
+
+
+def _results_for(answers: list[dict[str, Any]], response: requests.Response) -> list[Result]:
+    """HQ's per-answer results, checked against what was sent; anything off is retryable."""
+    try:
+        results = response.json()["results"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RetryableError("HQ's answer had no results") from exc
+    if not isinstance(results, list) or len(results) != len(answers):
+        raise RetryableError("HQ's answer did not have one result per answer")
+    out: list[Result] = []
+    for sent, result in zip(answers, results, strict=True):
+        if (
+            not isinstance(result, dict)
+            or result.get("id") != sent["id"]
+            or result.get("status") not in RESULT_STATUSES
+        ):
+            raise RetryableError("HQ's results do not match the answers sent")
+        error = result.get("error")
+        out.append(Result(sent["id"], result["status"], str(error) if error is not None else None))
+    return out

@@ -1,0 +1,260 @@
+"""The sync worker: sends finished answers to HQ until each one is acknowledged.
+
+It runs on its own thread with its own database connection, so the UI never waits for
+the network. An answer is marked synced only on its own ``new`` or ``duplicate`` result;
+a ``rejected`` one is kept aside with the reason. Everything else (no network, timeouts,
+5xx, 408, 429, nonsense replies) is retried forever with full-jitter backoff, the same
+batch with the same request id, until HQ acknowledges it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from sync.backoff import Backoff
+from sync.client import HQClient, HQError, NotAuthorisedError, RefusedError, RetryableError
+from sync.outbox import Outbox
+
+log = logging.getLogger("effortless.sync")
+
+BATCH_SIZE = 500
+IDLE_WAKE_S = 30.0
+HEARTBEAT_S = 60.0
+RETENTION_DAYS = 30
+
+# Keys in kiosk_meta.
+HQ_URL = "hq_url"
+TOKEN = "hq_token"
+INSECURE = "allow_insecure_http"
+LAST_SYNC_AT = "last_sync_at"
+LAST_ERROR = "last_sync_error"
+NOT_AUTHORISED = "not_authorised"
+
+
+def iso_now() -> str:
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    authorised: bool
+    pending: int
+    oldest_unsent_at: str | None
+    rejected: int
+    last_sync_at: str | None
+    last_error: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def read_status(outbox: Outbox) -> SyncStatus:
+    stats = outbox.stats()
+    return SyncStatus(
+        enrolled=bool(outbox.meta(TOKEN)),
+        authorised=outbox.meta(NOT_AUTHORISED) is None,
+        pending=stats.pending,
+        oldest_unsent_at=stats.oldest_unsent_at,
+        rejected=stats.rejected,
+        last_sync_at=outbox.meta(LAST_SYNC_AT),
+        last_error=outbox.meta(LAST_ERROR),
+    )
+
+
+class NotEnrolledError(RuntimeError):
+    pass
+
+
+class SyncWorker:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        batch_size: int = BATCH_SIZE,
+        backoff: Backoff | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        heartbeat_s: float = HEARTBEAT_S,
+        idle_wake_s: float = IDLE_WAKE_S,
+        retention_days: int = RETENTION_DAYS,
+        survey: tuple[str, int] | None = None,
+        timeout: tuple[float, float] | None = None,
+    ) -> None:
+        self._data_dir = data_dir
+        self._batch_size = batch_size
+        self._backoff = backoff or Backoff()
+        self._monotonic = monotonic
+        self._heartbeat_s = heartbeat_s
+        self._idle_wake_s = idle_wake_s
+        self._retention = timedelta(days=retention_days)
+        self._survey = survey
+        self._timeout = timeout
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._idle = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_heartbeat = -float("inf")
+        self._last_purge = -float("inf")
+        self.batches_sent = 0
+
+    # -- control ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="effortless-sync", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """A new answer is ready (or a person pressed "sync now")."""
+        self._idle.clear()
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """True once the queue was found empty (after the last wake)."""
+        return self._idle.wait(timeout)
+
+    # -- the loop ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        outbox = Outbox.attach(self._data_dir)
+        client: HQClient | None = None
+        try:
+            url, token = outbox.meta(HQ_URL), outbox.meta(TOKEN)
+            if not url or not token:
+                log.error("not enrolled with HQ: nothing to sync to")
+                return
+            kwargs: dict[str, Any] = {"allow_insecure_http": outbox.meta(INSECURE) == "1"}
+            if self._timeout is not None:
+                kwargs["timeout"] = self._timeout
+            client = HQClient(url, token, **kwargs)
+            self._loop(outbox, client)
+        except Exception:
+            log.exception("the sync worker stopped on an unexpected error")
+        finally:
+            if client is not None:
+                client.close()
+            outbox.close()
+
+    def _loop(self, outbox: Outbox, client: HQClient) -> None:
+        inflight: list[dict[str, Any]] = []
+        request_id = ""
+        while not self._stop.is_set():
+            if outbox.meta(NOT_AUTHORISED) is not None:
+                self._idle.set()
+                self._wait(self._idle_wake_s)
+                continue
+            if not inflight:
+                inflight = outbox.sendable(self._batch_size)
+                request_id = str(uuid.uuid4())
+            if not inflight:
+                self._housekeeping(outbox, client)
+                self._idle.set()
+                self._wait(self._idle_wake_s)
+                continue
+            try:
+                results = client.send_answers(inflight, request_id)
+            except NotAuthorisedError as exc:
+                self._not_authorised(outbox, exc)
+                continue
+            except RefusedError as exc:
+                if exc.status == 413 and len(inflight) > 1:
+                    # Too large for this HQ: send the first half on its own.
+                    inflight = inflight[: len(inflight) // 2]
+                    request_id = str(uuid.uuid4())
+                    continue
+                # A refused *batch* says the request was wrong, not the answers; keep them
+                # and try again later rather than lose them.
+                delay = self._backoff.next_delay()
+                self._record_error(
+                    outbox, f"{exc}; next try in {delay:.0f} s", level=logging.WARNING
+                )
+                self._sleep(delay)
+                continue
+            except RetryableError as exc:
+                delay = self._backoff.next_delay(exc.retry_after_s)
+                self._record_error(outbox, f"{exc}; next try in {delay:.0f} s")
+                self._sleep(delay)
+                continue
+            self._apply(outbox, results)
+            self._backoff.reset()
+            self.batches_sent += 1
+            inflight = []
+
+    def _apply(self, outbox: Outbox, results: list[Any]) -> None:
+        now = iso_now()
+        acknowledged = [r.id for r in results if r.status in ("new", "duplicate")]
+        rejected = [(r.id, r.error or "rejected by HQ") for r in results if r.status == "rejected"]
+        if acknowledged:
+            outbox.mark_synced(acknowledged, now)
+        if rejected:
+            outbox.mark_rejected(rejected, now)
+            for answer_id, reason in rejected:
+                log.warning("HQ rejected answer %s: %s", answer_id, reason)
+        outbox.set_meta(LAST_SYNC_AT, now)
+        if outbox.meta(LAST_ERROR) is not None:
+            outbox.delete_meta(LAST_ERROR)
+        log.info("synced %d answers (%d rejected)", len(acknowledged), len(rejected))
+
+    def _housekeeping(self, outbox: Outbox, client: HQClient) -> None:
+        now = self._monotonic()
+        if now - self._last_heartbeat >= self._heartbeat_s:
+            self._last_heartbeat = now
+            self._heartbeat(outbox, client)
+        if now - self._last_purge >= 3600:
+            self._last_purge = now
+            before = datetime.now(UTC) - self._retention
+            purged = outbox.purge_synced(before.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+            if purged:
+                log.info("deleted %d answers HQ has had for over %s", purged, self._retention)
+
+    def _heartbeat(self, outbox: Outbox, client: HQClient) -> None:
+        stats = outbox.stats()
+        survey_id, survey_version = self._survey or (None, None)
+        payload = {
+            "queue_depth": stats.pending,
+            "oldest_unsent_at": stats.oldest_unsent_at,
+            "app_version": __version__,
+            "survey_id": survey_id,
+            "survey_version": survey_version,
+            "kiosk_time": iso_now(),
+            "last_sync_error": outbox.meta(LAST_ERROR),
+        }
+        try:
+            client.heartbeat(payload)
+        except NotAuthorisedError as exc:
+            self._not_authorised(outbox, exc)
+        except HQError as exc:
+            log.info("heartbeat not delivered: %s", exc)
+
+    def _not_authorised(self, outbox: Outbox, exc: Exception) -> None:
+        log.error("sync stopped: %s; answers stay queued", exc)
+        outbox.set_meta(NOT_AUTHORISED, iso_now())
+        self._record_error(outbox, "kiosk not authorised", level=logging.ERROR)
+
+    def _record_error(self, outbox: Outbox, message: str, level: int = logging.INFO) -> None:
+        # An unreachable HQ is part of a kiosk's normal life, not a warning.
+        log.log(level, "sync: %s", message)
+        outbox.set_meta(LAST_ERROR, message)
+
+    def _wait(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
+
+    def _sleep(self, seconds: float) -> None:
+        """Backoff: new answers do not cut it short, only stopping does."""
+        self._stop.wait(seconds)
