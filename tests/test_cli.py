@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from kiosk.cli import run_parser, screenshots_parser, simulate_parser
+from kiosk.cli import (
+    enroll_parser,
+    run_parser,
+    screenshots_parser,
+    simulate_parser,
+    status_parser,
+    sync_parser,
+)
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 
@@ -146,9 +153,43 @@ def test_the_kiosk_starts_on_its_defaults_and_stops_cleanly_on_sigterm(tmp_path:
 
 def test_every_option_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    for parser in (run_parser(), simulate_parser(), screenshots_parser()):
+    parsers = (
+        run_parser(),
+        simulate_parser(),
+        screenshots_parser(),
+        enroll_parser(),
+        sync_parser(),
+        status_parser(),
+    )
+    for parser in parsers:
         assert parser.prog in readme
         for action in parser._actions:
             for option in action.option_strings:
                 if option.startswith("--") and option not in ("--help", "--version"):
                     assert option in readme, f"{parser.prog} {option} is not in the README"
+
+
+def test_status_of_a_kiosk_that_is_not_enrolled(tmp_path: Path) -> None:
+    result = ces_kiosk("status", "--data-dir", str(tmp_path), "--json")
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    assert status["enrolled"] is False
+    assert status["pending"] == 0
+    assert status["hq"] is None
+    human = ces_kiosk("status", "--data-dir", str(tmp_path))
+    assert "not enrolled" in human.stdout
+
+
+def test_sync_without_enrolment_says_so(tmp_path: Path) -> None:
+    result = ces_kiosk("sync", "--data-dir", str(tmp_path), "--until-empty", "--timeout", "5")
+    assert result.returncode == 2
+    assert "not enrolled" in result.stderr
+
+
+def test_enroll_refuses_plain_http_to_another_host_without_connecting(tmp_path: Path) -> None:
+    result = ces_kiosk(
+        "enroll", "--hq", "http://hq.example", "--code", "ABCD-2345", "--data-dir", str(tmp_path)
+    )
+    assert result.returncode == 2
+    assert "refusing plain http" in result.stderr
+    assert not (tmp_path / "kiosk.db").exists()
