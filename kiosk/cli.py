@@ -200,9 +200,10 @@ def _run(args: argparse.Namespace) -> int:
     app = application()
     # Qt's loop gives Python no chance to run its signal handlers; an idle timer does,
     # so that SIGTERM (systemd stop) and Ctrl+C close the database cleanly.
-    # Posted, not called: a signal during start-up arrives before the loop that quit() ends.
+    # Posted, not called: a signal during start-up arrives before the loop it must end.
+    # exit(), not quit(): quit() first asks the windows to close, and the kiosk's won't.
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: QTimer.singleShot(0, app.quit))
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, lambda: app.exit(0)))
     wake = QTimer()
     wake.start(250)
     wake.timeout.connect(lambda: None)

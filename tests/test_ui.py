@@ -461,3 +461,24 @@ def test_typing_on_the_on_screen_keyboard_fills_the_comment(
     qtbot.waitUntil(lambda: str(field.property("text")).lower() == "top")
     finger.tap("sendComment", then="thanksScreen")
     assert rows(data_dir)[0]["comment"].lower() == "top"
+
+
+def test_the_fullscreen_kiosk_cannot_be_closed_or_left_by_keys(
+    make_kiosk: Callable[..., Kiosk], qtbot: Any
+) -> None:
+    from PySide6.QtCore import Qt
+
+    kiosk = make_kiosk(windowed=False)
+    window = kiosk.window
+    assert window.close() is False
+    for key, modifier in (
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+        (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+    ):
+        QTest.keyClick(window, key, modifier)
+    window.showMinimized()
+    qtbot.waitUntil(lambda: window.visibility() == window.Visibility.FullScreen)
+    assert window.isVisible()
+    assert shown_screen(kiosk) == "attractScreen"

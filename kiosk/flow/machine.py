@@ -103,8 +103,9 @@ class Flow:
         self._last_input = now
         self._started_at = ""
         if survey is None:
-            known = isinstance(default_locale, str) and default_locale in UI_TEXT
-            locale = default_locale if known else "nl"
+            locale = "nl"
+            if default_locale is not None and default_locale in UI_TEXT:
+                locale = default_locale
             self._state = FlowState(Screen.OUT_OF_ORDER, locale, reason=out_of_order_reason)
         else:
             self._state = FlowState(Screen.ATTRACT, self._home_locale())

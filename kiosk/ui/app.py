@@ -21,6 +21,7 @@ from kiosk.flow.clock import Clock, SystemClock
 from kiosk.flow.machine import Flow, FlowState, Placement, Recorder, Screen, Timing
 from kiosk.survey_source import choose_survey
 from kiosk.ui.controller import KioskController
+from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.qtlog import route_qt_messages
 from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.themeobject import Theme
@@ -93,6 +94,7 @@ class Kiosk:
     def __init__(self, options: KioskOptions) -> None:
         self.options = options
         self._closed = False
+        self.lockdown: Lockdown | None = None
         data_dir = options.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         choice = choose_survey(options.survey_path, data_dir)
@@ -176,6 +178,7 @@ class Kiosk:
             )
             self.window.resize(width, height)
             self.window.showFullScreen()
+            self.lockdown = Lockdown(self.window)
         if not self.options.show_cursor and not self.options.windowed:
             self.window.setCursor(Qt.CursorShape.BlankCursor)
 
@@ -183,6 +186,8 @@ class Kiosk:
         if self._closed:
             return
         self._closed = True
+        if self.lockdown is not None:
+            self.lockdown.release()
         self.window.close()
         self.engine.deleteLater()
         if self.sync_worker is not None:

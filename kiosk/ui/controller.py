@@ -119,7 +119,7 @@ class KioskController(QObject):
 
     screen = Property(str, _get_screen, notify=screenChanged)
     stillThere = Property(bool, _get_still_there, notify=stillThereChanged)
-    texts = Property("QVariantMap", _get_texts, notify=textsChanged)
+    texts = Property("QVariantMap", _get_texts, notify=textsChanged)  # type: ignore[arg-type]
 
     def _handled(self, name: str, taken: bool) -> None:
         self.tap_handled.emit(name, taken)

@@ -25,7 +25,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.machine import Recorder
 from kiosk.ui.app import Kiosk, KioskOptions, application
-from kiosk.ui.driver import FrameCounter, double_tap, tap
+from kiosk.ui.driver import FrameCounter, double_tap, tap, visible_item
 from sync.outbox import NewAnswer
 
 COMMENTS = (
@@ -166,9 +166,8 @@ class _Shopper:
                 self._walk_away()
                 return
             if rng.random() < 0.2:
-                field = self.kiosk.window.findChild(object, "commentField")
-                if field is not None:
-                    field.setProperty("text", rng.choice(COMMENTS))
+                field = visible_item(self.kiosk.window, "commentField")
+                field.setProperty("text", rng.choice(COMMENTS))
                 self._tap("sendComment", think_s=think)
             else:
                 self._tap("skipComment", think_s=think)
