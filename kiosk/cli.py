@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -195,7 +196,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     from PySide6.QtCore import QTimer
 
-    from kiosk.ui.app import Kiosk, KioskOptions, KioskStartError, application
+    from kiosk.ui.app import RESTART_EXIT_CODE, Kiosk, KioskOptions, KioskStartError, application
 
     app = application()
     # Qt's loop gives Python no chance to run its signal handlers; an idle timer does,
@@ -221,6 +222,9 @@ def _run(args: argparse.Namespace) -> int:
     except KioskStartError as exc:
         print(f"ces-kiosk: {exc}", file=sys.stderr)
         return 1
+    if kiosk.manager is not None:
+        kiosk.manager.exit_requested.connect(lambda: app.exit(0))
+        kiosk.manager.restart_requested.connect(lambda: app.exit(RESTART_EXIT_CODE))
     if kiosk.survey_problem:
         print(f"ces-kiosk: survey refused: {kiosk.survey_problem}", file=sys.stderr)
     survey = kiosk.flow.survey
@@ -231,6 +235,10 @@ def _run(args: argparse.Namespace) -> int:
     log.info("kiosk started; answers go to %s", kiosk.options.data_dir)
     code = app.exec()
     kiosk.close()
+    if code == RESTART_EXIT_CODE and not os.environ.get("INVOCATION_ID"):
+        # Asked for by the manager; under systemd (INVOCATION_ID set) Restart=always does it.
+        log.info("kiosk restarting")
+        os.execv(sys.executable, [sys.executable, "-m", "kiosk", *sys.argv[1:]])
     log.info("kiosk stopped")
     return code
 

@@ -470,6 +470,14 @@ class Outbox:
         ).fetchone()
         return QueueStats(int(row[0]), row[1], int(row[2]), int(row[3]), int(row[4]))
 
+    def answers_since(self, moment: str) -> list[dict[str, Any]]:
+        return [
+            _row(r)
+            for r in self._conn.execute(
+                "SELECT * FROM responses WHERE started_at >= ? ORDER BY seq", (moment,)
+            )
+        ]
+
     def count(self, *, pending_only: bool = False) -> int:
         where = " WHERE synced_at IS NULL" if pending_only else ""
         return int(self._conn.execute(f"SELECT count(*) FROM responses{where}").fetchone()[0])

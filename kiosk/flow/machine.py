@@ -279,6 +279,12 @@ class Flow:
         ):
             self._reset()
 
+    def set_home_locale(self, locale: str) -> None:
+        """The manager chose the language every session starts in."""
+        self._preferred_locale = locale
+        if self._state.screen is Screen.ATTRACT and self._survey is not None:
+            self._reset()
+
     # -- survey changes ---------------------------------------------------------------
 
     def replace_survey(self, survey: Survey) -> None:

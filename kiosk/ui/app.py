@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLoggingCategory, Qt, QTimer, QUrl
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 from PySide6.QtQuickControls2 import QQuickStyle
@@ -22,6 +22,7 @@ from kiosk.flow.machine import Flow, FlowState, Placement, Recorder, Screen, Tim
 from kiosk.survey_source import choose_survey
 from kiosk.ui.controller import KioskController
 from kiosk.ui.lockdown import Lockdown
+from kiosk.ui.manager import HOME_LOCALE, ManagerController
 from kiosk.ui.qtlog import route_qt_messages
 from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.themeobject import Theme
@@ -33,6 +34,11 @@ log = logging.getLogger("effortless.app")
 
 
 QUIET_QT_CATEGORIES = "qt.multimedia.symbolsresolver=false;qt.qml.propertyCache.append=false"
+
+
+# The app exits with this when the manager asks for a restart; ces-kiosk then starts
+# itself again (and under systemd, Restart=always would too).
+RESTART_EXIT_CODE = 75
 
 
 class KioskStartError(RuntimeError):
@@ -95,6 +101,7 @@ class Kiosk:
         self.options = options
         self._closed = False
         self.lockdown: Lockdown | None = None
+        self._cursor_hidden = False
         data_dir = options.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         choice = choose_survey(options.survey_path, data_dir)
@@ -127,7 +134,8 @@ class Kiosk:
             placement,
             timing=options.timing,
             out_of_order_reason=reason,
-            default_locale=options.lang,
+            default_locale=options.lang
+            or (self.outbox.meta(HOME_LOCALE) if self.outbox is not None else None),
         )
         self.survey_problem = choice.problem
         self.sync_worker: SyncWorker | None = None
@@ -140,15 +148,37 @@ class Kiosk:
         self.engine = QQmlApplicationEngine()
         # Owned by the engine, so it outlives the QML that binds to it on teardown.
         self.controller = KioskController(self.flow, parent=self.engine)
+        self.manager: ManagerController | None = None
+        if self.outbox is not None:
+            self.manager = ManagerController(
+                self.flow,
+                self.outbox,
+                options.clock,
+                data_dir,
+                lambda: self.sync_worker,
+                self.engine,
+            )
+            self.manager.exit_requested.connect(self._on_exit_requested)
+            self.manager.restart_requested.connect(self._on_restart_requested)
         self.theme = Theme(self.engine)
         self.engine.rootContext().setContextProperty("controller", self.controller)
         self.engine.rootContext().setContextProperty("theme", self.theme)
+        self.engine.rootContext().setContextProperty("manager", self.manager)
         self.engine.load(QUrl.fromLocalFile(str(qml_dir() / "Main.qml")))
         roots = self.engine.rootObjects()
         if not roots or not isinstance(roots[0], QQuickWindow):
             raise KioskStartError("the kiosk's QML did not load; see the log for Qt's message")
         self.window: QQuickWindow = roots[0]
         self._place_window()
+
+    def _on_exit_requested(self) -> None:
+        # The window may close now; ces-kiosk ends the event loop (see kiosk/cli.py).
+        if self.lockdown is not None:
+            self.lockdown.release()
+
+    def _on_restart_requested(self) -> None:
+        if self.lockdown is not None:
+            self.lockdown.release()
 
     def _on_state_changed(self, state: FlowState) -> None:
         came_back = state.screen is Screen.ATTRACT and self._last_screen is not Screen.ATTRACT
@@ -180,7 +210,9 @@ class Kiosk:
             self.window.showFullScreen()
             self.lockdown = Lockdown(self.window)
         if not self.options.show_cursor and not self.options.windowed:
-            self.window.setCursor(Qt.CursorShape.BlankCursor)
+            # An override, so no control's own cursor (a text field's I-beam) shows either.
+            QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+            self._cursor_hidden = True
 
     def close(self) -> None:
         if self._closed:
@@ -188,6 +220,8 @@ class Kiosk:
         self._closed = True
         if self.lockdown is not None:
             self.lockdown.release()
+        if self._cursor_hidden:
+            QGuiApplication.restoreOverrideCursor()
         self.window.close()
         self.engine.deleteLater()
         if self.sync_worker is not None:

@@ -56,8 +56,26 @@ def centre_of(item: QQuickItem) -> QPoint:
     return centre.toPoint()
 
 
+def scroll_into_view(window: QQuickWindow, item: QQuickItem) -> None:
+    """What a finger does first with an item below the fold: scroll its Flickable."""
+    flickable = item.parentItem()
+    while flickable is not None and flickable.metaObject().indexOfProperty("contentY") < 0:
+        flickable = flickable.parentItem()
+    if flickable is None:
+        return
+    content_item = flickable.property("contentItem")
+    top = item.mapToItem(content_item, QPointF(0, 0)).y()
+    view = flickable.height()
+    content = float(flickable.property("contentHeight"))
+    wanted = max(0.0, min(top - view / 3, content - view))
+    flickable.setProperty("contentY", wanted)
+
+
 def tap(window: QQuickWindow, name: str) -> QQuickItem:
     item = visible_item(window, name)
+    centre = centre_of(item)
+    if not (0 <= centre.x() < window.width() and 0 <= centre.y() < window.height()):
+        scroll_into_view(window, item)
     QTest.mouseClick(
         window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre_of(item)
     )

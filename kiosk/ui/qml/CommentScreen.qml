@@ -7,7 +7,8 @@ Item {
     property real keyboardHeight: 0
     readonly property int maxLength: controller.texts.commentMaxLength || 280
 
-    function clear() { field.text = "" }
+    // Hidden, the field lets go of focus too, or the keyboard would stay up elsewhere.
+    function clear() { field.text = ""; field.focus = false }
 
     // Focus opens the on-screen keyboard straight away: no extra tap needed.
     onVisibleChanged: visible ? field.forceActiveFocus() : clear()

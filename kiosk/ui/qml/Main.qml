@@ -56,16 +56,52 @@ Window {
     InputPanel {
         id: keyboard
         objectName: "onScreenKeyboard"
-        z: 10
+        z: 40
         width: window.width
         y: active ? window.height - height : window.height
-        visible: active && controller.screen === "comment"
+        visible: active && (controller.screen === "comment" || (manager !== null && manager.mode === "open"))
     }
 
     Binding {
         target: VirtualKeyboardSettings
         property: "locale"
         value: controller.texts.keyboardLocale || "en_GB"
+    }
+
+    // The hidden way in for the store manager: five taps in the top-left corner of the
+    // attract (or out-of-order) screen. Nothing shows it.
+    MouseArea {
+        objectName: "managerCorner"
+        z: 15
+        width: theme.minTouch * 1.3; height: width
+        visible: manager !== null && manager.mode === "closed"
+                 && (controller.screen === "attract" || controller.screen === "out_of_order")
+        // On release: a handler that hides itself on press hands the release to whatever
+        // is underneath, which would start a shopper session.
+        onReleased: manager.cornerTapped()
+    }
+
+    // Without a database there is no manager to talk to: these are not even made then.
+    Loader {
+        anchors.fill: parent
+        z: 30
+        active: manager !== null
+        sourceComponent: ManagerScreen {
+            objectName: "managerScreen"
+            unit: window.unit
+            visible: manager.mode === "open"
+        }
+    }
+
+    Loader {
+        anchors.fill: parent
+        z: 31
+        active: manager !== null
+        sourceComponent: PinPad {
+            objectName: "pinPad"
+            unit: window.unit
+            visible: manager.mode === "pin"
+        }
     }
 
     StillThereOverlay {

@@ -1,0 +1,284 @@
+"""The QObject behind the PIN pad and the manager screen."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
+
+from kiosk import __version__
+from kiosk.flow.clock import Clock, iso_utc
+from kiosk.flow.machine import Flow
+from kiosk.flow.manager import EVENTS, Event, Manager, Mode
+from kiosk.flow.pin import PinFormatError, PinGuard, check_format
+from kiosk.flow.texts import LANGUAGE_NAMES, manager_text
+from kiosk.flow.today import summarise
+from sync.outbox import Outbox
+from sync.worker import HQ_URL, SyncWorker, read_status
+
+log = logging.getLogger("effortless.ui.manager")
+
+MAX_KEPT_EVENTS = 100
+REFRESH_MS = 1000
+TICK_MS = 500
+HOME_LOCALE = "default_locale"
+
+
+def record_event(outbox: Outbox, event: Event) -> None:
+    """Unlocks and failed PINs wait in the database for the next heartbeat."""
+    events = json.loads(outbox.meta(EVENTS) or "[]")
+    events.append({"kind": event.kind, "at": event.at})
+    outbox.set_meta(EVENTS, json.dumps(events[-MAX_KEPT_EVENTS:]))
+
+
+class ManagerController(QObject):
+    modeChanged = Signal()
+    pinChanged = Signal()
+    dataChanged = Signal()
+    messageChanged = Signal()
+    # Past tense, for tests: the manager asked to leave the app or to restart it.
+    exit_requested = Signal()
+    restart_requested = Signal()
+
+    def __init__(
+        self,
+        flow: Flow,
+        outbox: Outbox,
+        clock: Clock,
+        data_dir: Path,
+        worker: Callable[[], SyncWorker | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._flow = flow
+        self._outbox = outbox
+        self._clock = clock
+        self._data_dir = data_dir
+        self._worker = worker
+        self.guard = PinGuard(outbox, clock.utcnow)
+        self.model = Manager(self.guard, clock, on_event=lambda e: record_event(outbox, e))
+        self.model.subscribe(self._on_mode_changed)
+        self._digits = ""
+        self._message = ""
+        self._data: dict[str, Any] = {}
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self._on_refresh)
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self.model.tick)
+        self._tick.start()
+
+    # -- properties -------------------------------------------------------------------
+
+    def _get_mode(self) -> str:
+        return self.model.mode.value
+
+    def _get_pin_length(self) -> int:
+        return len(self._digits)
+
+    def _get_pin_message(self) -> str:
+        attempt = self.model.last_attempt
+        words = self._words()
+        if attempt is None or attempt.accepted:
+            return ""
+        if attempt.locked_for_s > 0:
+            return words["locked"].format(seconds=round(attempt.locked_for_s))
+        return words["wrong_pin"].format(left=attempt.tries_left)
+
+    def _get_data(self) -> dict[str, Any]:
+        return self._data
+
+    def _get_message(self) -> str:
+        return self._message
+
+    mode = Property(str, _get_mode, notify=modeChanged)
+    pinLength = Property(int, _get_pin_length, notify=pinChanged)
+    pinMessage = Property(str, _get_pin_message, notify=pinChanged)
+    data = Property("QVariantMap", _get_data, notify=dataChanged)  # type: ignore[arg-type]
+    message = Property(str, _get_message, notify=messageChanged)
+
+    # -- the way in -------------------------------------------------------------------
+
+    @Slot()
+    def cornerTapped(self) -> None:
+        if self._flow.state.screen.value not in ("attract", "out_of_order"):
+            return
+        self.model.corner_tapped()
+
+    @Slot(str)
+    def pinDigit(self, digit: str) -> None:
+        self.model.touched()
+        if digit.isdigit() and len(digit) == 1 and len(self._digits) < 8:
+            self._digits += digit
+            self.pinChanged.emit()
+
+    @Slot()
+    def pinClear(self) -> None:
+        self.model.touched()
+        self._digits = ""
+        self.pinChanged.emit()
+
+    @Slot()
+    def pinSubmit(self) -> None:
+        pin, self._digits = self._digits, ""
+        purpose = self.model.purpose
+        attempt = self.model.enter_pin(pin)
+        self.pinChanged.emit()
+        if attempt.accepted and purpose == "exit":
+            log.info("manager left the kiosk app")
+            self.exit_requested.emit()
+
+    @Slot()
+    def close(self) -> None:
+        self._digits = ""
+        self._set_message("")
+        self.model.close()
+
+    @Slot()
+    def touched(self) -> None:
+        self.model.touched()
+
+    def _on_mode_changed(self, mode: Mode) -> None:
+        if mode is Mode.CLOSED:
+            self._refresh.stop()
+        else:
+            self._on_refresh()
+            self._refresh.start()
+        self.modeChanged.emit()
+        self.pinChanged.emit()
+
+    # -- actions ----------------------------------------------------------------------
+
+    @Slot()
+    def syncNow(self) -> None:
+        self.model.touched()
+        worker = self._worker()
+        if worker is None:
+            self._set_message(self._words()["not_enrolled"])
+            return
+        worker.wake()
+        self._on_refresh()
+
+    @Slot(str)
+    def setLanguage(self, locale: str) -> None:
+        self.model.touched()
+        survey = self._flow.survey
+        if survey is None or locale not in survey.locales:
+            return
+        self._outbox.set_meta(HOME_LOCALE, locale)
+        self._flow.set_home_locale(locale)
+        self._on_refresh()
+
+    @Slot(str, str)
+    def changePin(self, new: str, repeat: str) -> None:
+        self.model.touched()
+        words = self._words()
+        if new != repeat:
+            self._set_message(words["pins_differ"])
+            return
+        try:
+            check_format(new)
+        except PinFormatError:
+            self._set_message(words["pin_format"])
+            return
+        self.guard.set_pin(new)
+        log.info("manager PIN changed")
+        self._set_message(words["pin_changed"])
+
+    @Slot(str)
+    def exportRejected(self, folder: str) -> None:
+        self.model.touched()
+        words = self._words()
+        rows = self._outbox.rejected()
+        target_dir = Path(folder).expanduser()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = target_dir / f"effortless-rejected-{self._outbox.kiosk_id()[:8]}-{stamp}.json"
+        try:
+            if not target_dir.is_dir():
+                raise OSError(f"{target_dir} is not a folder")
+            target.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+        except OSError as exc:
+            self._set_message(words["export_failed"].format(reason=exc))
+            return
+        self._set_message(words["exported"].format(n=len(rows), path=target))
+
+    @Slot()
+    def restartApp(self) -> None:
+        log.info("manager restarts the kiosk app")
+        self.restart_requested.emit()
+
+    @Slot()
+    def exitApp(self) -> None:
+        # Leaving the kiosk asks for the PIN again.
+        self._digits = ""
+        self.model.ask_pin("exit")
+
+    # -- data for the screen ----------------------------------------------------------
+
+    def _words(self) -> dict[str, str]:
+        return manager_text(self._flow.state.locale if self._flow.survey else "en")
+
+    def _set_message(self, text: str) -> None:
+        self._message = text
+        self.messageChanged.emit()
+
+    def _on_refresh(self) -> None:
+        words = self._words()
+        status = read_status(self._outbox)
+        stats = self._outbox.stats()
+        survey = self._flow.survey
+        hq = self._outbox.meta(HQ_URL)
+        version = f"{__version__} / {survey.id} v{survey.version}" if survey else __version__
+        rows = [
+            ("synced", words["synced"], str(stats.synced)),
+            ("pending", words["pending"], str(stats.pending)),
+            ("rejected", words["rejected"], str(stats.rejected)),
+            ("oldest_unsent", words["oldest_unsent"], stats.oldest_unsent_at or words["none"]),
+            ("last_sync", words["last_sync"], status.last_sync_at or words["never"]),
+            ("last_error", words["last_error"], status.last_error or words["none"]),
+            ("hq", words["hq"], hq or words["not_enrolled"]),
+            ("store", words["store"], self._outbox.meta("store_id") or "-"),
+            ("touchpoint", words["touchpoint"], self._outbox.meta("touchpoint") or "-"),
+            ("versions", words["versions"], version),
+        ]
+        local_now = self._clock.utcnow().astimezone()
+        midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+        today = summarise(
+            self._outbox.answers_since(iso_utc(midnight)), survey.scale.id if survey else "ces7"
+        )
+        most = max((count for _, count in today.distribution), default=0)
+        factor_label = "-"
+        if today.top_factor and survey is not None:
+            factor = survey.factor(today.top_factor)
+            locale = self._flow.state.locale
+            factor_label = (
+                factor.label.get(locale, today.top_factor) if factor else today.top_factor
+            )
+        self._data = {
+            "words": words,
+            "status": [{"key": k, "label": label, "value": value} for k, label, value in rows],
+            "pending": stats.pending,
+            "today": {
+                "n": today.n,
+                "easy": "-" if today.easy_pct is None else f"{today.easy_pct:g}%",
+                "scale": today.scale,
+                "bars": [
+                    {"point": p, "count": c, "fraction": (c / most) if most else 0.0}
+                    for p, c in today.distribution
+                ],
+                "topFactor": factor_label,
+            },
+            "languages": [
+                {"code": c, "name": LANGUAGE_NAMES[c]} for c in (survey.locales if survey else ())
+            ],
+            "homeLocale": self._outbox.meta(HOME_LOCALE)
+            or (survey.default_locale if survey else ""),
+            "exportPath": "/media",
+        }
+        self.dataChanged.emit()
