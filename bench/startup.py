@@ -15,7 +15,9 @@ import time
 CHILD = r"""
 import sys
 from pathlib import Path
+from kiosk.flow.setup import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
+preconfigure(Path(sys.argv[1]))
 app = application()
 kiosk = Kiosk(KioskOptions(data_dir=Path(sys.argv[1]), windowed=True))
 def first_frame():

@@ -10,24 +10,9 @@ import json
 import sys
 import time
 
-from sync.client import HQClient, HQError, InsecureURLError, RefusedError
+from sync.enrolment import EnrolmentError, enrol, remember
 from sync.outbox import DB_FILENAME, Outbox, OutboxError
-from sync.worker import (
-    HQ_URL,
-    INSECURE,
-    LAST_ERROR,
-    NOT_AUTHORISED,
-    TOKEN,
-    SyncWorker,
-    read_status,
-)
-
-ENROL_HINTS = {
-    "code_expired": "code expired — ask HQ for a new one",
-    "code_used": "this code was already used — ask HQ for a new one",
-    "unknown_code": "HQ does not know this code — check it, or ask HQ for a new one",
-    "kiosk_revoked": "HQ revoked this kiosk — ask HQ for a new code",
-}
+from sync.worker import HQ_URL, NOT_AUTHORISED, TOKEN, SyncWorker, read_status
 
 
 def _outbox(data_dir: object) -> Outbox:
@@ -47,33 +32,17 @@ def _fail(command: str, message: str, code: int = 1) -> int:
 
 def enroll(args: argparse.Namespace) -> int:
     try:
-        client = HQClient(args.hq, allow_insecure_http=args.allow_insecure_http)
-    except InsecureURLError as exc:
-        return _fail("enroll", str(exc), 2)
-    try:
-        enrolment = client.enroll(args.code.strip())
-    except RefusedError as exc:
-        return _fail("enroll", ENROL_HINTS.get(exc.code, str(exc)))
-    except HQError as exc:
-        return _fail("enroll", f"{exc} — check the address and the network")
-    finally:
-        client.close()
+        base_url, enrolment = enrol(
+            args.hq, args.code, allow_insecure_http=args.allow_insecure_http
+        )
+    except EnrolmentError as exc:
+        return _fail("enroll", str(exc), 2 if exc.bad_address else 1)
     try:
         outbox = _outbox(args.data_dir)
     except OutboxError as exc:
         return _fail("enroll", str(exc))
     try:
-        for key, value in (
-            (HQ_URL, client.base_url),
-            (TOKEN, enrolment.token),
-            (INSECURE, "1" if args.allow_insecure_http else "0"),
-            ("kiosk_id", enrolment.kiosk_id),
-            ("store_id", enrolment.store),
-            ("touchpoint", enrolment.touchpoint),
-        ):
-            outbox.set_meta(key, value)
-        for key in (NOT_AUTHORISED, LAST_ERROR):
-            outbox.delete_meta(key)
+        remember(outbox, base_url, enrolment, args.allow_insecure_http)
     finally:
         outbox.close()
     print(

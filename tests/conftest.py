@@ -93,7 +93,13 @@ def make_kiosk(qapp, qtbot, clock: ManualClock, data_dir: Path) -> Iterator[Call
 
     made: list[Kiosk] = []
 
-    def make(**overrides: object) -> Kiosk:
+    def make(*, configured: bool = True, **overrides: object) -> Kiosk:
+        """``configured``: a set-up standalone kiosk (PIN 0000) unless its database exists."""
+        from kiosk.flow.setup import preconfigure
+        from sync.outbox import DB_FILENAME
+
+        if configured and not (data_dir / DB_FILENAME).exists():
+            preconfigure(data_dir, store="s042")
         options = KioskOptions(data_dir=data_dir, windowed=True, clock=clock)
         for key, value in overrides.items():
             setattr(options, key, value)

@@ -390,6 +390,11 @@ def test_a_corrupt_database_is_moved_aside_and_the_kiosk_keeps_working(
     assert kiosk.outbox is not None
     assert kiosk.outbox.recovered_from is not None
     assert kiosk.outbox.recovered_from.read_bytes() == garbage
+    # The settings were in the unreadable file too: the kiosk asks to be set up again.
+    assert is_shown(kiosk.window, "setupScreen")
+    assert kiosk.setup is not None
+    kiosk.setup.useStandalone("s042", "kassa", "2580", "2580")
+    qtbot.waitUntil(lambda: not is_shown(kiosk.window, "setupScreen"))
     finger = Finger(kiosk, clock, qtbot)
     finger.tap("startArea", then="questionScreen")
     finger.tap("score_5", then="whyScreen")
@@ -486,3 +491,18 @@ def test_the_fullscreen_kiosk_cannot_be_closed_or_left_by_keys(
     qtbot.waitUntil(lambda: window.visibility() == window.Visibility.FullScreen)
     assert window.isVisible()
     assert shown_screen(kiosk) == "attractScreen"
+
+
+def test_still_there_is_answerable_over_the_on_screen_keyboard(
+    finger: Finger, kiosk: Kiosk, clock: ManualClock, qtbot: Any
+) -> None:
+    finger.tap("startArea", then="questionScreen")
+    finger.tap("score_6", then="whyScreen")
+    finger.tap("factor_price", then="commentScreen")
+    keyboard = visible_item(kiosk.window, "onScreenKeyboard")
+    qtbot.waitUntil(lambda: keyboard.property("active") is True)
+    clock.advance(25)
+    qtbot.waitUntil(lambda: is_shown(kiosk.window, "stillThereOverlay"))
+    finger.tap("stillHereButton")
+    qtbot.waitUntil(lambda: not is_shown(kiosk.window, "stillThereOverlay"))
+    finger.tap("sendComment", then="thanksScreen")

@@ -279,6 +279,10 @@ class Flow:
         ):
             self._reset()
 
+    def set_placement(self, placement: Placement) -> None:
+        """Where the kiosk stands changed (set up, enrolled); applies to the next answer."""
+        self._placement = placement
+
     def set_home_locale(self, locale: str) -> None:
         """The manager chose the language every session starts in."""
         self._preferred_locale = locale

@@ -24,6 +24,7 @@ from kiosk.ui.controller import KioskController
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.manager import HOME_LOCALE, ManagerController
 from kiosk.ui.qtlog import route_qt_messages
+from kiosk.ui.setup import SetupController
 from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.themeobject import Theme
 from sync.checkpoint import Checkpointer
@@ -160,16 +161,41 @@ class Kiosk:
             )
             self.manager.exit_requested.connect(self._on_exit_requested)
             self.manager.restart_requested.connect(self._on_restart_requested)
+        self.setup: SetupController | None = None
+        if self.outbox is not None and self.manager is not None:
+            locales = survey.locales if survey is not None else ()
+            self.setup = SetupController(self.outbox, self.manager.guard, locales, self.engine)
+            self.setup.completed.connect(self._on_setup_completed)
         self.theme = Theme(self.engine)
         self.engine.rootContext().setContextProperty("controller", self.controller)
         self.engine.rootContext().setContextProperty("theme", self.theme)
         self.engine.rootContext().setContextProperty("manager", self.manager)
+        self.engine.rootContext().setContextProperty("setup", self.setup)
         self.engine.load(QUrl.fromLocalFile(str(qml_dir() / "Main.qml")))
         roots = self.engine.rootObjects()
         if not roots or not isinstance(roots[0], QQuickWindow):
             raise KioskStartError("the kiosk's QML did not load; see the log for Qt's message")
         self.window: QQuickWindow = roots[0]
         self._place_window()
+
+    def _on_setup_completed(self, enrolled: bool) -> None:
+        outbox = self.outbox
+        assert outbox is not None
+        self.flow.set_placement(
+            Placement(
+                kiosk_id=outbox.kiosk_id(),
+                store_id=outbox.meta("store_id"),
+                touchpoint=outbox.meta("touchpoint"),
+            )
+        )
+        home = outbox.meta(HOME_LOCALE)
+        if home and self.options.lang is None:
+            self.flow.set_home_locale(home)
+        if enrolled and self.sync_worker is None:
+            survey = self.flow.survey
+            version = (survey.id, survey.version) if survey is not None else None
+            self.sync_worker = SyncWorker(self.options.data_dir, survey=version)
+            self.sync_worker.start()
 
     def _on_exit_requested(self) -> None:
         # The window may close now; ces-kiosk ends the event loop (see kiosk/cli.py).
@@ -222,6 +248,10 @@ class Kiosk:
             self.lockdown.release()
         if self._cursor_hidden:
             QGuiApplication.restoreOverrideCursor()
+        # Timers first: a tick after the database closed would find nothing to read.
+        self.controller.shutdown()
+        if self.manager is not None:
+            self.manager.shutdown()
         self.window.close()
         self.engine.deleteLater()
         if self.sync_worker is not None:

@@ -82,6 +82,9 @@ class KioskController(QObject):
         self._timer.timeout.connect(self._on_tick)
         self._timer.start()
 
+    def shutdown(self) -> None:
+        self._timer.stop()
+
     @property
     def flow(self) -> Flow:
         return self._flow

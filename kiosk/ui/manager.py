@@ -16,6 +16,7 @@ from kiosk.flow.clock import Clock, iso_utc
 from kiosk.flow.machine import Flow
 from kiosk.flow.manager import EVENTS, Event, Manager, Mode
 from kiosk.flow.pin import PinFormatError, PinGuard, check_format
+from kiosk.flow.setup import HOME_LOCALE
 from kiosk.flow.texts import LANGUAGE_NAMES, manager_text
 from kiosk.flow.today import summarise
 from sync.outbox import Outbox
@@ -26,7 +27,6 @@ log = logging.getLogger("effortless.ui.manager")
 MAX_KEPT_EVENTS = 100
 REFRESH_MS = 1000
 TICK_MS = 500
-HOME_LOCALE = "default_locale"
 
 
 def record_event(outbox: Outbox, event: Event) -> None:
@@ -73,6 +73,11 @@ class ManagerController(QObject):
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self.model.tick)
         self._tick.start()
+
+    def shutdown(self) -> None:
+        """Stop the timers: the database they read is about to close."""
+        self._refresh.stop()
+        self._tick.stop()
 
     # -- properties -------------------------------------------------------------------
 

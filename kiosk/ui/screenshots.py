@@ -6,8 +6,11 @@ import tempfile
 from pathlib import Path
 
 from kiosk.flow.clock import ManualClock
+from kiosk.flow.setup import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 from kiosk.ui.driver import FrameCounter, tap
+
+DEMO_PIN = "2580"
 
 
 class ScreenshotError(RuntimeError):
@@ -30,6 +33,7 @@ def render_screens(
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
         clock = ManualClock()
+        preconfigure(Path(tmp), store="s042", pin=DEMO_PIN)
         kiosk = Kiosk(
             KioskOptions(
                 data_dir=Path(tmp), survey_path=survey_path, windowed=True, size=size, clock=clock
@@ -72,6 +76,24 @@ def render_screens(
                 step("stillHereButton")
                 step(f"factor_{survey.factors[0].id}")
             shot(6, "thanks")
+            step("thanksArea")
+            for _ in range(5):
+                clock.advance(0.3)
+                tap(kiosk.window, "managerCorner")
+            written.append(_save(kiosk, frames, out / f"manager-{size[0]}x{size[1]}-1-pin.png"))
+            for digit in DEMO_PIN:
+                tap(kiosk.window, f"pinKey_{digit}")
+            tap(kiosk.window, "pinOk")
+            written.append(_save(kiosk, frames, out / f"manager-{size[0]}x{size[1]}-2-screen.png"))
+        finally:
+            kiosk.close()
+    with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
+        kiosk = Kiosk(
+            KioskOptions(data_dir=Path(tmp), survey_path=survey_path, windowed=True, size=size)
+        )
+        try:
+            frames = FrameCounter(kiosk.window)
+            written.append(_save(kiosk, frames, out / f"setup-{size[0]}x{size[1]}.png"))
         finally:
             kiosk.close()
     with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:

@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.machine import Recorder
+from kiosk.flow.setup import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 from kiosk.ui.driver import FrameCounter, double_tap, tap, visible_item
 from sync.outbox import NewAnswer
@@ -211,6 +212,7 @@ def simulate(
         return timed[0]
 
     wall_start = time.perf_counter()
+    preconfigure(folder, store="simulated", touchpoint="simulated")
     kiosk = Kiosk(
         KioskOptions(
             data_dir=folder,

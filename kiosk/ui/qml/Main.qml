@@ -59,7 +59,9 @@ Window {
         z: 40
         width: window.width
         y: active ? window.height - height : window.height
-        visible: active && (controller.screen === "comment" || (manager !== null && manager.mode === "open"))
+        visible: active && (controller.screen === "comment"
+                            || (manager !== null && manager.mode === "open")
+                            || (setup !== null && setup.active))
     }
 
     Binding {
@@ -74,11 +76,21 @@ Window {
         objectName: "managerCorner"
         z: 15
         width: theme.minTouch * 1.3; height: width
-        visible: manager !== null && manager.mode === "closed"
+        visible: manager !== null && manager.mode === "closed" && (setup === null || !setup.active)
                  && (controller.screen === "attract" || controller.screen === "out_of_order")
         // On release: a handler that hides itself on press hands the release to whatever
         // is underneath, which would start a shopper session.
         onReleased: manager.cornerTapped()
+    }
+
+    Loader {
+        anchors.fill: parent
+        z: 35
+        active: setup !== null && setup.active
+        sourceComponent: SetupScreen {
+            objectName: "setupScreen"
+            unit: window.unit
+        }
     }
 
     // Without a database there is no manager to talk to: these are not even made then.
@@ -107,7 +119,7 @@ Window {
     StillThereOverlay {
         objectName: "stillThereOverlay"
         anchors.fill: parent
-        z: 20
+        z: 45  // above the on-screen keyboard: "still there?" must be answerable
         unit: window.unit
         visible: controller.stillThere
     }

@@ -171,6 +171,7 @@ Rectangle {
                     objectName: "newPinField"
                     width: root.unit * 30; height: theme.minTouch
                     placeholderText: root.words.new_pin || ""
+                    placeholderTextColor: theme.mutedText
                     echoMode: TextInput.Password
                     inputMethodHints: Qt.ImhDigitsOnly
                     maximumLength: 8
@@ -182,6 +183,7 @@ Rectangle {
                     objectName: "repeatPinField"
                     width: root.unit * 30; height: theme.minTouch
                     placeholderText: root.words.repeat_pin || ""
+                    placeholderTextColor: theme.mutedText
                     echoMode: TextInput.Password
                     inputMethodHints: Qt.ImhDigitsOnly
                     maximumLength: 8
@@ -210,6 +212,7 @@ Rectangle {
                     width: root.unit * 50; height: theme.minTouch
                     text: manager.data.exportPath || ""
                     placeholderText: root.words.export_path || ""
+                    placeholderTextColor: theme.mutedText
                     font.pixelSize: Math.max(20, root.unit * 2.5)
                     onTextChanged: manager.touched()
                 }

@@ -1,0 +1,137 @@
+"""The QObject behind the first-run setup screen. Enrolment talks to HQ on its own
+thread; the answer comes back to the UI thread as a signal."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, Signal, Slot
+
+from kiosk.flow.pin import PinGuard
+from kiosk.flow.setup import SetupError, check_pin_pair, configure_standalone, finish, needs_setup
+from kiosk.flow.texts import LANGUAGE_NAMES, SUPPORTED_LOCALES, manager_text
+from sync.enrolment import EnrolmentError, enrol, remember
+from sync.outbox import Outbox
+
+log = logging.getLogger("effortless.ui.setup")
+
+
+class SetupController(QObject):
+    activeChanged = Signal()
+    stateChanged = Signal()
+    # Past tense: setup is done and the kiosk may welcome shoppers (enrolled with HQ or not).
+    completed = Signal(bool)
+    _enrolment_finished = Signal(object)
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        guard: PinGuard,
+        locales: tuple[str, ...],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._outbox = outbox
+        self._guard = guard
+        self._locales = locales or SUPPORTED_LOCALES[:2]
+        self._active = needs_setup(outbox)
+        self._busy = False
+        self._error = ""
+        self._locale = self._locales[0]
+        self._pending: tuple[str, str] | None = None
+        self._enrolment_finished.connect(self._on_enrolment_finished)
+
+    def _get_active(self) -> bool:
+        return self._active
+
+    def _get_busy(self) -> bool:
+        return self._busy
+
+    def _get_error(self) -> str:
+        return self._error
+
+    def _get_words(self) -> dict[str, str]:
+        return manager_text(self._locale)
+
+    def _get_languages(self) -> list[dict[str, str]]:
+        return [{"code": c, "name": LANGUAGE_NAMES[c]} for c in self._locales]
+
+    def _get_locale(self) -> str:
+        return self._locale
+
+    active = Property(bool, _get_active, notify=activeChanged)
+    busy = Property(bool, _get_busy, notify=stateChanged)
+    error = Property(str, _get_error, notify=stateChanged)
+    words = Property("QVariantMap", _get_words, notify=stateChanged)  # type: ignore[arg-type]
+    languages = Property("QVariantList", _get_languages, constant=True)  # type: ignore[arg-type]
+    locale = Property(str, _get_locale, notify=stateChanged)
+
+    def _set(self, *, busy: bool | None = None, error: str | None = None) -> None:
+        if busy is not None:
+            self._busy = busy
+        if error is not None:
+            self._error = error
+        self.stateChanged.emit()
+
+    @Slot(str)
+    def chooseLanguage(self, locale: str) -> None:
+        if locale in self._locales:
+            self._locale = locale
+            self._set()
+
+    @Slot(str, str, str, str)
+    def connectHq(self, url: str, code: str, pin: str, repeat: str) -> None:
+        if self._busy:
+            return
+        try:
+            check_pin_pair(pin, repeat, self._locale)
+        except SetupError as exc:
+            self._set(error=str(exc))
+            return
+        self._pending = (pin, self._locale)
+        self._set(busy=True, error="")
+        threading.Thread(
+            target=self._enrol, args=(url.strip(), code), name="effortless-enrol", daemon=True
+        ).start()
+
+    def _enrol(self, url: str, code: str) -> None:
+        # Never on the UI thread: HQ may take its time to answer, or never answer.
+        try:
+            result: Any = enrol(url, code)
+        except EnrolmentError as exc:
+            result = exc
+        self._enrolment_finished.emit(result)
+
+    def _on_enrolment_finished(self, result: object) -> None:
+        if isinstance(result, EnrolmentError):
+            self._set(busy=False, error=str(result))
+            return
+        assert isinstance(result, tuple)
+        assert self._pending is not None
+        base_url, enrolment = result
+        pin, locale = self._pending
+        remember(self._outbox, base_url, enrolment, False)
+        finish(self._outbox, self._guard, pin, locale)
+        log.info("kiosk enrolled with HQ for store %s", enrolment.store)
+        self._done(enrolled=True)
+
+    @Slot(str, str, str, str)
+    def useStandalone(self, store: str, touchpoint: str, pin: str, repeat: str) -> None:
+        if self._busy:
+            return
+        try:
+            check_pin_pair(pin, repeat, self._locale)
+            configure_standalone(self._outbox, self._guard, store, touchpoint, pin, self._locale)
+        except SetupError as exc:
+            self._set(error=str(exc))
+            return
+        log.info("kiosk set up without HQ")
+        self._done(enrolled=False)
+
+    def _done(self, *, enrolled: bool) -> None:
+        self._active = False
+        self._set(busy=False, error="")
+        self.activeChanged.emit()
+        self.completed.emit(enrolled)

@@ -1,0 +1,56 @@
+"""Enrolling a kiosk with HQ: one function for the command line and the setup screen."""
+
+from __future__ import annotations
+
+from sync.client import Enrolment, HQClient, HQError, InsecureURLError, RefusedError
+from sync.outbox import Outbox
+from sync.worker import HQ_URL, INSECURE, LAST_ERROR, NOT_AUTHORISED, TOKEN
+
+HINTS = {
+    "code_expired": "code expired — ask HQ for a new one",
+    "code_used": "this code was already used — ask HQ for a new one",
+    "unknown_code": "HQ does not know this code — check it, or ask HQ for a new one",
+    "kiosk_revoked": "HQ revoked this kiosk — ask HQ for a new code",
+}
+
+
+class EnrolmentError(Exception):
+    """Enrolment failed; the message says what to do."""
+
+    def __init__(self, message: str, *, bad_address: bool = False) -> None:
+        super().__init__(message)
+        # The address itself was refused before anything was sent.
+        self.bad_address = bad_address
+
+
+def enrol(url: str, code: str, *, allow_insecure_http: bool = False) -> tuple[str, Enrolment]:
+    """Exchange a code for a token; returns HQ's normalised address and the enrolment."""
+    try:
+        client = HQClient(url, allow_insecure_http=allow_insecure_http)
+    except InsecureURLError as exc:
+        raise EnrolmentError(str(exc), bad_address=True) from exc
+    try:
+        return client.base_url, client.enroll(code.strip())
+    except RefusedError as exc:
+        raise EnrolmentError(HINTS.get(exc.code, str(exc))) from exc
+    except HQError as exc:
+        raise EnrolmentError(f"{exc} — check the address and the network") from exc
+    finally:
+        client.close()
+
+
+def remember(
+    outbox: Outbox, base_url: str, enrolment: Enrolment, allow_insecure_http: bool
+) -> None:
+    """Lock the kiosk to HQ's store and touchpoint and keep the token."""
+    for key, value in (
+        (HQ_URL, base_url),
+        (TOKEN, enrolment.token),
+        (INSECURE, "1" if allow_insecure_http else "0"),
+        ("kiosk_id", enrolment.kiosk_id),
+        ("store_id", enrolment.store),
+        ("touchpoint", enrolment.touchpoint),
+    ):
+        outbox.set_meta(key, value)
+    for key in (NOT_AUTHORISED, LAST_ERROR):
+        outbox.delete_meta(key)

@@ -1,0 +1,135 @@
+"""First run: the setup screen, touch only, on the real QML."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.flow.clock import ManualClock
+from kiosk.flow.pin import verify_pin
+from kiosk.ui.app import Kiosk
+from kiosk.ui.driver import is_shown, tap, visible_item
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def kiosk(make_kiosk: Callable[..., Kiosk]) -> Kiosk:
+    return make_kiosk(configured=False)
+
+
+def fill(kiosk: Kiosk, **fields: str) -> None:
+    for name, value in fields.items():
+        visible_item(kiosk.window, name).setProperty("text", value)
+
+
+def press(kiosk: Kiosk, clock: ManualClock, name: str) -> None:
+    clock.advance(0.5)
+    tap(kiosk.window, name)
+
+
+def error_text(kiosk: Kiosk) -> str:
+    return str(visible_item(kiosk.window, "setupError").property("text"))
+
+
+def test_a_new_kiosk_starts_on_the_setup_screen(kiosk: Kiosk, clock: ManualClock) -> None:
+    assert is_shown(kiosk.window, "setupScreen")
+    # Nothing behind it can be reached, not even the manager's corner.
+    assert not is_shown(kiosk.window, "managerCorner")
+
+
+def test_standalone_setup_locks_the_kiosk_to_what_was_typed(
+    kiosk: Kiosk, clock: ManualClock, qtbot: Any, data_dir: Path
+) -> None:
+    press(kiosk, clock, "setupLang_en")
+    fill(
+        kiosk,
+        setupPin="4321",
+        setupPinAgain="4321",
+        setupStore="  Utrecht   Centrum ",
+        setupTouchpoint="kassa",
+    )
+    press(kiosk, clock, "setupStandalone")
+    qtbot.waitUntil(lambda: not is_shown(kiosk.window, "setupScreen"))
+    assert kiosk.outbox is not None
+    assert kiosk.outbox.meta("store_id") == "Utrecht Centrum"
+    assert kiosk.outbox.meta("touchpoint") == "kassa"
+    assert kiosk.outbox.meta("default_locale") == "en"
+    stored = kiosk.outbox.meta("manager_pin")
+    assert stored is not None
+    assert verify_pin("4321", stored)
+    # The next shopper is welcomed in the chosen language and the answer carries the place.
+    assert "10 seconds" in str(visible_item(kiosk.window, "teaserText").property("text"))
+    for name in ("startArea", "score_5"):
+        press(kiosk, clock, name)
+    (row,) = kiosk.outbox.rows()
+    assert (row["store_id"], row["touchpoint"]) == ("Utrecht Centrum", "kassa")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"setupPin": "1234", "setupPinAgain": "1235"}, "verschillen"),
+        ({"setupPin": "12", "setupPinAgain": "12"}, "4 tot 8"),
+        (
+            {
+                "setupPin": "1234",
+                "setupPinAgain": "1234",
+                "setupStore": " ",
+                "setupTouchpoint": "x",
+            },
+            "Vul de winkel",
+        ),
+    ],
+)
+def test_setup_mistakes_are_explained_and_nothing_is_saved(
+    kiosk: Kiosk, clock: ManualClock, fields: dict[str, str], message: str
+) -> None:
+    fill(kiosk, **fields)
+    press(kiosk, clock, "setupStandalone")
+    assert message in error_text(kiosk)
+    assert is_shown(kiosk.window, "setupScreen")
+    assert kiosk.outbox is not None
+    assert kiosk.outbox.meta("manager_pin") is None
+
+
+def test_an_unreachable_hq_is_reported_without_freezing_the_screen(
+    kiosk: Kiosk, clock: ManualClock, qtbot: Any
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    # Nothing listens on that port now.
+    fill(
+        kiosk,
+        setupPin="4321",
+        setupPinAgain="4321",
+        setupHq=f"http://127.0.0.1:{port}",
+        setupCode="ABCD-2345",
+    )
+    press(kiosk, clock, "setupConnect")
+    qtbot.waitUntil(
+        lambda: "niet" in error_text(kiosk) or "not reachable" in error_text(kiosk), timeout=15000
+    )
+    assert f"127.0.0.1:{port}" in error_text(kiosk)
+    assert is_shown(kiosk.window, "setupScreen")
+    assert kiosk.outbox is not None
+    assert kiosk.outbox.meta("hq_token") is None
+
+
+def test_plain_http_to_another_host_is_refused_on_the_setup_screen(
+    kiosk: Kiosk, clock: ManualClock, qtbot: Any
+) -> None:
+    fill(
+        kiosk,
+        setupPin="4321",
+        setupPinAgain="4321",
+        setupHq="http://hq.example",
+        setupCode="ABCD-2345",
+    )
+    press(kiosk, clock, "setupConnect")
+    qtbot.waitUntil(lambda: "plain http" in error_text(kiosk))
