@@ -26,7 +26,8 @@ class SurveyChoice:
     problem: str = ""
 
 
-def _remember(survey: Survey, data_dir: Path) -> None:
+def remember_survey(survey: Survey, data_dir: Path) -> None:
+    """Keep this survey as the last good one."""
     target = data_dir / LAST_GOOD_FILENAME
     tmp = target.with_suffix(".tmp")
     tmp.write_bytes(survey.raw)
@@ -42,7 +43,7 @@ def choose_survey(requested: Path | None, data_dir: Path) -> SurveyChoice:
         problem = str(exc)
     else:
         try:
-            _remember(survey, data_dir)
+            remember_survey(survey, data_dir)
         except OSError as exc:
             log.warning("could not keep %s as the last good survey: %s", path.name, exc)
         return SurveyChoice(survey)

@@ -162,6 +162,20 @@ class HQClient:
         )
         return _results_for(answers, response)
 
+    def config(self, etag: str | None) -> tuple[dict[str, Any] | None, str | None]:
+        """HQ's config for this kiosk, or (None, etag) when it has not changed."""
+        headers = {"If-None-Match": etag} if etag else None
+        response = self._request("GET", "/api/v1/config", headers=headers)
+        if response.status_code == 304:
+            return None, etag
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise RetryableError("HQ's config is not JSON") from exc
+        if not isinstance(body, dict):
+            raise RetryableError("HQ's config is not an object")
+        return body, response.headers.get("ETag")
+
     def heartbeat(self, payload: dict[str, Any]) -> None:
         self._request("POST", "/api/v1/heartbeat", json=payload)
 

@@ -23,6 +23,7 @@ from kiosk import __version__
 from sync.backoff import Backoff
 from sync.client import HQClient, HQError, NotAuthorisedError, RefusedError, RetryableError
 from sync.outbox import Outbox
+from sync.remote_config import ConfigError, RemoteConfig, parse_config, save
 
 log = logging.getLogger("effortless.sync")
 
@@ -38,6 +39,9 @@ INSECURE = "allow_insecure_http"
 LAST_SYNC_AT = "last_sync_at"
 LAST_ERROR = "last_sync_error"
 NOT_AUTHORISED = "not_authorised"
+CONFIG_ETAG = "config_etag"
+CONFIG_ERROR = "config_error"
+CONFIG_POLL_S = 300.0
 
 
 def iso_now() -> str:
@@ -89,6 +93,8 @@ class SyncWorker:
         retention_days: int = RETENTION_DAYS,
         survey: tuple[str, int] | None = None,
         timeout: tuple[float, float] | None = None,
+        on_config: Callable[[RemoteConfig], None] | None = None,
+        config_poll_s: float = CONFIG_POLL_S,
     ) -> None:
         self._data_dir = data_dir
         self._batch_size = batch_size
@@ -99,6 +105,9 @@ class SyncWorker:
         self._retention = timedelta(days=retention_days)
         self._survey = survey
         self._timeout = timeout
+        self._on_config = on_config
+        self._config_poll_s = config_poll_s
+        self._last_config_poll = -float("inf")
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Event()
@@ -212,6 +221,9 @@ class SyncWorker:
 
     def _housekeeping(self, outbox: Outbox, client: HQClient) -> None:
         now = self._monotonic()
+        if self._on_config is not None and now - self._last_config_poll >= self._config_poll_s:
+            self._last_config_poll = now
+            self._poll_config(outbox, client)
         if now - self._last_heartbeat >= self._heartbeat_s:
             self._last_heartbeat = now
             self._heartbeat(outbox, client)
@@ -221,6 +233,34 @@ class SyncWorker:
             purged = outbox.purge_synced(before.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
             if purged:
                 log.info("deleted %d answers HQ has had for over %s", purged, self._retention)
+
+    def _poll_config(self, outbox: Outbox, client: HQClient) -> None:
+        try:
+            body, etag = client.config(outbox.meta(CONFIG_ETAG))
+        except NotAuthorisedError as exc:
+            self._not_authorised(outbox, exc)
+            return
+        except HQError as exc:
+            log.info("config not fetched: %s", exc)
+            return
+        if body is None:
+            return
+        try:
+            config = parse_config(body)
+        except ConfigError as exc:
+            log.warning("config from HQ refused, the last good one stays: %s", exc)
+            outbox.set_meta(CONFIG_ERROR, str(exc)[:500])
+            return
+        save(config, self._data_dir)
+        outbox.set_meta("store_id", config.store)
+        outbox.set_meta("touchpoint", config.touchpoint)
+        if etag:
+            outbox.set_meta(CONFIG_ETAG, etag)
+        if outbox.meta(CONFIG_ERROR) is not None:
+            outbox.delete_meta(CONFIG_ERROR)
+        log.info("new config from HQ: %d surveys", len(config.surveys))
+        assert self._on_config is not None
+        self._on_config(config)
 
     def _heartbeat(self, outbox: Outbox, client: HQClient) -> None:
         stats = outbox.stats()

@@ -34,6 +34,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "out_of_order_hint": "Excuses voor het ongemak.",
         "comment_placeholder": "Typ hier uw opmerking (geen e-mailadres of telefoonnummer)",
         "characters_left": "tekens over",
+        "you_said": "U zei, wij deden",
     },
     "en": {
         "teaser": "Help us get better — 10 seconds",
@@ -46,6 +47,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "out_of_order_hint": "Sorry for the inconvenience.",
         "comment_placeholder": "Type your comment here (no e-mail address or phone number)",
         "characters_left": "characters left",
+        "you_said": "You said, we did",
     },
     "de": {
         "teaser": "Helfen Sie uns, besser zu werden — 10 Sekunden",
@@ -58,6 +60,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "out_of_order_hint": "Entschuldigen Sie die Unannehmlichkeiten.",
         "comment_placeholder": "Ihr Kommentar (keine E-Mail-Adresse oder Telefonnummer)",
         "characters_left": "Zeichen übrig",
+        "you_said": "Sie sagten, wir haben gehandelt",
     },
     "fr": {
         "teaser": "Aidez-nous à nous améliorer — 10 secondes",
@@ -70,6 +73,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "out_of_order_hint": "Veuillez nous excuser.",
         "comment_placeholder": "Votre commentaire (pas d'e-mail ni de numéro de téléphone)",
         "characters_left": "caractères restants",
+        "you_said": "Vous l'avez dit, nous l'avons fait",
     },
 }
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLoggingCategory, Qt, QTimer, QUrl
+from PySide6.QtCore import QLoggingCategory, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
@@ -19,7 +19,7 @@ from PySide6.QtQuickControls2 import QQuickStyle
 from kiosk.assets import fonts_dir, qml_dir
 from kiosk.flow.clock import Clock, SystemClock
 from kiosk.flow.machine import Flow, FlowState, Placement, Recorder, Screen, Timing
-from kiosk.survey_source import choose_survey
+from kiosk.survey_source import SurveyChoice, choose_survey, remember_survey
 from kiosk.ui.controller import KioskController
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.manager import HOME_LOCALE, ManagerController
@@ -29,6 +29,7 @@ from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.themeobject import Theme
 from sync.checkpoint import Checkpointer
 from sync.outbox import NewAnswer, Outbox, OutboxError
+from sync.remote_config import RemoteConfig, load_saved
 from sync.worker import TOKEN, SyncWorker
 
 log = logging.getLogger("effortless.app")
@@ -95,6 +96,12 @@ def _load_fonts() -> None:
     _fonts_loaded = True
 
 
+class _ConfigBridge(QObject):
+    """Carries a config from the sync thread to the UI thread (a queued signal)."""
+
+    received = Signal(object)
+
+
 class Kiosk:
     """One running kiosk: its window, its flow and its database."""
 
@@ -105,7 +112,11 @@ class Kiosk:
         self._cursor_hidden = False
         data_dir = options.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
+        saved = load_saved(data_dir) if options.survey_path is None else None
         choice = choose_survey(options.survey_path, data_dir)
+        if saved is not None and (from_hq := saved.survey_for(saved.touchpoint)) is not None:
+            # The survey HQ assigned wins over the built-in default.
+            choice = SurveyChoice(from_hq)
         survey = choice.survey
         reason = choice.problem
         self.outbox: Outbox | None = None
@@ -139,16 +150,18 @@ class Kiosk:
             or (self.outbox.meta(HOME_LOCALE) if self.outbox is not None else None),
         )
         self.survey_problem = choice.problem
+        self._config_bridge = _ConfigBridge()
+        self._config_bridge.received.connect(self._apply_config)
         self.sync_worker: SyncWorker | None = None
         if self.outbox is not None and self.outbox.meta(TOKEN):
-            version = (survey.id, survey.version) if survey is not None else None
-            self.sync_worker = SyncWorker(data_dir, survey=version)
-            self.sync_worker.start()
+            self._start_sync()
         self._last_screen = self.flow.state.screen
         self.flow.subscribe(self._on_state_changed)
         self.engine = QQmlApplicationEngine()
         # Owned by the engine, so it outlives the QML that binds to it on teardown.
         self.controller = KioskController(self.flow, parent=self.engine)
+        if saved is not None:
+            self.controller.set_messages(saved.messages)
         self.manager: ManagerController | None = None
         if self.outbox is not None:
             self.manager = ManagerController(
@@ -192,10 +205,30 @@ class Kiosk:
         if home and self.options.lang is None:
             self.flow.set_home_locale(home)
         if enrolled and self.sync_worker is None:
-            survey = self.flow.survey
-            version = (survey.id, survey.version) if survey is not None else None
-            self.sync_worker = SyncWorker(self.options.data_dir, survey=version)
-            self.sync_worker.start()
+            self._start_sync()
+
+    def _start_sync(self) -> None:
+        survey = self.flow.survey
+        version = (survey.id, survey.version) if survey is not None else None
+        self.sync_worker = SyncWorker(
+            self.options.data_dir, survey=version, on_config=self._config_bridge.received.emit
+        )
+        self.sync_worker.start()
+
+    def _apply_config(self, config: RemoteConfig) -> None:
+        """A checked config from HQ: new place, survey and messages, between shoppers."""
+        outbox = self.outbox
+        assert outbox is not None
+        self.flow.set_placement(
+            Placement(
+                kiosk_id=outbox.kiosk_id(), store_id=config.store, touchpoint=config.touchpoint
+            )
+        )
+        survey = config.survey_for(config.touchpoint)
+        if survey is not None and self.options.survey_path is None:
+            remember_survey(survey, self.options.data_dir)
+            self.flow.replace_survey(survey)
+        self.controller.set_messages(config.messages)
 
     def _on_exit_requested(self) -> None:
         # The window may close now; ces-kiosk ends the event loop (see kiosk/cli.py).

@@ -22,7 +22,12 @@ def _icon_url(relative: str) -> str:
     return QUrl.fromLocalFile(str(icons_dir() / relative)).toString()
 
 
-def texts_for(survey: Survey | None, locale: str, reason: str = "") -> dict[str, Any]:
+def texts_for(
+    survey: Survey | None,
+    locale: str,
+    reason: str = "",
+    messages: tuple[dict[str, str], ...] = (),
+) -> dict[str, Any]:
     """Everything a screen shows, in one locale; rebuilt only when locale or survey change."""
     ui = UI_TEXT.get(locale, UI_TEXT["en"])
     if survey is None:
@@ -59,6 +64,12 @@ def texts_for(survey: Survey | None, locale: str, reason: str = "") -> dict[str,
         "commentPrompt": survey.comment.prompt.get(locale, "") if survey.comment.enabled else "",
         "commentMaxLength": survey.comment.max_length,
         "thanks": survey.thanks[locale],
+        # "You said, we did" from HQ, in this language (or the survey's own) where given.
+        "messages": [
+            m.get(locale) or m.get(survey.default_locale)
+            for m in messages
+            if m.get(locale) or m.get(survey.default_locale)
+        ],
     }
 
 
@@ -75,6 +86,7 @@ class KioskController(QObject):
         self._state = flow.state
         self._texts_key: tuple[object, str, str] = (None, "", "")
         self._texts: dict[str, Any] = {}
+        self._messages: tuple[dict[str, str], ...] = ()
         self._refresh_texts()
         flow.subscribe(self._on_state_changed)
         self._timer = QTimer(self)
@@ -89,12 +101,20 @@ class KioskController(QObject):
     def flow(self) -> Flow:
         return self._flow
 
+    def set_messages(self, messages: tuple[dict[str, str], ...]) -> None:
+        self._messages = messages
+        self._texts_key = (None, "", "")
+        if self._refresh_texts():
+            self.textsChanged.emit()
+
     def _refresh_texts(self) -> bool:
         key = (self._flow.survey, self._state.locale, self._state.reason)
         if key == self._texts_key:
             return False
         self._texts_key = key
-        self._texts = texts_for(self._flow.survey, self._state.locale, self._state.reason)
+        self._texts = texts_for(
+            self._flow.survey, self._state.locale, self._state.reason, self._messages
+        )
         return True
 
     def _on_state_changed(self, state: FlowState) -> None:

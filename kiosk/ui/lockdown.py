@@ -18,10 +18,15 @@ _BLOCKED_SEQUENCES = (
     QKeySequence.StandardKey.Close,
 )
 _BLOCKED_KEYS = frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_F11})
+# Ctrl+Q and Ctrl+W whatever the platform's key scheme says: Windows' has no Quit at all.
+_BLOCKED_WITH_CTRL = frozenset({Qt.Key.Key_Q, Qt.Key.Key_W})
 
 
 def _is_a_way_out(event: QKeyEvent) -> bool:
-    if Qt.Key(event.key()) in _BLOCKED_KEYS:
+    key = Qt.Key(event.key())
+    if key in _BLOCKED_KEYS:
+        return True
+    if event.modifiers() & Qt.KeyboardModifier.ControlModifier and key in _BLOCKED_WITH_CTRL:
         return True
     return any(event.matches(sequence) for sequence in _BLOCKED_SEQUENCES)
 
@@ -48,7 +53,12 @@ class Lockdown(QObject):
             event.ignore()
             return True
         if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
-            return isinstance(event, QKeyEvent) and _is_a_way_out(event)
+            if not (isinstance(event, QKeyEvent) and _is_a_way_out(event)):
+                return False
+            # Qt offers a key to the shortcuts (a QML Shortcut, an action's) before the window
+            # sees it, unless the window accepts the override; filtering it out is not enough.
+            event.accept()
+            return True
         return kind == QEvent.Type.ContextMenu
 
     def _on_window_state_changed(self, state: Qt.WindowState) -> None:

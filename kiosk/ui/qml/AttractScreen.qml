@@ -24,6 +24,40 @@ Item {
         anchors.margins: root.unit * 3
     }
 
+    // "You said, we did": what the store changed because of answers like these.
+    Rectangle {
+        id: saidBanner
+        objectName: "youSaidBanner"
+        property int current: 0
+        readonly property var messages: controller.texts.messages || []
+        visible: messages.length > 0
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        height: saidText.implicitHeight + root.unit * 4
+        color: theme.accent
+        Text {
+            id: saidText
+            objectName: "youSaidText"
+            anchors.centerIn: parent
+            width: parent.width - root.unit * 6
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: saidBanner.visible
+                  ? (controller.texts.ui.you_said + ": " + saidBanner.messages[saidBanner.current % saidBanner.messages.length])
+                  : ""
+            color: theme.accentText
+            font.pixelSize: Math.max(20, root.unit * 2.8)
+            font.weight: Font.DemiBold
+        }
+        Timer {
+            interval: 8000
+            repeat: true
+            running: saidBanner.visible && saidBanner.messages.length > 1 && root.visible
+            onTriggered: saidBanner.current = (saidBanner.current + 1) % saidBanner.messages.length
+        }
+    }
+
     Column {
         anchors.centerIn: parent
         width: parent.width - root.unit * 8

@@ -1,0 +1,88 @@
+"""HQ's config for this kiosk, checked before anything of it is used.
+
+A config that does not hold up is refused as a whole: the kiosk keeps running its last
+good config, and the reason goes to HQ with the next heartbeat.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.flow.survey import Survey, SurveyError, parse_survey
+
+CONFIG_FILENAME = "hq_config.json"
+MAX_MESSAGES = 10
+MAX_MESSAGE_CHARS = 280
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    store: str
+    touchpoint: str
+    surveys: tuple[Survey, ...]
+    # "You said, we did": per message, a text per locale.
+    messages: tuple[dict[str, str], ...]
+    raw: bytes
+
+    def survey_for(self, touchpoint: str) -> Survey | None:
+        """The survey meant for this touchpoint, else the only one offered."""
+        for survey in self.surveys:
+            if survey.touchpoint == touchpoint or survey.id == touchpoint:
+                return survey
+        return self.surveys[0] if len(self.surveys) == 1 else None
+
+
+def parse_config(body: Any) -> RemoteConfig:
+    if not isinstance(body, dict):
+        raise ConfigError("config: not an object")
+    store, touchpoint = body.get("store"), body.get("touchpoint")
+    if not isinstance(store, str) or not store or not isinstance(touchpoint, str) or not touchpoint:
+        raise ConfigError("config: store and touchpoint must be non-empty text")
+    raw_surveys = body.get("surveys")
+    if not isinstance(raw_surveys, list):
+        raise ConfigError("config: surveys must be a list")
+    surveys = []
+    for i, raw in enumerate(raw_surveys):
+        try:
+            surveys.append(
+                parse_survey(json.dumps(raw).encode("utf-8"), source=f"config surveys[{i}]")
+            )
+        except SurveyError as exc:
+            raise ConfigError(str(exc)) from exc
+    messages = body.get("messages", [])
+    if not isinstance(messages, list) or len(messages) > MAX_MESSAGES:
+        raise ConfigError(f"config: messages must be a list of at most {MAX_MESSAGES}")
+    checked: list[dict[str, str]] = []
+    for i, message in enumerate(messages):
+        text = message.get("text") if isinstance(message, dict) else None
+        if not isinstance(text, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and 0 < len(v) <= MAX_MESSAGE_CHARS
+            for k, v in text.items()
+        ):
+            raise ConfigError(f"config: messages[{i}].text must map locales to short texts")
+        checked.append(dict(text))
+    raw_bytes = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return RemoteConfig(store, touchpoint, tuple(surveys), tuple(checked), raw_bytes)
+
+
+def save(config: RemoteConfig, data_dir: Path) -> None:
+    target = data_dir / CONFIG_FILENAME
+    tmp = target.with_suffix(".tmp")
+    tmp.write_bytes(config.raw)
+    os.replace(tmp, target)
+
+
+def load_saved(data_dir: Path) -> RemoteConfig | None:
+    """The last good config from HQ, if the kiosk has one."""
+    try:
+        return parse_config(json.loads((data_dir / CONFIG_FILENAME).read_bytes()))
+    except (OSError, ValueError):
+        return None
