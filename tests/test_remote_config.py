@@ -116,3 +116,31 @@ def test_a_saved_config_is_used_at_the_next_start(
     assert kiosk.flow.survey is not None
     assert kiosk.flow.survey.id == "returns_desk"
     assert is_shown(kiosk.window, "youSaidBanner")
+
+
+def test_the_manager_picks_another_survey_hq_offers(
+    make_kiosk: Callable[..., Kiosk], clock: ManualClock, qtbot: Any, data_dir: Path
+) -> None:
+    save(parse_config(config_body()), data_dir)
+    kiosk = make_kiosk()
+    assert kiosk.manager is not None
+    kiosk.manager.guard.set_pin("2580")
+    for _ in range(5):
+        clock.advance(0.3)
+        tap(kiosk.window, "managerCorner")
+    for digit in "2580":
+        tap(kiosk.window, f"pinKey_{digit}")
+    tap(kiosk.window, "pinOk")
+    assert is_shown(kiosk.window, "managerSurvey_in_store_purchase")
+    tap(kiosk.window, "managerSurvey_in_store_purchase")
+    tap(kiosk.window, "managerClose")
+    qtbot.waitUntil(lambda: is_shown(kiosk.window, "teaserText"))
+    assert kiosk.flow.survey is not None
+    assert kiosk.flow.survey.id == "in_store_purchase"
+    # The choice outlives a new config from HQ and a restart.
+    kiosk._apply_config(parse_config(config_body()))
+    assert kiosk.flow.survey.id == "in_store_purchase"
+    kiosk.close()
+    again = make_kiosk()
+    assert again.flow.survey is not None
+    assert again.flow.survey.id == "in_store_purchase"

@@ -19,10 +19,11 @@ from PySide6.QtQuickControls2 import QQuickStyle
 from kiosk.assets import fonts_dir, qml_dir
 from kiosk.flow.clock import Clock, SystemClock
 from kiosk.flow.machine import Flow, FlowState, Placement, Recorder, Screen, Timing
+from kiosk.flow.survey import Survey
 from kiosk.survey_source import SurveyChoice, choose_survey, remember_survey
 from kiosk.ui.controller import KioskController
 from kiosk.ui.lockdown import Lockdown
-from kiosk.ui.manager import HOME_LOCALE, ManagerController
+from kiosk.ui.manager import CHOSEN_SURVEY, HOME_LOCALE, ManagerController
 from kiosk.ui.qtlog import route_qt_messages
 from kiosk.ui.setup import SetupController
 from kiosk.ui.theme import FONT_FAMILY
@@ -96,6 +97,14 @@ def _load_fonts() -> None:
     _fonts_loaded = True
 
 
+def _survey_from(config: RemoteConfig, chosen: str | None) -> Survey | None:
+    """The manager's choice among HQ's surveys, else the one for this touchpoint."""
+    for survey in config.surveys:
+        if survey.id == chosen:
+            return survey
+    return config.survey_for(config.touchpoint)
+
+
 class _ConfigBridge(QObject):
     """Carries a config from the sync thread to the UI thread (a queued signal)."""
 
@@ -112,19 +121,24 @@ class Kiosk:
         self._cursor_hidden = False
         data_dir = options.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
-        saved = load_saved(data_dir) if options.survey_path is None else None
-        choice = choose_survey(options.survey_path, data_dir)
-        if saved is not None and (from_hq := saved.survey_for(saved.touchpoint)) is not None:
-            # The survey HQ assigned wins over the built-in default.
-            choice = SurveyChoice(from_hq)
-        survey = choice.survey
-        reason = choice.problem
         self.outbox: Outbox | None = None
+        outbox_problem = ""
         try:
             self.outbox = Outbox.open(data_dir)
         except OutboxError as exc:
             log.error("%s", exc)
-            survey, reason = None, str(exc)
+            outbox_problem = str(exc)
+        saved = load_saved(data_dir) if options.survey_path is None else None
+        choice = choose_survey(options.survey_path, data_dir)
+        if saved is not None and self.outbox is not None:
+            from_hq = _survey_from(saved, self.outbox.meta(CHOSEN_SURVEY))
+            if from_hq is not None:
+                # The survey HQ assigned (or the manager chose from HQ's) wins over the default.
+                choice = SurveyChoice(from_hq)
+        survey = choice.survey
+        reason = choice.problem
+        if outbox_problem:
+            survey, reason = None, outbox_problem
         self.checkpointer: Checkpointer | None = None
         if self.outbox is not None:
             self.checkpointer = Checkpointer(data_dir)
@@ -224,7 +238,7 @@ class Kiosk:
                 kiosk_id=outbox.kiosk_id(), store_id=config.store, touchpoint=config.touchpoint
             )
         )
-        survey = config.survey_for(config.touchpoint)
+        survey = _survey_from(config, outbox.meta(CHOSEN_SURVEY))
         if survey is not None and self.options.survey_path is None:
             remember_survey(survey, self.options.data_dir)
             self.flow.replace_survey(survey)

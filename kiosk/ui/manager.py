@@ -19,12 +19,15 @@ from kiosk.flow.pin import PinFormatError, PinGuard, check_format
 from kiosk.flow.setup import HOME_LOCALE
 from kiosk.flow.texts import LANGUAGE_NAMES, manager_text
 from kiosk.flow.today import summarise
+from kiosk.survey_source import remember_survey
 from sync.outbox import Outbox
+from sync.remote_config import load_saved
 from sync.worker import HQ_URL, SyncWorker, read_status
 
 log = logging.getLogger("effortless.ui.manager")
 
 MAX_KEPT_EVENTS = 100
+CHOSEN_SURVEY = "chosen_survey"
 REFRESH_MS = 1000
 TICK_MS = 500
 
@@ -180,6 +183,20 @@ class ManagerController(QObject):
         self._flow.set_home_locale(locale)
         self._on_refresh()
 
+    @Slot(str)
+    def chooseSurvey(self, survey_id: str) -> None:
+        """Run another of the surveys HQ offers (from the next shopper on)."""
+        self.model.touched()
+        config = load_saved(self._data_dir)
+        chosen = next((s for s in config.surveys if s.id == survey_id), None) if config else None
+        if chosen is None:
+            return
+        remember_survey(chosen, self._data_dir)
+        self._outbox.set_meta(CHOSEN_SURVEY, chosen.id)
+        self._flow.replace_survey(chosen)
+        log.info("manager chose survey %s v%s", chosen.id, chosen.version)
+        self._on_refresh()
+
     @Slot(str, str)
     def changePin(self, new: str, repeat: str) -> None:
         self.model.touched()
@@ -233,6 +250,15 @@ class ManagerController(QObject):
         self._message = text
         self.messageChanged.emit()
 
+    def _offered_surveys(self) -> list[dict[str, str]]:
+        config = load_saved(self._data_dir)
+        if config is None:
+            return []
+        return [
+            {"id": s.id, "label": f"{s.touchpoint or s.id} ({s.id} v{s.version})"}
+            for s in config.surveys
+        ]
+
     def _on_refresh(self) -> None:
         words = self._words()
         status = read_status(self._outbox)
@@ -285,5 +311,7 @@ class ManagerController(QObject):
             "homeLocale": self._outbox.meta(HOME_LOCALE)
             or (survey.default_locale if survey else ""),
             "exportPath": "/media",
+            "surveys": self._offered_surveys(),
+            "currentSurvey": survey.id if survey else "",
         }
         self.dataChanged.emit()

@@ -138,6 +138,29 @@ Rectangle {
             }
 
             Text {
+                visible: (manager.data.surveys || []).length > 0
+                text: root.words.survey || ""
+                color: theme.text
+                font.pixelSize: Math.max(22, root.unit * 3)
+                font.weight: Font.DemiBold
+            }
+            Flow {
+                width: parent.width
+                spacing: root.unit
+                Repeater {
+                    model: manager.data.surveys || []
+                    BigButton {
+                        required property var modelData
+                        objectName: "managerSurvey_" + modelData.id
+                        text: modelData.label
+                        secondary: modelData.id !== manager.data.currentSurvey
+                        fontSize: Math.max(18, root.unit * 2.2)
+                        onClicked: manager.chooseSurvey(modelData.id)
+                    }
+                }
+            }
+
+            Text {
                 text: root.words.language || ""
                 color: theme.text
                 font.pixelSize: Math.max(22, root.unit * 3)
