@@ -197,6 +197,7 @@ def _run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
 
     from kiosk.ui.app import RESTART_EXIT_CODE, Kiosk, KioskOptions, KioskStartError, application
+    from kiosk.ui.watchdog import start_watchdog
 
     app = application()
     # Qt's loop gives Python no chance to run its signal handlers; an idle timer does,
@@ -233,6 +234,7 @@ def _run(args: argparse.Namespace) -> int:
             "survey %s has no %r; shoppers start in %s", survey.id, args.lang, survey.default_locale
         )
     log.info("kiosk started; answers go to %s", kiosk.options.data_dir)
+    start_watchdog(app)  # under systemd: READY=1, then pings from this event loop
     code = app.exec()
     kiosk.close()
     if code == RESTART_EXIT_CODE and not os.environ.get("INVOCATION_ID"):

@@ -9,6 +9,7 @@ batch with the same request id, until HQ acknowledges it.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -42,6 +43,8 @@ NOT_AUTHORISED = "not_authorised"
 CONFIG_ETAG = "config_etag"
 CONFIG_ERROR = "config_error"
 CONFIG_POLL_S = 300.0
+# Written by the manager screen (kiosk.flow.manager.EVENTS), sent with the next heartbeat.
+MANAGER_EVENTS = "manager_events"
 
 
 def iso_now() -> str:
@@ -265,7 +268,8 @@ class SyncWorker:
     def _heartbeat(self, outbox: Outbox, client: HQClient) -> None:
         stats = outbox.stats()
         survey_id, survey_version = self._survey or (None, None)
-        payload = {
+        events = json.loads(outbox.meta(MANAGER_EVENTS) or "[]")
+        payload: dict[str, Any] = {
             "queue_depth": stats.pending,
             "oldest_unsent_at": stats.oldest_unsent_at,
             "app_version": __version__,
@@ -274,8 +278,16 @@ class SyncWorker:
             "kiosk_time": iso_now(),
             "last_sync_error": outbox.meta(LAST_ERROR),
         }
+        if events:
+            payload["manager_events"] = events
+        if outbox.meta(CONFIG_ERROR) is not None:
+            payload["config_error"] = outbox.meta(CONFIG_ERROR)
         try:
             client.heartbeat(payload)
+            if events:
+                # Only what was delivered: events recorded meanwhile wait for the next one.
+                remaining = json.loads(outbox.meta(MANAGER_EVENTS) or "[]")[len(events) :]
+                outbox.set_meta(MANAGER_EVENTS, json.dumps(remaining))
         except NotAuthorisedError as exc:
             self._not_authorised(outbox, exc)
         except HQError as exc:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import requests
 
-CODE = re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b")
+# Not inside the kiosk id: a UUID's digit-only groups ("...-4884-8888-...") look like a code.
+CODE = re.compile(r"(?<![\w-])[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}(?![\w-])")
 
 
 def free_port() -> int:
@@ -53,26 +54,34 @@ class HQService:
             return ["--database-url", self.database_url]
         return ["--data-dir", str(self.data_dir)]
 
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "ces-hq-serve.log"
+
     def start(self, timeout: float = 30) -> HQService:
-        self.process = subprocess.Popen(
-            [
-                CES_HQ,
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                *self._where(),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ},
-        )
+        # stderr goes to a file: an unread pipe fills up after ~64 KiB of log (some 600
+        # requests) and then blocks the server.
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                [
+                    CES_HQ,
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    *self._where(),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                text=True,
+                env={**os.environ},
+            )
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"ces-hq serve exited: {self.process.communicate()[1]}")
+                raise RuntimeError(f"ces-hq serve exited: {self.log_path.read_text()}")
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self

@@ -1,0 +1,201 @@
+"""HQ ingest throughput: one `ces-hq serve` (one uvicorn worker) per store, fed batches of
+new, valid answers over HTTP by a few client threads; reports answers/s per store.
+
+The request bodies are built before the clock starts, so the figure is HQ's (the client
+still shares the machine's cores with it). Beside answers/s it reports answers per second of
+the server process's own CPU time, which other load on the machine disturbs much less
+(PostgreSQL's own processes are not counted in it). PostgreSQL gets a fresh database,
+dropped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from sync.hq.store import Store, sqlite_url
+
+CES_HQ = [sys.executable, "-m", "sync.hq.cli"]
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+_DAY = "2026-11-22"
+
+
+def answer(seq: int) -> dict[str, object]:
+    second = seq % 3600
+    clock = f"{9 + second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+    return {
+        "id": str(uuid.uuid4()),
+        "seq": seq,
+        "survey_id": "in_store_purchase",
+        "survey_version": 1,
+        "locale": ("nl", "en", "de", "fr")[seq % 4],
+        "scale": "ces7",
+        "score": 1 + seq % 7,
+        "factor": ("price", "ease", "service", "reputation", None)[seq % 5],
+        "comment": "De kassa was snel en de medewerker vriendelijk." if seq % 4 == 0 else None,
+        "outcome": "completed" if seq % 10 else "timeout",
+        "flags": ["rapid"] if seq % 50 == 0 else [],
+        "started_at": f"{_DAY}T{clock}.000Z",
+        "answered_at": f"{_DAY}T{clock}.250Z",
+        "finished_at": f"{_DAY}T{clock}.900Z",
+    }
+
+
+def start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[str], str]:
+    log = (workdir / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [*CES_HQ, "serve", "--port", "0", "--database-url", database_url],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    found = re.search(r"http://\S+", line)
+    if not found:
+        proc.wait(10)
+        raise SystemExit(f"ces-hq serve did not start: {(workdir / 'serve.log').read_text()}")
+    url = found.group(0)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return proc, url
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise SystemExit("ces-hq serve did not answer /healthz")
+
+
+def enrol(database_url: str, url: str) -> str:
+    out = subprocess.run(
+        [*CES_HQ, "kiosk", "add", "--store", "s001", "--touchpoint", "in_store_purchase",
+         "--database-url", database_url, "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    code = json.loads(out.stdout)["code"]
+    reply = requests.post(f"{url}/api/v1/enroll", json={"code": code}, timeout=10)
+    reply.raise_for_status()
+    return str(reply.json()["token"])
+
+
+@dataclass(frozen=True)
+class Rate:
+    wall: float  # answers per second
+    per_cpu_second: float  # answers per second of the server process's own CPU time
+    load: float  # the machine's 1-minute load average at the end
+
+
+def run(database_url: str, batches: int, size: int, threads: int) -> Rate:
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url = start_server(database_url, Path(tmp))
+        try:
+            token = enrol(database_url, url)
+            seqs = iter(range(1, (batches + 1) * size + 1))
+            bodies = [
+                json.dumps({"responses": [answer(next(seqs)) for _ in range(size)]}).encode()
+                for _ in range(batches + 1)
+            ]
+            local = threading.local()
+
+            def send(body: bytes) -> None:
+                if not hasattr(local, "session"):
+                    local.session = requests.Session()
+                    local.session.headers.update(
+                        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+                    )
+                reply = local.session.post(
+                    f"{url}/api/v1/responses",
+                    data=body,
+                    headers={"X-Request-Id": str(uuid.uuid4())},
+                    timeout=60,
+                )
+                reply.raise_for_status()
+                statuses = {r["status"] for r in reply.json()["results"]}
+                assert statuses == {"new"}, statuses
+
+            send(bodies[0])  # warm-up: first connections, compiled statements
+            server = psutil.Process(proc.pid)
+            cpu_before = sum(server.cpu_times()[:2])
+            started = time.perf_counter()
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(send, bodies[1:]))
+            elapsed = time.perf_counter() - started
+            cpu = sum(server.cpu_times()[:2]) - cpu_before
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
+        store = Store.open(database_url)
+        try:
+            stored = store.count_answers()
+        finally:
+            store.close()
+        assert stored == (batches + 1) * size, (stored, (batches + 1) * size)
+        return Rate(batches * size / elapsed, batches * size / cpu, os.getloadavg()[0])
+
+
+def fresh_pg_database(base: str) -> tuple[str, str]:
+    name = f"effortless_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(base).set(database=name).render_as_string(hide_password=False), name
+
+
+def drop_pg_database(base: str, name: str) -> None:
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--batches", type=int, default=200, help="timed batches per store")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--threads", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--stores", default="sqlite,postgresql")
+    parser.add_argument("--pg-url", default=os.environ.get("EFFORTLESS_TEST_PG_URL", DEFAULT_PG))
+    args = parser.parse_args()
+    print(
+        f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{args.batches} x {args.batch_size} answers, {args.threads} client threads"
+    )
+    for kind in args.stores.split(","):
+        if kind == "sqlite":
+            with tempfile.TemporaryDirectory() as data:
+                rate = run(sqlite_url(Path(data)), args.batches, args.batch_size, args.threads)
+        elif kind == "postgresql":
+            database_url, name = fresh_pg_database(args.pg_url)
+            try:
+                rate = run(database_url, args.batches, args.batch_size, args.threads)
+            finally:
+                drop_pg_database(args.pg_url, name)
+        else:
+            raise SystemExit(f"unknown store {kind!r}")
+        print(
+            f"{kind:<10} {rate.wall:>9,.0f} answers/s   "
+            f"({rate.per_cpu_second:,.0f} per second of server CPU; load {rate.load:.1f})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The HQ service (ces-hq): enrols kiosks and collects their answers. No Qt here."""

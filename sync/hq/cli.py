@@ -1,0 +1,375 @@
+"""ces-hq: run the HQ service and manage its kiosks.
+
+    ces-hq serve [--host 127.0.0.1] [--port 8080] [--database-url URL | --data-dir D] [--surveys DIR]
+    ces-hq kiosk add --store STORE --touchpoint TP [--json]
+    ces-hq kiosk list [--json]
+    ces-hq kiosk revoke ID
+
+Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
+command line argparse refuses), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import signal
+import socket
+import sys
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from kiosk import __version__
+from sync.hq.moments import iso_ms
+from sync.hq.store import KioskInfo, Store, StoreError, sqlite_url
+from sync.hq.surveys import SurveyFolderError, default_folder, load_surveys
+
+log = logging.getLogger("effortless.hq.cli")
+
+DATABASE_URL_ENV = "EFFORTLESS_HQ_DATABASE_URL"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+# Touchpoints are matched against the surveys' "touchpoint", so they follow survey ids.
+_TOUCHPOINT_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+class CliError(Exception):
+    """A problem the operator can fix; printed as one line."""
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("effortless-hq", appauthor=False))
+
+
+# --- argument types -------------------------------------------------------------------
+
+
+def _store_name(text: str) -> str:
+    if not _NAME_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a store id (1 to 64 letters, digits, '_' or '-', "
+            "starting with a letter or digit)"
+        )
+    return text
+
+
+def _touchpoint(text: str) -> str:
+    if not _TOUCHPOINT_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a touchpoint id (1 to 64 lowercase letters, digits, '_' or '-', "
+            "starting with a letter or digit)"
+        )
+    return text
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0..65535 (0: any free port)")
+    return port
+
+
+def _kiosk_id(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a kiosk id (a UUID)") from None
+
+
+# --- the parser -------------------------------------------------------------------------
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--database-url",
+        metavar="URL",
+        help=(
+            "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE "
+            f"(default: ${DATABASE_URL_ENV}, else hq.db in the data dir)"
+        ),
+    )
+    where.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"folder for the SQLite database hq.db (default: {default_data_dir()})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ces-hq", description="Effortless HQ: collects the answers of CES kiosks."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP API (one process, one worker)")
+    serve.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to listen on ({DEFAULT_HOST})"
+    )
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT}; 0: a free one)"
+    )
+    _database_options(serve)
+    serve.add_argument(
+        "--surveys",
+        type=Path,
+        metavar="DIR",
+        help="folder of survey files HQ accepts answers to (default: the kiosk's own surveys)",
+    )
+    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+
+    kiosk = commands.add_parser("kiosk", help="add, list or revoke kiosks")
+    actions = kiosk.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="create a kiosk and print its one-time enrolment code")
+    add.add_argument("--store", required=True, type=_store_name, help="store id, e.g. s042")
+    add.add_argument(
+        "--touchpoint", required=True, type=_touchpoint, help="touchpoint id, e.g. returns_desk"
+    )
+    add.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _database_options(add)
+    listing = actions.add_parser("list", help="every kiosk with its latest heartbeat")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _database_options(listing)
+    revoke = actions.add_parser("revoke", help="stop a kiosk's token (and unused code) working")
+    revoke.add_argument("kiosk_id", type=_kiosk_id, metavar="ID")
+    _database_options(revoke)
+    return parser
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    if args.database_url:
+        return str(args.database_url)
+    if args.data_dir is None and os.environ.get(DATABASE_URL_ENV):
+        return os.environ[DATABASE_URL_ENV]
+    data_dir: Path = args.data_dir or default_data_dir()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CliError(f"cannot create the data dir {data_dir}: {e.strerror or e}") from None
+    return sqlite_url(data_dir)
+
+
+def _open_store(args: argparse.Namespace) -> Store:
+    try:
+        return Store.open(_database_url(args))
+    except StoreError as e:
+        raise CliError(str(e)) from None
+
+
+# --- serve ----------------------------------------------------------------------------------
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the listening socket here, so the printed URL has the real port (even for 0)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as e:
+        raise CliError(f"cannot listen on {host!r}: {e.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as e:
+        sock.close()
+        raise CliError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.hq.app import create_app
+
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        surveys = load_surveys(args.surveys or default_folder())
+    except SurveyFolderError as e:
+        raise CliError(f"survey folder: {e}") from None
+    store = _open_store(args)
+    try:
+        sock = _listen(args.host, args.port)
+        config = uvicorn.Config(
+            create_app(store, surveys),
+            log_config=None,
+            access_log=False,  # the app logs each request itself, with its request id
+            lifespan="on",
+            ws="none",
+            timeout_graceful_shutdown=10,
+            workers=1,
+        )
+        server = uvicorn.Server(config)
+        print(
+            f"ces-hq {__version__} listening on {_url(sock)} "
+            f"(database {store.describe()}, {len(surveys.by_id)} surveys from {surveys.folder})",
+            flush=True,
+        )
+        # uvicorn stops gracefully on SIGTERM/SIGINT and then raises the signal again with
+        # the handler it found; these make that second delivery a no-op, so a stop by
+        # signal ends with status 0 instead of a KeyboardInterrupt traceback.
+        signal.signal(signal.SIGTERM, lambda *_: None)
+        signal.signal(signal.SIGINT, lambda *_: None)
+        server.run(sockets=[sock])
+        sock.close()
+    finally:
+        store.close()
+    log.info("ces-hq stopped")
+    return 0
+
+
+# --- kiosks ---------------------------------------------------------------------------------
+
+
+def _when(moment: datetime | None) -> str:
+    return "never" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _kiosk_json(k: KioskInfo) -> dict[str, Any]:
+    def stamp(m: datetime | None) -> str | None:
+        return None if m is None else iso_ms(m)
+
+    return {
+        "id": k.id,
+        "store": k.store,
+        "touchpoint": k.touchpoint,
+        "status": k.status,
+        "created_at": stamp(k.created_at),
+        "enrolled_at": stamp(k.enrolled_at),
+        "revoked_at": stamp(k.revoked_at),
+        "last_seen_at": stamp(k.last_seen_at),
+        "queue_depth": k.queue_depth,
+        "oldest_unsent_at": stamp(k.oldest_unsent_at),
+        "app_version": k.app_version,
+        "survey_id": k.survey_id,
+        "survey_version": k.survey_version,
+        "kiosk_time": stamp(k.kiosk_time),
+        "last_sync_error": k.last_sync_error,
+        "heartbeat_at": stamp(k.heartbeat_at),
+    }
+
+
+def kiosk_add(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        new = store.add_kiosk(args.store, args.touchpoint)
+    except StoreError as e:
+        raise CliError(str(e)) from None
+    finally:
+        store.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "kiosk_id": new.id,
+                    "store": new.store,
+                    "touchpoint": new.touchpoint,
+                    "code": new.code,
+                    "code_expires_at": iso_ms(new.code_expires_at),
+                }
+            )
+        )
+        return 0
+    print(f"kiosk id:        {new.id}")
+    print(f"store:           {new.store}")
+    print(f"touchpoint:      {new.touchpoint}")
+    print(f"enrolment code:  {new.code}")
+    print(f"code expires:    {_when(new.code_expires_at)} (works once)")
+    return 0
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def kiosk_list(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        found = store.kiosks()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([_kiosk_json(k) for k in found], indent=2))
+        return 0
+    if not found:
+        print("no kiosks yet; add one with: ces-hq kiosk add --store STORE --touchpoint TP")
+        return 0
+    rows = [["ID", "STORE", "TOUCHPOINT", "STATUS", "LAST SEEN", "QUEUE", "APP VERSION"]]
+    rows += [
+        [
+            k.id,
+            k.store,
+            k.touchpoint,
+            k.status,
+            _when(k.last_seen_at),
+            "-" if k.queue_depth is None else str(k.queue_depth),
+            k.app_version or "-",
+        ]
+        for k in found
+    ]
+    print(_table(rows))
+    return 0
+
+
+def kiosk_revoke(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        changed = store.revoke(args.kiosk_id)
+    except StoreError as e:
+        raise CliError(str(e)) from None
+    finally:
+        store.close()
+    if changed:
+        print(f"kiosk {args.kiosk_id} revoked: its token and enrolment code no longer work")
+    else:
+        print(f"kiosk {args.kiosk_id} was already revoked")
+    return 0
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return serve(args)
+        handlers = {"add": kiosk_add, "list": kiosk_list, "revoke": kiosk_revoke}
+        return handlers[args.action](args)
+    except CliError as e:
+        print(f"ces-hq: error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

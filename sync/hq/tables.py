@@ -1,0 +1,120 @@
+"""HQ's database schema (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Bump SCHEMA_VERSION with every change to these tables and teach ``Store`` the upgrade.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+
+SCHEMA_VERSION = 1
+
+# Every timestamp is UTC. PostgreSQL keeps it as timestamptz; SQLite as the canonical text
+# of sync.hq.moments (fixed width, so it sorts in time order), bound and read without any
+# per-value conversion.
+Timestamp = DateTime(timezone=True).with_variant(String(27), "sqlite")
+# Ids travel as canonical UUID strings; PostgreSQL stores them as native uuid (16 bytes),
+# SQLite as that text.
+Id = Uuid(as_uuid=False).with_variant(String(36), "sqlite")
+Sha256 = String(64)
+Name = String(64)
+
+metadata = MetaData()
+
+meta = Table(
+    "hq_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+kiosks = Table(
+    "kiosks",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("store", Name, nullable=False),
+    Column("touchpoint", Name, nullable=False),
+    Column("token_hash", Sha256, unique=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("enrolled_at", Timestamp),
+    Column("revoked_at", Timestamp),
+    Column("last_seen_at", Timestamp),
+    # The latest heartbeat, as the kiosk reported it, and when it arrived (server time).
+    Column("queue_depth", Integer),
+    Column("oldest_unsent_at", Timestamp),
+    Column("app_version", Name),
+    Column("survey_id", Name),
+    Column("survey_version", Integer),
+    Column("kiosk_time", Timestamp),
+    Column("last_sync_error", Text),
+    Column("heartbeat_at", Timestamp),
+)
+
+# Unlocks, failed PINs and refused configs, as kiosks report them with their heartbeats.
+kiosk_events = Table(
+    "kiosk_events",
+    metadata,
+    Column("kiosk_id", Id, ForeignKey("kiosks.id"), nullable=False, index=True),
+    Column("kind", Name, nullable=False),
+    Column("at", Timestamp, nullable=False),
+    Column("detail", Text),
+    Column("received_at", Timestamp, nullable=False),
+)
+
+enrolment_codes = Table(
+    "enrolment_codes",
+    metadata,
+    Column("code_hash", Sha256, primary_key=True),
+    Column("kiosk_id", Id, ForeignKey("kiosks.id"), nullable=False, index=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp, nullable=False),
+    Column("used_at", Timestamp),
+)
+
+responses = Table(
+    "responses",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("kiosk_id", Id, ForeignKey("kiosks.id"), nullable=False),
+    # From the kiosk's enrolment, never from the request body.
+    Column("store_id", Name, nullable=False),
+    Column("touchpoint", Name, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("survey_id", Name, nullable=False),
+    Column("survey_version", Integer, nullable=False),
+    Column("locale", String(8), nullable=False),
+    Column("scale", String(16), nullable=False),
+    Column("score", SmallInteger, nullable=False),
+    Column("factor", Name),
+    Column("comment", Text),
+    Column("outcome", String(16), nullable=False),
+    Column("flags", Text, nullable=False),  # a JSON list of strings
+    Column("started_at", Timestamp, nullable=False),
+    Column("answered_at", Timestamp, nullable=False),
+    Column("finished_at", Timestamp, nullable=False),
+    Column("received_at", Timestamp, nullable=False),
+    # SHA-256 of the answer's content and its kiosk: a resend is recognised by it.
+    Column("content_hash", Sha256, nullable=False),
+    # A random id per ingest transaction: after INSERT ... ON CONFLICT DO NOTHING it tells
+    # the rows this transaction stored from those that were there already.
+    Column("receipt", Id, nullable=False),
+    # What the dashboard filters and groups by, always within a time range.
+    Index("responses_store_time", "store_id", "answered_at"),
+    Index("responses_touchpoint_time", "touchpoint", "answered_at"),
+    Index("responses_survey_time", "survey_id", "answered_at"),
+    # No more: every index is written for every answer, and on SQLite that is the cost
+    # of ingest. Per-kiosk questions (gaps in seq) are rare and may scan.
+)

@@ -1,0 +1,115 @@
+"""HQ fixtures: a real store on SQLite or PostgreSQL, and the real service on loopback.
+
+PostgreSQL is this machine's server (EFFORTLESS_TEST_PG_URL, by default
+postgresql+psycopg://postgres@127.0.0.1:5432/test). A test run makes its own database and
+drops it afterwards; each test gets a fresh schema in it. Where no server answers, the
+PostgreSQL variants are skipped, with the reason in the summary.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from hq_helpers import HQ, serving
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from sync.hq.store import Store, sqlite_url
+from sync.hq.surveys import SurveyCatalog, load_surveys
+
+PG_URL = os.environ.get(
+    "EFFORTLESS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+# --- databases ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A database of this test run's own on the PostgreSQL server; dropped at the end."""
+    try:
+        admin = create_engine(
+            PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {reason}")
+    name = f"effortless_hq_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _pg_schema_url(database_url: str, schema: str) -> str:
+    # libpq's "options" puts the schema first on the search path of every connection.
+    return f"{database_url}?options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: an SQLite file, or a new schema on PostgreSQL."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    database: str = request.getfixturevalue("pg_database")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(database, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _pg_schema_url(database, schema)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def sqlite_database_url(tmp_path: Path) -> str:
+    return sqlite_url(tmp_path)
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def surveys() -> SurveyCatalog:
+    return load_surveys()
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hq(store: Store, surveys: SurveyCatalog) -> Iterator[HQ]:
+    """The service on SQLite and on PostgreSQL."""
+    with serving(store, surveys) as url:
+        yield HQ(url, store)
+
+
+@pytest.fixture
+def hq_sqlite(sqlite_database_url: str, surveys: SurveyCatalog) -> Iterator[HQ]:
+    """The service on SQLite only, for what does not depend on the database."""
+    opened = Store.open(sqlite_database_url)
+    try:
+        with serving(opened, surveys) as url:
+            yield HQ(url, opened)
+    finally:
+        opened.close()
