@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -32,4 +33,24 @@ def test_the_readme_links_resolve() -> None:
     targets = re.findall(r"\]\(([^)#]+)\)", readme)
     assert targets
     missing = [t for t in targets if not t.startswith("http") and not (ROOT / t).exists()]
+    assert missing == []
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    found: set[str] = set()
+    for action in parser._actions:
+        found.update(o for o in action.option_strings if o.startswith("--"))
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _options(sub)
+    return found
+
+
+def test_every_ces_hq_option_is_in_the_readme() -> None:
+    from sync.hq.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = sorted(
+        o for o in _options(build_parser()) - {"--help", "--version"} if o not in readme
+    )
     assert missing == []
