@@ -133,3 +133,51 @@ def test_plain_http_to_another_host_is_refused_on_the_setup_screen(
     )
     press(kiosk, clock, "setupConnect")
     qtbot.waitUntil(lambda: "plain http" in error_text(kiosk))
+
+
+def test_setup_with_a_real_hq_enrols_and_locks_the_kiosk_to_hqs_store(
+    kiosk: Kiosk, clock: ManualClock, qtbot: Any, tmp_path: Path
+) -> None:
+    from hqserver import HQService
+
+    hq = HQService(tmp_path / "hq").start()
+    try:
+        code = hq.add_kiosk(store="s107", touchpoint="returns_desk")
+        fill(kiosk, setupPin="4321", setupPinAgain="4321", setupHq=hq.url, setupCode=code.lower())
+        press(kiosk, clock, "setupConnect")
+        qtbot.waitUntil(lambda: not is_shown(kiosk.window, "setupScreen"), timeout=20000)
+        assert kiosk.outbox is not None
+        assert kiosk.outbox.meta("store_id") == "s107"
+        assert kiosk.outbox.meta("touchpoint") == "returns_desk"
+        assert kiosk.outbox.meta("hq_token")
+        assert kiosk.sync_worker is not None  # syncing starts at once
+        # The same code does not work twice.
+        assert "already used" in subprocess_enrol(hq.url, code, tmp_path / "second")
+    finally:
+        hq.stop()
+
+
+def subprocess_enrol(url: str, code: str, data_dir: Path) -> str:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "enroll",
+            "--hq",
+            url,
+            "--code",
+            code,
+            "--data-dir",
+            str(data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    return result.stderr
