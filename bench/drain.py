@@ -130,7 +130,7 @@ class HQProcess:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("ces-hq serve did not become healthy")
-            time.sleep(0.05)
+            time.sleep(0.05)  # ok-sleep: polling another process
 
     def _pin(self) -> None:
         assert self.cpus is not None

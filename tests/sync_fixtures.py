@@ -60,7 +60,7 @@ def enrol(data_dir: Path, hq_url: str, code: str) -> str:
     with closing(Outbox.attach(data_dir)) as outbox:
         kiosk_id = outbox.meta("kiosk_id")
     assert kiosk_id
-    return kiosk_id
+    return str(kiosk_id)
 
 
 def stamp(moment: datetime) -> str:

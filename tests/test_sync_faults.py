@@ -142,6 +142,10 @@ def assert_batches_kept_their_request_id(seen: list[Seen]) -> None:
     assert {r: b for r, b in batches_of_id.items() if len(b) > 1} == {}
 
 
+def more_requests_than(count: int) -> Callable[[list[Seen]], bool]:
+    return lambda seen: len(seen) > count
+
+
 # -- no faults ----------------------------------------------------------------------------
 
 
@@ -312,7 +316,7 @@ def test_answers_keep_coming_during_a_run_of_every_fault(rig: Rig) -> None:
         written += rig.write(9)
         worker.wake()
         # Each group of shoppers arrives while the worker is busy with the one before.
-        rig.proxy.wait_for(lambda seen, before=before: len(seen) > before, timeout=WAIT_S)
+        rig.proxy.wait_for(more_requests_than(before), timeout=WAIT_S)
     wait_until(lambda: rig.proxy.planned() == 0, WAIT_S, "every fault to be used")
     rig.drain(worker)
     rig.assert_hq_holds_exactly_the_acknowledged_answers()

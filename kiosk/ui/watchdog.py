@@ -24,6 +24,7 @@ class _Feeder(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self._failing = False
+        self._ready_sent = False
 
     def send(self, message: str) -> None:
         try:
@@ -38,9 +39,14 @@ class _Feeder(QObject):
         self._failing = False
 
     def ready(self) -> None:
-        self.send("READY=1")
+        if not self._ready_sent:
+            self._ready_sent = True
+            self.send("READY=1")
 
     def ping(self) -> None:
+        # A busy machine may run the ping timer before the zero-delay READY one; systemd
+        # must hear READY=1 first either way.
+        self.ready()
         self.send("WATCHDOG=1")
 
     def stopping(self) -> None:
