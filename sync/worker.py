@@ -211,15 +211,9 @@ class SyncWorker:
         now = iso_now()
         acknowledged = [r.id for r in results if r.status in ("new", "duplicate")]
         rejected = [(r.id, r.error or "rejected by HQ") for r in results if r.status == "rejected"]
-        if acknowledged:
-            outbox.mark_synced(acknowledged, now)
-        if rejected:
-            outbox.mark_rejected(rejected, now)
-            for answer_id, reason in rejected:
-                log.warning("HQ rejected answer %s: %s", answer_id, reason)
-        outbox.set_meta(LAST_SYNC_AT, now)
-        if outbox.meta(LAST_ERROR) is not None:
-            outbox.delete_meta(LAST_ERROR)
+        outbox.acknowledge(acknowledged, rejected, now, {LAST_SYNC_AT: now, LAST_ERROR: None})
+        for answer_id, reason in rejected:
+            log.warning("HQ rejected answer %s: %s", answer_id, reason)
         log.info("synced %d answers (%d rejected)", len(acknowledged), len(rejected))
 
     def _housekeeping(self, outbox: Outbox, client: HQClient) -> None:
