@@ -29,6 +29,7 @@ from sync.remote_config import ConfigError, RemoteConfig, parse_config, save
 log = logging.getLogger("effortless.sync")
 
 BATCH_SIZE = 500
+SHOPPER_PAUSE_S = 0.25
 IDLE_WAKE_S = 30.0
 HEARTBEAT_S = 60.0
 RETENTION_DAYS = 30
@@ -112,6 +113,9 @@ class SyncWorker:
         self._config_poll_s = config_poll_s
         self._last_config_poll = -float("inf")
         self._wake = threading.Event()
+        # Set by the kiosk while a shopper is answering: the worker then leaves a pause
+        # between batches, so its CPU and database work do not land on the shopper's taps.
+        self.shopper_active = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Event()
         self._thread: threading.Thread | None = None
@@ -171,6 +175,8 @@ class SyncWorker:
                 self._wait(self._idle_wake_s)
                 continue
             if not inflight:
+                if self.shopper_active.is_set():
+                    self._stop.wait(SHOPPER_PAUSE_S)
                 inflight = outbox.sendable(self._batch_size)
                 request_id = str(uuid.uuid4())
             if not inflight:

@@ -506,3 +506,31 @@ def test_still_there_is_answerable_over_the_on_screen_keyboard(
     finger.tap("stillHereButton")
     qtbot.waitUntil(lambda: not is_shown(kiosk.window, "stillThereOverlay"))
     finger.tap("sendComment", then="thanksScreen")
+
+
+def test_sync_gives_way_while_a_shopper_answers(
+    make_kiosk: Callable[..., Kiosk], clock: ManualClock, qtbot: Any, data_dir: Path
+) -> None:
+    import socket
+
+    from kiosk.flow.setup import preconfigure
+    from sync.outbox import Outbox
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    preconfigure(data_dir)
+    outbox = Outbox.open(data_dir)
+    outbox.set_meta("hq_url", f"http://127.0.0.1:{port}")  # nobody listens: sync keeps trying
+    outbox.set_meta("hq_token", "t" * 43)
+    outbox.close()
+    kiosk = make_kiosk()
+    assert kiosk.sync_worker is not None
+    finger = Finger(kiosk, clock, qtbot)
+    assert not kiosk.sync_worker.shopper_active.is_set()
+    finger.tap("startArea", then="questionScreen")
+    assert kiosk.sync_worker.shopper_active.is_set()
+    finger.tap("score_6", then="whyScreen")
+    finger.tap("factor_price", then="commentScreen")
+    finger.tap("skipComment", then="thanksScreen")
+    assert not kiosk.sync_worker.shopper_active.is_set()

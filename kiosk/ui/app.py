@@ -18,7 +18,15 @@ from PySide6.QtQuickControls2 import QQuickStyle
 
 from kiosk.assets import fonts_dir, qml_dir
 from kiosk.flow.clock import Clock, SystemClock
-from kiosk.flow.machine import Flow, FlowState, Placement, Recorder, Screen, Timing
+from kiosk.flow.machine import (
+    QUESTION_SCREENS,
+    Flow,
+    FlowState,
+    Placement,
+    Recorder,
+    Screen,
+    Timing,
+)
 from kiosk.flow.survey import Survey
 from kiosk.survey_source import SurveyChoice, choose_survey, remember_survey
 from kiosk.ui.controller import KioskController
@@ -262,6 +270,12 @@ class Kiosk:
         came_back = state.screen is Screen.ATTRACT and self._last_screen is not Screen.ATTRACT
         finished = state.screen is Screen.THANKS and self._last_screen is not Screen.THANKS
         self._last_screen = state.screen
+        if self.sync_worker is not None:
+            # Sync gives way while a shopper is answering.
+            if state.screen in QUESTION_SCREENS:
+                self.sync_worker.shopper_active.set()
+            else:
+                self.sync_worker.shopper_active.clear()
         if (finished or came_back) and self.sync_worker is not None:
             # A finished or timed-out answer is ready for HQ.
             self.sync_worker.wake()
