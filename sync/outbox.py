@@ -24,6 +24,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from sync.protocol import ANSWER_FIELDS
+
 log = logging.getLogger("effortless.outbox")
 
 DB_FILENAME = "kiosk.db"
@@ -130,23 +132,8 @@ def m002_sync_state(db: Database) -> None:
     )
 
 
-# The fields of an answer as the sync protocol sends them (docs/protocol.md).
-WIRE_FIELDS = (
-    "id",
-    "seq",
-    "survey_id",
-    "survey_version",
-    "locale",
-    "scale",
-    "score",
-    "factor",
-    "comment",
-    "outcome",
-    "flags",
-    "started_at",
-    "answered_at",
-    "finished_at",
-)
+# The fields of an answer as the sync protocol sends them.
+WIRE_FIELDS = ANSWER_FIELDS
 
 
 @dataclass(frozen=True)

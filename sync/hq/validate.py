@@ -21,6 +21,7 @@ from kiosk.flow.scales import SCALES, Scale
 from kiosk.flow.survey import Survey
 from kiosk.flow.texts import SUPPORTED_LOCALES
 from sync.hq import moments
+from sync.protocol import ANSWER_FIELDS
 
 MAX_ANSWERS = 500
 MAX_COMMENT_CHARS = 1000
@@ -34,23 +35,6 @@ MAX_QUEUE_DEPTH = MAX_INT
 MAX_APP_VERSION_CHARS = 64
 MAX_SYNC_ERROR_CHARS = 1000
 
-# The answer's fields, in the order of the protocol's table (and of the error checks).
-ANSWER_FIELDS = (
-    "id",
-    "seq",
-    "survey_id",
-    "survey_version",
-    "locale",
-    "scale",
-    "score",
-    "factor",
-    "comment",
-    "outcome",
-    "flags",
-    "started_at",
-    "answered_at",
-    "finished_at",
-)
 _ANSWER_KEYS = frozenset(ANSWER_FIELDS)
 HEARTBEAT_FIELDS = (
     "queue_depth",
