@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kiosk.assets import icons_dir
+from kiosk.flow.describe import kind as _kind
 from kiosk.flow.scales import DEFAULT_SCALE, SCALES, Scale
 from kiosk.flow.texts import SUPPORTED_LOCALES, UI_TEXT
 
@@ -190,22 +191,6 @@ def _show(value: str, limit: int = 40) -> str:
     if shown.isprintable():
         return f"'{shown}'"
     return repr(shown)
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 def _child(path: str, key: str) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kiosk.flow.describe import kind
 from kiosk.flow.scales import SCALES, Scale
 from kiosk.flow.survey import Survey
 from kiosk.flow.texts import SUPPORTED_LOCALES
@@ -94,22 +95,6 @@ Answer = dict[str, Any]
 
 
 # --- describing what was sent, briefly and safely --------------------------------------
-
-
-def kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 def show(value: str, limit: int = 40) -> str:
