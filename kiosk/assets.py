@@ -45,3 +45,11 @@ def default_survey_path() -> Path:
 
 def qml_dir() -> Path:
     return _PACKAGE_DIR / "ui" / "qml"
+
+
+def hq_templates_dir() -> Path:
+    return asset("hq", "templates")
+
+
+def hq_static_dir() -> Path:
+    return asset("hq", "static")

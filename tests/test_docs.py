@@ -54,3 +54,21 @@ def test_every_ces_hq_option_is_in_the_readme() -> None:
         o for o in _options(build_parser()) - {"--help", "--version"} if o not in readme
     )
     assert missing == []
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str) -> set[str]:
+    found: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.add(f"{prefix} {name}")
+                found |= _commands(sub, f"{prefix} {name}")
+    return found
+
+
+def test_every_ces_hq_command_is_in_the_readme() -> None:
+    from sync.hq.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = sorted(c for c in _commands(build_parser(), "ces-hq") if c not in readme)
+    assert missing == []

@@ -31,8 +31,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk import __version__
-from sync.hq import schemas
+from sync.hq import actions, schemas
 from sync.hq.body import BodyError, parse_json, read_capped
+from sync.hq.dashboard import add_dashboard
 from sync.hq.moments import iso_ms, utcnow
 from sync.hq.store import (
     POOL_SIZE,
@@ -407,12 +408,16 @@ def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
     async def config(request: Request) -> Response:
         kiosk = await authenticate(request)
         await in_thread(store.seen, kiosk)
+        messages = await in_thread(
+            actions.messages_for, store, kiosk.store, kiosk.touchpoint, utcnow().date()
+        )
         head = json.dumps(
             {"kiosk_id": kiosk.id, "store": kiosk.store, "touchpoint": kiosk.touchpoint},
             separators=(",", ":"),
             ensure_ascii=False,
         )
-        body = (head[:-1] + ',"surveys":' + surveys_json + "}").encode("utf-8")
+        tail = json.dumps(messages, separators=(",", ":"), ensure_ascii=False)
+        body = (head[:-1] + ',"surveys":' + surveys_json + ',"messages":' + tail + "}").encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if _etag_matches(request.headers.get("if-none-match"), etag):
@@ -433,6 +438,7 @@ def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
             return refusal.response
         return json_response(200, {"status": "ok"})
 
+    add_dashboard(app, store, surveys, in_thread)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

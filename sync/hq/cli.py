@@ -4,6 +4,10 @@
     ces-hq kiosk add --store STORE --touchpoint TP [--json]
     ces-hq kiosk list [--json]
     ces-hq kiosk revoke ID
+    ces-hq user add NAME [--password-stdin] [--replace] | user list | user remove NAME
+    ces-hq store set STORE [--name NAME] [--region REGION] | store list
+    ces-hq export --format csv|json [--from DATE] [--to DATE] [--store S] [--region R]
+                  [--touchpoint T] [--survey S] [--output FILE]
 
 Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
 command line argparse refuses), never a traceback.
@@ -12,6 +16,7 @@ command line argparse refuses), never a traceback.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import os
@@ -28,6 +33,7 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from kiosk import __version__
+from sync.hq import export, filters, storeinfo, users
 from sync.hq.moments import iso_ms
 from sync.hq.store import KioskInfo, Store, StoreError, sqlite_url
 from sync.hq.surveys import SurveyFolderError, default_folder, load_surveys
@@ -147,6 +153,63 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = actions.add_parser("revoke", help="stop a kiosk's token (and unused code) working")
     revoke.add_argument("kiosk_id", type=_kiosk_id, metavar="ID")
     _database_options(revoke)
+
+    user = commands.add_parser("user", help="HQ users who log in to the dashboard")
+    user_actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    user_add = user_actions.add_parser(
+        "add", help="create a dashboard user (asks for the password twice)"
+    )
+    user_add.add_argument("name", metavar="NAME")
+    user_add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of asking",
+    )
+    user_add.add_argument(
+        "--replace", action="store_true", help="set a new password for an existing user"
+    )
+    _database_options(user_add)
+    user_list = user_actions.add_parser("list", help="the dashboard users")
+    _database_options(user_list)
+    user_remove = user_actions.add_parser("remove", help="delete a user and end their sessions")
+    user_remove.add_argument("name", metavar="NAME")
+    _database_options(user_remove)
+
+    shop = commands.add_parser("store", help="name stores and put them in regions")
+    store_actions = shop.add_subparsers(dest="action", required=True, metavar="ACTION")
+    store_set = store_actions.add_parser("set", help="set a store's name and/or region")
+    store_set.add_argument("store_id", type=_store_name, metavar="STORE")
+    store_set.add_argument("--name", help="shown beside the id in the dashboard ('' clears it)")
+    store_set.add_argument("--region", help="region id, e.g. north ('' clears it)")
+    _database_options(store_set)
+    store_list = store_actions.add_parser("list", help="stores with a name or region")
+    _database_options(store_list)
+
+    export = commands.add_parser(
+        "export", help="write the answers (filtered as in the dashboard) as CSV or JSON"
+    )
+    export.add_argument("--format", required=True, choices=("csv", "json"), help="file format")
+    export.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="first day, YYYY-MM-DD (UTC; default: 83 days before --to)",
+    )
+    export.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
+    export.add_argument("--store", metavar="STORE", help="only this store")
+    export.add_argument("--region", metavar="REGION", help="only stores in this region")
+    export.add_argument("--touchpoint", metavar="TP", help="only this touchpoint")
+    export.add_argument("--survey", metavar="SURVEY", help="only this survey id")
+    export.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write here (default: stdout)"
+    )
+    export.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress bar on stderr (auto: when stderr is a terminal)",
+    )
+    _database_options(export)
     return parser
 
 
@@ -356,6 +419,177 @@ def kiosk_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- users ----------------------------------------------------------------------------------
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for the password: use --password-stdin")
+    first = getpass.getpass(f"password for {args.name}: ")
+    users.check_password(first)
+    if getpass.getpass("again: ") != first:
+        raise CliError("the two passwords differ; nothing was changed")
+    return first
+
+
+def user_add(args: argparse.Namespace) -> int:
+    try:
+        users.check_name(args.name)
+        password = _read_password(args)
+        store = _open_store(args)
+        try:
+            new = users.add_user(store, args.name, password, replace=args.replace)
+        finally:
+            store.close()
+    except users.UserError as e:
+        raise CliError(str(e)) from None
+    if new:
+        print(f"user {args.name} added: log in to the dashboard at / of ces-hq serve")
+    else:
+        print(f"user {args.name}: new password set; their sessions were ended")
+    return 0
+
+
+def user_list(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        names = users.user_names(store)
+    finally:
+        store.close()
+    if not names:
+        print("no users yet; add one with: ces-hq user add NAME")
+    for name in names:
+        print(name)
+    return 0
+
+
+def user_remove(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        removed = users.remove_user(store, args.name)
+    finally:
+        store.close()
+    if not removed:
+        raise CliError(f"no user {args.name!r}")
+    print(f"user {args.name} removed")
+    return 0
+
+
+# --- stores ---------------------------------------------------------------------------------
+
+
+def store_set(args: argparse.Namespace) -> int:
+    if args.name is None and args.region is None:
+        raise CliError("say what to set: --name and/or --region")
+    store = _open_store(args)
+    try:
+        storeinfo.set_store(store, args.store_id, name=args.name, region=args.region)
+    except storeinfo.StoreInfoError as e:
+        raise CliError(str(e)) from None
+    finally:
+        store.close()
+    print(f"store {args.store_id} updated")
+    return 0
+
+
+def store_list(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        found = storeinfo.store_list(store)
+    finally:
+        store.close()
+    if not found:
+        print("no store has a name or region yet; set one with: ces-hq store set STORE --region R")
+        return 0
+    rows = [["STORE", "NAME", "REGION"]]
+    rows += [[s.id, s.name or "-", s.region or "-"] for s in found]
+    print(_table(rows))
+    return 0
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_answers(args: argparse.Namespace) -> int:
+    params = {
+        "from": args.start or "",
+        "to": args.end or "",
+        "store": args.store or "",
+        "region": args.region or "",
+        "touchpoint": args.touchpoint or "",
+        "survey": args.survey or "",
+    }
+    try:
+        chosen = filters.parse_filters(params)
+    except filters.FilterError as e:
+        raise CliError(f"--{e.field}: {e.problem}") from None
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    store = _open_store(args)
+    try:
+        total = export.count(store, chosen) if show else 0
+        bar = Progress(total, sys.stderr) if show else None
+        rows = export.rows(store, chosen)
+        counted = _counting(rows, bar)
+        try:
+            out = args.output.open("wb") if args.output else sys.stdout.buffer
+        except OSError as e:
+            raise CliError(f"cannot write {args.output}: {e.strerror or e}") from None
+        try:
+            for chunk in export.encode(counted, args.format):
+                out.write(chunk)
+        finally:
+            if args.output:
+                out.close()
+            else:
+                out.flush()
+        if bar is not None:
+            bar.finish()
+    finally:
+        store.close()
+    return 0
+
+
+def _counting(rows: Any, bar: Progress | None) -> Any:
+    for row in rows:
+        if bar is not None:
+            bar.advance()
+        yield row
+
+
+class Progress:
+    """A one-line progress bar on a terminal, redrawn at most every 1%."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: Any) -> None:
+        self.total = total
+        self.done = 0
+        self.stream = stream
+        self._shown = -1
+        self._draw()
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.total and self.done * 100 // self.total != self._shown:
+            self._draw()
+
+    def _draw(self) -> None:
+        percent = 100 if not self.total else min(100, self.done * 100 // self.total)
+        self._shown = percent
+        filled = self.WIDTH * percent // 100
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\rexport [{bar}] {percent:3d}% {self.done:,}/{self.total:,} answers")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self._draw()
+        self.stream.write("\n")
+        self.stream.flush()
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -364,8 +598,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return serve(args)
-        handlers = {"add": kiosk_add, "list": kiosk_list, "revoke": kiosk_revoke}
-        return handlers[args.action](args)
+        if args.command == "export":
+            return export_answers(args)
+        handlers = {
+            ("kiosk", "add"): kiosk_add,
+            ("kiosk", "list"): kiosk_list,
+            ("kiosk", "revoke"): kiosk_revoke,
+            ("user", "add"): user_add,
+            ("user", "list"): user_list,
+            ("user", "remove"): user_remove,
+            ("store", "set"): store_set,
+            ("store", "list"): store_list,
+        }
+        return handlers[(args.command, args.action)](args)
     except CliError as e:
         print(f"ces-hq: error: {e}", file=sys.stderr)
         return 1

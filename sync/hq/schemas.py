@@ -87,11 +87,16 @@ class HeartbeatReply(Strict):
     server_time: str = Field(json_schema_extra=_TIMESTAMP)
 
 
+class Message(Strict):
+    text: dict[str, str] = Field(description="the message per locale, at most 280 characters")
+
+
 class ConfigReply(Strict):
     kiosk_id: str
     store: str
     touchpoint: str
     surveys: list[dict[str, object]] = Field(description="survey files (docs/survey-format.md)")
+    messages: list[Message] = Field(description='"you said, we did" messages, newest first')
 
 
 class Health(Strict):

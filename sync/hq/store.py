@@ -54,6 +54,8 @@ from sync.hq.validate import Answer, Heartbeat
 log = logging.getLogger("effortless.hq.store")
 
 DB_FILENAME = "hq.db"
+# Indexes schema 2 added to the responses table.
+DASHBOARD_INDEXES = ("responses_time_cover", "responses_comments_time")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # About 40 MB of log before a commit checkpoints by itself (normally _Checkpointer has).
 SQLITE_AUTOCHECKPOINT_PAGES = 10_000
@@ -365,6 +367,17 @@ class Store:
         return cached
 
     @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction (on SQLite: holding the write lock from the start)."""
+        with self._write() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self._read() as conn:
+            yield conn
+
+    @contextmanager
     def _write(self) -> Iterator[Connection]:
         with self._write_lock or nullcontext(), self._writer.begin() as conn:
             yield conn
@@ -395,7 +408,20 @@ class Store:
             metadata.create_all(conn)
             if found is None:
                 conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-            # Upgrades from older schema versions go here, one step per version.
+                return
+            # Upgrades from older schema versions, one step per version. create_all above
+            # made the new tables; indexes new on old tables are made here.
+            if found < 2:
+                log.info("upgrading the database to schema 2 (dashboard indexes and tables)")
+                for index in responses.indexes:
+                    if index.name in DASHBOARD_INDEXES:
+                        index.create(conn, checkfirst=True)
+            if found < SCHEMA_VERSION:
+                conn.execute(
+                    update(meta)
+                    .where(meta.c.key == "schema_version")
+                    .values(value=str(SCHEMA_VERSION))
+                )
 
     def ping(self) -> None:
         with self._read() as conn:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -18,9 +19,10 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Every timestamp is UTC. PostgreSQL keeps it as timestamptz; SQLite as the canonical text
 # of sync.hq.moments (fixed width, so it sorts in time order), bound and read without any
@@ -115,6 +117,81 @@ responses = Table(
     Index("responses_store_time", "store_id", "answered_at"),
     Index("responses_touchpoint_time", "touchpoint", "answered_at"),
     Index("responses_survey_time", "survey_id", "answered_at"),
+    # The dashboard's questions over all stores: a time range, grouped by what it shows.
+    # Covering, so they read the index and never the rows (schema 2).
+    Index(
+        "responses_time_cover",
+        "answered_at",
+        "scale",
+        "score",
+        "factor",
+        "store_id",
+        "touchpoint",
+        "survey_id",
+    ),
+    # Few answers carry a comment; the comments page reads only those.
+    Index(
+        "responses_comments_time",
+        "answered_at",
+        sqlite_where=text("comment IS NOT NULL"),
+        postgresql_where=text("comment IS NOT NULL"),
+    ),
     # No more: every index is written for every answer, and on SQLite that is the cost
     # of ingest. Per-kiosk questions (gaps in seq) are rare and may scan.
+)
+
+# --- the dashboard (schema 2) --------------------------------------------------------------
+
+# Stores are named by the kiosks enrolled for them; this table only adds what HQ knows
+# about a store besides its id.
+stores = Table(
+    "stores",
+    metadata,
+    Column("id", Name, primary_key=True),
+    Column("name", String(128)),
+    Column("region", Name, index=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", Name, primary_key=True),
+    Column("password_hash", String(256), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    # Wrong passwords in a row, and until when logging in is refused after too many.
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", Timestamp),
+)
+
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("token_hash", Sha256, primary_key=True),
+    Column("user_name", Name, ForeignKey("users.name", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp, nullable=False),
+)
+
+# An improvement HQ made, for the before/after comparison and "you said, we did".
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(200), nullable=False),
+    Column("touchpoint", Name),  # None: every touchpoint
+    Column("started_on", Date, nullable=False),
+    # "You said, we did": a text per locale (JSON object), shown by the kiosks of the
+    # action's stores from started_on through message_until.
+    Column("message", Text),
+    Column("message_until", Date),
+    Column("created_by", Name, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+)
+
+action_stores = Table(
+    "action_stores",
+    metadata,
+    Column("action_id", Integer, ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("store_id", Name, primary_key=True),
 )

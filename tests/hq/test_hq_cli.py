@@ -247,7 +247,7 @@ def test_a_database_from_a_newer_ces_hq_is_refused(tmp_path: Path) -> None:
         conn.execute("UPDATE hq_meta SET value = '7' WHERE key = 'schema_version'")
     conn.close()
     line = assert_one_line_error(ces_hq("kiosk", "list", "--data-dir", str(tmp_path)))
-    assert "has schema version 7, newer than this ces-hq knows (1)" in line
+    assert "has schema version 7, newer than this ces-hq knows (2)" in line
 
 
 # --- serve ---------------------------------------------------------------------------------------

@@ -172,6 +172,7 @@ def test_config_names_the_kiosk_and_carries_the_surveys(hq: HQ) -> None:
         "store": "s042",
         "touchpoint": "returns_desk",
         "surveys": _survey_files(surveys_dir()),
+        "messages": [],
     }
     assert reply.headers["etag"].startswith('"')
     assert reply.headers["etag"].endswith('"')

@@ -1,0 +1,777 @@
+"""HQ dashboard pages: server-side render time with 1,000,000 answers over 200 stores.
+
+The goal (issue 5): with 1,000,000 answers over 200 stores in the database, every dashboard
+page renders in under 300 ms, on SQLite and on PostgreSQL, measured server side.
+
+Method. A database is filled directly, not over HTTP: HQ's own schema (``Store.open``),
+200 stores (s001..s200, regions north/east/south/west), two kiosks per store (one per
+survey, made and enrolled by ``Store.add_kiosk`` and ``Store.enrol``), one dashboard user
+and three recorded actions (so the actions page has effects to work out). Then the answers,
+in time order as kiosks would send them, in large transactions: multi-row INSERTs on
+SQLite, COPY on PostgreSQL. They are spread over the 365 days ending now (UTC), mostly in
+store hours (09-21) and most on Saturdays; bigger stores get more; about three in four
+are for in_store_purchase (ces7), the rest for returns_desk (smiley5). Scores are mostly
+easy, with a per-store shift; ~10% time out before a factor is chosen (factor None,
+outcome 'timeout'); ~5% carry a short comment (in_store_purchase only, the one survey
+that asks). Afterwards ANALYZE (SQLite) / VACUUM ANALYZE (PostgreSQL), so the planner
+and PostgreSQL's visibility map are as in a settled database.
+
+Then the real service runs (``ces-hq serve``, one uvicorn worker, in a subprocess); one
+HTTP session logs in and requests every URL once to warm up (reported as "first"), then
+all URLs round-robin ``--repeat`` times (7). The figure is the page's ``Server-Timing``
+header: from the request reaching the page handler (session check included) to the
+rendered page, before the body is sent. HTTP wall time at the client is shown beside it.
+p95 is interpolated between the two slowest of the samples (with 7 samples it is close
+to the maximum). A page whose median, p95 or max reaches the goal is flagged.
+
+``--explain`` runs the work of every flagged page (or of all with ``--explain all``)
+again in-process, records its SQL and prints each statement's time and plan (EXPLAIN
+QUERY PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL).
+
+PostgreSQL gets a fresh database, dropped after (kept and reused with ``--keep-pg``).
+SQLite's goes to a temporary folder (kept and reused with ``--keep DIR``). A kept database
+is reused only if it holds ``--answers`` answers and its newest is less than a day old.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import requests
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
+
+from sync.hq import actions, insights, storeinfo, users
+from sync.hq.filters import parse_filters
+from sync.hq.moments import moment, stamp, utcnow
+from sync.hq.store import DB_FILENAME, Store, StoreError, sqlite_url
+from sync.hq.surveys import load_surveys
+from sync.hq.tables import responses
+
+CES_HQ = [sys.executable, "-m", "sync.hq.cli"]
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+KEPT_PG_DATABASE = "effortless_bench_dashboard"
+GOAL_MS = 300.0
+USER, PASSWORD = "bench", "bench-dashboard-pw"
+
+STORES = 200
+REGIONS = ("north", "east", "south", "west")
+DAYS = 365
+# Share of answers per survey (= touchpoint), and its scores: a latent normal (mean, sd,
+# shifted per store) rounded onto the scale.
+SURVEY_SHARE = {"in_store_purchase": 0.75, "returns_desk": 0.25}
+SCORE_MODEL = {"ces7": (5.7, 1.35), "smiley5": (4.0, 1.0)}
+STORE_SHIFT_SD = 0.35
+TIMEOUT_SHARE = 0.10
+COMMENT_SHARE = 0.05  # of all answers; only surveys that ask for one get them
+RAPID_SHARE = 0.01
+# Weight of each UTC hour of the day, and of each weekday (Monday first).
+HOUR_WEIGHT = (
+    [0.01] * 7 + [0.05, 0.3] + [1.0, 1.0, 1.1, 1.3, 1.3, 1.1, 1.0, 1.2, 1.4, 1.4, 1.0, 0.8]
+)
+HOUR_WEIGHT += [0.3, 0.05, 0.01]
+DAY_WEIGHT = (1.0, 0.95, 1.0, 1.05, 1.25, 1.8, 0.6)
+EASY_COMMENTS = (
+    "Snel geholpen bij de kassa, top!",
+    "Vriendelijk personeel.",
+    "Alles was makkelijk te vinden.",
+    "Fijne winkel, kom graag terug.",
+    "Great service, quick checkout.",
+    "Zelfscan kassa werkte prima.",
+    "Easy to find what I needed.",
+)
+HARD_COMMENTS = (
+    "Lange rij bij de kassa.",
+    "Kon niemand vinden om te helpen.",
+    "Prijs bij de kassa klopte niet met het schap.",
+    "Te weinig kassa's open op zaterdag.",
+    "Product was uitverkocht.",
+    "Waited too long at the till.",
+    "Parkeren was lastig.",
+)
+# The columns the loader fills, in the order of its rows.
+COLUMNS = (
+    "id",
+    "kiosk_id",
+    "store_id",
+    "touchpoint",
+    "seq",
+    "survey_id",
+    "survey_version",
+    "locale",
+    "scale",
+    "score",
+    "factor",
+    "comment",
+    "outcome",
+    "flags",
+    "started_at",
+    "answered_at",
+    "finished_at",
+    "received_at",
+    "content_hash",
+    "receipt",
+)
+TX_ROWS = 50_000  # answers per loading transaction
+SQLITE_ROWS_PER_INSERT = 500  # x 20 columns, under SQLite's 32,766 parameters
+
+
+# --- the data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyModel:
+    id: str  # also the touchpoint
+    version: int
+    scale: str
+    top: int  # highest point; every scale starts at 1
+    easy_from: int  # the lowest easy point
+    factors: tuple[str, ...]
+    # Factor weights for easy answers and for the others (what went wrong is named more).
+    easy_weights: tuple[float, ...]
+    hard_weights: tuple[float, ...]
+    comments: bool
+    locales: tuple[str, ...]
+
+
+def survey_models() -> dict[str, SurveyModel]:
+    catalog = load_surveys()
+    out = {}
+    for survey_id in SURVEY_SHARE:
+        survey = catalog.by_id[survey_id]
+        assert survey.touchpoint == survey_id, (survey.touchpoint, survey_id)
+        points = survey.scale.points
+        easy_from = min(p for p in points if survey.scale.band(p).value == "easy")
+        count = len(survey.factors)
+        out[survey_id] = SurveyModel(
+            id=survey_id,
+            version=survey.version,
+            scale=survey.scale.id,
+            top=max(points),
+            easy_from=easy_from,
+            factors=tuple(f.id for f in survey.factors),
+            easy_weights=tuple(count - i for i in range(count)),  # the first most named
+            hard_weights=tuple(1 + i for i in range(count)),  # the last most named
+            comments=survey.comment.enabled,
+            locales=survey.locales,
+        )
+    return out
+
+
+def store_ids() -> list[str]:
+    return [f"s{i:03d}" for i in range(1, STORES + 1)]
+
+
+def answer_times(n: int, now: datetime, rng: random.Random) -> list[int]:
+    """``n`` moments (POSIX microseconds) in the DAYS days before ``now``, in order."""
+    end = int(now.timestamp() * 1_000_000)
+    hour = 3600 * 1_000_000
+    slot = (end - DAYS * 86400 * 1_000_000) // hour * hour
+    slots: list[int] = []
+    cumulative: list[float] = []
+    total = 0.0
+    while slot < end:
+        at = datetime.fromtimestamp(slot / 1_000_000, UTC)
+        total += HOUR_WEIGHT[at.hour] * DAY_WEIGHT[at.weekday()] * min(hour, end - slot) / hour
+        slots.append(slot)
+        cumulative.append(total)
+        slot += hour
+    picked = rng.choices(slots, cum_weights=cumulative, k=n)
+    return sorted(min(s + int(rng.random() * hour), end - 1) for s in picked)
+
+
+def _stamper() -> Callable[[int], str]:
+    """sync.hq.moments.stamp for POSIX microseconds, ten times faster (days are cached)."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    days: dict[int, str] = {}
+
+    def fmt(us: int) -> str:
+        whole, micro = divmod(us, 1_000_000)
+        day, rest = divmod(whole, 86400)
+        prefix = days.get(day)
+        if prefix is None:
+            prefix = days[day] = (epoch + timedelta(days=day)).strftime("%Y-%m-%dT")
+        hour, rest = divmod(rest, 3600)
+        minute, second = divmod(rest, 60)
+        return f"{prefix}{hour:02d}:{minute:02d}:{second:02d}.{micro:06d}Z"
+
+    probe = 1_795_000_000_123_456
+    assert fmt(probe) == stamp(epoch + timedelta(microseconds=probe)), fmt(probe)
+    return fmt
+
+
+def answer_rows(
+    n: int,
+    now: datetime,
+    kiosk_ids: dict[tuple[str, str], str],
+    seed: int,
+) -> Iterator[tuple[Any, ...]]:
+    """``n`` answers as rows of COLUMNS, oldest first."""
+    rng = random.Random(seed)
+    models = survey_models()
+    ids = store_ids()
+    # Bigger and smaller stores, and how easy each makes it per survey.
+    store_weights = [rng.lognormvariate(0, 0.45) for _ in ids]
+    shift = {(s, m): rng.gauss(0, STORE_SHIFT_SD) for s in ids for m in models}
+    isp_share = SURVEY_SHARE["in_store_purchase"]
+    commented = sum(SURVEY_SHARE[m.id] for m in models.values() if m.comments)
+    comment_chance = min(1.0, COMMENT_SHARE / commented / (1 - TIMEOUT_SHARE)) if commented else 0
+    fmt = _stamper()
+    end = int(now.timestamp() * 1_000_000)
+    times = answer_times(n, now, rng)
+    stores_picked = rng.choices(ids, weights=store_weights, k=n)
+    seqs: dict[str, int] = {}
+    isp, returns = models["in_store_purchase"], models["returns_desk"]
+    receipt = ""
+    for i, (t, store_id) in enumerate(zip(times, stores_picked, strict=True)):
+        if i % 500 == 0:  # an ingest transaction
+            receipt = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        model = isp if rng.random() < isp_share else returns
+        mean, sd = SCORE_MODEL[model.scale]
+        score = int(rng.gauss(mean + shift[(store_id, model.id)], sd) + 0.5)
+        score = min(model.top, max(1, score))
+        easy = score >= model.easy_from
+        comment = None
+        if rng.random() < TIMEOUT_SHARE:
+            factor, outcome, after = None, "timeout", 20_000_000
+        else:
+            weights = model.easy_weights if easy else model.hard_weights
+            factor = rng.choices(model.factors, weights=weights)[0]
+            outcome, after = "completed", 2_000_000 + int(rng.random() * 4_000_000)
+            if model.comments and rng.random() < comment_chance:
+                comment = rng.choice(EASY_COMMENTS if easy else HARD_COMMENTS)
+                after += 10_000_000 + int(rng.random() * 30_000_000)
+        kiosk_id = kiosk_ids[(store_id, model.id)]
+        seq = seqs[kiosk_id] = seqs.get(kiosk_id, 0) + 1
+        finished = t + after
+        yield (
+            str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            kiosk_id,
+            store_id,
+            model.id,
+            seq,
+            model.id,
+            model.version,
+            model.locales[0] if rng.random() < 0.8 else model.locales[-1],
+            model.scale,
+            score,
+            factor,
+            comment,
+            outcome,
+            '["rapid"]' if rng.random() < RAPID_SHARE else "[]",
+            fmt(t - 2_000_000 - int(rng.random() * 6_000_000)),
+            fmt(t),
+            fmt(finished),
+            fmt(min(finished + 1_000_000 + int(rng.random() * 30_000_000), end)),
+            f"{rng.getrandbits(256):064x}",
+            receipt,
+        )
+
+
+def chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+# --- filling a database -----------------------------------------------------------------
+
+
+def set_up(store: Store, now: datetime) -> dict[tuple[str, str], str]:
+    """Stores, kiosks (enrolled a year ago), the dashboard user and some actions."""
+    kiosk_ids = {}
+    enrolled = now - timedelta(days=DAYS + 1)
+    for i, store_id in enumerate(store_ids()):
+        storeinfo.set_store(
+            store, store_id, name=f"Winkel {i + 1}", region=REGIONS[i % len(REGIONS)]
+        )
+        for touchpoint in SURVEY_SHARE:
+            new = store.add_kiosk(store_id, touchpoint, now=enrolled)
+            store.enrol(new.code, now=enrolled)
+            kiosk_ids[(store_id, touchpoint)] = new.id
+    users.add_user(store, USER, PASSWORD)
+    today = now.date()
+    actions.record(
+        store,
+        title="Extra kassa open op zaterdag",
+        started_on=today - timedelta(days=42),
+        created_by=USER,
+        stores=store_ids()[:20],
+        touchpoint="in_store_purchase",
+        message={"nl": "U vroeg om meer kassa's op zaterdag: die zijn er nu.", "en": ""},
+    )
+    actions.record(
+        store,
+        title="Retourbalie bij de ingang",
+        started_on=today - timedelta(days=120),
+        created_by=USER,
+        touchpoint="returns_desk",
+    )
+    actions.record(
+        store,
+        title="Nieuwe prijskaartjes",
+        started_on=today - timedelta(days=14),
+        created_by=USER,
+    )
+    return kiosk_ids
+
+
+def load_sqlite(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
+    names = ", ".join(COLUMNS)
+    group = "(" + ", ".join("?" * len(COLUMNS)) + ")"
+    statements: dict[int, str] = {}
+    count = 0
+    for chunk in chunks(rows, TX_ROWS):
+        with store.writing() as conn:
+            for page in chunks(chunk, SQLITE_ROWS_PER_INSERT):
+                sql = statements.get(len(page))
+                if sql is None:
+                    sql = statements[len(page)] = (
+                        f"INSERT INTO responses ({names}) VALUES " + ", ".join([group] * len(page))
+                    )
+                conn.exec_driver_sql(sql, tuple(chain.from_iterable(page)))
+        count += len(chunk)
+    with store.writing() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    raw = store.engine.raw_connection()  # outside a transaction, as a checkpoint must be
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+    return count
+
+
+def load_postgresql(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
+    count = 0
+    raw = store.engine.raw_connection()
+    try:
+        pg = raw.driver_connection
+        assert pg is not None
+        with pg.cursor() as cursor:
+            for chunk in chunks(rows, TX_ROWS):
+                with cursor.copy(f"COPY responses ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+                pg.commit()
+                count += len(chunk)
+    finally:
+        raw.close()
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    return count
+
+
+def fill(database_url: str, answers: int, seed: int) -> float:
+    """A database as described in the module docstring; returns the seconds it took."""
+    started = time.perf_counter()
+    now = utcnow()
+    store = Store.open(database_url)
+    try:
+        kiosk_ids = set_up(store, now)
+        rows = answer_rows(answers, now, kiosk_ids, seed)
+        load = load_sqlite if store.is_sqlite else load_postgresql
+        loaded = load(store, rows)
+        assert loaded == answers == store.count_answers(), (loaded, answers)
+    finally:
+        store.close()
+    return time.perf_counter() - started
+
+
+def reusable(database_url: str, answers: int) -> bool:
+    """A kept database with this many answers, the newest less than a day old."""
+    try:
+        store = Store.open(database_url)
+    except StoreError:
+        return False
+    try:
+        with store.reading() as conn:
+            count, newest = conn.execute(
+                select(func.count(), func.max(responses.c.answered_at))
+            ).one()
+            user = conn.execute(text("SELECT 1 FROM users WHERE name = :n"), {"n": USER}).first()
+    finally:
+        store.close()
+    newest_at = moment(newest)
+    fresh = newest_at is not None and utcnow() - newest_at < timedelta(days=1)
+    return count == answers and user is not None and fresh
+
+
+# --- measuring --------------------------------------------------------------------------
+
+
+def urls(today: date) -> list[str]:
+    year = f"from={(today - timedelta(days=DAYS - 1)).isoformat()}"
+    return [
+        "/",
+        "/factors",
+        "/priorities",
+        "/trend",
+        "/trend?by=day",
+        "/compare",
+        "/compare?by=touchpoint",
+        "/compare?by=region",
+        "/actions",
+        "/fleet",
+        "/comments",
+        "/comments?q=kassa",
+        f"/?{year}",
+        f"/trend?{year}",
+        f"/compare?{year}",
+        f"/factors?{year}",
+        f"/priorities?{year}",
+        "/?store=s042",
+        "/?touchpoint=returns_desk",
+        "/?region=north",
+    ]
+
+
+def label(url: str, today: date) -> str:
+    year = f"from={(today - timedelta(days=DAYS - 1)).isoformat()}"
+    return url.replace(year, "from=-364d")
+
+
+@dataclass
+class Timing:
+    url: str
+    first_ms: float = 0.0
+    server_ms: list[float] = field(default_factory=list)
+    wall_ms: list[float] = field(default_factory=list)
+    bytes: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.server_ms)
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.server_ms, n=20, method="inclusive")[18]
+
+    @property
+    def max(self) -> float:
+        return max(self.server_ms)
+
+    @property
+    def wall_median(self) -> float:
+        return statistics.median(self.wall_ms)
+
+    @property
+    def over(self) -> bool:
+        return max(self.median, self.p95, self.max) >= GOAL_MS
+
+
+def start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[str], str]:
+    log = (workdir / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [*CES_HQ, "serve", "--port", "0", "--database-url", database_url],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    found = re.search(r"http://\S+", line)
+    if not found:
+        proc.wait(10)
+        raise SystemExit(f"ces-hq serve did not start: {(workdir / 'serve.log').read_text()}")
+    url = found.group(0)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return proc, url
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise SystemExit("ces-hq serve did not answer /healthz")
+
+
+_SERVER_TIMING = re.compile(r"\bapp;dur=([0-9.]+)")
+
+
+def fetch(session: requests.Session, base: str, url: str) -> tuple[float, float, int]:
+    """(server ms, wall ms, body bytes) of one page."""
+    started = time.perf_counter()
+    reply = session.get(base + url, timeout=300, allow_redirects=False)
+    wall = (time.perf_counter() - started) * 1000
+    if reply.status_code != 200:
+        raise SystemExit(f"GET {url}: HTTP {reply.status_code}")
+    found = _SERVER_TIMING.search(reply.headers.get("Server-Timing", ""))
+    if not found:
+        raise SystemExit(f"GET {url}: no Server-Timing header")
+    return float(found.group(1)), wall, len(reply.content)
+
+
+def measure(database_url: str, repeat: int, today: date) -> list[Timing]:
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, base = start_server(database_url, Path(tmp))
+        try:
+            session = requests.Session()
+            reply = session.post(
+                f"{base}/login",
+                data={"user": USER, "password": PASSWORD, "next": "/"},
+                allow_redirects=False,
+                timeout=30,
+            )
+            if reply.status_code != 303 or "ces_session" not in session.cookies:
+                raise SystemExit(f"login failed: HTTP {reply.status_code}")
+            timings = [Timing(u) for u in urls(today)]
+            for t in timings:
+                t.first_ms, _, t.bytes = fetch(session, base, t.url)
+            for _ in range(repeat):
+                for t in timings:
+                    server, wall, _ = fetch(session, base, t.url)
+                    t.server_ms.append(server)
+                    t.wall_ms.append(wall)
+            return timings
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
+
+
+def print_table(kind: str, timings: Sequence[Timing], today: date) -> None:
+    print(f"\n{kind}: Server-Timing in ms ({len(timings[0].server_ms)} requests per page)")
+    print(
+        f"{'page':<34} {'median':>7} {'p95':>7} {'max':>7} {'first':>7} {'wall med':>9} {'KiB':>5}"
+    )
+    for t in timings:
+        flag = f"  over {GOAL_MS:.0f} ms" if t.over else ""
+        print(
+            f"{label(t.url, today):<34} {t.median:7.1f} {t.p95:7.1f} {t.max:7.1f} "
+            f"{t.first_ms:7.1f} {t.wall_median:9.1f} {t.bytes / 1024:5.0f}{flag}"
+        )
+    over = [label(t.url, today) for t in timings if t.over]
+    print(f"over {GOAL_MS:.0f} ms: {', '.join(over) if over else 'none'}")
+
+
+# --- explaining -------------------------------------------------------------------------
+
+
+def page_work(store: Store, url: str) -> None:
+    """What the page at ``url`` asks the store (sync/hq/dashboard.py), in-process."""
+    path, _, query = url.partition("?")
+    params = dict(parse_qsl(query))
+    f = parse_filters(params)
+    insights.choices(store)
+    if path == "/":
+        insights.overview(store, f)
+    elif path in ("/factors", "/priorities"):
+        insights.factors(store, f)
+    elif path == "/trend":
+        insights.trend(store, f, "day" if params.get("by") == "day" else "week")
+    elif path == "/compare":
+        insights.compare_groups(store, f, params.get("by", "store"))
+    elif path == "/fleet":
+        insights.fleet(store, utcnow())
+    elif path == "/comments":
+        insights.comments(store, f, contains=params.get("q", ""))
+    elif path == "/actions":
+        for action in actions.all_actions(store):
+            actions.effect(store, action, f.end)
+    else:
+        raise ValueError(f"no page {path!r}")
+
+
+def explain(database_url: str, url: str, today: date) -> None:
+    store = Store.open(database_url)
+    try:
+        captured: list[tuple[str, Any]] = []
+
+        def capture(*args: Any) -> None:
+            statement, parameters = args[2], args[3]
+            if statement.lstrip().upper().startswith("SELECT"):
+                captured.append((statement, parameters))
+
+        event.listen(store.engine, "before_cursor_execute", capture)
+        page_work(store, url)  # warm
+        captured.clear()
+        started = time.perf_counter()
+        page_work(store, url)
+        total = (time.perf_counter() - started) * 1000
+        event.remove(store.engine, "before_cursor_execute", capture)
+        print(f"\n--- {label(url, today)}: {total:.1f} ms in-process, {len(captured)} SELECTs")
+        for statement, parameters in captured:
+            with store.reading() as conn:
+                started = time.perf_counter()
+                rows = conn.exec_driver_sql(statement, parameters).fetchall()
+                ms = (time.perf_counter() - started) * 1000
+                if store.is_sqlite:
+                    plan = conn.exec_driver_sql(
+                        "EXPLAIN QUERY PLAN " + statement, parameters
+                    ).fetchall()
+                    lines = _sqlite_plan(plan)
+                else:
+                    plan = conn.exec_driver_sql(
+                        "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+                    ).fetchall()
+                    lines = [str(r[0]) for r in plan]
+            if ms < 5:
+                continue
+            print(f"\n{ms:.1f} ms, {len(rows)} rows; parameters {parameters}")
+            print(" ".join(statement.split()))
+            for line in lines:
+                print("    " + line)
+    finally:
+        store.close()
+
+
+def _sqlite_plan(rows: Sequence[Any]) -> list[str]:
+    depth: dict[int, int] = {0: -1}
+    out = []
+    for node, parent, _, detail in rows:
+        depth[node] = depth.get(parent, -1) + 1
+        out.append("  " * depth[node] + str(detail))
+    return out
+
+
+# --- databases --------------------------------------------------------------------------
+
+
+def pg_database(base: str, name: str, create: bool) -> str:
+    if create:
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(base: str, name: str) -> None:
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@dataclass
+class Run:
+    database: str
+    answers: int
+    fill_s: float | None  # None: a kept database was reused
+    load_before: float
+    load_after: float
+    timings: list[Timing]
+
+
+def run_one(database_url: str, kind: str, args: argparse.Namespace, filled: bool) -> Run:
+    """Fill an empty database (unless ``filled``: a kept one), measure, explain."""
+    today = datetime.now(UTC).date()
+    fill_s = None
+    if filled:
+        print(f"{kind}: reusing the kept database")
+    else:
+        fill_s = fill(database_url, args.answers, args.seed)
+        print(f"{kind}: {args.answers:,} answers loaded in {fill_s:.0f} s")
+    load_before = os.getloadavg()[0]
+    timings = measure(database_url, args.repeat, today)
+    run = Run(kind, args.answers, fill_s, load_before, os.getloadavg()[0], timings)
+    print_table(kind, timings, today)
+    print(f"load average {run.load_before:.1f} before, {run.load_after:.1f} after")
+    if args.explain != "none":
+        for t in timings:
+            if args.explain == "all" or t.over:
+                explain(database_url, t.url, today)
+    return run
+
+
+def describe_machine(pg_url: str, kinds: Sequence[str]) -> str:
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent,
+    ).stdout.strip()
+    parts = [
+        f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}",
+        f"Python {platform.python_version()}",
+        f"SQLite {sqlite3.sqlite_version}",
+    ]
+    if "postgresql" in kinds:
+        engine = create_engine(pg_url)
+        with engine.connect() as conn:
+            parts.append("PostgreSQL " + str(conn.execute(text("SHOW server_version")).scalar()))
+        engine.dispose()
+    parts.append(f"code {commit}")
+    return ", ".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7, help="timed requests per page")
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--pg-url", default=os.environ.get("EFFORTLESS_TEST_PG_URL", DEFAULT_PG))
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep/reuse SQLite's hq.db here")
+    parser.add_argument(
+        "--keep-pg",
+        action="store_true",
+        help=f"keep/reuse the PostgreSQL database {KEPT_PG_DATABASE}",
+    )
+    parser.add_argument(
+        "--explain",
+        choices=("none", "slow", "all"),
+        default="slow",
+        help="print the SQL plans of pages over the goal (slow), of every page, or none",
+    )
+    parser.add_argument("--json", type=Path, help="write the samples here")
+    args = parser.parse_args()
+    if args.repeat < 2:
+        parser.error("--repeat needs at least 2")
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    print(describe_machine(args.pg_url, kinds))
+    print(f"{args.answers:,} answers, {STORES} stores, goal < {GOAL_MS:.0f} ms server side")
+    runs = []
+    for kind in kinds:
+        if kind == "sqlite":
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                url = sqlite_url(args.keep)
+                filled = reusable(url, args.answers)
+                if not filled:
+                    for suffix in ("", "-wal", "-shm"):
+                        (args.keep / f"{DB_FILENAME}{suffix}").unlink(missing_ok=True)
+                runs.append(run_one(url, kind, args, filled))
+            else:
+                with tempfile.TemporaryDirectory() as data:
+                    runs.append(run_one(sqlite_url(Path(data)), kind, args, filled=False))
+        elif args.keep_pg:
+            url = pg_database(args.pg_url, KEPT_PG_DATABASE, create=False)
+            filled = reusable(url, args.answers)
+            if not filled:
+                url = pg_database(args.pg_url, KEPT_PG_DATABASE, create=True)
+            runs.append(run_one(url, kind, args, filled))
+        else:
+            name = f"effortless_bench_{uuid.uuid4().hex[:8]}"
+            url = pg_database(args.pg_url, name, create=True)
+            try:
+                runs.append(run_one(url, kind, args, filled=False))
+            finally:
+                drop_pg_database(args.pg_url, name)
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in runs], indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""HQ users of the dashboard: passwords (scrypt), login sessions and the lockout after guesses.
+
+A session is a random token in a cookie; the database keeps only its SHA-256, so a copy of
+the database opens no dashboard. Kiosk tokens live in another table and open nothing here.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sync.hq.moments import moment, stamp, utcnow
+from sync.hq.store import Store
+from sync.hq.tables import user_sessions, users
+
+USER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+MIN_PASSWORD_CHARS = 10
+MAX_PASSWORD_CHARS = 1024
+SESSION_HOURS = 12
+MAX_FAILED_LOGINS = 5
+LOCKOUT_MINUTES = 15
+# About 50 ms and 16 MiB per guess.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+class UserError(ValueError):
+    """A user name or password that cannot be used; ``str(e)`` says why."""
+
+
+@dataclass(frozen=True)
+class Session:
+    user: str
+    csrf: str
+    expires_at: datetime
+
+
+def check_name(name: str) -> str:
+    if not USER_RE.fullmatch(name):
+        raise UserError(
+            f"{name[:80]!r} is not a user name (1 to 64 letters, digits, '.', '_', '@' or '-')"
+        )
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise UserError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise UserError(f"a password has at most {MAX_PASSWORD_CHARS} characters")
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
+    )
+    b64 = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+        digest = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=salt,
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest, expected)
+
+
+# A hash to check against when the user does not exist, so "no such user" takes as long
+# as "wrong password" and does not tell which names exist.
+_DUMMY_HASH = hash_password("not-a-real-password", salt=b"\0" * 16)
+
+
+def add_user(store: Store, name: str, password: str, *, replace: bool = False) -> bool:
+    """Create a user, or set a new password when ``replace``. True if the user is new."""
+    check_name(name)
+    check_password(password)
+    hashed = hash_password(password)
+    now = stamp(utcnow())
+    with store.writing() as conn:
+        exists = conn.execute(select(users.c.name).where(users.c.name == name)).first()
+        if exists is not None:
+            if not replace:
+                raise UserError(f"user {name!r} exists already (use --replace for a new password)")
+            conn.execute(
+                update(users)
+                .where(users.c.name == name)
+                .values(password_hash=hashed, failed_logins=0, locked_until=None)
+            )
+            # A new password ends the sessions the old one opened.
+            conn.execute(delete(user_sessions).where(user_sessions.c.user_name == name))
+            return False
+        try:
+            conn.execute(
+                insert(users).values(
+                    name=name, password_hash=hashed, created_at=now, failed_logins=0
+                )
+            )
+        except IntegrityError:
+            raise UserError(f"user {name!r} exists already") from None
+    return True
+
+
+def remove_user(store: Store, name: str) -> bool:
+    with store.writing() as conn:
+        conn.execute(delete(user_sessions).where(user_sessions.c.user_name == name))
+        return bool(conn.execute(delete(users).where(users.c.name == name)).rowcount)
+
+
+def user_names(store: Store) -> list[str]:
+    with store.reading() as conn:
+        return [r.name for r in conn.execute(select(users.c.name).order_by(users.c.name))]
+
+
+class LoginRefused(Exception):
+    def __init__(self, reason: str, locked_until: datetime | None = None) -> None:
+        self.reason = reason  # "wrong" or "locked"
+        self.locked_until = locked_until
+        super().__init__(reason)
+
+
+def log_in(store: Store, name: str, password: str, now: datetime | None = None) -> str:
+    """A new session token for a right name and password; LoginRefused otherwise."""
+    now = now or utcnow()
+    if not USER_RE.fullmatch(name) or len(password) > MAX_PASSWORD_CHARS:
+        verify_password(password[:MAX_PASSWORD_CHARS], _DUMMY_HASH)
+        raise LoginRefused("wrong")
+    with store.reading() as conn:
+        row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    if row is None:
+        verify_password(password, _DUMMY_HASH)
+        raise LoginRefused("wrong")
+    locked_until = moment(row["locked_until"])
+    if locked_until is not None and locked_until > now:
+        raise LoginRefused("locked", locked_until)
+    if not verify_password(password, row["password_hash"]):
+        failed = int(row["failed_logins"] or 0) + 1
+        lock = now + timedelta(minutes=LOCKOUT_MINUTES) if failed >= MAX_FAILED_LOGINS else None
+        with store.writing() as conn:
+            conn.execute(
+                update(users)
+                .where(users.c.name == name)
+                .values(
+                    failed_logins=0 if lock else failed,
+                    locked_until=stamp(lock) if lock else None,
+                )
+            )
+        if lock is not None:
+            raise LoginRefused("locked", lock)
+        raise LoginRefused("wrong")
+    token = secrets.token_urlsafe(32)
+    with store.writing() as conn:
+        conn.execute(
+            update(users).where(users.c.name == name).values(failed_logins=0, locked_until=None)
+        )
+        # Expired sessions are swept as new ones are made.
+        conn.execute(delete(user_sessions).where(user_sessions.c.expires_at < _cmp(store, now)))
+        conn.execute(
+            insert(user_sessions).values(
+                token_hash=_token_hash(token),
+                user_name=name,
+                csrf=secrets.token_urlsafe(24),
+                created_at=stamp(now),
+                expires_at=stamp(now + timedelta(hours=SESSION_HOURS)),
+            )
+        )
+    return token
+
+
+def session(store: Store, token: str, now: datetime | None = None) -> Session | None:
+    if not token or len(token) > 128:
+        return None
+    now = now or utcnow()
+    with store.reading() as conn:
+        row = conn.execute(
+            select(user_sessions.c.user_name, user_sessions.c.csrf, user_sessions.c.expires_at)
+            .join(users, users.c.name == user_sessions.c.user_name)
+            .where(user_sessions.c.token_hash == _token_hash(token))
+        ).first()
+    if row is None:
+        return None
+    expires = moment(row.expires_at)
+    if expires is None or expires <= now:
+        return None
+    return Session(row.user_name, row.csrf, expires)
+
+
+def log_out(store: Store, token: str) -> None:
+    with store.writing() as conn:
+        conn.execute(delete(user_sessions).where(user_sessions.c.token_hash == _token_hash(token)))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _cmp(store: Store, moment_: datetime) -> object:
+    return stamp(moment_) if store.is_sqlite else moment_

@@ -1,0 +1,61 @@
+"""Known answers for the dashboard tests, stored through the real Store."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sync.hq.moments import iso_ms
+from sync.hq.store import Kiosk, Store
+
+SURVEY_OF_SCALE = {"ces7": "in_store_purchase", "smiley5": "returns_desk"}
+TOUCHPOINT_OF_SCALE = {"ces7": "in_store_purchase", "smiley5": "returns_desk"}
+ENROLLED = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Spec:
+    at: datetime
+    score: int
+    factor: str | None = None
+    comment: str | None = None
+    scale: str = "ces7"
+
+
+def kiosk(store: Store, store_id: str = "s001", touchpoint: str = "in_store_purchase") -> Kiosk:
+    new = store.add_kiosk(store_id, touchpoint, now=ENROLLED)
+    enrolment = store.enrol(new.code, now=ENROLLED)
+    return Kiosk(enrolment.kiosk_id, enrolment.store, enrolment.touchpoint)
+
+
+def add(store: Store, where: Kiosk, specs: Iterable[Spec]) -> int:
+    batch = []
+    for seq, spec in enumerate(specs, 1):
+        batch.append(
+            {
+                "id": str(uuid.uuid4()),
+                "seq": seq,
+                "survey_id": SURVEY_OF_SCALE[spec.scale],
+                "survey_version": 1,
+                "locale": "nl",
+                "scale": spec.scale,
+                "score": spec.score,
+                "factor": spec.factor,
+                "comment": spec.comment,
+                "outcome": "completed" if spec.factor else "timeout",
+                "flags": "[]",
+                "started_at": iso_ms(spec.at - timedelta(seconds=4)),
+                "answered_at": iso_ms(spec.at),
+                "finished_at": iso_ms(spec.at + timedelta(seconds=3)),
+            }
+        )
+    for start in range(0, len(batch), 500):
+        store.ingest(where, batch[start : start + 500])
+    return len(batch)
+
+
+def many(at: datetime, score: int, n: int, factor: str | None = None, **kw: object) -> list[Spec]:
+    """n answers alike, a second apart."""
+    return [Spec(at + timedelta(seconds=i), score, factor, **kw) for i in range(n)]  # type: ignore[arg-type]

@@ -1,0 +1,216 @@
+"""The dashboard in a real browser: Debian's Chromium, driven by Playwright.
+
+Playwright is only the driver here: it launches /usr/bin/chromium and downloads nothing.
+Without that binary the tests skip, saying so. Set EFFORTLESS_SCREENSHOT_DIR to keep a
+screenshot of every page (the README's come from docs/screenshots, made that way).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dashboard_data import Spec, add, kiosk
+from hq_helpers import HQ
+
+from sync.hq import actions, storeinfo, users
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("EFFORTLESS_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "correct horse battery"
+NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+# How hard each factor is, per store: what the priorities page should find.
+HARD = {"price": 0.45, "ease": 0.1, "service": 0.3, "reputation": 0.05}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def _seed(hq: HQ) -> dict[str, int]:
+    """Eight weeks of answers at three stores; returns how many each store got."""
+    rng = random.Random(7)
+    counts: dict[str, int] = {}
+    for store_id, region, skill in (
+        ("s001", "north", 0.0),
+        ("s002", "north", 0.1),
+        ("s003", "south", -0.15),
+    ):
+        storeinfo.set_store(hq.store, store_id, region=region)
+        specs = []
+        for _ in range(400):
+            at = NOW - timedelta(minutes=rng.randint(60, 56 * 24 * 60))
+            factor = rng.choice(list(HARD)) if rng.random() > 0.08 else None
+            hard = HARD.get(factor or "", 0.3) - skill
+            roll = rng.random()
+            score = (
+                rng.randint(1, 3) if roll < hard else 4 if roll < hard + 0.1 else rng.randint(5, 7)
+            )
+            comment = rng.choice(
+                [None] * 12
+                + ["Lange rij bij de kassa", "Fijne service!", "Kon de retourbalie niet vinden"]
+            )
+            specs.append(Spec(at, score, factor, comment))
+        add(hq.store, kiosk(hq.store, store_id), specs)
+        counts[store_id] = len(specs)
+        smileys = [
+            Spec(
+                NOW - timedelta(minutes=rng.randint(60, 56 * 24 * 60)),
+                rng.choice([1, 3, 4, 5, 5, 5]),
+                rng.choice(["waiting", "staff", None]),
+                None,
+                "smiley5",
+            )
+            for _ in range(120)
+        ]
+        add(hq.store, kiosk(hq.store, store_id, "returns_desk"), smileys)
+    actions.record(
+        hq.store,
+        title="Second till opened on Saturdays",
+        started_on=(NOW - timedelta(days=21)).date(),
+        created_by="anna",
+        stores=["s001", "s002"],
+        touchpoint="in_store_purchase",
+        message={"nl": "Jij zei: lange rij. Wij deden: een extra kassa op zaterdag."},
+    )
+    return counts
+
+
+@pytest.fixture
+def dashboard(hq_sqlite: HQ, browser: Any) -> Iterator[tuple[HQ, Any, list[str]]]:
+    counts = _seed(hq_sqlite)
+    users.add_user(hq_sqlite.store, "anna", PASSWORD)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB"
+    )
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.counts = counts
+    yield hq_sqlite, page, problems
+    context.close()
+
+
+def _log_in(hq: HQ, page: Any) -> None:
+    page.goto(f"{hq.url}/")
+    assert "/login" in page.url
+    page.fill("#login-user", "anna")
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#nav-overview[aria-current=page]")
+
+
+def _number(text: str) -> float:
+    return float(text.replace("%", "").replace(",", ""))
+
+
+def test_log_in_filter_export_and_record_an_action(
+    dashboard: tuple[HQ, Any, list[str]], tmp_path: Path
+) -> None:
+    hq, page, problems = dashboard
+    p = page  # the Playwright page
+    counts = p.counts
+    _log_in(hq, p)
+
+    # All stores: every CES 2.0 answer, and the chart drawn from the page's numbers.
+    assert _number(p.inner_text("#n-ces7")) == sum(counts.values())
+    p.wait_for_selector("#chart-dist-ces7[data-drawn=true]")
+    everyone = p.inner_text("#pct-easy-ces7")
+
+    # Filter to one store: the figures change to that store's.
+    p.select_option("#f-store", "s003")
+    p.click("#f-apply")
+    p.wait_for_url(re.compile(r"store=s003"))
+    assert _number(p.inner_text("#n-ces7")) == counts["s003"]
+    assert p.inner_text("#pct-easy-ces7") != everyone
+
+    # Export what is filtered.
+    with p.expect_download() as download_info:
+        p.click("#export-csv")
+    saved = tmp_path / "export.csv"
+    download_info.value.save_as(saved)
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    assert {r["store_id"] for r in rows} == {"s003"}
+    assert len(rows) == counts["s003"] + 120  # CES answers and smileys
+
+    # The filters travel with the navigation.
+    p.click("#nav-priorities")
+    assert "store=s003" in p.url
+    first = p.locator("#table-priorities-ces7 tbody tr").first
+    assert first.get_attribute("data-factor") == "price"  # the hardest factor leads
+
+    # Record an action with a "you said, we did" text for s003's kiosks.
+    p.click("#nav-actions")
+    p.fill("#a-title", "Price labels checked every morning")
+    p.select_option("#a-stores", ["s003"])
+    p.fill("#a-message-en", "You said prices were unclear. We now check every label daily.")
+    p.click("#a-save")
+    p.wait_for_selector("#notice")
+    section = p.locator("section.action").first
+    assert "Price labels checked every morning" in section.inner_text()
+    assert "s003" in section.inner_text()
+
+    # In Dutch.
+    p.click("#lang-nl")
+    p.wait_for_selector("text=Acties")
+    assert "Leg een verbetering vast" in p.content()
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/factors",
+        "/priorities",
+        "/trend",
+        "/compare?by=region",
+        "/actions",
+        "/fleet",
+        "/comments",
+    ],
+)
+def test_every_page_draws_without_errors(dashboard: tuple[HQ, Any, list[str]], path: str) -> None:
+    hq, page, problems = dashboard
+    _log_in(hq, page)
+    page.goto(f"{hq.url}{path}")
+    charts = page.locator("canvas[data-chart]")
+    for i in range(charts.count()):
+        assert charts.nth(i).get_attribute("data-drawn") == "true"
+    # Every chart has its numbers in a table too.
+    assert page.locator("table.numbers").count() >= charts.count()
+    assert problems == []
+    keep = os.environ.get("EFFORTLESS_SCREENSHOT_DIR")
+    if keep:
+        name = path.strip("/").split("?")[0] or "overview"
+        page.screenshot(path=str(Path(keep) / f"hq-{name}.png"), full_page=True)

@@ -1,0 +1,161 @@
+"""ces-hq user, store and export: the dashboard's command line, run as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from dashboard_data import Spec, add, kiosk, many
+
+from sync.hq import users
+from sync.hq.store import Store
+
+CES_HQ = str(Path(sys.executable).parent / "ces-hq")
+PASSWORD = "correct horse battery"
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CES_HQ, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "EFFORTLESS_HQ_DATABASE_URL": ""},
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_user_add_list_and_remove(tmp_path: Path) -> None:
+    where = ["--data-dir", str(tmp_path)]
+    added = run("user", "add", "anna", "--password-stdin", *where, stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    assert "user anna added" in added.stdout
+    assert run("user", "list", *where).stdout.split() == ["anna"]
+    store = Store.open(f"sqlite:///{tmp_path / 'hq.db'}")
+    try:
+        assert users.log_in(store, "anna", PASSWORD)
+    finally:
+        store.close()
+    again = run("user", "add", "anna", "--password-stdin", *where, stdin=PASSWORD + "\n")
+    assert "exists already" in one_line_error(again)
+    replaced = run(
+        "user", "add", "anna", "--replace", "--password-stdin", *where, stdin="another password\n"
+    )
+    assert replaced.returncode == 0
+    assert "new password set" in replaced.stdout
+    assert run("user", "remove", "anna", *where).returncode == 0
+    assert "no users yet" in run("user", "list", *where).stdout
+    assert "no user 'anna'" in one_line_error(run("user", "remove", "anna", *where))
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "message"),
+    [
+        ("anna", "short", "at least 10 characters"),
+        ("anna bob", PASSWORD, "is not a user name"),
+        ("<script>", PASSWORD, "is not a user name"),
+        ("anna", "x" * 2000, "at most 1024 characters"),
+    ],
+)
+def test_bad_users_are_refused_in_one_line(
+    tmp_path: Path, name: str, password: str, message: str
+) -> None:
+    result = run(
+        "user", "add", name, "--password-stdin", "--data-dir", str(tmp_path), stdin=password
+    )
+    assert message in one_line_error(result)
+
+
+def test_without_a_terminal_the_password_must_come_on_stdin(tmp_path: Path) -> None:
+    result = run("user", "add", "anna", "--data-dir", str(tmp_path))
+    assert "use --password-stdin" in one_line_error(result)
+
+
+def test_store_set_and_list(tmp_path: Path) -> None:
+    where = ["--data-dir", str(tmp_path)]
+    assert "no store has a name" in run("store", "list", *where).stdout
+    assert (
+        run("store", "set", "s042", "--region", "north", "--name", "Utrecht", *where).returncode
+        == 0
+    )
+    assert run("store", "set", "s042", "--region", "east", *where).returncode == 0
+    listing = run("store", "list", *where).stdout
+    assert "s042" in listing and "Utrecht" in listing and "east" in listing  # noqa: PT018
+    assert "is not a region id" in one_line_error(
+        run("store", "set", "s042", "--region", "a b", *where)
+    )
+    assert "say what to set" in one_line_error(run("store", "set", "s042", *where))
+    bad = run("store", "set", "s 42", "--region", "x", *where)
+    assert bad.returncode == 2  # argparse refuses the store id
+
+
+def _seeded(tmp_path: Path) -> list[str]:
+    store = Store.open(f"sqlite:///{tmp_path / 'hq.db'}")
+    try:
+        at = datetime.now(UTC) - timedelta(hours=2)
+        add(store, kiosk(store, "s001"), many(at, 6, 30, "price"))
+        add(store, kiosk(store, "s002"), [Spec(at, 1, "service", "@SUM(A1) lange rij")])
+    finally:
+        store.close()
+    return ["--data-dir", str(tmp_path)]
+
+
+def test_export_csv_to_a_file_with_a_progress_bar(tmp_path: Path) -> None:
+    where = _seeded(tmp_path)
+    target = tmp_path / "answers.csv"
+    result = run(
+        "export", "--format", "csv", "--output", str(target), "--progress", "always", *where
+    )
+    assert result.returncode == 0, result.stderr
+    assert "100% 31/31 answers" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 31
+    assert next(r for r in rows if r["store_id"] == "s002")["comment"] == "'@SUM(A1) lange rij"
+
+
+def test_export_json_to_stdout_with_filters(tmp_path: Path) -> None:
+    where = _seeded(tmp_path)
+    result = run("export", "--format", "json", "--store", "s002", *where)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+    (answer,) = json.loads(result.stdout)
+    assert answer["factor"] == "service" and answer["band"] == "difficult"  # noqa: PT018
+    nothing = run(
+        "export", "--format", "json", "--from", "2020-01-01", "--to", "2020-01-31", *where
+    )
+    assert json.loads(nothing.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "yesterday"], "--from: expected a date as YYYY-MM-DD"),
+        (["--from", "2026-11-20", "--to", "2026-11-01"], "--to: 2026-11-01 is before from"),
+        (["--store", "a;b"], "--store: not a valid id"),
+    ],
+)
+def test_bad_export_filters_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run("export", "--format", "csv", *args, "--data-dir", str(tmp_path))
+    assert message in one_line_error(result)
+
+
+def test_export_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    where = _seeded(tmp_path)
+    result = run("export", "--format", "csv", "--output", str(tmp_path / "no" / "x.csv"), *where)
+    assert "cannot write" in one_line_error(result)

@@ -1,0 +1,313 @@
+"""The dashboard's SQL on SQLite and PostgreSQL, against answers whose figures are known."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from dashboard_data import Spec, add, kiosk, many
+from sqlalchemy import create_engine, inspect, text, update
+
+from sync.hq import actions, insights, storeinfo
+from sync.hq.filters import Filters
+from sync.hq.store import DASHBOARD_INDEXES, Store
+from sync.hq.tables import SCHEMA_VERSION, meta
+
+DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)  # a Tuesday
+RANGE = Filters(start=date(2026, 11, 1), end=date(2026, 11, 30))
+
+
+def _known(store: Store) -> None:
+    """s001: the 20 answers of test_hq_stats (ces7), s002: 10 easy, s003 (returns): smileys."""
+    a = kiosk(store, "s001")
+    specs = [
+        *many(DAY, 1, 2, "price"),
+        *many(DAY, 2, 1, "price"),
+        *many(DAY, 3, 1, None),
+        *many(DAY, 4, 2, "service"),
+        *many(DAY, 5, 2, "ease"),
+        *many(DAY, 6, 4, "ease"),
+        *many(DAY, 7, 8, "service"),
+    ]
+    add(store, a, specs)
+    add(store, kiosk(store, "s002"), many(DAY + timedelta(days=7), 7, 10, "price"))
+    add(
+        store,
+        kiosk(store, "s003", "returns_desk"),
+        many(DAY, 5, 3, "waiting", scale="smiley5") + many(DAY, 1, 1, "staff", scale="smiley5"),
+    )
+
+
+def test_overview_counts_per_scale_and_never_mixes_them(store: Store) -> None:
+    _known(store)
+    found = {s.scale: s for s in insights.overview(store, RANGE)}
+    assert set(found) == {"ces7", "smiley5"}
+    ces = found["ces7"]
+    assert ces.n == 30
+    assert ces.easy == 24  # 14 + 10
+    assert ces.counts[7] == 18
+    assert found["smiley5"].n == 4
+    assert found["smiley5"].easy == 3
+
+
+def test_filters_narrow_what_is_counted(store: Store) -> None:
+    _known(store)
+    one = insights.overview(store, RANGE.narrowed(store="s001"))
+    assert [(s.scale, s.n) for s in one] == [("ces7", 20)]
+    assert one[0].pct_easy == pytest.approx(70.0)
+    returns = insights.overview(store, RANGE.narrowed(touchpoint="returns_desk"))
+    assert [(s.scale, s.n) for s in returns] == [("smiley5", 4)]
+    survey = insights.overview(store, RANGE.narrowed(survey="in_store_purchase"))
+    assert [(s.scale, s.n) for s in survey] == [("ces7", 30)]
+    # The dates include both ends: s002's answers are on 17 November.
+    assert insights.overview(store, RANGE.narrowed(start=date(2026, 11, 17)))[0].n == 10
+    assert insights.overview(store, RANGE.narrowed(end=date(2026, 11, 16)))[0].n == 20
+    assert (
+        insights.overview(store, RANGE.narrowed(start=date(2026, 12, 1), end=date(2026, 12, 2)))
+        == []
+    )
+
+
+def test_regions_come_from_the_store_table(store: Store) -> None:
+    _known(store)
+    storeinfo.set_store(store, "s001", region="north")
+    storeinfo.set_store(store, "s003", region="north", name="Utrecht")
+    north = insights.overview(store, RANGE.narrowed(region="north"))
+    assert [(s.scale, s.n) for s in north] == [("ces7", 20), ("smiley5", 4)]
+    groups = insights.compare_groups(store, RANGE, "region")
+    assert {g.key: g.summary.n for g in groups["ces7"]} == {"north": 20, "": 10}
+    chosen = insights.choices(store)
+    assert chosen.regions == ["north"]
+    assert ("s003", "s003 · Utrecht") in chosen.stores
+
+
+def test_factors_and_priorities_from_sql(store: Store) -> None:
+    _known(store)
+    (view,) = [v for v in insights.factors(store, RANGE.narrowed(store="s001"))]
+    rows = {r.factor: r for r in view.rows}
+    assert (rows["price"].chosen, rows["price"].difficult) == (3, 3)
+    assert (rows["service"].easy, rows["service"].neutral) == (8, 2)
+    assert rows[""].chosen == 1  # the answer without a factor
+    # Difficult: price 3, none 1 => price explains 75%.
+    assert [(p.factor, p.share) for p in view.priorities] == [("price", 75.0)]
+
+
+def test_trend_buckets_by_week_starting_monday_and_by_day(store: Store) -> None:
+    k = kiosk(store)
+    sunday = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    monday = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
+    add(store, k, many(sunday, 7, 3, "price") + many(monday, 1, 2, "price"))
+    f = Filters(start=date(2026, 11, 16), end=date(2026, 11, 29))
+    weeks = insights.trend(store, f, "week")["ces7"]
+    assert [(p.start, p.summary.n, p.summary.easy) for p in weeks] == [
+        (date(2026, 11, 16), 3, 3),
+        (date(2026, 11, 23), 2, 0),
+    ]
+    days = insights.trend(store, f, "day")["ces7"]
+    assert len(days) == 14  # every day in the range, empty ones included
+    by_day = {p.start: p.summary.n for p in days}
+    assert by_day[date(2026, 11, 22)] == 3
+    assert by_day[date(2026, 11, 23)] == 2
+    assert by_day[date(2026, 11, 24)] == 0
+
+
+def test_side_by_side_per_store_and_touchpoint(store: Store) -> None:
+    _known(store)
+    stores_ = insights.compare_groups(store, RANGE, "store")["ces7"]
+    # Best % easy first: s002 (100%) before s001 (70%); s002 has too few answers, which
+    # sorts it after those with enough (none here), then by % easy.
+    assert [(g.key, g.summary.n) for g in stores_] == [("s002", 10), ("s001", 20)]
+    touchpoints = insights.compare_groups(store, RANGE, "touchpoint")
+    assert [g.key for g in touchpoints["smiley5"]] == ["returns_desk"]
+    with pytest.raises(ValueError, match="group by"):
+        insights.compare_groups(store, RANGE, "kiosk_id; DROP TABLE responses")
+
+
+def test_comments_are_filtered_and_search_is_literal(store: Store) -> None:
+    k = kiosk(store)
+    add(
+        store,
+        k,
+        [
+            Spec(DAY, 2, "price", "Lange rij bij de kassa"),
+            Spec(DAY + timedelta(minutes=1), 7, "service", "Fijne KASSA-medewerker"),
+            Spec(DAY + timedelta(minutes=2), 6, "ease", "100% tevreden_echt"),
+            Spec(DAY + timedelta(minutes=3), 6, "ease", None),
+            Spec(DAY + timedelta(minutes=4), 1, None, "'; DROP TABLE responses; --"),
+        ],
+    )
+    found, total = insights.comments(store, RANGE)
+    assert total == 4
+    assert found[0].text.startswith("'; DROP")  # newest first, stored and shown as text
+    kassa, n = insights.comments(store, RANGE, contains="kassa")
+    assert n == 2 and {c.score for c in kassa} == {2, 7}  # noqa: PT018
+    assert insights.comments(store, RANGE, contains="kassa", band="difficult")[1] == 1
+    assert insights.comments(store, RANGE, factor="service")[1] == 1
+    # % and _ are characters to find, not wildcards.
+    assert insights.comments(store, RANGE, contains="100%")[1] == 1
+    assert insights.comments(store, RANGE, contains="%")[1] == 1
+    assert insights.comments(store, RANGE, contains="n_e")[1] == 1  # tevreden_echt
+    assert insights.comments(store, RANGE, contains="r_e")[1] == 0  # not "medeweRKEr"
+    assert insights.comments(store, RANGE, page=2) == ([], 4)
+    assert store.count_answers() == 5
+
+
+def test_a_kiosk_silent_when_it_usually_gets_answers_is_marked(store: Store) -> None:
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    quiet = kiosk(store, "s001")
+    busy = kiosk(store, "s002")
+    # One answer an hour for 26 days; s001's stop 10 hours ago, s002's an hour ago.
+    hours = range(26 * 24)
+    add(store, quiet, [Spec(now - timedelta(hours=10 + h), 6, "price") for h in hours])
+    add(store, busy, [Spec(now - timedelta(hours=1 + h), 6, "price") for h in hours])
+    rows = {r.store: r for r in insights.fleet(store, now)}
+    assert rows["s001"].silent
+    # The 10 silent hours of the week were each seen 3 times in the last 28 days (7, 14 and
+    # 21 days ago); the first of them also today, at the last answer: 9 * 3/4 + 4/4.
+    assert rows["s001"].expected_since == pytest.approx(7.75)
+    assert not rows["s002"].silent
+    assert rows["s001"].last_answer_at == now - timedelta(hours=10)
+
+
+def test_a_kiosk_that_never_gets_answers_at_night_is_not_silent_at_night(store: Store) -> None:
+    # Answers only 09:00-17:00 on weekdays; at 06:00 the last one was 14 hours ago.
+    k = kiosk(store)
+    now = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)  # Friday
+    specs = []
+    for day in range(1, 27):
+        start = (now - timedelta(days=day)).replace(hour=9)
+        if start.weekday() < 5:
+            specs += [Spec(start + timedelta(hours=h), 6, "price") for h in range(8)]
+    add(store, k, specs)
+    (row,) = insights.fleet(store, now)
+    # Only the hour of its last answer (16:00, one answer each Thursday) counts.
+    assert row.expected_since == pytest.approx(1.0)
+    assert not row.silent
+
+
+def test_an_action_shows_before_and_after_on_its_stores(store: Store) -> None:
+    a, b = kiosk(store, "s001"), kiosk(store, "s002")
+    start = date(2026, 10, 1)
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    # s001: 60% easy in the 28 days before, 75% after. s002 (not in the action) is worse
+    # after, which must not count.
+    add(
+        store,
+        a,
+        many(at - timedelta(days=10), 6, 60, "price")
+        + many(at - timedelta(days=9), 2, 40, "price"),
+    )
+    add(
+        store,
+        a,
+        many(at + timedelta(days=5), 6, 75, "price") + many(at + timedelta(days=6), 2, 25, "price"),
+    )
+    add(store, b, many(at + timedelta(days=5), 1, 100, "price"))
+    action_id = actions.record(
+        store,
+        title="Returns labels printed at the desk",
+        started_on=start,
+        created_by="anna",
+        stores=["s001"],
+        touchpoint="in_store_purchase",
+    )
+    (found,) = actions.all_actions(store)
+    assert found.id == action_id and found.stores == ("s001",)  # noqa: PT018
+    effect = actions.effect(store, found, today=date(2026, 11, 20))
+    (change,) = effect.changes
+    assert (change.before.n, change.after.n) == (100, 100)
+    assert change.change == pytest.approx(15.0)
+    assert change.significant
+    assert effect.after == (start, date(2026, 10, 28))
+    # An action dated in the future has no "after" yet.
+    later = actions.effect(store, found, today=date(2026, 9, 30))
+    assert later.after is None
+
+
+def test_messages_reach_the_kiosks_of_their_stores_in_their_period(store: Store) -> None:
+    start = date(2026, 11, 1)
+    actions.record(
+        store,
+        title="Extra till",
+        started_on=start,
+        created_by="anna",
+        stores=["s001"],
+        message={"nl": "Jij zei: lange rij. Wij deden: extra kassa.", "en": "You said: queue."},
+        message_until=date(2026, 11, 10),
+    )
+    actions.record(
+        store,
+        title="Chain-wide",
+        started_on=start,
+        created_by="anna",
+        touchpoint="returns_desk",
+        message={"en": "Faster returns"},
+    )
+    actions.record(store, title="No message", started_on=start, created_by="anna")
+    day = date(2026, 11, 5)
+    s001 = actions.messages_for(store, "s001", "in_store_purchase", day)
+    assert s001 == [
+        {"text": {"nl": "Jij zei: lange rij. Wij deden: extra kassa.", "en": "You said: queue."}}
+    ]
+    assert actions.messages_for(store, "s002", "in_store_purchase", day) == []
+    assert actions.messages_for(store, "s002", "returns_desk", day) == [
+        {"text": {"en": "Faster returns"}}
+    ]
+    # s001's action names no touchpoint: its returns desk shows both, newest first.
+    assert len(actions.messages_for(store, "s001", "returns_desk", day)) == 2
+    assert actions.messages_for(store, "s001", "in_store_purchase", date(2026, 11, 11)) == []
+    assert actions.messages_for(store, "s001", "in_store_purchase", date(2026, 10, 31)) == []
+    # The chain-wide message shows for 30 days by default.
+    assert actions.messages_for(store, "s009", "returns_desk", date(2026, 11, 30)) != []
+    assert actions.messages_for(store, "s009", "returns_desk", date(2026, 12, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": "  "}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"stores": ["s 1"]}, "stores"),
+        ({"stores": ["<script>"]}, "stores"),
+        ({"touchpoint": "../etc"}, "touchpoint"),
+        ({"message": {"nl": "x" * 281}}, "message_nl"),
+        ({"message": {"xx": "hoi"}}, "message"),
+        ({"message": {"nl": "hoi"}, "message_until": date(2026, 10, 1)}, "message_until"),
+    ],
+)
+def test_bad_actions_are_refused_with_the_field(
+    store: Store, changes: dict[str, object], field: str
+) -> None:
+    args: dict[str, object] = {
+        "title": "Better signs",
+        "started_on": date(2026, 11, 1),
+        "created_by": "anna",
+    }
+    args.update(changes)
+    with pytest.raises(actions.ActionError) as refused:
+        actions.record(store, **args)  # type: ignore[arg-type]
+    assert refused.value.field == field
+    assert actions.all_actions(store) == []
+
+
+def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url: str) -> None:
+    store = Store.open(database_url)
+    with store.engine.begin() as conn:
+        for name in DASHBOARD_INDEXES:
+            conn.execute(text(f"DROP INDEX {name}"))
+        for table in ("action_stores", "actions", "user_sessions", "users", "stores"):
+            conn.execute(text(f"DROP TABLE {table}"))
+        conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
+    store.close()
+    upgraded = Store.open(database_url)
+    upgraded.close()
+    engine = create_engine(upgraded.url)
+    try:
+        with engine.connect() as conn:
+            names = {i["name"] for i in inspect(conn).get_indexes("responses")}
+            assert set(DASHBOARD_INDEXES) <= names
+            assert inspect(conn).has_table("actions")
+            version = conn.execute(text("SELECT value FROM hq_meta WHERE key = 'schema_version'"))
+            assert version.scalar_one() == str(SCHEMA_VERSION)
+    finally:
+        engine.dispose()
