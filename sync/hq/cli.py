@@ -540,6 +540,11 @@ def export_answers(args: argparse.Namespace) -> int:
         try:
             for chunk in export.encode(counted, args.format):
                 out.write(chunk)
+        except BrokenPipeError:
+            # The reader stopped (| head): not an error. Further writes to stdout would
+            # raise again at exit, so it goes to /dev/null.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         finally:
             if args.output:
                 out.close()

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from kiosk.assets import hq_static_dir, hq_templates_dir
 from kiosk.flow.scales import SCALES
-from sync.hq import actions, export, insights, stats, users, webtexts
+from sync.hq import actions, charts, export, insights, stats, users, webtexts
 from sync.hq.body import BodyError, read_capped
 from sync.hq.filters import FilterError, Filters, parse_filters, today
 from sync.hq.moments import utcnow
@@ -36,8 +36,6 @@ SESSION_COOKIE = "ces_session"
 LANG_COOKIE = "ces_lang"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 1000
-# Bars a side-by-side chart draws (the table shows every group).
-CHART_GROUPS = 30
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -250,25 +248,24 @@ def add_dashboard(
     async def overview(request: Request, session: users.Session) -> Response:
         ctx = await page_context(request, session, "overview")
         summaries = await in_thread(insights.overview, store, ctx["f"])
-        lang = language(request)
-        charts = {s.scale: _distribution_chart(s, lang) for s in summaries}
-        return render(request, "overview.html", summaries=summaries, charts=charts, **ctx)
+        drawn = {s.scale: charts.distribution(s) for s in summaries}
+        return render(request, "overview.html", summaries=summaries, charts=drawn, **ctx)
 
     @page("factors")
     async def factors(request: Request, session: users.Session) -> Response:
         ctx = await page_context(request, session, "factors")
         views = await in_thread(insights.factors, store, ctx["f"])
         t = webtexts.text(language(request))
-        charts = {v.summary.scale: _factor_chart(v, ctx["labels"], t) for v in views}
-        return render(request, "factors.html", views=views, charts=charts, **ctx)
+        drawn = {v.summary.scale: charts.factor(v, ctx["labels"], t) for v in views}
+        return render(request, "factors.html", views=views, charts=drawn, **ctx)
 
     @page("priorities")
     async def priorities(request: Request, session: users.Session) -> Response:
         ctx = await page_context(request, session, "priorities")
         views = await in_thread(insights.factors, store, ctx["f"])
         t = webtexts.text(language(request))
-        charts = {v.summary.scale: _priority_chart(v, ctx["labels"], t) for v in views}
-        return render(request, "priorities.html", views=views, charts=charts, **ctx)
+        drawn = {v.summary.scale: charts.priority(v, ctx["labels"], t) for v in views}
+        return render(request, "priorities.html", views=views, charts=drawn, **ctx)
 
     @page("trend")
     async def trend(request: Request, session: users.Session) -> Response:
@@ -276,8 +273,8 @@ def add_dashboard(
         by = "day" if request.query_params.get("by") == "day" else "week"
         series = await in_thread(insights.trend, store, ctx["f"], by)
         t = webtexts.text(language(request))
-        charts = {scale: _trend_chart(periods, t) for scale, periods in series.items()}
-        return render(request, "trend.html", series=series, charts=charts, by=by, **ctx)
+        drawn = {scale: charts.trend(periods, t) for scale, periods in series.items()}
+        return render(request, "trend.html", series=series, charts=drawn, by=by, **ctx)
 
     @page("compare")
     async def compare(request: Request, session: users.Session) -> Response:
@@ -287,8 +284,8 @@ def add_dashboard(
             by = "store"
         groups = await in_thread(insights.compare_groups, store, ctx["f"], by)
         t = webtexts.text(language(request))
-        charts = {scale: _group_chart(found, t) for scale, found in groups.items()}
-        return render(request, "compare.html", groups=groups, charts=charts, by=by, **ctx)
+        drawn = {scale: charts.group(found, t) for scale, found in groups.items()}
+        return render(request, "compare.html", groups=groups, charts=drawn, by=by, **ctx)
 
     @page("fleet")
     async def fleet(request: Request, session: users.Session) -> Response:
@@ -477,147 +474,3 @@ def _form_date(form: dict[str, str], field: str, required: bool = False) -> date
 
 def _bad_date(field: str) -> date:
     raise actions.ActionError(field, "expected a date as YYYY-MM-DD")
-
-
-def _pct_points(summary: stats.Summary) -> list[float]:
-    return [round(c / summary.n * 100, 1) if summary.n else 0.0 for c in summary.counts.values()]
-
-
-def _distribution_chart(summary: stats.Summary, lang: str) -> dict[str, Any]:
-    scale = SCALES[summary.scale]
-    colours = {"easy": "#2e7d32", "neutral": "#9e9e9e", "difficult": "#c62828"}
-    return {
-        "type": "bar",
-        "data": {
-            "labels": [str(p) for p in scale.points],
-            "datasets": [
-                {
-                    "label": "%",
-                    "data": _pct_points(summary),
-                    "backgroundColor": [colours[scale.band(p).value] for p in scale.points],
-                }
-            ],
-        },
-        "options": {"plugins": {"legend": {"display": False}}},
-    }
-
-
-def _factor_chart(view: insights.FactorView, labels: dict[str, str], t: Any) -> dict[str, Any]:
-    rows = view.rows
-    names = [labels.get(r.factor, r.factor) if r.factor else t["no_factor"] for r in rows]
-    return {
-        "type": "bar",
-        "data": {
-            "labels": names,
-            "datasets": [
-                {
-                    "label": t["band_easy"],
-                    "data": [r.easy for r in rows],
-                    "backgroundColor": "#2e7d32",
-                },
-                {
-                    "label": t["band_neutral"],
-                    "data": [r.neutral for r in rows],
-                    "backgroundColor": "#9e9e9e",
-                },
-                {
-                    "label": t["band_difficult"],
-                    "data": [r.difficult for r in rows],
-                    "backgroundColor": "#c62828",
-                },
-            ],
-        },
-        "options": {
-            "indexAxis": "y",
-            "scales": {"x": {"stacked": True}, "y": {"stacked": True}},
-        },
-    }
-
-
-def _priority_chart(view: insights.FactorView, labels: dict[str, str], t: Any) -> dict[str, Any]:
-    ranked = view.priorities
-    return {
-        "type": "bar",
-        "data": {
-            "labels": [f"{p.rank}. {labels.get(p.factor, p.factor)}" for p in ranked],
-            "datasets": [
-                {
-                    "label": t["share_of_difficult"],
-                    "data": [round(p.share, 1) for p in ranked],
-                    "backgroundColor": "#c62828",
-                }
-            ],
-        },
-        "options": {
-            "indexAxis": "y",
-            "plugins": {"legend": {"display": False}},
-            "scales": {"x": {"min": 0, "max": 100}},
-        },
-    }
-
-
-def _trend_chart(periods: list[insights.Period], t: Any) -> dict[str, Any]:
-    def value(x: float | None) -> float | None:
-        return None if x is None else round(x, 1)
-
-    return {
-        "type": "line",
-        "data": {
-            "labels": [p.start.isoformat() for p in periods],
-            "datasets": [
-                {
-                    "label": t["band_lower"],
-                    "data": [
-                        value(p.summary.easy_ci.low if p.summary.easy_ci else None) for p in periods
-                    ],
-                    "borderColor": "rgba(21,101,192,0.2)",
-                    "pointRadius": 0,
-                    "fill": False,
-                },
-                {
-                    "label": t["band_upper"],
-                    "data": [
-                        value(p.summary.easy_ci.high if p.summary.easy_ci else None)
-                        for p in periods
-                    ],
-                    "borderColor": "rgba(21,101,192,0.2)",
-                    "backgroundColor": "rgba(21,101,192,0.15)",
-                    "pointRadius": 0,
-                    "fill": "-1",
-                },
-                {
-                    "label": t["pct_easy"],
-                    "data": [value(p.summary.pct_easy) for p in periods],
-                    "borderColor": "#1565c0",
-                    "backgroundColor": "#1565c0",
-                    "fill": False,
-                },
-            ],
-        },
-        "options": {"scales": {"y": {"min": 0, "max": 100}}, "spanGaps": True},
-    }
-
-
-def _group_chart(groups: list[insights.Group], t: Any) -> dict[str, Any]:
-    shown = sorted(groups, key=lambda g: -g.summary.n)[:CHART_GROUPS]
-    shown.sort(key=lambda g: -(g.summary.pct_easy or 0))
-    return {
-        "type": "bar",
-        "data": {
-            "labels": [g.key or t["no_region"] for g in shown],
-            "datasets": [
-                {
-                    "label": t["pct_easy"],
-                    "data": [round(g.summary.pct_easy or 0, 1) for g in shown],
-                    "backgroundColor": [
-                        "#bdbdbd" if g.summary.too_few else "#1565c0" for g in shown
-                    ],
-                }
-            ],
-        },
-        "options": {
-            "indexAxis": "y",
-            "plugins": {"legend": {"display": False}},
-            "scales": {"x": {"min": 0, "max": 100}},
-        },
-    }

@@ -42,7 +42,7 @@ def _at(store: Store, moment_: datetime) -> Any:
 def _day(store: Store) -> ColumnElement[Any]:
     if store.is_sqlite:
         return func.substr(responses.c.answered_at, 1, 10)
-    return func.to_char(func.timezone("UTC", responses.c.answered_at), "YYYY-MM-DD")
+    return func.date(func.timezone("UTC", responses.c.answered_at))
 
 
 def _hour_of_week(store: Store) -> ColumnElement[Any]:
@@ -157,7 +157,7 @@ def trend(store: Store, f: Filters, by: str = "week") -> dict[str, list[Period]]
     for raw_day, scale, score, count in _counts(store, query):
         if scale not in SCALES:
             continue
-        start = date.fromisoformat(raw_day)
+        start = raw_day if isinstance(raw_day, date) else date.fromisoformat(raw_day)
         if by == "week":
             start -= timedelta(days=start.weekday())
         buckets[scale][start][int(score)] += int(count)

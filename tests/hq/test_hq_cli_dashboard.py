@@ -159,3 +159,22 @@ def test_export_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     where = _seeded(tmp_path)
     result = run("export", "--format", "csv", "--output", str(tmp_path / "no" / "x.csv"), *where)
     assert "cannot write" in one_line_error(result)
+
+
+def test_export_into_a_pipe_that_closes_early_ends_quietly(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'hq.db'}")
+    try:
+        add(store, kiosk(store), many(datetime.now(UTC) - timedelta(hours=3), 6, 2000, "price"))
+    finally:
+        store.close()
+    process = subprocess.Popen(
+        [CES_HQ, "export", "--format", "csv", "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None  # noqa: PT018
+    assert process.stdout.read(100).startswith("\ufeffid,".encode())
+    process.stdout.close()  # like `| head`
+    assert process.wait(timeout=60) == 0
+    with process.stderr:
+        assert b"Traceback" not in process.stderr.read()

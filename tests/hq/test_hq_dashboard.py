@@ -476,3 +476,28 @@ def test_the_before_after_verdict_is_on_the_page(hq_sqlite: HQ) -> None:
     assert "+30.0 pp" in text
     assert "better, more than noise" in text
     assert json.dumps("New signs")[1:-1] in text
+
+
+def test_odd_page_parameters_fall_back_rather_than_fail(hq_sqlite: HQ) -> None:
+    seed(hq_sqlite)
+    session = log_in(hq_sqlite)
+    trend = session.get(f"{hq_sqlite.url}/trend?by=year%27%3B", timeout=30)
+    assert trend.status_code == 200
+    assert '<option value="week" selected>' in trend.text
+    compare = session.get(f"{hq_sqlite.url}/compare?by=kiosk_id", timeout=30)
+    assert compare.status_code == 200
+    assert '<option value="store" selected>' in compare.text
+    lang = session.get(f"{hq_sqlite.url}/?lang=xx%3Cb%3E", timeout=30)
+    assert lang.status_code == 200
+    assert "<b>" not in lang.text
+
+
+@pytest.mark.parametrize("action_id", ["abc", "99999", "-1", "1e3"])
+def test_removing_an_action_that_does_not_exist_says_so(hq_sqlite: HQ, action_id: str) -> None:
+    session = log_in(hq_sqlite)
+    page = session.get(f"{hq_sqlite.url}/actions", timeout=30).text
+    reply = session.post(
+        f"{hq_sqlite.url}/actions/{action_id}/delete", data={"csrf": csrf_of(page)}, timeout=30
+    )
+    assert reply.status_code == 404
+    assert "no such action" in reply.text
