@@ -161,3 +161,41 @@ def group(groups: list[insights.Group], t: Mapping[str, str]) -> dict[str, Any]:
             "scales": {"x": {"min": 0, "max": 100}},
         },
     }
+
+
+# Distinguishable on white and for the common colour-vision deficiencies (Okabe-Ito).
+LINE_COLOURS = (
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#f0e442",
+    "#000000",
+)
+
+
+def trend_lines(lines: Mapping[str, list[insights.Period]], t: Mapping[str, str]) -> dict[str, Any]:
+    """% easy per period, one line per store, touchpoint or region (their bands in the table)."""
+    first = next(iter(lines.values()))
+    return {
+        "type": "line",
+        "data": {
+            "labels": [p.start.isoformat() for p in first],
+            "datasets": [
+                {
+                    "label": group or t["no_region"],
+                    "data": [
+                        None if p.summary.pct_easy is None else round(p.summary.pct_easy, 1)
+                        for p in periods
+                    ],
+                    "borderColor": LINE_COLOURS[i % len(LINE_COLOURS)],
+                    "backgroundColor": LINE_COLOURS[i % len(LINE_COLOURS)],
+                    "fill": False,
+                }
+                for i, (group, periods) in enumerate(lines.items())
+            ],
+        },
+        "options": {"scales": {"y": {"min": 0, "max": 100}}, "spanGaps": True},
+    }

@@ -271,10 +271,25 @@ def add_dashboard(
     async def trend(request: Request, session: users.Session) -> Response:
         ctx = await page_context(request, session, "trend")
         by = "day" if request.query_params.get("by") == "day" else "week"
-        series = await in_thread(insights.trend, store, ctx["f"], by)
+        split = request.query_params.get("split") or None
+        if split not in insights.GROUPINGS:
+            split = None
+        series = await in_thread(insights.trend, store, ctx["f"], by, split)
         t = webtexts.text(language(request))
-        drawn = {scale: charts.trend(periods, t) for scale, periods in series.items()}
-        return render(request, "trend.html", series=series, charts=drawn, by=by, **ctx)
+        drawn = {
+            scale: charts.trend(lines[""], t) if split is None else charts.trend_lines(lines, t)
+            for scale, lines in series.items()
+        }
+        return render(
+            request,
+            "trend.html",
+            series=series,
+            charts=drawn,
+            by=by,
+            split=split,
+            split_lines=insights.SPLIT_LINES,
+            **ctx,
+        )
 
     @page("compare")
     async def compare(request: Request, session: users.Session) -> Response:

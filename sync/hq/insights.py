@@ -143,32 +143,67 @@ class Period:
     summary: stats.Summary
 
 
-def trend(store: Store, f: Filters, by: str = "week") -> dict[str, list[Period]]:
-    """Per scale, a summary per day or per week (weeks start on Monday; days are UTC)."""
+# Lines a split trend draws at most: the groups with the most answers.
+SPLIT_LINES = 8
+
+
+def trend(
+    store: Store, f: Filters, by: str = "week", split: str | None = None
+) -> dict[str, dict[str, list[Period]]]:
+    """Per scale and group, a summary per day or week (weeks start on Monday; days are UTC).
+
+    Without ``split`` the one group is "". Split by store, touchpoint or region, the
+    SPLIT_LINES groups with the most answers are kept.
+    """
     day = _day(store).label("day")
+    where = conditions(store, f)
+    keys: list[ColumnElement[Any]] = []
+    source: Any = responses
+    if split is not None:
+        key, source = _group_key(split)
+        keys = [key.label("grp")]
+        if split == "store":
+            # Counted first, so the trend query reads only these stores (via their index).
+            top = (
+                select(responses.c.store_id)
+                .where(*where)
+                .group_by(responses.c.store_id)
+                .order_by(func.count().desc(), responses.c.store_id)
+                .limit(SPLIT_LINES)
+            )
+            where = [*where, responses.c.store_id.in_([r[0] for r in _counts(store, top)])]
     query = (
-        select(day, responses.c.scale, responses.c.score, func.count())
-        .where(*conditions(store, f))
-        .group_by(day, responses.c.scale, responses.c.score)
+        select(day, *keys, responses.c.scale, responses.c.score, func.count())
+        .select_from(source)
+        .where(*where)
+        .group_by(day, *keys, responses.c.scale, responses.c.score)
     )
-    buckets: dict[str, dict[date, dict[int, int]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(int))
+    buckets: dict[str, dict[str, dict[date, dict[int, int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     )
-    for raw_day, scale, score, count in _counts(store, query):
+    totals: dict[str, int] = defaultdict(int)
+    for row in _counts(store, query):
+        raw_day, scale, score, count = row[0], row[-3], row[-2], row[-1]
+        group = row[1] if keys else ""
         if scale not in SCALES:
             continue
         start = raw_day if isinstance(raw_day, date) else date.fromisoformat(raw_day)
         if by == "week":
             start -= timedelta(days=start.weekday())
-        buckets[scale][start][int(score)] += int(count)
-    out: dict[str, list[Period]] = {}
+        buckets[scale][group][start][int(score)] += int(count)
+        totals[group] += int(count)
+    out: dict[str, dict[str, list[Period]]] = {}
     for scale in SCALES:
         if scale not in buckets:
             continue
-        periods = []
-        for start in _period_starts(f, by):
-            periods.append(Period(start, stats.summarise(scale, buckets[scale].get(start, {}))))
-        out[scale] = periods
+        groups = sorted(buckets[scale], key=lambda g: (-totals[g], g))[:SPLIT_LINES]
+        out[scale] = {
+            group: [
+                Period(start, stats.summarise(scale, buckets[scale][group].get(start, {})))
+                for start in _period_starts(f, by)
+            ]
+            for group in groups
+        }
     return out
 
 
@@ -185,6 +220,18 @@ def _period_starts(f: Filters, by: str) -> Iterator[date]:
 GROUPINGS = ("store", "touchpoint", "region")
 
 
+def _group_key(by: str) -> tuple[ColumnElement[Any], Any]:
+    """What to group answers by, and the FROM clause that holds it."""
+    if by == "store":
+        return responses.c.store_id, responses
+    if by == "touchpoint":
+        return responses.c.touchpoint, responses
+    if by == "region":
+        joined = responses.outerjoin(stores, stores.c.id == responses.c.store_id)
+        return func.coalesce(stores.c.region, literal("")), joined
+    raise ValueError(f"cannot group by {by!r}")
+
+
 @dataclass(frozen=True)
 class Group:
     key: str  # "" for stores without a region
@@ -193,20 +240,13 @@ class Group:
 
 def compare_groups(store: Store, f: Filters, by: str) -> dict[str, list[Group]]:
     """Per scale, a summary per store, touchpoint or region; best % easy first."""
-    if by == "store":
-        key: ColumnElement[Any] = responses.c.store_id
-        query = select(key, responses.c.scale, responses.c.score, func.count())
-    elif by == "touchpoint":
-        key = responses.c.touchpoint
-        query = select(key, responses.c.scale, responses.c.score, func.count())
-    elif by == "region":
-        key = func.coalesce(stores.c.region, literal(""))
-        query = select(key, responses.c.scale, responses.c.score, func.count()).select_from(
-            responses.outerjoin(stores, stores.c.id == responses.c.store_id)
-        )
-    else:
-        raise ValueError(f"cannot group by {by!r}")
-    query = query.where(*conditions(store, f)).group_by(key, responses.c.scale, responses.c.score)
+    key, source = _group_key(by)
+    query = (
+        select(key, responses.c.scale, responses.c.score, func.count())
+        .select_from(source)
+        .where(*conditions(store, f))
+        .group_by(key, responses.c.scale, responses.c.score)
+    )
     per: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for group, scale, score, count in _counts(store, query):
         if scale in SCALES:

@@ -212,5 +212,5 @@ def test_every_page_draws_without_errors(dashboard: tuple[HQ, Any, list[str]], p
     assert problems == []
     keep = os.environ.get("EFFORTLESS_SCREENSHOT_DIR")
     if keep:
-        name = path.strip("/").split("?")[0] or "overview"
+        name = path.strip("/").replace("?split=", "-by-").split("?")[0] or "overview"
         page.screenshot(path=str(Path(keep) / f"hq-{name}.png"), full_page=True)

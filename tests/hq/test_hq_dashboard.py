@@ -25,6 +25,7 @@ PAGES = [
     "/priorities",
     "/trend",
     "/trend?by=day",
+    "/trend?split=store",
     "/compare",
     "/compare?by=region",
     "/actions",
@@ -501,3 +502,12 @@ def test_removing_an_action_that_does_not_exist_says_so(hq_sqlite: HQ, action_id
     )
     assert reply.status_code == 404
     assert "no such action" in reply.text
+
+
+def test_trend_lines_per_store(hq_sqlite: HQ) -> None:
+    seed(hq_sqlite)
+    session = log_in(hq_sqlite)
+    page = session.get(f"{hq_sqlite.url}/trend?split=store", timeout=30).text
+    assert "s001: % easy" in page and "s002: % easy" in page  # noqa: PT018
+    odd = session.get(f"{hq_sqlite.url}/trend?split=kiosk", timeout=30).text
+    assert '<option value="" selected>' in odd

@@ -98,12 +98,12 @@ def test_trend_buckets_by_week_starting_monday_and_by_day(store: Store) -> None:
     monday = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
     add(store, k, many(sunday, 7, 3, "price") + many(monday, 1, 2, "price"))
     f = Filters(start=date(2026, 11, 16), end=date(2026, 11, 29))
-    weeks = insights.trend(store, f, "week")["ces7"]
+    weeks = insights.trend(store, f, "week")["ces7"][""]
     assert [(p.start, p.summary.n, p.summary.easy) for p in weeks] == [
         (date(2026, 11, 16), 3, 3),
         (date(2026, 11, 23), 2, 0),
     ]
-    days = insights.trend(store, f, "day")["ces7"]
+    days = insights.trend(store, f, "day")["ces7"][""]
     assert len(days) == 14  # every day in the range, empty ones included
     by_day = {p.start: p.summary.n for p in days}
     assert by_day[date(2026, 11, 22)] == 3
@@ -311,3 +311,27 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
             assert version.scalar_one() == str(SCHEMA_VERSION)
     finally:
         engine.dispose()
+
+
+def test_trend_split_per_touchpoint_and_store(store: Store) -> None:
+    _known(store)
+    per_touchpoint = insights.trend(store, RANGE, "week", "touchpoint")
+    assert list(per_touchpoint["ces7"]) == ["in_store_purchase"]
+    assert list(per_touchpoint["smiley5"]) == ["returns_desk"]
+    per_store = insights.trend(store, RANGE, "week", "store")["ces7"]
+    # Most answers first; each line has every week of the range.
+    assert list(per_store) == ["s001", "s002"]
+    weeks = {p.start: p.summary.n for p in per_store["s002"]}
+    assert weeks[date(2026, 11, 16)] == 10
+    assert sum(weeks.values()) == 10
+    storeinfo.set_store(store, "s001", region="north")
+    per_region = insights.trend(store, RANGE, "week", "region")["ces7"]
+    assert set(per_region) == {"north", ""}
+
+
+def test_a_store_split_draws_only_the_busiest_stores(store: Store) -> None:
+    for i in range(insights.SPLIT_LINES + 2):
+        add(store, kiosk(store, f"s{i:03d}"), many(DAY, 6, 1 + i, "price"))
+    lines = insights.trend(store, RANGE, "week", "store")["ces7"]
+    assert len(lines) == insights.SPLIT_LINES
+    assert "s000" not in lines and "s001" not in lines  # noqa: PT018 (the two smallest)
