@@ -35,7 +35,10 @@ from sync_fixtures import (
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.setup import preconfigure
 from kiosk.ui.app import Kiosk
-from kiosk.ui.driver import is_shown, tap
+from kiosk.ui.driver import is_shown, tap, visible_item
+from sync.hq import actions
+from sync.hq.moments import utcnow
+from sync.hq.store import Store, sqlite_url
 from sync.outbox import DB_FILENAME, Outbox
 
 CES_KIOSK = str(Path(sys.executable).parent / "ces-kiosk")
@@ -269,6 +272,33 @@ def test_the_running_kiosk_sends_a_finished_answer_by_itself(
         lambda: all(r["synced_at"] is not None for r in kiosk_rows(data_dir)), timeout=20_000
     )
     assert hq_answers(hq.data_dir, kiosk_id) == kiosk_acknowledged(data_dir)
+
+
+def test_an_action_recorded_at_hq_shows_on_its_stores_kiosk(
+    hq: HQService,
+    data_dir: Path,
+    make_kiosk: Callable[..., Kiosk],
+    qtbot: Any,
+) -> None:
+    """ "You said, we did": the dashboard's action reaches the attract screen by itself."""
+    preconfigure(data_dir)
+    enrol(data_dir, hq.url, hq.add_kiosk("s777", TOUCHPOINT))
+    hq_store = Store.open(sqlite_url(hq.data_dir))
+    try:
+        actions.record(
+            hq_store,
+            title="Extra till",
+            started_on=utcnow().date(),
+            created_by="anna",
+            stores=["s777"],
+            message={"nl": "Jij zei: lange rij. Wij deden: een extra kassa."},
+        )
+    finally:
+        hq_store.close()
+    kiosk = make_kiosk()
+    qtbot.waitUntil(lambda: is_shown(kiosk.window, "youSaidText"), timeout=20_000)
+    text = str(visible_item(kiosk.window, "youSaidText").property("text"))
+    assert text.endswith("Jij zei: lange rij. Wij deden: een extra kassa.")
 
 
 def test_hq_keeps_answering_however_much_it_logs(hq: HQService) -> None:
