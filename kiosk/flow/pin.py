@@ -7,21 +7,17 @@ not reset them.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from kiosk.flow.scrypt import hash_secret, verify_secret
+
 PIN_RE = re.compile(r"^[0-9]{4,8}$")
 MAX_TRIES = 5
 FIRST_LOCKOUT_S = 30.0
-# scrypt parameters: about 50 ms on a kiosk's CPU, 16 MiB of memory per guess.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 # Keys in the kiosk's meta table.
 PIN_HASH = "manager_pin"
@@ -41,24 +37,11 @@ def check_format(pin: str) -> None:
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
     check_format(pin)
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    b64 = base64.b64encode
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+    return hash_secret(pin, salt)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
-        digest = hashlib.scrypt(
-            pin.encode(), salt=salt, n=int(n), r=int(r), p=int(p), dklen=len(expected)
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(digest, expected)
+    return verify_secret(pin, stored)
 
 
 class MetaStore(Protocol):

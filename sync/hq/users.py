@@ -6,9 +6,7 @@ the database opens no dashboard. Kiosk tokens live in another table and open not
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kiosk.flow.scrypt import hash_secret, verify_secret
 from sync.hq.moments import moment, stamp, utcnow
 from sync.hq.store import Store
 from sync.hq.tables import user_sessions, users
@@ -27,8 +26,6 @@ MAX_PASSWORD_CHARS = 1024
 SESSION_HOURS = 12
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 15
-# About 50 ms and 16 MiB per guess.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 
 class UserError(ValueError):
@@ -58,31 +55,11 @@ def check_password(password: str) -> None:
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
-    )
-    b64 = base64.b64encode
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+    return hash_secret(password, salt)
 
 
 def verify_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
-        digest = hashlib.scrypt(
-            password.encode("utf-8"),
-            salt=salt,
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(expected),
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(digest, expected)
+    return verify_secret(password, stored)
 
 
 # A hash to check against when the user does not exist, so "no such user" takes as long
