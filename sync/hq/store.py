@@ -12,10 +12,11 @@ import hashlib
 import logging
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -42,6 +43,7 @@ from sync.hq import credentials
 from sync.hq.moments import moment, stamp, utcnow
 from sync.hq.tables import (
     SCHEMA_VERSION,
+    daily_answers,
     enrolment_codes,
     kiosk_events,
     kiosks,
@@ -249,6 +251,7 @@ class Store:
         self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
         self._compiled: dict[int, tuple[str, Callable[[Answer], Any]]] = {}
         self._groups_repeat: bool | None = None
+        self._daily_upsert: Any = None
         # How many batches the app should ingest at once. SQLite has one writer at a time
         # anyway; parsing further batches beside it only makes the threads fight over the
         # GIL, which the writer must win back after every SQLite call.
@@ -416,12 +419,76 @@ class Store:
                 for index in responses.indexes:
                     if index.name in DASHBOARD_INDEXES:
                         index.create(conn, checkfirst=True)
+                self._rebuild_daily(conn)
             if found < SCHEMA_VERSION:
                 conn.execute(
                     update(meta)
                     .where(meta.c.key == "schema_version")
                     .values(value=str(SCHEMA_VERSION))
                 )
+
+    def rebuild_daily_answers(self) -> None:
+        """Count every stored answer into daily_answers again (after a bulk load)."""
+        with self._write() as conn:
+            self._rebuild_daily(conn)
+
+    def _rebuild_daily(self, conn: Connection) -> None:
+        if self.is_sqlite:
+            day: Any = func.substr(responses.c.answered_at, 1, 10)
+        else:
+            day = func.date(func.timezone("UTC", responses.c.answered_at))
+        factor = func.coalesce(responses.c.factor, "")
+        keys = (
+            day,
+            responses.c.touchpoint,
+            responses.c.survey_id,
+            responses.c.scale,
+            responses.c.score,
+            factor,
+        )
+        conn.execute(daily_answers.delete())
+        conn.execute(
+            daily_answers.insert().from_select(
+                ["day", "touchpoint", "survey_id", "scale", "score", "factor", "n"],
+                select(*keys, func.count()).group_by(*keys),
+            )
+        )
+
+    def _count_daily(self, conn: Connection, new_rows: list[Answer]) -> None:
+        """Add newly stored answers to daily_answers, in this same transaction."""
+        tally = Counter(
+            (
+                r["answered_at"][:10],  # canonical UTC text: its date
+                r["touchpoint"],
+                r["survey_id"],
+                r["scale"],
+                r["score"],
+                r["factor"] or "",
+            )
+            for r in new_rows
+        )
+        if not tally:
+            return
+        if self._daily_upsert is None:
+            statement = self._insert(daily_answers)
+            self._daily_upsert = statement.on_conflict_do_update(
+                index_elements=[c.name for c in daily_answers.primary_key],
+                set_={"n": daily_answers.c.n + statement.excluded.n},
+            )
+        # Keys in one order, so concurrent PostgreSQL transactions never deadlock on them.
+        rows = [
+            {
+                "day": date.fromisoformat(key[0]),
+                "touchpoint": key[1],
+                "survey_id": key[2],
+                "scale": key[3],
+                "score": key[4],
+                "factor": key[5],
+                "n": n,
+            }
+            for key, n in sorted(tally.items())
+        ]
+        conn.execute(self._daily_upsert, rows)
 
     def ping(self) -> None:
         with self._read() as conn:
@@ -606,6 +673,7 @@ class Store:
                     )
                 )
                 stored = {str(r.id): r.content_hash for r in earlier}
+            self._count_daily(conn, [r for r in rows if r["id"] not in stored])
             conn.execute(
                 update(kiosks).where(kiosks.c.id == kiosk.id).values(last_seen_at=received_at)
             )

@@ -195,3 +195,20 @@ action_stores = Table(
     Column("action_id", Integer, ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
     Column("store_id", Name, primary_key=True),
 )
+
+
+# Answers counted per UTC day and what the dashboard splits by, except the store: the
+# all-stores views read this instead of a scan of every answer in the range. Kept by
+# Store.ingest in the same transaction as the answers it counts (only new ones), so it
+# always agrees with them. No factor is '' here (a key column cannot be NULL).
+daily_answers = Table(
+    "daily_answers",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("touchpoint", Name, primary_key=True),
+    Column("survey_id", Name, primary_key=True),
+    Column("scale", String(16), primary_key=True),
+    Column("score", SmallInteger, primary_key=True),
+    Column("factor", Name, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)

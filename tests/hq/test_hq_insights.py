@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from dashboard_data import Spec, add, kiosk, many
-from sqlalchemy import create_engine, inspect, text, update
+from sqlalchemy import create_engine, inspect, select, text, update
 
 from sync.hq import actions, insights, storeinfo
 from sync.hq.filters import Filters
+from sync.hq.moments import stamp
 from sync.hq.store import DASHBOARD_INDEXES, Store
-from sync.hq.tables import SCHEMA_VERSION, meta
+from sync.hq.tables import SCHEMA_VERSION, daily_answers, meta
 
 DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)  # a Tuesday
 RANGE = Filters(start=date(2026, 11, 1), end=date(2026, 11, 30))
@@ -292,10 +294,18 @@ def test_bad_actions_are_refused_with_the_field(
 
 def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url: str) -> None:
     store = Store.open(database_url)
+    add(store, kiosk(store), many(DAY, 6, 5, "price") + many(DAY + timedelta(days=1), 2, 3))
     with store.engine.begin() as conn:
         for name in DASHBOARD_INDEXES:
             conn.execute(text(f"DROP INDEX {name}"))
-        for table in ("action_stores", "actions", "user_sessions", "users", "stores"):
+        for table in (
+            "action_stores",
+            "actions",
+            "user_sessions",
+            "users",
+            "stores",
+            "daily_answers",
+        ):
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
     store.close()
@@ -309,6 +319,9 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
             assert inspect(conn).has_table("actions")
             version = conn.execute(text("SELECT value FROM hq_meta WHERE key = 'schema_version'"))
             assert version.scalar_one() == str(SCHEMA_VERSION)
+            # The answers already stored are counted into daily_answers.
+            counted = conn.execute(text("SELECT sum(n) FROM daily_answers")).scalar_one()
+            assert counted == 8
     finally:
         engine.dispose()
 
@@ -335,3 +348,101 @@ def test_a_store_split_draws_only_the_busiest_stores(store: Store) -> None:
     lines = insights.trend(store, RANGE, "week", "store")["ces7"]
     assert len(lines) == insights.SPLIT_LINES
     assert "s000" not in lines and "s001" not in lines  # noqa: PT018 (the two smallest)
+
+
+def _daily(store: Store) -> dict[tuple[object, ...], int]:
+    with store.reading() as conn:
+        rows = conn.execute(
+            select(
+                daily_answers.c.day,
+                daily_answers.c.touchpoint,
+                daily_answers.c.scale,
+                daily_answers.c.score,
+                daily_answers.c.factor,
+                daily_answers.c.n,
+            )
+        )
+        return {tuple(str(v) for v in r[:-1]): int(r[-1]) for r in rows}
+
+
+def _from_answers(store: Store) -> dict[tuple[object, ...], int]:
+    counted: dict[tuple[object, ...], int] = {}
+    for a in store.answers():
+        key = (
+            a["answered_at"].date().isoformat(),
+            a["touchpoint"],
+            a["scale"],
+            str(a["score"]),
+            a["factor"] or "",
+        )
+        counted[key] = counted.get(key, 0) + 1
+    return counted
+
+
+def test_daily_counts_agree_with_the_answers_through_resends_and_conflicts(
+    store: Store,
+) -> None:
+    k = kiosk(store)
+    late = datetime(2026, 11, 10, 23, 59, 59, tzinfo=UTC)
+    specs = many(DAY, 6, 4, "price") + many(late, 2, 3) + many(late + timedelta(seconds=2), 7, 2)
+    batch = [
+        {
+            "id": f"00000000-0000-4000-8000-{i:012d}",
+            "seq": i + 1,
+            "survey_id": "in_store_purchase",
+            "survey_version": 1,
+            "locale": "nl",
+            "scale": "ces7",
+            "score": spec.score,
+            "factor": spec.factor,
+            "comment": None,
+            "outcome": "completed" if spec.factor else "timeout",
+            "flags": "[]",
+            "started_at": stamp(spec.at - timedelta(seconds=4)),
+            "answered_at": stamp(spec.at),
+            "finished_at": stamp(spec.at + timedelta(seconds=3)),
+        }
+        for i, spec in enumerate(specs)
+    ]
+    store.ingest(k, [dict(a) for a in batch[:5]])
+    # A resend of all (5 duplicates, 4 new), with one answer twice in the batch, and an
+    # answer whose id is taken by other content (rejected): only the 4 new count.
+    conflict = dict(batch[0], score=1)
+    results = store.ingest(k, [dict(a) for a in batch] + [dict(batch[6]), conflict])
+    assert [r.status for r in results].count("new") == 4
+    assert _daily(store) == _from_answers(store)
+    assert sum(_daily(store).values()) == 9
+    # 23:59:59 UTC is still 10 November; 2 s later is the 11th.
+    assert ("2026-11-11", "in_store_purchase", "ces7", "7", "service") not in _daily(store)
+    assert _daily(store)[("2026-11-11", "in_store_purchase", "ces7", "7", "")] == 2
+    before = _daily(store)
+    store.rebuild_daily_answers()
+    assert _daily(store) == before
+
+
+def test_concurrent_batches_are_all_counted(store: Store) -> None:
+    k = kiosk(store)
+
+    def send(n: int) -> None:
+        for _ in range(5):
+            add(store, k, many(DAY, 6, 40, "price"))
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(send, range(4)))
+    assert sum(_daily(store).values()) == 800
+    assert _daily(store) == _from_answers(store)
+
+
+def test_all_stores_and_one_region_covering_them_give_the_same_figures(store: Store) -> None:
+    _known(store)
+    for store_id in ("s001", "s002", "s003"):
+        storeinfo.set_store(store, store_id, region="all")
+    # All stores: counted from daily_answers; a region: from the answers themselves.
+    assert insights.overview(store, RANGE) == insights.overview(store, RANGE.narrowed(region="all"))
+    assert insights.factors(store, RANGE) == insights.factors(store, RANGE.narrowed(region="all"))
+    assert insights.trend(store, RANGE, "day") == insights.trend(
+        store, RANGE.narrowed(region="all"), "day"
+    )
+    assert insights.compare_groups(store, RANGE, "touchpoint") == insights.compare_groups(
+        store, RANGE.narrowed(region="all"), "touchpoint"
+    )
