@@ -194,6 +194,7 @@ def test_log_in_filter_export_and_record_an_action(
         "/factors",
         "/priorities",
         "/trend",
+        "/trend?split=store",
         "/compare?by=region",
         "/actions",
         "/fleet",
