@@ -57,7 +57,9 @@ log = logging.getLogger("effortless.hq.store")
 
 DB_FILENAME = "hq.db"
 # Indexes schema 2 added to the responses table.
-DASHBOARD_INDEXES = ("responses_time_cover", "responses_comments_time")
+DASHBOARD_INDEXES = ("responses_time_cover", "responses_comments_time", "responses_store_cover")
+# Schema 1's index that responses_store_cover replaces.
+REPLACED_INDEX = "responses_store_time"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # About 40 MB of log before a commit checkpoints by itself (normally _Checkpointer has).
 SQLITE_AUTOCHECKPOINT_PAGES = 10_000
@@ -416,6 +418,7 @@ class Store:
             # made the new tables; indexes new on old tables are made here.
             if found < 2:
                 log.info("upgrading the database to schema 2 (dashboard indexes and tables)")
+                conn.execute(text(f"DROP INDEX IF EXISTS {REPLACED_INDEX}"))
                 for index in responses.indexes:
                     if index.name in DASHBOARD_INDEXES:
                         index.create(conn, checkfirst=True)

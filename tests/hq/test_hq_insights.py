@@ -307,6 +307,7 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
             "daily_answers",
         ):
             conn.execute(text(f"DROP TABLE {table}"))
+        conn.execute(text("CREATE INDEX responses_store_time ON responses (store_id, answered_at)"))
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
     store.close()
     upgraded = Store.open(database_url)
@@ -316,6 +317,7 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
         with engine.connect() as conn:
             names = {i["name"] for i in inspect(conn).get_indexes("responses")}
             assert set(DASHBOARD_INDEXES) <= names
+            assert "responses_store_time" not in names  # replaced by the covering one
             assert inspect(conn).has_table("actions")
             version = conn.execute(text("SELECT value FROM hq_meta WHERE key = 'schema_version'"))
             assert version.scalar_one() == str(SCHEMA_VERSION)
