@@ -511,3 +511,19 @@ def test_trend_lines_per_store(hq_sqlite: HQ) -> None:
     assert "s001: % easy" in page and "s002: % easy" in page  # noqa: PT018
     odd = session.get(f"{hq_sqlite.url}/trend?split=kiosk", timeout=30).text
     assert '<option value="" selected>' in odd
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/static/../sync/hq/app.py", "/static/%2e%2e/%2e%2e/pyproject.toml", "/static/..%2fhq.db"],
+)
+def test_static_files_stay_inside_their_folder(hq_sqlite: HQ, path: str) -> None:
+    reply = requests.get(f"{hq_sqlite.url}{path}", timeout=30)
+    assert reply.status_code == 404
+    assert "import" not in reply.text and "[project]" not in reply.text  # noqa: PT018
+
+
+def test_the_chart_library_is_served_by_hq_itself(hq_sqlite: HQ) -> None:
+    reply = requests.get(f"{hq_sqlite.url}/static/chart.umd.min.js", timeout=30)
+    assert reply.status_code == 200
+    assert "Chart.js v4" in reply.text[:200]
