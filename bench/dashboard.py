@@ -59,7 +59,6 @@ import signal
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -73,6 +72,7 @@ from urllib.parse import parse_qsl
 
 import psutil
 import requests
+from hqserve import start_server
 from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -83,7 +83,6 @@ from sync.hq.store import DB_FILENAME, Store, StoreError, sqlite_url
 from sync.hq.surveys import load_surveys
 from sync.hq.tables import daily_answers, metadata, responses
 
-CES_HQ = [sys.executable, "-m", "sync.hq.cli"]
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 KEPT_PG_DATABASE = "effortless_bench_dashboard"
 GOAL_MS = 300.0
@@ -127,28 +126,8 @@ HARD_COMMENTS = (
     "Parkeren was lastig.",
 )
 # The columns the loader fills, in the order of its rows.
-COLUMNS = (
-    "id",
-    "kiosk_id",
-    "store_id",
-    "touchpoint",
-    "seq",
-    "survey_id",
-    "survey_version",
-    "locale",
-    "scale",
-    "score",
-    "factor",
-    "comment",
-    "outcome",
-    "flags",
-    "started_at",
-    "answered_at",
-    "finished_at",
-    "received_at",
-    "content_hash",
-    "receipt",
-)
+# The responses table's columns, in its order (COPY and INSERT take them so).
+COLUMNS = tuple(c.name for c in responses.c)
 TX_ROWS = 50_000  # answers per loading transaction
 SQLITE_ROWS_PER_INSERT = 500  # x 20 columns, under SQLite's 32,766 parameters
 
@@ -543,31 +522,6 @@ class Timing:
     @property
     def tail_over(self) -> bool:
         return self.max >= GOAL_MS
-
-
-def start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[str], str]:
-    log = (workdir / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [*CES_HQ, "serve", "--port", "0", "--database-url", database_url],
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    found = re.search(r"http://\S+", line)
-    if not found:
-        proc.wait(10)
-        raise SystemExit(f"ces-hq serve did not start: {(workdir / 'serve.log').read_text()}")
-    url = found.group(0)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    raise SystemExit("ces-hq serve did not answer /healthz")
 
 
 class PageFailed(Exception):

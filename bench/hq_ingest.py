@@ -14,10 +14,8 @@ import argparse
 import json
 import os
 import platform
-import re
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -28,12 +26,12 @@ from pathlib import Path
 
 import psutil
 import requests
+from hqserve import CES_HQ, start_server
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from sync.hq.store import Store, sqlite_url
 
-CES_HQ = [sys.executable, "-m", "sync.hq.cli"]
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 _DAY = "2026-11-22"
 
@@ -57,31 +55,6 @@ def answer(seq: int) -> dict[str, object]:
         "answered_at": f"{_DAY}T{clock}.250Z",
         "finished_at": f"{_DAY}T{clock}.900Z",
     }
-
-
-def start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[str], str]:
-    log = (workdir / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [*CES_HQ, "serve", "--port", "0", "--database-url", database_url],
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    found = re.search(r"http://\S+", line)
-    if not found:
-        proc.wait(10)
-        raise SystemExit(f"ces-hq serve did not start: {(workdir / 'serve.log').read_text()}")
-    url = found.group(0)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    raise SystemExit("ces-hq serve did not answer /healthz")
 
 
 def enrol(database_url: str, url: str) -> str:
