@@ -173,15 +173,24 @@ def add_dashboard(
         def wrap(handler: Handler) -> Handler:
             async def endpoint(request: Request) -> Response:
                 started = time.perf_counter()
+                session: users.Session | None = None
                 try:
                     session = await signed_in(request)
                     response: Response = await handler(request, session)
                 except _Redirect as r:
                     return RedirectResponse(r.location, status_code=303)
                 except (_PageError, BodyError) as e:
-                    status = e.status
-                    message = e.message
-                    return render(request, "error.html", status=status, message=message)
+                    # With the navigation, so a bad filter is one click from a good page.
+                    return render(
+                        request,
+                        "error.html",
+                        status=e.status,
+                        message=e.message,
+                        session=session,
+                        pages=PAGE_PATHS,
+                        page=name,
+                        query="",
+                    )
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 # Server side, before the body is sent: what bench/dashboard.py measures.
                 response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"

@@ -290,12 +290,12 @@ def test_comments_are_shown_as_text_never_as_markup(hq_sqlite: HQ) -> None:
     page = session.get(f"{hq_sqlite.url}/comments", timeout=30).text
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert "<script>alert" not in page
-    assert "2 comments" in page
+    assert "Comments: 2" in page
     filtered = session.get(f"{hq_sqlite.url}/comments?q=hyperlink&band=difficult", timeout=30)
-    assert "1 comments" in filtered.text
+    assert "Comments: 1" in filtered.text
     hostile = session.get(f"{hq_sqlite.url}/comments?q=%25%27%22&page=-5&band=evil", timeout=30)
     assert hostile.status_code == 200
-    assert "0 comments" in hostile.text
+    assert "Comments: 0" in hostile.text
 
 
 def test_priorities_and_factors_name_the_factors_in_the_users_language(hq_sqlite: HQ) -> None:
@@ -527,3 +527,11 @@ def test_the_chart_library_is_served_by_hq_itself(hq_sqlite: HQ) -> None:
     reply = requests.get(f"{hq_sqlite.url}/static/chart.umd.min.js", timeout=30)
     assert reply.status_code == 200
     assert "Chart.js v4" in reply.text[:200]
+
+
+def test_an_error_page_keeps_the_navigation_for_a_signed_in_user(hq_sqlite: HQ) -> None:
+    session = log_in(hq_sqlite)
+    reply = session.get(f"{hq_sqlite.url}/factors?from=yesterday", timeout=30)
+    assert reply.status_code == 400
+    assert 'id="nav-overview"' in reply.text
+    assert 'id="logout"' in reply.text
