@@ -42,6 +42,7 @@ def _at(store: Store, moment_: datetime) -> Any:
 def _day(store: Store) -> ColumnElement[Any]:
     if store.is_sqlite:
         return func.substr(responses.c.answered_at, 1, 10)
+    # The expression of the responses_answer_day statistics (Store._prepare_schema).
     return func.date(func.timezone("UTC", responses.c.answered_at))
 
 

@@ -411,6 +411,16 @@ class Store:
                     "Nothing was changed."
                 )
             metadata.create_all(conn)
+            if not self.is_sqlite and conn.dialect.server_version_info >= (14,):
+                # PostgreSQL guesses one day per answer for the dashboard's day expression
+                # (sync.hq.insights._day) and then plans no parallel workers for a year of
+                # answers per region: statistics on the expression itself (425 -> 265 ms).
+                conn.execute(
+                    text(
+                        "CREATE STATISTICS IF NOT EXISTS responses_answer_day "
+                        "ON (date(timezone('UTC', answered_at))) FROM responses"
+                    )
+                )
             if found is None:
                 conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
                 return

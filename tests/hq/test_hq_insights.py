@@ -448,3 +448,20 @@ def test_all_stores_and_one_region_covering_them_give_the_same_figures(store: St
     assert insights.compare_groups(store, RANGE, "touchpoint") == insights.compare_groups(
         store, RANGE.narrowed(region="all"), "touchpoint"
     )
+
+
+def test_postgresql_has_statistics_on_the_answer_day(store: Store) -> None:
+    if store.is_sqlite:
+        pytest.skip("statistics on an expression are PostgreSQL's")
+    k = kiosk(store)
+    add(store, k, many(DAY, 6, 50, "price") + many(DAY + timedelta(days=3), 2, 50, "price"))
+    with store.engine.connect() as conn:
+        conn.execute(text("ANALYZE responses"))
+        found = conn.execute(
+            text(
+                "SELECT d.stxdexpr IS NOT NULL FROM pg_statistic_ext s "
+                "JOIN pg_statistic_ext_data d ON d.stxoid = s.oid "
+                "WHERE s.stxname = 'responses_answer_day'"
+            )
+        ).scalar_one()
+    assert found
