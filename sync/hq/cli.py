@@ -26,6 +26,7 @@ import socket
 import sys
 import uuid
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -276,8 +277,7 @@ def serve(args: argparse.Namespace) -> int:
         surveys = load_surveys(args.surveys or default_folder())
     except SurveyFolderError as e:
         raise CliError(f"survey folder: {e}") from None
-    store = _open_store(args)
-    try:
+    with closing(_open_store(args)) as store:
         sock = _listen(args.host, args.port)
         config = uvicorn.Config(
             create_app(store, surveys),
@@ -301,8 +301,6 @@ def serve(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, lambda *_: None)
         server.run(sockets=[sock])
         sock.close()
-    finally:
-        store.close()
     log.info("ces-hq stopped")
     return 0
 
@@ -376,11 +374,8 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def kiosk_list(args: argparse.Namespace) -> int:
-    store = _open_store(args)
-    try:
+    with closing(_open_store(args)) as store:
         found = store.kiosks()
-    finally:
-        store.close()
     if args.json:
         print(json.dumps([_kiosk_json(k) for k in found], indent=2))
         return 0
@@ -439,11 +434,8 @@ def user_add(args: argparse.Namespace) -> int:
     try:
         users.check_name(args.name)
         password = _read_password(args)
-        store = _open_store(args)
-        try:
+        with closing(_open_store(args)) as store:
             new = users.add_user(store, args.name, password, replace=args.replace)
-        finally:
-            store.close()
     except users.UserError as e:
         raise CliError(str(e)) from None
     if new:
@@ -454,11 +446,8 @@ def user_add(args: argparse.Namespace) -> int:
 
 
 def user_list(args: argparse.Namespace) -> int:
-    store = _open_store(args)
-    try:
+    with closing(_open_store(args)) as store:
         names = users.user_names(store)
-    finally:
-        store.close()
     if not names:
         print("no users yet; add one with: ces-hq user add NAME")
     for name in names:
@@ -467,11 +456,8 @@ def user_list(args: argparse.Namespace) -> int:
 
 
 def user_remove(args: argparse.Namespace) -> int:
-    store = _open_store(args)
-    try:
+    with closing(_open_store(args)) as store:
         removed = users.remove_user(store, args.name)
-    finally:
-        store.close()
     if not removed:
         raise CliError(f"no user {args.name!r}")
     print(f"user {args.name} removed")
@@ -496,11 +482,8 @@ def store_set(args: argparse.Namespace) -> int:
 
 
 def store_list(args: argparse.Namespace) -> int:
-    store = _open_store(args)
-    try:
+    with closing(_open_store(args)) as store:
         found = storeinfo.store_list(store)
-    finally:
-        store.close()
     if not found:
         print("no store has a name or region yet; set one with: ces-hq store set STORE --region R")
         return 0
@@ -527,8 +510,7 @@ def export_answers(args: argparse.Namespace) -> int:
     except filters.FilterError as e:
         raise CliError(f"--{e.field}: {e.problem}") from None
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    store = _open_store(args)
-    try:
+    with closing(_open_store(args)) as store:
         total = export.count(store, chosen) if show else 0
         bar = Progress(total, sys.stderr) if show else None
         rows = export.rows(store, chosen)
@@ -552,8 +534,6 @@ def export_answers(args: argparse.Namespace) -> int:
                 out.flush()
         if bar is not None:
             bar.finish()
-    finally:
-        store.close()
     return 0
 
 

@@ -371,8 +371,9 @@ def add_dashboard(
         form: dict[str, str] | None = None,
     ) -> Response:
         day = today()
-        found = await in_thread(actions.all_actions, store)
-        effects = [await in_thread(actions.effect, store, a, day) for a in found]
+        effects = await in_thread(
+            lambda: [actions.effect(store, a, day) for a in actions.all_actions(store)]
+        )
         notice = {"saved": "a_saved", "removed": "a_removed"}.get(
             request.query_params.get("done", "")
         )
@@ -490,11 +491,9 @@ def _form_date(form: dict[str, str], field: str, required: bool = False) -> date
         if required:
             raise actions.ActionError(field, "a date is needed")
         return None
-    try:
-        return date.fromisoformat(raw) if len(raw) == 10 else _bad_date(field)
-    except ValueError:
-        return _bad_date(field)
-
-
-def _bad_date(field: str) -> date:
+    if len(raw) == 10:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
     raise actions.ActionError(field, "expected a date as YYYY-MM-DD")

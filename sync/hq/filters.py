@@ -17,7 +17,6 @@ DEFAULT_DAYS = 84
 # The widest range a page may ask for; wider is refused rather than scanned.
 MAX_DAYS = 3 * 366
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-FIELDS = ("from", "to", "store", "region", "touchpoint", "survey")
 
 
 class FilterError(ValueError):
@@ -44,10 +43,6 @@ class Filters:
     def end_before(self) -> datetime:
         """The first moment after the range."""
         return datetime.combine(self.end + timedelta(days=1), time(), UTC)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
 
     def query(self, **changes: str | None) -> dict[str, str]:
         """These filters as query parameters (for links), with some changed."""

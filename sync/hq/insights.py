@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Integer, Select, Table, and_, func, litera
 from kiosk.flow.scales import SCALES, Band
 from sync.hq import stats
 from sync.hq.filters import Filters
-from sync.hq.moments import moment, stamp
+from sync.hq.moments import moment
 from sync.hq.store import Store
 from sync.hq.tables import daily_answers, kiosks, responses, stores
 
@@ -32,11 +32,6 @@ SILENT_EXPECTED = 5.0
 PROFILE_DAYS = 28
 # A silence is looked at over at most this long (beyond it the kiosk is plainly gone).
 SILENCE_HORIZON_DAYS = 7
-
-
-def _at(store: Store, moment_: datetime) -> Any:
-    # SQLite holds timestamps as canonical text; PostgreSQL as timestamptz.
-    return stamp(moment_) if store.is_sqlite else moment_
 
 
 def _day(store: Store) -> ColumnElement[Any]:
@@ -59,8 +54,8 @@ def _hour_of_week(store: Store) -> ColumnElement[Any]:
 
 def conditions(store: Store, f: Filters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [
-        responses.c.answered_at >= _at(store, f.start_at),
-        responses.c.answered_at < _at(store, f.end_before),
+        responses.c.answered_at >= store.timestamp(f.start_at),
+        responses.c.answered_at < store.timestamp(f.end_before),
     ]
     if f.store:
         where.append(responses.c.store_id == f.store)
@@ -425,8 +420,8 @@ def fleet(store: Store, now: datetime) -> list[FleetRow]:
             func.max(responses.c.answered_at),
         )
         .where(
-            responses.c.answered_at >= _at(store, since),
-            responses.c.answered_at < _at(store, now),
+            responses.c.answered_at >= store.timestamp(since),
+            responses.c.answered_at < store.timestamp(now),
         )
         .group_by(responses.c.store_id, responses.c.touchpoint, how)
     )

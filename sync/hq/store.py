@@ -307,6 +307,10 @@ class Store:
             self._checkpointer.stop()
         self.engine.dispose()
 
+    def timestamp(self, moment_: datetime) -> Any:
+        """A moment as this database compares timestamps (SQLite: the canonical text)."""
+        return stamp(moment_) if self.is_sqlite else moment_
+
     def describe(self) -> str:
         return _shown_url(self.url)
 

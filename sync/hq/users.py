@@ -150,7 +150,7 @@ def log_in(store: Store, name: str, password: str, now: datetime | None = None) 
             update(users).where(users.c.name == name).values(failed_logins=0, locked_until=None)
         )
         # Expired sessions are swept as new ones are made.
-        conn.execute(delete(user_sessions).where(user_sessions.c.expires_at < _cmp(store, now)))
+        conn.execute(delete(user_sessions).where(user_sessions.c.expires_at < store.timestamp(now)))
         conn.execute(
             insert(user_sessions).values(
                 token_hash=_token_hash(token),
@@ -188,7 +188,3 @@ def log_out(store: Store, token: str) -> None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
-def _cmp(store: Store, moment_: datetime) -> object:
-    return stamp(moment_) if store.is_sqlite else moment_
