@@ -16,7 +16,7 @@ from kiosk import __version__
 
 log = logging.getLogger("effortless.cli")
 
-COMMANDS = ("simulate", "screenshots", "enroll", "sync", "status")
+COMMANDS = ("simulate", "screenshots", "enroll", "sync", "status", "recover")
 
 
 def default_data_dir() -> Path:
@@ -67,7 +67,8 @@ def run_parser() -> argparse.ArgumentParser:
         prog="ces-kiosk",
         description="The Effortless CES kiosk. Starts fullscreen; see the subcommands below.",
         epilog=(
-            "subcommands: simulate, screenshots, enroll, sync, status (ces-kiosk SUBCOMMAND --help)"
+            "subcommands: simulate, screenshots, enroll, sync, status, recover "
+            "(ces-kiosk SUBCOMMAND --help)"
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -154,6 +155,23 @@ def status_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def recover_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ces-kiosk recover",
+        description=(
+            "Read every answer still readable in FILE (a damaged or old kiosk database, "
+            "e.g. kiosk.db.corrupt-...) into this kiosk's outbox, ids kept; an answer "
+            "already there is not added twice."
+        ),
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="the database to read")
+    parser.add_argument(
+        "--data-dir", type=Path, help=f"the kiosk's data dir (default: {default_data_dir()})"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    return parser
+
+
 def _logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
@@ -172,15 +190,25 @@ def main(argv: list[str] | None = None) -> int:
     if command == "screenshots":
         args = screenshots_parser().parse_args(args_list[1:])
         return _screenshots(args)
-    if command in ("enroll", "sync", "status"):
+    if command in ("enroll", "sync", "status", "recover"):
         from kiosk import sync_cli
 
-        parser = {"enroll": enroll_parser, "sync": sync_parser, "status": status_parser}[command]()
+        parser = {
+            "enroll": enroll_parser,
+            "sync": sync_parser,
+            "status": status_parser,
+            "recover": recover_parser,
+        }[command]()
         args = parser.parse_args(args_list[1:])
         if command != "status":
             _logging(args.verbose)
         args.data_dir = args.data_dir or default_data_dir()
-        handler = {"enroll": sync_cli.enroll, "sync": sync_cli.sync, "status": sync_cli.status}
+        handler = {
+            "enroll": sync_cli.enroll,
+            "sync": sync_cli.sync,
+            "status": sync_cli.status,
+            "recover": sync_cli.recover,
+        }
         return handler[command](args)
     args = run_parser().parse_args(args_list)
     return _run(args)
@@ -223,9 +251,7 @@ def _run(args: argparse.Namespace) -> int:
     except KioskStartError as exc:
         print(f"ces-kiosk: {exc}", file=sys.stderr)
         return 1
-    if kiosk.manager is not None:
-        kiosk.manager.exit_requested.connect(lambda: app.exit(0))
-        kiosk.manager.restart_requested.connect(lambda: app.exit(RESTART_EXIT_CODE))
+    kiosk.quit_with = app.exit
     if kiosk.survey_problem:
         print(f"ces-kiosk: survey refused: {kiosk.survey_problem}", file=sys.stderr)
     survey = kiosk.flow.survey

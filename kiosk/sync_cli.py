@@ -6,23 +6,47 @@ No Qt here: these run on a kiosk over SSH, in scripts and in tests.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import sqlite3
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 from sync.enrolment import EnrolmentError, enrol, remember
-from sync.outbox import DB_FILENAME, Outbox, OutboxError
-from sync.worker import HQ_URL, NOT_AUTHORISED, TOKEN, SyncWorker, read_status
+from sync.outbox import DB_FILENAME, Outbox, OutboxError, OutboxUnavailable, describe
+from sync.settings import HQ_URL, TOKEN, Settings, SettingsDamaged
+from sync.worker import NOT_AUTHORISED, SyncWorker, read_status
 
 
 def _outbox(data_dir: object) -> Outbox:
-    from pathlib import Path
-
     path = Path(str(data_dir))
     # A running kiosk has the database open: attach, so its open session is left alone.
     if (path / DB_FILENAME).is_file():
-        return Outbox.attach(path)
+        try:
+            return Outbox.attach(path)
+        except sqlite3.Error as exc:
+            raise OutboxUnavailable(path / DB_FILENAME, describe(exc, path)) from None
     return Outbox.open(path)
+
+
+def plain_errors(command: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """A database or settings file that cannot be used now gives one line, not a traceback."""
+
+    def wrap(handler: Callable[..., int]) -> Callable[..., int]:
+        @functools.wraps(handler)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return handler(args)
+            except (OutboxError, SettingsDamaged) as exc:
+                return _fail(command, str(exc))
+            except (sqlite3.Error, OSError) as exc:
+                return _fail(command, describe(exc, Path(str(args.data_dir))))
+
+        return run
+
+    return wrap
 
 
 def _fail(command: str, message: str, code: int = 1) -> int:
@@ -30,6 +54,7 @@ def _fail(command: str, message: str, code: int = 1) -> int:
     return code
 
 
+@plain_errors("enroll")
 def enroll(args: argparse.Namespace) -> int:
     try:
         base_url, enrolment = enrol(
@@ -37,12 +62,12 @@ def enroll(args: argparse.Namespace) -> int:
         )
     except EnrolmentError as exc:
         return _fail("enroll", str(exc), 2 if exc.bad_address else 1)
+    outbox = _outbox(args.data_dir)
     try:
-        outbox = _outbox(args.data_dir)
-    except OutboxError as exc:
-        return _fail("enroll", str(exc))
-    try:
-        remember(outbox, base_url, enrolment, args.allow_insecure_http)
+        settings = Settings(Path(str(args.data_dir)))
+        # A new code from HQ is what may replace a damaged settings file (kept aside).
+        settings.replace_damaged()
+        remember(settings, outbox, base_url, enrolment, args.allow_insecure_http)
     finally:
         outbox.close()
     print(
@@ -52,13 +77,11 @@ def enroll(args: argparse.Namespace) -> int:
     return 0
 
 
+@plain_errors("sync")
 def sync(args: argparse.Namespace) -> int:
+    outbox = _outbox(args.data_dir)
     try:
-        outbox = _outbox(args.data_dir)
-    except OutboxError as exc:
-        return _fail("sync", str(exc))
-    try:
-        if not outbox.meta(TOKEN):
+        if not Settings.open(Path(str(args.data_dir))).get(TOKEN):
             return _fail("sync", "this kiosk is not enrolled: run ces-kiosk enroll first", 2)
         # Asking by hand is a reason to try again after "not authorised".
         outbox.delete_meta(NOT_AUTHORISED)
@@ -92,14 +115,12 @@ def sync(args: argparse.Namespace) -> int:
     return 0
 
 
+@plain_errors("status")
 def status(args: argparse.Namespace) -> int:
-    try:
-        outbox = _outbox(args.data_dir)
-    except OutboxError as exc:
-        return _fail("status", str(exc))
+    outbox = _outbox(args.data_dir)
     try:
         current = read_status(outbox)
-        hq = outbox.meta(HQ_URL)
+        hq = outbox.settings.get(HQ_URL)
     finally:
         outbox.close()
     if args.json:
@@ -116,4 +137,28 @@ def status(args: argparse.Namespace) -> int:
     print(f"rejected by HQ:   {current.rejected}")
     print(f"last sync:        {current.last_sync_at or 'never'}")
     print(f"last error:       {current.last_error or '-'}")
+    return 0
+
+
+@plain_errors("recover")
+def recover(args: argparse.Namespace) -> int:
+    from sync.recover import RecoverError, recover_into
+
+    source = Path(args.file)
+    try:
+        outbox = _outbox(args.data_dir)
+    except OutboxError as exc:
+        return _fail("recover", str(exc))
+    try:
+        if source.resolve() == outbox.path.resolve():
+            return _fail("recover", f"{source} is this kiosk's own database")
+        result = recover_into(outbox, source)
+    except RecoverError as exc:
+        return _fail("recover", str(exc))
+    finally:
+        outbox.close()
+    print(
+        f"recovered {result.added} answers ({result.present} already present, "
+        f"{result.unreadable} unreadable)"
+    )
     return 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sync.client import Enrolment, HQClient, HQError, InsecureURLError, RefusedError
 from sync.outbox import Outbox
-from sync.worker import HQ_URL, INSECURE, LAST_ERROR, NOT_AUTHORISED, TOKEN
+from sync.settings import HQ_URL, INSECURE, KIOSK_ID, STORE_ID, TOKEN, TOUCHPOINT, Settings
+from sync.worker import LAST_ERROR, NOT_AUTHORISED
 
 HINTS = {
     "code_expired": "code expired — ask HQ for a new one",
@@ -40,17 +41,24 @@ def enrol(url: str, code: str, *, allow_insecure_http: bool = False) -> tuple[st
 
 
 def remember(
-    outbox: Outbox, base_url: str, enrolment: Enrolment, allow_insecure_http: bool
+    settings: Settings,
+    outbox: Outbox | None,
+    base_url: str,
+    enrolment: Enrolment,
+    allow_insecure_http: bool,
 ) -> None:
-    """Lock the kiosk to HQ's store and touchpoint and keep the token."""
-    for key, value in (
-        (HQ_URL, base_url),
-        (TOKEN, enrolment.token),
-        (INSECURE, "1" if allow_insecure_http else "0"),
-        ("kiosk_id", enrolment.kiosk_id),
-        ("store_id", enrolment.store),
-        ("touchpoint", enrolment.touchpoint),
-    ):
-        outbox.set_meta(key, value)
-    for key in (NOT_AUTHORISED, LAST_ERROR):
-        outbox.delete_meta(key)
+    """Lock the kiosk to HQ's store and touchpoint and keep the token (one atomic write
+    of the settings), then clear the old token's sync trouble from the outbox."""
+    settings.update(
+        {
+            HQ_URL: base_url,
+            TOKEN: enrolment.token,
+            INSECURE: "1" if allow_insecure_http else "0",
+            KIOSK_ID: enrolment.kiosk_id,
+            STORE_ID: enrolment.store,
+            TOUCHPOINT: enrolment.touchpoint,
+        }
+    )
+    if outbox is not None:
+        for key in (NOT_AUTHORISED, LAST_ERROR):
+            outbox.delete_meta(key)

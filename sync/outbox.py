@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 import uuid
@@ -25,10 +26,14 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from sync.protocol import ANSWER_FIELDS
+from sync.settings import KEYS as SETTINGS_KEYS
+from sync.settings import Settings
 
 log = logging.getLogger("effortless.outbox")
 
 DB_FILENAME = "kiosk.db"
+# Databases moved aside whose answers were read into this one (kiosk_meta, JSON list).
+RECOVERED_FILES = "recovered_files"
 BUSY_TIMEOUT_MS = 5000
 # Bumped with every migration; stored as PRAGMA user_version so that a database
 # from a newer release is recognised even before its migrations are compared.
@@ -66,6 +71,54 @@ class OutboxError(RuntimeError):
 
 class DatabaseTooNew(OutboxError):
     pass
+
+
+class OutboxUnavailable(OutboxError):
+    """The database is healthy but cannot be used for now (disk full, locked by another
+    program, read-only, I/O error, no permission). It is left exactly where it is."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"kiosk database {path} cannot be used now: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class _FailedIntegrityCheck(sqlite3.DatabaseError):
+    pass
+
+
+# Only these say the file itself is damaged; every other error passes with its cause.
+_CORRUPT_CODES = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+
+
+def is_corrupt(exc: sqlite3.Error) -> bool:
+    """True only for a failed integrity check, "file is not a database" or "malformed"."""
+    if isinstance(exc, _FailedIntegrityCheck):
+        return True
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return name.startswith("SQLITE_CORRUPT") or name in _CORRUPT_CODES
+
+
+def describe(exc: BaseException, folder: Path) -> str:
+    """A passing database or file error in plain words."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    errno = getattr(exc, "errno", None)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return "the database is locked by another program"
+    if name.startswith("SQLITE_READONLY") or errno in (30, 13, 1):
+        return "the database or its folder is read-only (or not writable for this user)"
+    if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or errno in (28, 27, 5):
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            free = -1
+        if name.startswith("SQLITE_FULL") or errno in (28, 27) or 0 <= free < 256 * 1024:
+            return "the disk is full"
+        return "disk I/O error"
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        return "the database file cannot be opened (read-only or no permission?)"
+    text = getattr(exc, "strerror", None) or str(exc)
+    return text or type(exc).__name__
 
 
 migrations = Migrations("effortless.kiosk")
@@ -262,17 +315,39 @@ class Outbox:
         self._lock = _write_lock(path)
 
     @classmethod
-    def open(cls, data_dir: Path, *, now: datetime | None = None) -> Outbox:
-        data_dir.mkdir(parents=True, exist_ok=True)
+    def open(cls, data_dir: Path, *, now: datetime | None = None, recover: bool = True) -> Outbox:
+        """Open (or make) the kiosk database. Only a failed integrity check moves a file
+        aside; a passing cause (full, locked, read-only, I/O) raises OutboxUnavailable
+        and leaves the file where it is, for a later try."""
         path = data_dir / DB_FILENAME
         try:
-            return cls(cls._prepare(path), path, None)
+            data_dir.mkdir(parents=True, exist_ok=True)
+            conn = cls._prepare(path)
+            moved = None
         except DatabaseTooNew:
             raise
         except sqlite3.DatabaseError as exc:
-            moved = _move_aside(path, now or datetime.now(UTC))
+            if not is_corrupt(exc):
+                raise OutboxUnavailable(path, describe(exc, data_dir)) from None
+            try:
+                moved = _move_aside(path, now or datetime.now(UTC))
+            except OSError as move_failed:
+                raise OutboxUnavailable(path, describe(move_failed, data_dir)) from None
             log.error("kiosk database %s is unreadable (%s); moved aside to %s", path, exc, moved)
-            return cls(cls._prepare(path), path, moved)
+            try:
+                conn = cls._prepare(path)
+            except sqlite3.DatabaseError as again:
+                raise OutboxUnavailable(path, describe(again, data_dir)) from None
+        except OSError as exc:
+            raise OutboxUnavailable(path, describe(exc, data_dir)) from None
+        box = cls(conn, path, moved)
+        if recover:
+            try:
+                box.recover_moved_aside()
+            except sqlite3.Error as exc:
+                box.close()
+                raise OutboxUnavailable(path, describe(exc, data_dir)) from None
+        return box
 
     @classmethod
     def attach(cls, data_dir: Path) -> Outbox:
@@ -292,7 +367,7 @@ class Outbox:
         try:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
-                raise sqlite3.DatabaseError(f"integrity check: {check}")
+                raise _FailedIntegrityCheck(f"integrity check: {check}")
             migrations.apply(Database(conn))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             # A session cut off by a crash or power loss keeps its answers as a partial one.
@@ -327,10 +402,13 @@ class Outbox:
     # -- meta -------------------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:
+        """Sync bookkeeping tied to the answers (next_seq, last error, etag, events)."""
+        _not_a_setting(key)
         row = self._conn.execute("SELECT value FROM kiosk_meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
 
     def set_meta(self, key: str, value: str) -> None:
+        _not_a_setting(key)
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO kiosk_meta (key, value) VALUES (?, ?) "
@@ -339,20 +417,70 @@ class Outbox:
             )
 
     def delete_meta(self, key: str) -> None:
+        _not_a_setting(key)
         with self._transaction() as conn:
             conn.execute("DELETE FROM kiosk_meta WHERE key = ?", (key,))
 
+    @property
+    def settings(self) -> Settings:
+        """The kiosk's settings, in the same data dir but not in this database."""
+        return Settings(self.path.parent)
+
     def kiosk_id(self) -> str:
-        """This device's id, made once and kept (enrolment with HQ may replace it)."""
-        existing = self.meta("kiosk_id")
-        if existing:
-            return existing
-        new = str(uuid.uuid4())
+        """This device's id (kept in the settings file)."""
+        return self.settings.kiosk_id()
+
+    # -- recovery ---------------------------------------------------------------------
+
+    def import_answers(self, rows: list[dict[str, Any]]) -> tuple[int, int]:
+        """Answers read from another (damaged) kiosk database: each kept with its id and
+        sync state, with a new seq. Returns (added, already present). One transaction."""
+        added = present = 0
+        columns = (*_CONTENT_COLUMNS, "synced_at", "rejected_at", "reject_reason")
+        marks = ", ".join("?" for _ in columns)
         with self._transaction() as conn:
+            row = conn.execute("SELECT value FROM kiosk_meta WHERE key = 'next_seq'").fetchone()
+            seq = int(row[0]) if row else 1
+            highest = conn.execute("SELECT max(seq) FROM responses").fetchone()[0]
+            seq = max(seq, int(highest or 0) + 1)
+            for answer in rows:
+                if conn.execute("SELECT 1 FROM responses WHERE id = ?", (answer["id"],)).fetchone():
+                    present += 1
+                    continue
+                values = dict(answer)
+                if values.get("outcome") not in OUTCOMES:
+                    values["outcome"] = "timeout"
+                    values["finished_at"] = values.get("finished_at") or values["answered_at"]
+                values["seq"] = seq
+                conn.execute(
+                    f"INSERT INTO responses ({', '.join(columns)}) VALUES ({marks})",
+                    tuple(values.get(c) for c in columns),
+                )
+                seq += 1
+                added += 1
             conn.execute(
-                "INSERT OR IGNORE INTO kiosk_meta (key, value) VALUES ('kiosk_id', ?)", (new,)
+                "INSERT INTO kiosk_meta (key, value) VALUES ('next_seq', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(seq),),
             )
-        return self.meta("kiosk_id") or new
+        return added, present
+
+    def recover_moved_aside(self) -> None:
+        """Read every answer still readable in databases moved aside (now or by an earlier
+        start) into this one, once per file."""
+        from sync.recover import RecoverError, recover_into
+
+        done = set(json.loads(self.meta(RECOVERED_FILES) or "[]"))
+        for moved in sorted(self.path.parent.glob(f"{self.path.name}.corrupt-*")):
+            if moved.name.endswith(("-wal", "-shm")) or moved.name in done:
+                continue
+            try:
+                recover_into(self, moved)
+            except RecoverError as exc:
+                # Already reported as unreadable when it was moved aside.
+                log.info("no answers recovered from %s: %s", moved.name, exc)
+            done.add(moved.name)
+            self.set_meta(RECOVERED_FILES, json.dumps(sorted(done)))
 
     # -- answers ----------------------------------------------------------------------
 
@@ -513,6 +641,11 @@ class Outbox:
     def count(self, *, pending_only: bool = False) -> int:
         where = " WHERE synced_at IS NULL" if pending_only else ""
         return int(self._conn.execute(f"SELECT count(*) FROM responses{where}").fetchone()[0])
+
+
+def _not_a_setting(key: str) -> None:
+    if key in SETTINGS_KEYS:
+        raise ValueError(f"{key} is a kiosk setting: it lives in sync.settings, not kiosk.db")
 
 
 def _row(row: sqlite3.Row) -> dict[str, Any]:

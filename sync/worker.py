@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
 import time
 import uuid
@@ -23,8 +24,17 @@ from typing import Any
 from kiosk import __version__
 from sync.backoff import Backoff
 from sync.client import HQClient, HQError, NotAuthorisedError, RefusedError, RetryableError
-from sync.outbox import Outbox
+from sync.outbox import Outbox, describe
 from sync.remote_config import ConfigError, RemoteConfig, parse_config, save
+from sync.settings import (
+    HQ_URL,
+    INSECURE,
+    STORE_ID,
+    TOKEN,
+    TOUCHPOINT,
+    Settings,
+    SettingsDamaged,
+)
 
 log = logging.getLogger("effortless.sync")
 
@@ -34,10 +44,7 @@ IDLE_WAKE_S = 30.0
 HEARTBEAT_S = 60.0
 RETENTION_DAYS = 30
 
-# Keys in kiosk_meta.
-HQ_URL = "hq_url"
-TOKEN = "hq_token"
-INSECURE = "allow_insecure_http"
+# Sync bookkeeping in kiosk_meta (the token and HQ's address are settings: sync.settings).
 LAST_SYNC_AT = "last_sync_at"
 LAST_ERROR = "last_sync_error"
 NOT_AUTHORISED = "not_authorised"
@@ -69,8 +76,12 @@ class SyncStatus:
 
 def read_status(outbox: Outbox) -> SyncStatus:
     stats = outbox.stats()
+    try:
+        enrolled = bool(outbox.settings.get(TOKEN))
+    except SettingsDamaged:
+        enrolled = False
     return SyncStatus(
-        enrolled=bool(outbox.meta(TOKEN)),
+        enrolled=enrolled,
         authorised=outbox.meta(NOT_AUTHORISED) is None,
         pending=stats.pending,
         oldest_unsent_at=stats.oldest_unsent_at,
@@ -147,18 +158,34 @@ class SyncWorker:
     # -- the loop ---------------------------------------------------------------------
 
     def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._run_once()
+                return
+            except sqlite3.OperationalError as exc:
+                # Disk full, locked, read-only for now: the answers stay queued (an answer
+                # sent but not yet marked comes back from HQ as a duplicate). Try again.
+                delay = self._backoff.next_delay()
+                reason = describe(exc, self._data_dir)
+                log.warning("sync paused: %s; next try in %.0f s", reason, delay)
+                self._sleep(delay)
+
+    def _run_once(self) -> None:
         outbox = Outbox.attach(self._data_dir)
         client: HQClient | None = None
         try:
-            url, token = outbox.meta(HQ_URL), outbox.meta(TOKEN)
+            settings = Settings(self._data_dir).load()
+            url, token = settings.get(HQ_URL), settings.get(TOKEN)
             if not url or not token:
                 log.error("not enrolled with HQ: nothing to sync to")
                 return
-            kwargs: dict[str, Any] = {"allow_insecure_http": outbox.meta(INSECURE) == "1"}
+            kwargs: dict[str, Any] = {"allow_insecure_http": settings.get(INSECURE) == "1"}
             if self._timeout is not None:
                 kwargs["timeout"] = self._timeout
             client = HQClient(url, token, **kwargs)
             self._loop(outbox, client)
+        except sqlite3.OperationalError:
+            raise
         except Exception:
             log.exception("the sync worker stopped on an unexpected error")
         finally:
@@ -255,8 +282,7 @@ class SyncWorker:
             outbox.set_meta(CONFIG_ERROR, str(exc)[:500])
             return
         save(config, self._data_dir)
-        outbox.set_meta("store_id", config.store)
-        outbox.set_meta("touchpoint", config.touchpoint)
+        outbox.settings.update({STORE_ID: config.store, TOUCHPOINT: config.touchpoint})
         if etag:
             outbox.set_meta(CONFIG_ETAG, etag)
         if outbox.meta(CONFIG_ERROR) is not None:

@@ -94,11 +94,13 @@ def make_kiosk(qapp, qtbot, clock: ManualClock, data_dir: Path) -> Iterator[Call
     made: list[Kiosk] = []
 
     def make(*, configured: bool = True, **overrides: object) -> Kiosk:
-        """``configured``: a set-up standalone kiosk (PIN 0000) unless its database exists."""
-        from kiosk.flow.setup import preconfigure
-        from sync.outbox import DB_FILENAME
+        """``configured``: a set-up standalone kiosk (PIN 0000) unless it has a PIN (or a
+        damaged settings file) already."""
+        from kiosk.flow.setup import needs_setup, preconfigure
+        from sync.settings import Settings
 
-        if configured and not (data_dir / DB_FILENAME).exists():
+        settings = Settings(data_dir)
+        if configured and settings.damage() is None and needs_setup(settings):
             preconfigure(data_dir, store="s042")
         options = KioskOptions(data_dir=data_dir, windowed=True, clock=clock)
         for key, value in overrides.items():

@@ -58,7 +58,7 @@ def enrol(data_dir: Path, hq_url: str, code: str) -> str:
     )
     assert sync_cli.enroll(args) == 0
     with closing(Outbox.attach(data_dir)) as outbox:
-        kiosk_id = outbox.meta("kiosk_id")
+        kiosk_id = outbox.settings.get("kiosk_id")
     assert kiosk_id
     return str(kiosk_id)
 
@@ -76,7 +76,7 @@ def write_answers(
 ) -> list[str]:
     """n finished answers, as the kiosk writes them (one transaction per step)."""
     kiosk_id = outbox.kiosk_id()
-    store, touchpoint = outbox.meta("store_id"), outbox.meta("touchpoint")
+    store, touchpoint = outbox.settings.get("store_id"), outbox.settings.get("touchpoint")
     survey_id, version, scale = SURVEY
     moment = start or datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
     ids: list[str] = []

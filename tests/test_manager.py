@@ -149,7 +149,7 @@ def test_changing_the_default_language(kiosk: Kiosk, clock: ManualClock) -> None
     press(kiosk, clock, "managerClose")
     assert "10 seconds" in text(kiosk, "teaserText")
     assert kiosk.outbox is not None
-    assert kiosk.outbox.meta("default_locale") == "en"
+    assert kiosk.settings.get("default_locale") == "en"
 
 
 def test_changing_the_pin(kiosk: Kiosk, clock: ManualClock) -> None:
@@ -169,7 +169,7 @@ def test_changing_the_pin(kiosk: Kiosk, clock: ManualClock) -> None:
     press(kiosk, clock, "changePinButton")
     assert text(kiosk, "managerMessage") == "Pincode gewijzigd"
     assert kiosk.outbox is not None
-    stored = kiosk.outbox.meta("manager_pin")
+    stored = kiosk.settings.get("manager_pin")
     assert stored is not None
     assert verify_pin("13579", stored)
 

@@ -12,6 +12,7 @@ import textwrap
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -428,6 +429,10 @@ def test_a_corrupt_database_is_moved_aside_and_a_new_one_made(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     expect_log("effortless.outbox", "unreadable.*moved aside")
+    cut_off = make_bytes is _truncated_database
+    if cut_off:
+        # The rows on the lost half are counted, not silently dropped.
+        expect_log("effortless.recover", "could not be read")
     original = make_bytes(tmp_path)
     path = data_dir / DB_FILENAME
     path.write_bytes(original)
@@ -440,8 +445,19 @@ def test_a_corrupt_database_is_moved_aside_and_a_new_one_made(
         assert moved.name.startswith("kiosk.db.corrupt-20260315T093005Z")
         assert moved.read_bytes() == original
 
-        # A new, empty, working database is in its place.
-        assert box.count() == 0
+        # A new, working database is in its place, with what could still be read of the
+        # old one: nothing of garbage, the answers on the first half of a cut-off file.
+        recovered = box.count()
+        if cut_off:
+            with closing(Outbox.attach(tmp_path / "source")) as kept:
+                source = {r["id"]: r for r in kept.rows()}
+            assert 0 < recovered < len(source)
+            for row in box.rows():
+                assert {k: v for k, v in row.items() if k != "seq"} == {
+                    k: v for k, v in source[row["id"]].items() if k != "seq"
+                }
+        else:
+            assert recovered == 0
         answer_id = box.begin(answer())
         assert raw_row(data_dir, answer_id) is not None
 
@@ -457,10 +473,11 @@ def test_a_corrupt_database_is_moved_aside_and_a_new_one_made(
     finally:
         box.close()
 
-    # The next start finds the new database healthy and leaves the old file alone.
+    # The next start finds the new database healthy and leaves the old file alone (its
+    # answers are not copied a second time).
     again = Outbox.open(data_dir)
     assert again.recovered_from is None
-    assert again.count() == 1
+    assert again.count() == recovered + 1
     again.close()
     assert moved.read_bytes() == original
 
@@ -550,16 +567,26 @@ def test_the_kiosk_id_is_made_once_and_kept(data_dir: Path) -> None:
 
 def test_meta_values_are_set_replaced_and_kept(data_dir: Path) -> None:
     box = Outbox.open(data_dir)
-    assert box.meta("hq_url") is None
-    box.set_meta("hq_url", "https://hq.example.nl")
-    box.set_meta("store_id", "store-12")
-    box.set_meta("hq_url", "https://hq2.example.nl")
+    assert box.meta("last_sync_error") is None
+    box.set_meta("last_sync_error", "HQ not reachable")
+    box.set_meta("config_etag", "v1")
+    box.set_meta("last_sync_error", "HQ answered 503")
     box.close()
 
     box = Outbox.open(data_dir)
-    assert box.meta("hq_url") == "https://hq2.example.nl"
-    assert box.meta("store_id") == "store-12"
+    assert box.meta("last_sync_error") == "HQ answered 503"
+    assert box.meta("config_etag") == "v1"
     box.close()
+
+
+@pytest.mark.parametrize("key", ["hq_token", "manager_pin", "store_id", "kiosk_id"])
+def test_settings_are_not_kept_in_the_answers_database(data_dir: Path, key: str) -> None:
+    box = Outbox.open(data_dir)
+    try:
+        with pytest.raises(ValueError, match="kiosk setting"):
+            box.set_meta(key, "x")
+    finally:
+        box.close()
 
 
 # -- concurrency ------------------------------------------------------------------------

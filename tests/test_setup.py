@@ -56,10 +56,10 @@ def test_standalone_setup_locks_the_kiosk_to_what_was_typed(
     press(kiosk, clock, "setupStandalone")
     qtbot.waitUntil(lambda: not is_shown(kiosk.window, "setupScreen"))
     assert kiosk.outbox is not None
-    assert kiosk.outbox.meta("store_id") == "Utrecht Centrum"
-    assert kiosk.outbox.meta("touchpoint") == "kassa"
-    assert kiosk.outbox.meta("default_locale") == "en"
-    stored = kiosk.outbox.meta("manager_pin")
+    assert kiosk.settings.get("store_id") == "Utrecht Centrum"
+    assert kiosk.settings.get("touchpoint") == "kassa"
+    assert kiosk.settings.get("default_locale") == "en"
+    stored = kiosk.settings.get("manager_pin")
     assert stored is not None
     assert verify_pin("4321", stored)
     # The next shopper is welcomed in the chosen language and the answer carries the place.
@@ -94,7 +94,7 @@ def test_setup_mistakes_are_explained_and_nothing_is_saved(
     assert message in error_text(kiosk)
     assert is_shown(kiosk.window, "setupScreen")
     assert kiosk.outbox is not None
-    assert kiosk.outbox.meta("manager_pin") is None
+    assert kiosk.settings.get("manager_pin") is None
 
 
 def test_an_unreachable_hq_is_reported_without_freezing_the_screen(
@@ -118,7 +118,7 @@ def test_an_unreachable_hq_is_reported_without_freezing_the_screen(
     assert f"127.0.0.1:{port}" in error_text(kiosk)
     assert is_shown(kiosk.window, "setupScreen")
     assert kiosk.outbox is not None
-    assert kiosk.outbox.meta("hq_token") is None
+    assert kiosk.settings.get("hq_token") is None
 
 
 def test_plain_http_to_another_host_is_refused_on_the_setup_screen(
@@ -147,9 +147,9 @@ def test_setup_with_a_real_hq_enrols_and_locks_the_kiosk_to_hqs_store(
         press(kiosk, clock, "setupConnect")
         qtbot.waitUntil(lambda: not is_shown(kiosk.window, "setupScreen"), timeout=20000)
         assert kiosk.outbox is not None
-        assert kiosk.outbox.meta("store_id") == "s107"
-        assert kiosk.outbox.meta("touchpoint") == "returns_desk"
-        assert kiosk.outbox.meta("hq_token")
+        assert kiosk.settings.get("store_id") == "s107"
+        assert kiosk.settings.get("touchpoint") == "returns_desk"
+        assert kiosk.settings.get("hq_token")
         assert kiosk.sync_worker is not None  # syncing starts at once
         # The same code does not work twice.
         assert "already used" in subprocess_enrol(hq.url, code, tmp_path / "second")

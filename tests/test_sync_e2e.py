@@ -40,6 +40,7 @@ from sync.hq import actions
 from sync.hq.moments import utcnow
 from sync.hq.store import Store, sqlite_url
 from sync.outbox import DB_FILENAME, Outbox
+from sync.settings import Settings
 
 CES_KIOSK = str(Path(sys.executable).parent / "ces-kiosk")
 STORE, TOUCHPOINT = "s042", "in_store_purchase"
@@ -73,9 +74,9 @@ def status_json(data_dir: Path) -> dict[str, Any]:
 
 
 def kiosk_meta(data_dir: Path) -> dict[str, str]:
-    with closing(Outbox.attach(data_dir)) as outbox:
-        keys = ("hq_url", "hq_token", "kiosk_id", "store_id", "touchpoint")
-        return {k: v for k in keys if (v := outbox.meta(k)) is not None}
+    settings = Settings.open(data_dir)
+    keys = ("hq_url", "hq_token", "kiosk_id", "store_id", "touchpoint")
+    return {k: v for k in keys if (v := settings.get(k)) is not None}
 
 
 # -- the whole way, by the commands --------------------------------------------------------

@@ -452,7 +452,7 @@ def test_hq_down_then_back_on_the_same_address(tmp_path: Path) -> None:
         data_dir = tmp_path / "kiosk"
         with closing(Outbox.open(data_dir)) as outbox:
             enrol(data_dir, hq.url, hq.add_kiosk())
-            kiosk_id = outbox.meta("kiosk_id")
+            kiosk_id = outbox.settings.get("kiosk_id")
             assert kiosk_id
             write_answers(outbox, 15)
             hq.stop()

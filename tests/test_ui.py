@@ -383,18 +383,18 @@ def test_a_corrupt_database_is_moved_aside_and_the_kiosk_keeps_working(
     qtbot: Any,
     expect_log: Any,
 ) -> None:
+    from kiosk.flow.setup import preconfigure
+
     expect_log("effortless.outbox", "unreadable.*moved aside")
+    preconfigure(data_dir, store="s042")
     garbage = b"this is not a database" * 100
     (data_dir / DB_FILENAME).write_bytes(garbage)
     kiosk = make_kiosk()
     assert kiosk.outbox is not None
     assert kiosk.outbox.recovered_from is not None
     assert kiosk.outbox.recovered_from.read_bytes() == garbage
-    # The settings were in the unreadable file too: the kiosk asks to be set up again.
-    assert is_shown(kiosk.window, "setupScreen")
-    assert kiosk.setup is not None
-    kiosk.setup.useStandalone("s042", "kassa", "2580", "2580")
-    qtbot.waitUntil(lambda: not is_shown(kiosk.window, "setupScreen"))
+    # The settings live apart from the answers: the kiosk stays set up and locked.
+    assert not is_shown(kiosk.window, "setupScreen")
     finger = Finger(kiosk, clock, qtbot)
     finger.tap("startArea", then="questionScreen")
     finger.tap("score_5", then="whyScreen")
@@ -514,16 +514,14 @@ def test_sync_gives_way_while_a_shopper_answers(
     import socket
 
     from kiosk.flow.setup import preconfigure
-    from sync.outbox import Outbox
+    from sync.settings import Settings
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     preconfigure(data_dir)
-    outbox = Outbox.open(data_dir)
-    outbox.set_meta("hq_url", f"http://127.0.0.1:{port}")  # nobody listens: sync keeps trying
-    outbox.set_meta("hq_token", "t" * 43)
-    outbox.close()
+    # Nobody listens there: sync keeps trying.
+    Settings(data_dir).update({"hq_url": f"http://127.0.0.1:{port}", "hq_token": "t" * 43})
     kiosk = make_kiosk()
     assert kiosk.sync_worker is not None
     finger = Finger(kiosk, clock, qtbot)

@@ -68,8 +68,9 @@ class Manager:
         for listener in list(self._listeners):
             listener(mode)
 
-    def corner_tapped(self) -> bool:
-        """A tap in the hidden corner; the fifth within the window opens the PIN pad."""
+    def corner_tapped(self, *, then_pin: bool = True) -> bool:
+        """A tap in the hidden corner; the fifth within the window opens the PIN pad
+        (or, with ``then_pin=False``, only says that the gesture is complete)."""
         if self.mode is not Mode.CLOSED:
             return False
         now = self._clock.monotonic()
@@ -79,7 +80,8 @@ class Manager:
         if len(self._taps) < self.timing.gesture_taps:
             return False
         self._taps.clear()
-        self.ask_pin("open")
+        if then_pin:
+            self.ask_pin("open")
         return True
 
     def ask_pin(self, purpose: str) -> None:

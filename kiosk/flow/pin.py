@@ -1,29 +1,31 @@
 """The manager PIN: stored only as a salted scrypt hash, guarded against guessing.
 
-Five wrong PINs lock the pad for 30 s; every further lockout doubles (60 s, 120 s, ...).
-The counts and the end of a lockout live in the kiosk database, so pulling the plug does
-not reset them.
+Five wrong PINs lock the pad for 30 s; every further lockout doubles (60 s, 120 s, ...)
+until the right PIN is entered, which starts the doubling again from 30 s. The counts and
+the end of a lockout live in the settings file and change in one atomic write, so pulling
+the plug neither resets them nor leaves half a lockout behind.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from kiosk.flow.scrypt import hash_secret, verify_secret
+from sync.settings import PIN_FAILED, PIN_LOCKED_UNTIL, PIN_LOCKOUTS
+from sync.settings import PIN_HASH as PIN_HASH
 
 PIN_RE = re.compile(r"^[0-9]{4,8}$")
 MAX_TRIES = 5
 FIRST_LOCKOUT_S = 30.0
 
-# Keys in the kiosk's meta table.
-PIN_HASH = "manager_pin"
-FAILED = "pin_failed_tries"
-LOCKOUTS = "pin_lockouts"
-LOCKED_UNTIL = "pin_locked_until"
+# Keys in the kiosk's settings (sync.settings).
+FAILED = PIN_FAILED
+LOCKOUTS = PIN_LOCKOUTS
+LOCKED_UNTIL = PIN_LOCKED_UNTIL
 
 
 class PinFormatError(ValueError):
@@ -44,10 +46,12 @@ def verify_pin(pin: str, stored: str) -> bool:
     return verify_secret(pin, stored)
 
 
-class MetaStore(Protocol):
-    def meta(self, key: str) -> str | None: ...
+class SettingsStore(Protocol):
+    """``sync.settings.Settings``: ``update`` writes all its keys in one atomic write."""
 
-    def set_meta(self, key: str, value: str) -> None: ...
+    def get(self, key: str) -> str | None: ...
+
+    def update(self, changes: Mapping[str, str | None]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -58,19 +62,19 @@ class Attempt:
 
 
 class PinGuard:
-    def __init__(self, store: MetaStore, now: Callable[[], datetime]) -> None:
+    def __init__(self, store: SettingsStore, now: Callable[[], datetime]) -> None:
         self._store = store
         self._now = now
 
     @property
     def is_set(self) -> bool:
-        return bool(self._store.meta(PIN_HASH))
+        return bool(self._store.get(PIN_HASH))
 
     def set_pin(self, pin: str) -> None:
-        self._store.set_meta(PIN_HASH, hash_pin(pin))
+        self._store.update({PIN_HASH: hash_pin(pin)})
 
     def locked_for(self) -> float:
-        until = self._store.meta(LOCKED_UNTIL)
+        until = self._store.get(LOCKED_UNTIL)
         if not until:
             return 0.0
         return max(0.0, (datetime.fromisoformat(until) - self._now()).total_seconds())
@@ -79,17 +83,18 @@ class PinGuard:
         locked = self.locked_for()
         if locked > 0:
             return Attempt(False, 0, locked)
-        stored = self._store.meta(PIN_HASH)
+        stored = self._store.get(PIN_HASH)
         if stored and verify_pin(pin, stored):
-            self._store.set_meta(FAILED, "0")
+            # The right PIN ends the doubling: the next lockout is the first again.
+            self._store.update({FAILED: "0", LOCKOUTS: "0", LOCKED_UNTIL: None})
             return Attempt(True, MAX_TRIES)
-        failed = int(self._store.meta(FAILED) or 0) + 1
+        failed = int(self._store.get(FAILED) or 0) + 1
         if failed < MAX_TRIES:
-            self._store.set_meta(FAILED, str(failed))
+            self._store.update({FAILED: str(failed)})
             return Attempt(False, MAX_TRIES - failed)
-        lockouts = int(self._store.meta(LOCKOUTS) or 0)
+        lockouts = int(self._store.get(LOCKOUTS) or 0)
         seconds = FIRST_LOCKOUT_S * 2**lockouts
-        self._store.set_meta(LOCKOUTS, str(lockouts + 1))
-        self._store.set_meta(FAILED, "0")
-        self._store.set_meta(LOCKED_UNTIL, (self._now() + timedelta(seconds=seconds)).isoformat())
+        until = (self._now() + timedelta(seconds=seconds)).isoformat()
+        # One write: a crash leaves either no lockout and the count before it, or all of it.
+        self._store.update({FAILED: "0", LOCKOUTS: str(lockouts + 1), LOCKED_UNTIL: until})
         return Attempt(False, 0, seconds)

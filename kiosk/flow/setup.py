@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.flow.pin import PIN_HASH, PinFormatError, PinGuard, check_format
+from kiosk.flow.pin import PinFormatError, PinGuard, check_format
 from kiosk.flow.texts import manager_text
-from sync.outbox import Outbox
+from sync.settings import HOME_LOCALE, PIN_HASH, STORE_ID, TOUCHPOINT, Settings, set_up_before
 
-HOME_LOCALE = "default_locale"
 MAX_NAME_CHARS = 64
 
 
@@ -17,9 +16,47 @@ class SetupError(ValueError):
     pass
 
 
-def needs_setup(outbox: Outbox) -> bool:
-    """A kiosk without a manager PIN has not been set up yet."""
-    return not outbox.meta(PIN_HASH)
+def needs_setup(settings: Settings) -> bool:
+    """A kiosk without a manager PIN has not been set up yet (or lost its settings)."""
+    return not settings.get(PIN_HASH)
+
+
+class Access:
+    """How the kiosk may be reached at start, from its settings and its data dir."""
+
+    # Set up: shoppers, and the manager with the PIN.
+    LOCKED = "locked"
+    # Never set up (an empty data dir): the first-run setup, with or without HQ.
+    FIRST_RUN = "first_run"
+    # Was in use but has no usable settings: out of order; only a new HQ enrolment code
+    # (after the manager's gesture) sets it up again.
+    LOST = "lost"
+
+
+_LOST_REASON = {
+    "nl": "Deze zuil moet opnieuw worden ingesteld: vraag het de winkelmanager.",
+    "en": "This kiosk must be set up again: please ask the store manager.",
+    "de": "Dieses Terminal muss neu eingerichtet werden: bitte den Store-Manager fragen.",
+    "fr": "Cette borne doit être reconfigurée : demandez au manager du magasin.",
+}
+
+
+def lost_reason(locale: str | None) -> str:
+    """What the out-of-order screen says on a kiosk that lost its settings."""
+    return _LOST_REASON.get(locale or "nl", _LOST_REASON["nl"])
+
+
+def access(settings: Settings) -> tuple[str, str]:
+    """(Access.*, why in plain words for the log). Raises nothing: a damaged settings
+    file is reported, never replaced."""
+    damage = settings.damage()
+    if damage is not None:
+        return Access.LOST, damage
+    if not needs_setup(settings):
+        return Access.LOCKED, ""
+    if set_up_before(settings.data_dir):
+        return Access.LOST, f"no settings (no manager PIN) in {settings.data_dir}"
+    return Access.FIRST_RUN, ""
 
 
 def check_pin_pair(pin: str, repeat: str, locale: str) -> None:
@@ -39,30 +76,26 @@ def clean_name(value: str, locale: str) -> str:
     return name
 
 
-def finish(outbox: Outbox, guard: PinGuard, pin: str, locale: str) -> None:
+def finish(settings: Settings, guard: PinGuard, pin: str, locale: str) -> None:
     """The last step of either way of setting up: the PIN and the kiosk's language."""
-    outbox.set_meta(HOME_LOCALE, locale)
+    settings.update({HOME_LOCALE: locale})
     guard.set_pin(pin)
 
 
 def configure_standalone(
-    outbox: Outbox, guard: PinGuard, store: str, touchpoint: str, pin: str, locale: str
+    settings: Settings, guard: PinGuard, store: str, touchpoint: str, pin: str, locale: str
 ) -> None:
     """Lock the kiosk to a store and touchpoint typed in, for a kiosk without HQ."""
     store_name, touchpoint_name = clean_name(store, locale), clean_name(touchpoint, locale)
-    outbox.set_meta("store_id", store_name)
-    outbox.set_meta("touchpoint", touchpoint_name)
-    finish(outbox, guard, pin, locale)
+    settings.update({STORE_ID: store_name, TOUCHPOINT: touchpoint_name})
+    finish(settings, guard, pin, locale)
 
 
 def preconfigure(
     data_dir: Path, *, store: str = "demo", touchpoint: str = "demo", pin: str = "0000"
 ) -> None:
     """Set up a kiosk without the setup screen (simulator, screenshots, benchmarks)."""
-    outbox = Outbox.open(data_dir)
-    try:
-        if needs_setup(outbox):
-            guard = PinGuard(outbox, lambda: datetime.now(UTC))
-            configure_standalone(outbox, guard, store, touchpoint, pin, "nl")
-    finally:
-        outbox.close()
+    settings = Settings.open(data_dir)
+    if needs_setup(settings):
+        guard = PinGuard(settings, lambda: datetime.now(UTC))
+        configure_standalone(settings, guard, store, touchpoint, pin, "nl")

@@ -27,19 +27,29 @@ from kiosk.flow.machine import (
     Screen,
     Timing,
 )
+from kiosk.flow.setup import Access, access, lost_reason
 from kiosk.flow.survey import Survey
 from kiosk.survey_source import SurveyChoice, choose_survey, remember_survey
 from kiosk.ui.controller import KioskController
 from kiosk.ui.lockdown import Lockdown
-from kiosk.ui.manager import CHOSEN_SURVEY, HOME_LOCALE, ManagerController
+from kiosk.ui.manager import ManagerController
 from kiosk.ui.qtlog import route_qt_messages
 from kiosk.ui.setup import SetupController
 from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.themeobject import Theme
 from sync.checkpoint import Checkpointer
-from sync.outbox import NewAnswer, Outbox, OutboxError
+from sync.outbox import NewAnswer, Outbox, OutboxError, OutboxUnavailable
 from sync.remote_config import RemoteConfig, load_saved
-from sync.worker import TOKEN, SyncWorker
+from sync.settings import (
+    CHOSEN_SURVEY,
+    HOME_LOCALE,
+    STORE_ID,
+    TOKEN,
+    TOUCHPOINT,
+    Settings,
+    SettingsDamaged,
+)
+from sync.worker import SyncWorker
 
 log = logging.getLogger("effortless.app")
 
@@ -51,6 +61,8 @@ QUIET_QT_CATEGORIES = "qt.multimedia.symbolsresolver=false;qt.qml.propertyCache.
 # itself again (and under systemd, Restart=always would too).
 RESTART_EXIT_CODE = 75
 SWITCH_INTERVAL_S = 0.001
+# While the database cannot be used for a passing reason, try again this often.
+STORAGE_RETRY_MS = 10_000
 
 
 class KioskStartError(RuntimeError):
@@ -69,6 +81,7 @@ class KioskOptions:
     timing: Timing | None = None
     # Lets the simulator time each answer's transaction.
     wrap_recorder: Callable[[Recorder], Recorder] | None = None
+    storage_retry_ms: int = STORAGE_RETRY_MS
 
 
 def application(argv: list[str] | None = None) -> QGuiApplication:
@@ -128,56 +141,64 @@ class Kiosk:
         self._closed = False
         self.lockdown: Lockdown | None = None
         self._cursor_hidden = False
+        # Ends the event loop with an exit code (ces-kiosk sets it); the manager screen may
+        # only appear later, once the database can be used.
+        self.quit_with: Callable[[int], None] | None = None
         data_dir = options.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
+        # Settings first, apart from the answers: a damaged kiosk.db must not lose them.
+        # (Taken over from an older kiosk.db here, the first time; damage is reported just
+        # below, never repaired by writing over the file.)
+        self.settings = Settings(data_dir)
+        self.access, why = access(self.settings)
+        if self.access == Access.LOST:
+            log.error("kiosk not set up (%s): out of order until the store manager sets it up", why)
         self.outbox: Outbox | None = None
         outbox_problem = ""
+        self._storage_retry: QTimer | None = None
         try:
             self.outbox = Outbox.open(data_dir)
+        except OutboxUnavailable as exc:
+            # Passing: the same file is tried again until it can be used.
+            log.error("kiosk database unavailable: %s", exc.reason)
+            outbox_problem = exc.reason
+            self._storage_retry = QTimer()
         except OutboxError as exc:
             log.error("%s", exc)
             outbox_problem = str(exc)
         saved = load_saved(data_dir) if options.survey_path is None else None
         choice = choose_survey(options.survey_path, data_dir)
-        if saved is not None and self.outbox is not None:
-            from_hq = _survey_from(saved, self.outbox.meta(CHOSEN_SURVEY))
+        if saved is not None:
+            from_hq = _survey_from(saved, self._setting(CHOSEN_SURVEY))
             if from_hq is not None:
                 # The survey HQ assigned (or the manager chose from HQ's) wins over the default.
                 choice = SurveyChoice(from_hq)
+        # The survey to run once the kiosk may serve shoppers (storage back, set up again).
+        self._survey = choice.survey
         survey = choice.survey
         reason = choice.problem
         if outbox_problem:
             survey, reason = None, outbox_problem
+        elif self.access == Access.LOST:
+            survey, reason = None, lost_reason(options.lang or self._setting(HOME_LOCALE))
         self.checkpointer: Checkpointer | None = None
-        if self.outbox is not None:
-            self.checkpointer = Checkpointer(data_dir)
-            self.checkpointer.start()
-            placement = Placement(
-                kiosk_id=self.outbox.kiosk_id(),
-                store_id=self.outbox.meta("store_id"),
-                touchpoint=self.outbox.meta("touchpoint"),
-            )
-        else:
-            placement = Placement(kiosk_id="unknown")
-        recorder: Recorder = self.outbox if self.outbox is not None else _NoStorage()
+        self._recorder = _OutboxRecorder(self)
+        recorder: Recorder = self._recorder
         if options.wrap_recorder is not None:
             recorder = options.wrap_recorder(recorder)
         self.flow = Flow(
             survey,
             recorder,
             options.clock,
-            placement,
+            self._placement(),
             timing=options.timing,
             out_of_order_reason=reason,
-            default_locale=options.lang
-            or (self.outbox.meta(HOME_LOCALE) if self.outbox is not None else None),
+            default_locale=options.lang or self._setting(HOME_LOCALE),
         )
         self.survey_problem = choice.problem
         self._config_bridge = _ConfigBridge()
         self._config_bridge.received.connect(self._apply_config)
         self.sync_worker: SyncWorker | None = None
-        if self.outbox is not None and self.outbox.meta(TOKEN):
-            self._start_sync()
         self._last_screen = self.flow.state.screen
         self.flow.subscribe(self._on_state_changed)
         self.engine = QQmlApplicationEngine()
@@ -186,27 +207,19 @@ class Kiosk:
         if saved is not None:
             self.controller.set_messages(saved.messages)
         self.manager: ManagerController | None = None
-        if self.outbox is not None:
-            self.manager = ManagerController(
-                self.flow,
-                self.outbox,
-                options.clock,
-                data_dir,
-                lambda: self.sync_worker,
-                self.engine,
-            )
-            self.manager.exit_requested.connect(self._on_exit_requested)
-            self.manager.restart_requested.connect(self._on_restart_requested)
         self.setup: SetupController | None = None
-        if self.outbox is not None and self.manager is not None:
-            locales = survey.locales if survey is not None else ()
-            self.setup = SetupController(self.outbox, self.manager.guard, locales, self.engine)
-            self.setup.completed.connect(self._on_setup_completed)
         self.theme = Theme(self.engine)
         self.engine.rootContext().setContextProperty("controller", self.controller)
         self.engine.rootContext().setContextProperty("theme", self.theme)
-        self.engine.rootContext().setContextProperty("manager", self.manager)
-        self.engine.rootContext().setContextProperty("setup", self.setup)
+        if self.outbox is not None:
+            self._storage_ready()
+        else:
+            self.engine.rootContext().setContextProperty("manager", None)
+            self.engine.rootContext().setContextProperty("setup", None)
+        if self._storage_retry is not None:
+            self._storage_retry.setInterval(options.storage_retry_ms)
+            self._storage_retry.timeout.connect(self._retry_storage)
+            self._storage_retry.start()
         self.engine.load(QUrl.fromLocalFile(str(qml_dir() / "Main.qml")))
         roots = self.engine.rootObjects()
         if not roots or not isinstance(roots[0], QQuickWindow):
@@ -214,19 +227,91 @@ class Kiosk:
         self.window: QQuickWindow = roots[0]
         self._place_window()
 
-    def _on_setup_completed(self, enrolled: bool) -> None:
+    def _setting(self, key: str) -> str | None:
+        try:
+            return self.settings.get(key)
+        except SettingsDamaged:
+            return None
+
+    def _placement(self) -> Placement:
+        try:
+            values = self.settings.load()
+            kiosk_id = self.settings.kiosk_id()
+        except (SettingsDamaged, OSError):
+            return Placement(kiosk_id="unknown")
+        return Placement(
+            kiosk_id=kiosk_id, store_id=values.get(STORE_ID), touchpoint=values.get(TOUCHPOINT)
+        )
+
+    def _storage_ready(self) -> None:
+        """The database can be used: everything that works on it starts now."""
         outbox = self.outbox
         assert outbox is not None
-        self.flow.set_placement(
-            Placement(
-                kiosk_id=outbox.kiosk_id(),
-                store_id=outbox.meta("store_id"),
-                touchpoint=outbox.meta("touchpoint"),
-            )
+        data_dir = self.options.data_dir
+        self.checkpointer = Checkpointer(data_dir)
+        self.checkpointer.start()
+        self.flow.set_placement(self._placement())
+        self.manager = ManagerController(
+            self.flow,
+            self.settings,
+            outbox,
+            self.options.clock,
+            data_dir,
+            lambda: self.sync_worker,
+            self.engine,
         )
-        home = outbox.meta(HOME_LOCALE)
+        self.manager.exit_requested.connect(self._on_exit_requested)
+        self.manager.restart_requested.connect(self._on_restart_requested)
+        survey = self._survey
+        locales = survey.locales if survey is not None else ()
+        lost = self.access == Access.LOST
+        self.setup = SetupController(
+            self.settings,
+            outbox,
+            self.manager.guard,
+            locales,
+            self.engine,
+            active=self.access == Access.FIRST_RUN,
+            standalone=not lost,
+        )
+        self.setup.completed.connect(self._on_setup_completed)
+        if lost:
+            self.manager.enrolment_only = True
+            self.manager.setup_requested.connect(self.setup.open_for_enrolment)
+        self.engine.rootContext().setContextProperty("manager", self.manager)
+        self.engine.rootContext().setContextProperty("setup", self.setup)
+        if self._setting(TOKEN):
+            self._start_sync()
+
+    def _retry_storage(self) -> None:
+        if self._closed:
+            return
+        try:
+            self.outbox = Outbox.open(self.options.data_dir)
+        except OutboxUnavailable as exc:
+            log.info("kiosk database still unavailable: %s", exc.reason)
+            return
+        except OutboxError as exc:
+            log.error("%s", exc)
+            return
+        assert self._storage_retry is not None
+        self._storage_retry.stop()
+        log.info("kiosk database available again; carrying on")
+        self._storage_ready()
+        if self.access != Access.LOST and self._survey is not None:
+            self.flow.replace_survey(self._survey)
+
+    def _on_setup_completed(self, enrolled: bool) -> None:
+        was_lost = self.access == Access.LOST
+        self.access = Access.LOCKED
+        if self.manager is not None:
+            self.manager.enrolment_only = False
+        self.flow.set_placement(self._placement())
+        home = self._setting(HOME_LOCALE)
         if home and self.options.lang is None:
             self.flow.set_home_locale(home)
+        if was_lost and self._survey is not None:
+            self.flow.replace_survey(self._survey)
         if enrolled and self.sync_worker is None:
             self._start_sync()
 
@@ -244,16 +329,17 @@ class Kiosk:
 
     def _apply_config(self, config: RemoteConfig) -> None:
         """A checked config from HQ: new place, survey and messages, between shoppers."""
-        outbox = self.outbox
-        assert outbox is not None
         self.flow.set_placement(
             Placement(
-                kiosk_id=outbox.kiosk_id(), store_id=config.store, touchpoint=config.touchpoint
+                kiosk_id=self._placement().kiosk_id,
+                store_id=config.store,
+                touchpoint=config.touchpoint,
             )
         )
-        survey = _survey_from(config, outbox.meta(CHOSEN_SURVEY))
+        survey = _survey_from(config, self._setting(CHOSEN_SURVEY))
         if survey is not None and self.options.survey_path is None:
             remember_survey(survey, self.options.data_dir)
+            self._survey = survey
             self.flow.replace_survey(survey)
         self.controller.set_messages(config.messages)
 
@@ -261,10 +347,14 @@ class Kiosk:
         # The window may close now; ces-kiosk ends the event loop (see kiosk/cli.py).
         if self.lockdown is not None:
             self.lockdown.release()
+        if self.quit_with is not None:
+            self.quit_with(0)
 
     def _on_restart_requested(self) -> None:
         if self.lockdown is not None:
             self.lockdown.release()
+        if self.quit_with is not None:
+            self.quit_with(RESTART_EXIT_CODE)
 
     def _on_state_changed(self, state: FlowState) -> None:
         came_back = state.screen is Screen.ATTRACT and self._last_screen is not Screen.ATTRACT
@@ -315,6 +405,8 @@ class Kiosk:
         if self._cursor_hidden:
             QGuiApplication.restoreOverrideCursor()
         # Timers first: a tick after the database closed would find nothing to read.
+        if self._storage_retry is not None:
+            self._storage_retry.stop()
         self.controller.shutdown()
         if self.manager is not None:
             self.manager.shutdown()
@@ -328,11 +420,20 @@ class Kiosk:
             self.outbox.close()
 
 
-class _NoStorage:
-    """Stands in when the database cannot be opened; the flow is out of order then."""
+class _OutboxRecorder:
+    """The flow's recorder: the kiosk's outbox once it can be used. Until then the flow is
+    out of order, and a write that gets here anyway is refused, never lost silently."""
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        self._kiosk = kiosk
+
+    def _outbox(self) -> Outbox:
+        if self._kiosk.outbox is None:
+            raise OutboxError("no database")
+        return self._kiosk.outbox
 
     def begin(self, answer: NewAnswer) -> str:
-        raise OutboxError("no database")
+        return self._outbox().begin(answer)
 
     def update(self, answer_id: str, changes: Mapping[str, Any]) -> None:
-        raise OutboxError("no database")
+        self._outbox().update(answer_id, changes)

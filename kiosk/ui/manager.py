@@ -22,12 +22,19 @@ from kiosk.flow.today import summarise
 from kiosk.survey_source import remember_survey
 from sync.outbox import Outbox
 from sync.remote_config import load_saved
-from sync.worker import HQ_URL, SyncWorker, read_status
+from sync.settings import (
+    CHOSEN_SURVEY,
+    HQ_URL,
+    STORE_ID,
+    TOUCHPOINT,
+    Settings,
+    SettingsDamaged,
+)
+from sync.worker import SyncWorker, read_status
 
 log = logging.getLogger("effortless.ui.manager")
 
 MAX_KEPT_EVENTS = 100
-CHOSEN_SURVEY = "chosen_survey"
 REFRESH_MS = 1000
 TICK_MS = 500
 
@@ -47,10 +54,13 @@ class ManagerController(QObject):
     # Past tense, for tests: the manager asked to leave the app or to restart it.
     exit_requested = Signal()
     restart_requested = Signal()
+    # The gesture on a kiosk that lost its settings: there is no PIN to ask for.
+    setup_requested = Signal()
 
     def __init__(
         self,
         flow: Flow,
+        settings: Settings,
         outbox: Outbox,
         clock: Clock,
         data_dir: Path,
@@ -59,11 +69,14 @@ class ManagerController(QObject):
     ) -> None:
         super().__init__(parent)
         self._flow = flow
+        self._settings = settings
         self._outbox = outbox
+        # Set while the kiosk has no usable settings: the gesture asks for enrolment.
+        self.enrolment_only = False
         self._clock = clock
         self._data_dir = data_dir
         self._worker = worker
-        self.guard = PinGuard(outbox, clock.utcnow)
+        self.guard = PinGuard(settings, clock.utcnow)
         self.model = Manager(self.guard, clock, on_event=lambda e: record_event(outbox, e))
         self.model.subscribe(self._on_mode_changed)
         self._digits = ""
@@ -117,7 +130,8 @@ class ManagerController(QObject):
     def cornerTapped(self) -> None:
         if self._flow.state.screen.value not in ("attract", "out_of_order"):
             return
-        self.model.corner_tapped()
+        if self.model.corner_tapped(then_pin=not self.enrolment_only) and self.enrolment_only:
+            self.setup_requested.emit()
 
     @Slot(str)
     def pinDigit(self, digit: str) -> None:
@@ -179,7 +193,7 @@ class ManagerController(QObject):
         survey = self._flow.survey
         if survey is None or locale not in survey.locales:
             return
-        self._outbox.set_meta(HOME_LOCALE, locale)
+        self._settings.update({HOME_LOCALE: locale})
         self._flow.set_home_locale(locale)
         self._on_refresh()
 
@@ -192,7 +206,7 @@ class ManagerController(QObject):
         if chosen is None:
             return
         remember_survey(chosen, self._data_dir)
-        self._outbox.set_meta(CHOSEN_SURVEY, chosen.id)
+        self._settings.update({CHOSEN_SURVEY: chosen.id})
         self._flow.replace_survey(chosen)
         log.info("manager chose survey %s v%s", chosen.id, chosen.version)
         self._on_refresh()
@@ -220,7 +234,8 @@ class ManagerController(QObject):
         rows = self._outbox.rejected()
         target_dir = Path(folder).expanduser()
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = target_dir / f"effortless-rejected-{self._outbox.kiosk_id()[:8]}-{stamp}.json"
+        kiosk_id = self._settings.kiosk_id()
+        target = target_dir / f"effortless-rejected-{kiosk_id[:8]}-{stamp}.json"
         try:
             if not target_dir.is_dir():
                 raise OSError(f"{target_dir} is not a folder")
@@ -264,7 +279,11 @@ class ManagerController(QObject):
         status = read_status(self._outbox)
         stats = self._outbox.stats()
         survey = self._flow.survey
-        hq = self._outbox.meta(HQ_URL)
+        try:
+            settings = self._settings.load()
+        except SettingsDamaged:
+            settings = {}
+        hq = settings.get(HQ_URL)
         version = f"{__version__} / {survey.id} v{survey.version}" if survey else __version__
         rows = [
             ("synced", words["synced"], str(stats.synced)),
@@ -274,8 +293,8 @@ class ManagerController(QObject):
             ("last_sync", words["last_sync"], status.last_sync_at or words["never"]),
             ("last_error", words["last_error"], status.last_error or words["none"]),
             ("hq", words["hq"], hq or words["not_enrolled"]),
-            ("store", words["store"], self._outbox.meta("store_id") or "-"),
-            ("touchpoint", words["touchpoint"], self._outbox.meta("touchpoint") or "-"),
+            ("store", words["store"], settings.get(STORE_ID) or "-"),
+            ("touchpoint", words["touchpoint"], settings.get(TOUCHPOINT) or "-"),
             ("versions", words["versions"], version),
         ]
         local_now = self._clock.utcnow().astimezone()
@@ -308,8 +327,7 @@ class ManagerController(QObject):
             "languages": [
                 {"code": c, "name": LANGUAGE_NAMES[c]} for c in (survey.locales if survey else ())
             ],
-            "homeLocale": self._outbox.meta(HOME_LOCALE)
-            or (survey.default_locale if survey else ""),
+            "homeLocale": settings.get(HOME_LOCALE) or (survey.default_locale if survey else ""),
             "exportPath": "/media",
             "surveys": self._offered_surveys(),
             "currentSurvey": survey.id if survey else "",

@@ -1,5 +1,9 @@
 """The QObject behind the first-run setup screen. Enrolment talks to HQ on its own
-thread; the answer comes back to the UI thread as a signal."""
+thread; the answer comes back to the UI thread as a signal.
+
+A kiosk that was in use but lost its settings does not show this screen by itself: the
+manager's gesture opens it (``open_for_enrolment``), and then only with a new enrolment
+code from HQ, never "without HQ"."""
 
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.flow.pin import PinGuard
-from kiosk.flow.setup import SetupError, check_pin_pair, configure_standalone, finish, needs_setup
+from kiosk.flow.setup import SetupError, check_pin_pair, configure_standalone, finish
 from kiosk.flow.texts import LANGUAGE_NAMES, SUPPORTED_LOCALES, manager_text
 from sync.enrolment import EnrolmentError, enrol, remember
 from sync.outbox import Outbox
+from sync.settings import Settings
 
 log = logging.getLogger("effortless.ui.setup")
 
@@ -27,16 +32,22 @@ class SetupController(QObject):
 
     def __init__(
         self,
-        outbox: Outbox,
+        settings: Settings,
+        outbox: Outbox | None,
         guard: PinGuard,
         locales: tuple[str, ...],
         parent: QObject | None = None,
+        *,
+        active: bool,
+        standalone: bool = True,
     ) -> None:
         super().__init__(parent)
+        self._settings = settings
         self._outbox = outbox
         self._guard = guard
         self._locales = locales or SUPPORTED_LOCALES[:2]
-        self._active = needs_setup(outbox)
+        self._active = active
+        self._standalone = standalone
         self._busy = False
         self._error = ""
         self._locale = self._locales[0]
@@ -61,12 +72,28 @@ class SetupController(QObject):
     def _get_locale(self) -> str:
         return self._locale
 
+    def _get_standalone(self) -> bool:
+        return self._standalone
+
     active = Property(bool, _get_active, notify=activeChanged)
     busy = Property(bool, _get_busy, notify=stateChanged)
     error = Property(str, _get_error, notify=stateChanged)
     words = Property("QVariantMap", _get_words, notify=stateChanged)  # type: ignore[arg-type]
     languages = Property("QVariantList", _get_languages, constant=True)  # type: ignore[arg-type]
     locale = Property(str, _get_locale, notify=stateChanged)
+    standaloneAllowed = Property(bool, _get_standalone, notify=stateChanged)
+
+    def open_for_enrolment(self) -> None:
+        """The manager's gesture on a kiosk that lost its settings: enrolment only."""
+        if self._active:
+            return
+        self._standalone = False
+        self._active = True
+        self._set(error="")
+        self.activeChanged.emit()
+
+    def set_outbox(self, outbox: Outbox) -> None:
+        self._outbox = outbox
 
     def _set(self, *, busy: bool | None = None, error: str | None = None) -> None:
         if busy is not None:
@@ -112,18 +139,21 @@ class SetupController(QObject):
         assert self._pending is not None
         base_url, enrolment = result
         pin, locale = self._pending
-        remember(self._outbox, base_url, enrolment, False)
-        finish(self._outbox, self._guard, pin, locale)
+        # A damaged settings file is kept aside, not overwritten; a new code from HQ is
+        # what allows starting afresh.
+        self._settings.replace_damaged()
+        remember(self._settings, self._outbox, base_url, enrolment, False)
+        finish(self._settings, self._guard, pin, locale)
         log.info("kiosk enrolled with HQ for store %s", enrolment.store)
         self._done(enrolled=True)
 
     @Slot(str, str, str, str)
     def useStandalone(self, store: str, touchpoint: str, pin: str, repeat: str) -> None:
-        if self._busy:
+        if self._busy or not self._standalone:
             return
         try:
             check_pin_pair(pin, repeat, self._locale)
-            configure_standalone(self._outbox, self._guard, store, touchpoint, pin, self._locale)
+            configure_standalone(self._settings, self._guard, store, touchpoint, pin, self._locale)
         except SetupError as exc:
             self._set(error=str(exc))
             return

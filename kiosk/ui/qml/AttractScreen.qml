@@ -39,6 +39,7 @@ Item {
         Text {
             id: saidText
             objectName: "youSaidText"
+            textFormat: Text.PlainText
             anchors.centerIn: parent
             width: parent.width - root.unit * 6
             horizontalAlignment: Text.AlignHCenter
@@ -95,6 +96,7 @@ Item {
             color: theme.button
             Text {
                 id: startLabel
+                textFormat: Text.PlainText
                 anchors.centerIn: parent
                 text: controller.texts.ui ? controller.texts.ui.tap_to_start : ""
                 color: theme.buttonText

@@ -39,6 +39,7 @@ Rectangle {
         }
         Text {
             id: label
+            textFormat: Text.PlainText
             visible: root.text !== ""
             width: parent.width
             text: root.text

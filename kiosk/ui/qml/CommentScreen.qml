@@ -27,6 +27,7 @@ Item {
         TextArea {
             id: field
             objectName: "commentField"
+            textFormat: TextEdit.PlainText
             width: parent.width
             height: Math.max(theme.minTouch * 1.5,
                              Math.min(root.unit * 22, root.height - root.keyboardHeight - root.unit * 36))
@@ -54,6 +55,7 @@ Item {
         }
         Text {
             objectName: "charactersLeft"
+            textFormat: Text.PlainText
             width: parent.width
             horizontalAlignment: Text.AlignRight
             text: (root.maxLength - field.length) + " " + (controller.texts.ui ? controller.texts.ui.characters_left : "")

@@ -1,6 +1,7 @@
 import QtQuick
 
 Text {
+    textFormat: Text.PlainText
     property real unit: 8
     width: parent ? parent.width : implicitWidth
     color: theme.text

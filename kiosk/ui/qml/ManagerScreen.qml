@@ -29,6 +29,7 @@ Rectangle {
             Row {
                 width: parent.width
                 Text {
+                    textFormat: Text.PlainText
                     width: parent.width - closeButton.width
                     text: root.words.title || ""
                     color: theme.text
@@ -47,6 +48,7 @@ Rectangle {
 
             Text {
                 objectName: "managerMessage"
+                textFormat: Text.PlainText
                 visible: text !== ""
                 width: parent.width
                 text: manager.message
@@ -65,6 +67,7 @@ Rectangle {
                         required property var modelData
                         required property int index
                         objectName: "status_" + modelData.key
+                        textFormat: Text.PlainText
                         text: modelData.label + ": " + modelData.value
                         color: modelData.key === "last_error" && modelData.value !== root.words.none
                                ? theme.danger : theme.text
@@ -83,6 +86,7 @@ Rectangle {
             }
 
             Text {
+                textFormat: Text.PlainText
                 text: root.words.today || ""
                 color: theme.text
                 font.pixelSize: Math.max(22, root.unit * 3)
@@ -92,18 +96,21 @@ Rectangle {
                 spacing: root.unit * 4
                 Text {
                     objectName: "todayCount"
+                    textFormat: Text.PlainText
                     text: (root.today.n || 0) + " " + (root.words.answers || "")
                     color: theme.text
                     font.pixelSize: Math.max(20, root.unit * 2.5)
                 }
                 Text {
                     objectName: "todayEasy"
+                    textFormat: Text.PlainText
                     text: (root.today.easy || "-") + " " + (root.words.easy || "") + " (" + (root.today.scale || "") + ")"
                     color: theme.text
                     font.pixelSize: Math.max(20, root.unit * 2.5)
                 }
                 Text {
                     objectName: "todayTopFactor"
+                    textFormat: Text.PlainText
                     text: (root.words.top_factor || "") + ": " + (root.today.topFactor || "-")
                     color: theme.text
                     font.pixelSize: Math.max(20, root.unit * 2.5)
@@ -127,6 +134,7 @@ Rectangle {
                             color: theme.button
                         }
                         Text {
+                            textFormat: Text.PlainText
                             width: parent.width
                             horizontalAlignment: Text.AlignHCenter
                             text: modelData.point + ": " + modelData.count
@@ -138,6 +146,7 @@ Rectangle {
             }
 
             Text {
+                textFormat: Text.PlainText
                 visible: (manager.data.surveys || []).length > 0
                 text: root.words.survey || ""
                 color: theme.text
@@ -161,6 +170,7 @@ Rectangle {
             }
 
             Text {
+                textFormat: Text.PlainText
                 text: root.words.language || ""
                 color: theme.text
                 font.pixelSize: Math.max(22, root.unit * 3)
@@ -182,6 +192,7 @@ Rectangle {
             }
 
             Text {
+                textFormat: Text.PlainText
                 text: root.words.change_pin || ""
                 color: theme.text
                 font.pixelSize: Math.max(22, root.unit * 3)
@@ -222,6 +233,7 @@ Rectangle {
             }
 
             Text {
+                textFormat: Text.PlainText
                 text: root.words.export_rejected || ""
                 color: theme.text
                 font.pixelSize: Math.max(22, root.unit * 3)

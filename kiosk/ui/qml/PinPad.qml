@@ -13,6 +13,7 @@ Rectangle {
         anchors.centerIn: parent
         spacing: root.unit * 2
         Text {
+            textFormat: Text.PlainText
             anchors.horizontalCenter: parent.horizontalCenter
             text: root.words.pin_title || "PIN"
             color: theme.overlayText
@@ -21,6 +22,7 @@ Rectangle {
         }
         Text {
             objectName: "pinDots"
+            textFormat: Text.PlainText
             anchors.horizontalCenter: parent.horizontalCenter
             text: "●".repeat(manager.pinLength) || " "
             color: theme.overlayText
@@ -28,6 +30,7 @@ Rectangle {
         }
         Text {
             objectName: "pinMessage"
+            textFormat: Text.PlainText
             anchors.horizontalCenter: parent.horizontalCenter
             text: manager.pinMessage
             color: theme.overlayText

@@ -43,6 +43,7 @@ Column {
         Text {
             id: low
             objectName: root.namePrefix + "lowLabel"
+            textFormat: Text.PlainText
             anchors.left: parent.left
             width: parent.width / 2 - root.unit
             text: controller.texts.lowLabel || ""
@@ -52,6 +53,7 @@ Column {
         }
         Text {
             objectName: root.namePrefix + "highLabel"
+            textFormat: Text.PlainText
             anchors.right: parent.right
             width: parent.width / 2 - root.unit
             horizontalAlignment: Text.AlignRight

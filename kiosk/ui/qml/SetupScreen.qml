@@ -23,6 +23,7 @@ Rectangle {
             spacing: root.unit * 1.5
 
             Text {
+                textFormat: Text.PlainText
                 text: root.words.setup_title || ""
                 color: theme.text
                 font.pixelSize: Math.max(28, root.unit * 4)
@@ -70,6 +71,7 @@ Rectangle {
 
             Text {
                 objectName: "setupError"
+                textFormat: Text.PlainText
                 visible: text !== ""
                 width: parent.width
                 text: setup.busy ? (root.words.connecting || "") : setup.error
@@ -79,6 +81,7 @@ Rectangle {
             }
 
             Text {
+                textFormat: Text.PlainText
                 text: root.words.setup_hq || ""
                 color: theme.text
                 font.pixelSize: Math.max(22, root.unit * 3)
@@ -112,13 +115,17 @@ Rectangle {
                 }
             }
 
+            // A kiosk that lost its settings is set up again only with a code from HQ.
             Text {
+                visible: setup.standaloneAllowed
+                textFormat: Text.PlainText
                 text: root.words.setup_standalone || ""
                 color: theme.text
                 font.pixelSize: Math.max(22, root.unit * 3)
                 font.weight: Font.DemiBold
             }
             Row {
+                visible: setup.standaloneAllowed
                 spacing: root.unit
                 TextField {
                     id: store
@@ -139,6 +146,7 @@ Rectangle {
             }
             BigButton {
                 objectName: "setupStandalone"
+                visible: setup.standaloneAllowed
                 secondary: true
                 text: root.words.use_standalone || ""
                 fontSize: Math.max(20, root.unit * 2.5)

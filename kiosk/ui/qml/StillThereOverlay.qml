@@ -15,6 +15,7 @@ Rectangle {
         spacing: root.unit * 4
         Text {
             objectName: "stillThereText"
+            textFormat: Text.PlainText
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             text: controller.texts.ui ? controller.texts.ui.still_there : ""

@@ -14,6 +14,7 @@ Rectangle {
     }
     Text {
         objectName: "thanksText"
+        textFormat: Text.PlainText
         anchors.centerIn: parent
         width: parent.width - root.unit * 8
         text: controller.texts.thanks || ""
