@@ -468,3 +468,19 @@ def test_an_interrupted_answer_is_closed_once_storage_works_again(
     assert flow.state.screen is Screen.ATTRACT
     row = only_row(outbox)
     assert (row["score"], row["factor"], row["outcome"]) == (3, None, "timeout")
+
+
+def test_a_full_disk_mid_session_is_one_log_line_without_a_traceback(
+    outbox: Outbox, clock: ManualClock, expect_log: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    expect_log("effortless.flow", "could not store an answer")
+    disk = FlakyDisk(outbox)
+    flow = Flow(load_survey(IN_STORE), disk, clock, Placement(kiosk_id="k"))
+    shopper = Shopper(flow, clock)
+    shopper.start()
+    disk.failing = True
+    shopper.answer_score(3)
+    assert flow.state.screen is Screen.OUT_OF_ORDER
+    lines = [r for r in caplog.records if r.name == "effortless.flow"]
+    assert [r.getMessage() for r in lines] == ["could not store an answer: disk full"]
+    assert lines[0].exc_info is None

@@ -8,6 +8,7 @@ from an injected clock so that tests can move it by hand.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -18,9 +19,12 @@ from kiosk.flow.clock import Clock, iso_utc
 from kiosk.flow.scrub import clean_comment
 from kiosk.flow.survey import Survey
 from kiosk.flow.texts import UI_TEXT
-from sync.outbox import NewAnswer
+from sync.outbox import NewAnswer, OutboxError
 
 log = logging.getLogger("effortless.flow")
+
+# Storage faults a kiosk meets in the field; anything else is logged with its traceback.
+_PASSING_FAULTS = (OSError, sqlite3.OperationalError, OutboxError)
 
 
 class Screen(StrEnum):
@@ -361,7 +365,11 @@ class Flow:
         try:
             action()
         except Exception as exc:
-            log.exception("could not store an answer")
+            if isinstance(exc, _PASSING_FAULTS):
+                # A full disk or a locked file is the device's state, not a bug: one line.
+                log.error("could not store an answer: %s", exc)
+            else:
+                log.exception("could not store an answer")
             self._set(
                 FlowState(
                     Screen.OUT_OF_ORDER,

@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 
 from kiosk.flow.scales import SCALES
-from sync.hq import insights, stats
-from sync.hq.filters import Filters
+from sync.hq import insights, stats, webtexts
+from sync.hq.filters import EARLIEST_DAY, FilterError, Filters, check_day, latest_day
 from sync.hq.moments import moment, stamp, utcnow
+from sync.hq.plaintext import markup_in
 from sync.hq.store import Store
 from sync.hq.tables import action_stores, actions
 
@@ -37,9 +38,11 @@ _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 class ActionError(ValueError):
-    def __init__(self, field: str, problem: str) -> None:
+    def __init__(self, field: str, problem: str, text_key: str | None = None) -> None:
         self.field = field
         self.problem = problem
+        # The dashboard's words for the problem (webtexts), where it has them in each language.
+        self.text_key = text_key
         super().__init__(f"{field}: {problem}")
 
 
@@ -96,8 +99,13 @@ def record(
             raise ActionError(
                 f"message_{locale}", f"at most {MAX_MESSAGE_CHARS} characters (kiosk screens)"
             )
+        if markup_in(text):
+            raise ActionError(f"message_{locale}", webtexts.EN["a_markup"], text_key="a_markup")
+    _check_day(started_on, "started_on")
+    if message_until is not None:
+        _check_day(message_until, "message_until")
     if texts and message_until is None:
-        message_until = started_on + timedelta(days=MESSAGE_DAYS - 1)
+        message_until = min(started_on + timedelta(days=MESSAGE_DAYS - 1), latest_day())
     if message_until is not None and message_until < started_on:
         raise ActionError("message_until", "ends before the action's date")
     with store.writing() as conn:
@@ -118,6 +126,13 @@ def record(
                 insert(action_stores), [{"action_id": action_id, "store_id": s} for s in unique]
             )
     return action_id
+
+
+def _check_day(day: date, field: str) -> None:
+    try:
+        check_day(day, field)
+    except FilterError as e:
+        raise ActionError(e.field, e.problem) from None
 
 
 def remove(store: Store, action_id: int) -> bool:
@@ -161,6 +176,10 @@ def _as_date(value: Any) -> date:
 
 
 def effect(store: Store, action: Action, today: date) -> Effect:
+    if not _measurable(action.started_on, today):
+        # Stored before dates were bounded (e.g. 0001-01-01): shown without figures, so the
+        # page still lists it and its remove button, rather than failing on the windows.
+        return Effect(action, (action.started_on, action.started_on), None, [])
     before = (
         action.started_on - timedelta(days=WINDOW_DAYS),
         action.started_on - timedelta(days=1),
@@ -180,6 +199,10 @@ def effect(store: Store, action: Action, today: date) -> Effect:
         for s in scales
     ]
     return Effect(action, before, after, changes)
+
+
+def _measurable(day: date, today: date) -> bool:
+    return EARLIEST_DAY <= day <= latest_day(today)
 
 
 def messages_for(store: Store, store_id: str, touchpoint: str, today: date) -> list[dict[str, Any]]:

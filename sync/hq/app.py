@@ -26,13 +26,14 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk import __version__
-from sync.hq import actions, schemas
-from sync.hq.body import BodyError, parse_json, read_capped
+from sync.hq import actions, assignment, schemas
+from sync.hq.assignment import Assignments
+from sync.hq.body import BodyError, BodyTimeout, parse_json, read_capped
 from sync.hq.dashboard import add_dashboard
 from sync.hq.moments import iso_ms, utcnow
 from sync.hq.store import (
@@ -45,6 +46,7 @@ from sync.hq.store import (
     is_unavailable,
 )
 from sync.hq.surveys import SurveyCatalog
+from sync.hq.throttle import AddressThrottle, Limits
 from sync.hq.validate import (
     MAX_ANSWERS,
     DuplicateKeys,
@@ -54,6 +56,7 @@ from sync.hq.validate import (
     check_enrolment,
     check_heartbeat,
     field_name,
+    latest_answer,
 )
 
 log = logging.getLogger("effortless.hq.api")
@@ -157,11 +160,51 @@ class RequestIdMiddleware:
             _request_id.reset(token)
 
 
+class CrashMiddleware:
+    """Answers a request that failed unexpectedly with 500, logged once with its traceback.
+
+    Starlette's handler for Exception re-raises after answering, so uvicorn logged a second
+    traceback and closed the keep-alive connection; here the connection stays usable.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception as exc:
+            if started:
+                # Half a response cannot be taken back; returning without finishing it
+                # makes uvicorn close the connection, which tells the client.
+                log.error(
+                    "request %s failed after its response had started",
+                    _request_id.get(),
+                    exc_info=exc,
+                )
+                return
+            log.error("request %s failed", _request_id.get(), exc_info=exc)
+            reply = error_response(500, "internal_error", "HQ failed to handle this request")
+            await reply(scope, receive, watched_send)
+
+
 # --- the application --------------------------------------------------------------------
 
 
-def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
+def create_app(store: Store, surveys: SurveyCatalog, *, limits: Limits | None = None) -> FastAPI:
+    limits = limits or Limits()
     limiters: dict[str, anyio.CapacityLimiter] = {}
+    enrol_throttle = AddressThrottle(limits.enrol_burst, limits.enrol_per_minute)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -178,8 +221,21 @@ def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
+    # Inside RequestIdMiddleware, so a crash is logged and answered with the request id.
+    app.add_middleware(CrashMiddleware)
     app.add_middleware(RequestIdMiddleware)
-    surveys_json = json.dumps(list(surveys.documents), separators=(",", ":"), ensure_ascii=False)
+    assigned = Assignments(surveys)
+    surveys_json: dict[str, str] = {}
+
+    def offered_json(touchpoint: str) -> str:
+        found = surveys_json.get(touchpoint)
+        if found is None:
+            found = json.dumps(
+                assigned.documents(touchpoint), separators=(",", ":"), ensure_ascii=False
+            )
+            if len(surveys_json) < 10_000:
+                surveys_json[touchpoint] = found
+        return found
 
     async def in_thread(func: Callable[..., T], *args: Any, pool: str = "store") -> T:
         """Run store work in a worker thread; a database that does not answer is a 503."""
@@ -238,10 +294,17 @@ def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
             dict(exc.headers or {}),
         )
 
-    @app.exception_handler(Exception)
-    async def on_crash(_request: Request, exc: Exception) -> Response:
-        log.error("request %s failed", _request_id.get(), exc_info=exc)
-        return error_response(500, "internal_error", "HQ failed to handle this request")
+    @app.exception_handler(BodyTimeout)
+    async def on_body_timeout(_request: Request, exc: BodyTimeout) -> Response:
+        # A slow or vanished client, not an HQ problem: one INFO line.
+        log.info("request %s: %s %s: %s", _request_id.get(), exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, {"Connection": "close"})
+
+    @app.exception_handler(ClientDisconnect)
+    async def on_client_gone(_request: Request, _exc: ClientDisconnect) -> Response:
+        log.info("request %s: client disconnected before the body was complete", _request_id.get())
+        # Nobody is left to read it; uvicorn drops it.
+        return Response(status_code=400)
 
     # -- enrolment ---------------------------------------------------------------------
 
@@ -256,9 +319,24 @@ def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
             409: {"model": schemas.Error},
             410: {"model": schemas.Error},
             413: {"model": schemas.Error},
+            429: {"model": schemas.Error},
         },
     )
     async def enroll(request: Request) -> Response:
+        address = request.client.host if request.client else None
+        verdict = enrol_throttle.take(address)
+        if not verdict.allowed:
+            if verdict.first_refusal:
+                log.warning(
+                    "request %s: enrolment attempts throttled for %s", _request_id.get(), address
+                )
+            return error_response(
+                429,
+                "too_many_requests",
+                f"too many enrolment attempts from this address; "
+                f"try again in {verdict.retry_after} s",
+                {"Retry-After": str(verdict.retry_after)},
+            )
         doc = await read_json(request, MAX_ENROL_BYTES)
         try:
             code = check_enrolment(doc)
@@ -270,6 +348,7 @@ def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
             status, message = ENROL_REFUSALS[refused.reason]
             log.warning("request %s: enrolment refused: %s", _request_id.get(), refused.reason)
             return error_response(status, refused.reason, message)
+        enrol_throttle.give_back(address)
         log.info(
             "request %s: kiosk %s enrolled (store %s, touchpoint %s)",
             _request_id.get(),
@@ -314,13 +393,22 @@ def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
         results: list[Result | None] = []
         valid: list[dict[str, Any]] = []
         first_error: str | None = None
+        latest = latest_answer()
+        offered = assigned.survey_ids(kiosk.touchpoint)
         for item in items:
             try:
-                valid.append(check_answer(item, surveys.rules))
-                results.append(None)
+                answer = check_answer(item, surveys.rules, latest)
             except Invalid as e:
                 results.append(Result(answer_id_of(item), "rejected", str(e)))
                 first_error = first_error or str(e)
+                continue
+            if answer["survey_id"] not in offered:
+                error = assignment.rejection(answer["survey_id"], kiosk.touchpoint)
+                results.append(Result(answer["id"], "rejected", error))
+                first_error = first_error or error
+                continue
+            valid.append(answer)
+            results.append(None)
         stored = iter(store.ingest(kiosk, valid))
         merged = [r if r is not None else next(stored) for r in results]
         new = sum(r.status == "new" for r in merged)
@@ -417,7 +505,8 @@ def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
             ensure_ascii=False,
         )
         tail = json.dumps(messages, separators=(",", ":"), ensure_ascii=False)
-        body = (head[:-1] + ',"surveys":' + surveys_json + ',"messages":' + tail + "}").encode()
+        offered = offered_json(kiosk.touchpoint)
+        body = (head[:-1] + ',"surveys":' + offered + ',"messages":' + tail + "}").encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if _etag_matches(request.headers.get("if-none-match"), etag):
@@ -428,17 +517,28 @@ def create_app(store: Store, surveys: SurveyCatalog) -> FastAPI:
 
     @app.get(
         "/healthz",
-        summary="Whether HQ and its database answer",
+        summary="Whether HQ and its database answer and take writes (HEAD too)",
         responses={200: {"model": schemas.Health}, 503: {"model": schemas.Error}},
     )
     async def healthz() -> Response:
         try:
-            await in_thread(store.ping)
+            failure = await in_thread(store.ready)
         except Refusal as refusal:
             return refusal.response
+        if failure is not None:
+            # Not logged: the write that failed was, and a load balancer polls this.
+            return error_response(
+                503,
+                "unavailable",
+                f"the database does not take writes: {failure}",
+                {"Retry-After": str(RETRY_AFTER_S)},
+            )
         return json_response(200, {"status": "ok"})
 
-    add_dashboard(app, store, surveys, in_thread)
+    # For load balancers that probe with HEAD; the server leaves the body out.
+    app.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)
+
+    add_dashboard(app, store, surveys, in_thread, limits)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

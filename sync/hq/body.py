@@ -2,6 +2,8 @@
 
 The limit is enforced before the body is read whole: a declared Content-Length over it is
 refused at once, and a chunked body is counted as it arrives and cut off at the limit.
+A body that stops arriving for longer than the body timeout ends the request with 408
+(with_body_timeout, put around the app by sync.hq.server).
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import anyio
 from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.hq.validate import DuplicateKeys
 
@@ -22,6 +26,44 @@ class BodyError(Exception):
         self.code = code
         self.message = message
         super().__init__(message)
+
+
+class BodyTimeout(BodyError):
+    """No part of the body arrived for ``seconds``: the client is too slow or gone."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(408, "timeout", f"the body stopped arriving: nothing for {seconds:g} s")
+
+
+def with_body_timeout(app: ASGIApp, seconds: float) -> ASGIApp:
+    """``app`` with each wait for a piece of a request body limited to ``seconds``.
+
+    Only while the body is incomplete: later calls of ``receive`` (which wait for the
+    client to go away, e.g. during a streamed export) wait as long as they need.
+    """
+
+    async def timed_app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        complete = False
+
+        async def receive_in_time() -> Message:
+            nonlocal complete
+            if complete:
+                return await receive()
+            try:
+                with anyio.fail_after(seconds):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimeout(seconds) from None
+            complete = message["type"] != "http.request" or not message.get("more_body")
+            return message
+
+        await app(scope, receive_in_time, send)
+
+    return timed_app
 
 
 def too_large(limit: int) -> BodyError:

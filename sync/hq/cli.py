@@ -1,6 +1,7 @@
 """ces-hq: run the HQ service and manage its kiosks.
 
     ces-hq serve [--host 127.0.0.1] [--port 8080] [--database-url URL | --data-dir D] [--surveys DIR]
+                 [--max-connections N] [--header-timeout 10] [--body-timeout 30]
     ces-hq kiosk add --store STORE --touchpoint TP [--json]
     ces-hq kiosk list [--json]
     ces-hq kiosk revoke ID
@@ -8,6 +9,7 @@
     ces-hq store set STORE [--name NAME] [--region REGION] | store list
     ces-hq export --format csv|json [--from DATE] [--to DATE] [--store S] [--region R]
                   [--touchpoint T] [--survey S] [--output FILE]
+    ces-hq db check
 
 Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
 command line argparse refuses), never a traceback.
@@ -36,6 +38,14 @@ from platformdirs import user_data_dir
 from kiosk import __version__
 from sync.hq import export, filters, storeinfo, users
 from sync.hq.moments import iso_ms
+from sync.hq.server_settings import (
+    DEFAULT_BODY_TIMEOUT_S,
+    DEFAULT_HEADER_TIMEOUT_S,
+    ServerSettings,
+    default_max_connections,
+    fits_file_limit,
+    raise_file_limit,
+)
 from sync.hq.store import KioskInfo, Store, StoreError, sqlite_url
 from sync.hq.surveys import SurveyFolderError, default_folder, load_surveys
 
@@ -88,6 +98,26 @@ def _port(text: str) -> int:
     return port
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600: {text!r}")
+    return value
+
+
 def _kiosk_id(text: str) -> str:
     try:
         return str(uuid.UUID(text))
@@ -138,6 +168,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder of survey files HQ accepts answers to (default: the kiosk's own surveys)",
     )
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    serve.add_argument(
+        "--max-connections",
+        type=_positive_int,
+        metavar="N",
+        help="connections served at once; more get 503 + Retry-After "
+        "(default: from the open-file limit, which is raised to its hard limit at start)",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=_seconds,
+        default=DEFAULT_HEADER_TIMEOUT_S,
+        metavar="SECONDS",
+        help="close a connection whose request line and headers are not complete within "
+        f"this ({DEFAULT_HEADER_TIMEOUT_S:g})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=DEFAULT_BODY_TIMEOUT_S,
+        metavar="SECONDS",
+        help="answer 408 and close when a request body stops arriving for this long "
+        f"({DEFAULT_BODY_TIMEOUT_S:g})",
+    )
 
     kiosk = commands.add_parser("kiosk", help="add, list or revoke kiosks")
     actions = kiosk.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -211,6 +264,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="progress bar on stderr (auto: when stderr is a terminal)",
     )
     _database_options(export)
+
+    db = commands.add_parser("db", help="look after HQ's database")
+    db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    db_check = db_actions.add_parser(
+        "check",
+        help=(
+            "run SQLite's integrity check or PostgreSQL's amcheck "
+            "(exit 0: fine, 1: damaged, 2: could not check)"
+        ),
+    )
+    _database_options(db_check)
     return parser
 
 
@@ -263,10 +327,34 @@ def _url(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
-def serve(args: argparse.Namespace) -> int:
-    import uvicorn
+def _server_settings(args: argparse.Namespace) -> ServerSettings:
+    files = raise_file_limit()
+    settings = ServerSettings(
+        max_connections=args.max_connections or default_max_connections(files),
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+    )
+    log.info(
+        "at most %d connections (open-file limit %s); request head within %g s, "
+        "body stalls up to %g s",
+        settings.max_connections,
+        "unknown" if files is None else files,
+        settings.header_timeout,
+        settings.body_timeout,
+    )
+    if not fits_file_limit(settings, files):
+        log.warning(
+            "--max-connections %d is more than the open-file limit of %s allows: with "
+            "that many clients HQ will run out of files",
+            settings.max_connections,
+            files,
+        )
+    return settings
 
+
+def serve(args: argparse.Namespace) -> int:
     from sync.hq.app import create_app
+    from sync.hq.server import make_server
 
     logging.basicConfig(
         level=args.log_level.upper(),
@@ -279,16 +367,7 @@ def serve(args: argparse.Namespace) -> int:
         raise CliError(f"survey folder: {e}") from None
     with closing(_open_store(args)) as store:
         sock = _listen(args.host, args.port)
-        config = uvicorn.Config(
-            create_app(store, surveys),
-            log_config=None,
-            access_log=False,  # the app logs each request itself, with its request id
-            lifespan="on",
-            ws="none",
-            timeout_graceful_shutdown=10,
-            workers=1,
-        )
-        server = uvicorn.Server(config)
+        server = make_server(create_app(store, surveys), _server_settings(args))
         print(
             f"ces-hq {__version__} listening on {_url(sock)} "
             f"(database {store.describe()}, {len(surveys.by_id)} surveys from {surveys.folder})",
@@ -575,6 +654,25 @@ class Progress:
         self.stream.flush()
 
 
+# --- the database ---------------------------------------------------------------------------
+
+
+def db_check(args: argparse.Namespace) -> int:
+    from sync.hq import dbcheck
+
+    try:
+        url = _database_url(args)
+    except CliError as e:
+        print(f"ces-hq: could not check: {e}", file=sys.stderr)
+        return dbcheck.NOT_CHECKED
+    finding = dbcheck.check(url)
+    out = sys.stdout if finding.status != dbcheck.NOT_CHECKED else sys.stderr
+    prefix = "ces-hq: could not check: " if finding.status == dbcheck.NOT_CHECKED else ""
+    for i, line in enumerate(finding.lines):
+        print((prefix if i == 0 else "") + line, file=out)
+    return finding.status
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -594,6 +692,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("user", "remove"): user_remove,
             ("store", "set"): store_set,
             ("store", "list"): store_list,
+            ("db", "check"): db_check,
         }
         return handlers[(args.command, args.action)](args)
     except CliError as e:

@@ -23,12 +23,13 @@ from starlette.staticfiles import StaticFiles
 
 from kiosk.assets import hq_static_dir, hq_templates_dir
 from kiosk.flow.scales import SCALES
-from sync.hq import actions, charts, export, insights, stats, users, webtexts
+from sync.hq import actions, charts, export, hashpool, insights, stats, users, webtexts
 from sync.hq.body import BodyError, read_capped
 from sync.hq.filters import FilterError, Filters, parse_filters, today
 from sync.hq.moments import utcnow
 from sync.hq.store import Store
 from sync.hq.surveys import SurveyCatalog
+from sync.hq.throttle import AddressThrottle, Limits
 
 log = logging.getLogger("effortless.hq.dashboard")
 
@@ -36,6 +37,8 @@ SESSION_COOKIE = "ces_session"
 LANG_COOKIE = "ces_lang"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 1000
+# Retry-After when every password check is busy: a check takes about 50 ms.
+LOGIN_BUSY_RETRY_S = 1
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -67,7 +70,13 @@ def add_dashboard(
     store: Store,
     surveys: SurveyCatalog,
     in_thread: Callable[..., Awaitable[Any]],
+    limits: Limits | None = None,
 ) -> None:
+    limits = limits or Limits()
+    login_throttle = AddressThrottle(limits.login_burst, limits.login_per_minute)
+    hash_pool = hashpool.HashPool(limits.hash_workers, limits.hash_queue)
+    # One log line per stretch of refusals for a full pool, not one per refused login.
+    pool_full_logged = False
     env = Environment(
         loader=FileSystemLoader(hq_templates_dir()),
         autoescape=select_autoescape(default=True),
@@ -208,15 +217,46 @@ def add_dashboard(
         return render(request, "login.html", next=_safe_next(request.query_params.get("next")))
 
     async def login(request: Request) -> Response:
+        nonlocal pool_full_logged
+        t = webtexts.text(language(request))
+        address = request.client.host if request.client else None
+        # Before the form is read: a throttled address costs HQ next to nothing.
+        verdict = login_throttle.take(address)
+        if not verdict.allowed:
+            if verdict.first_refusal:
+                log.warning("dashboard login attempts throttled for %s", address)
+            response = render(
+                request,
+                "login.html",
+                status=429,
+                error=t["login_throttled"].format(seconds=verdict.retry_after),
+                next=_safe_next(request.query_params.get("next")),
+            )
+            response.headers["Retry-After"] = str(verdict.retry_after)
+            return response
         try:
             form = await read_form(request)
         except (_PageError, BodyError) as e:
             return render(request, "error.html", status=e.status, message=e.message)
         name, password = form.get("user", "").strip(), form.get("password", "")
         target = _safe_next(form.get("next"))
-        t = webtexts.text(language(request))
         try:
-            token = await in_thread(users.log_in, store, name, password)
+            # Admitted to the hashing pool before the attempt counts against the user, so
+            # a busy pool costs nobody a try.
+            async with hash_pool.admission():
+                pool_full_logged = False
+                attempt = await in_thread(users.begin_login, store, name)
+                right = await hash_pool.run(users.check_attempt, attempt, password)
+                token = await in_thread(users.finish_login, store, attempt, right)
+        except hashpool.PoolFull:
+            if not pool_full_logged:
+                pool_full_logged = True
+                log.warning("dashboard logins refused: every password check is busy")
+            response = render(
+                request, "login.html", status=503, error=t["login_busy"], next=target, user=name
+            )
+            response.headers["Retry-After"] = str(LOGIN_BUSY_RETRY_S)
+            return response
         except users.LoginRefused as refused:
             log.warning("dashboard login refused (%s)", refused.reason)
             if refused.reason == "locked" and refused.locked_until is not None:
@@ -224,6 +264,7 @@ def add_dashboard(
             else:
                 error = t["login_wrong"]
             return render(request, "login.html", status=401, error=error, next=target, user=name)
+        login_throttle.give_back(address)
         log.info("dashboard login: %s", name)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
@@ -415,7 +456,12 @@ def add_dashboard(
                 )
             )
         except actions.ActionError as e:
-            return await _actions_view(request, ctx, status=400, error=str(e), form=form)
+            error = (
+                f"{e.field}: {webtexts.text(language(request))[e.text_key]}"
+                if e.text_key
+                else str(e)
+            )
+            return await _actions_view(request, ctx, status=400, error=error, form=form)
         log.info("dashboard: %s recorded an action", session.user)
         return RedirectResponse("/actions?done=saved", status_code=303)
 

@@ -16,6 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 DEFAULT_DAYS = 84
 # The widest range a page may ask for; wider is refused rather than scanned.
 MAX_DAYS = 3 * 366
+# The days HQ works with at all, in filters and in actions: no answer is older than
+# EARLIEST_DAY (sync.hq.validate refuses them), and nothing is planned more than
+# FUTURE_YEARS ahead. Dates outside are refused with a 400 naming the field, so that no
+# date arithmetic on them reaches the ends of Python's calendar (year 1, year 9999).
+EARLIEST_DAY = date(2000, 1, 1)
+FUTURE_YEARS = 10
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
@@ -65,6 +71,26 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+def latest_day(now: date | None = None) -> date:
+    """The last day a filter or an action may name: FUTURE_YEARS after today."""
+    day = now or today()
+    try:
+        return day.replace(year=day.year + FUTURE_YEARS)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + FUTURE_YEARS, day=28)
+
+
+def check_day(day: date, field: str, now: date | None = None) -> date:
+    """``day`` if HQ works with it, else FilterError naming ``field`` and the range."""
+    last = latest_day(now)
+    if not EARLIEST_DAY <= day <= last:
+        raise FilterError(
+            field,
+            f"{day.isoformat()} is outside {EARLIEST_DAY.isoformat()} .. {last.isoformat()}",
+        )
+    return day
+
+
 def default_filters(now: date | None = None) -> Filters:
     end = now or today()
     return Filters(start=end - timedelta(days=DEFAULT_DAYS - 1), end=end)
@@ -73,8 +99,8 @@ def default_filters(now: date | None = None) -> Filters:
 def parse_filters(params: Mapping[str, str], now: date | None = None) -> Filters:
     """Filters from query parameters; missing ones take their defaults."""
     defaults = default_filters(now)
-    start = _date(params, "from") or defaults.start
-    end = _date(params, "to") or defaults.end
+    start = _date(params, "from", now) or defaults.start
+    end = _date(params, "to", now) or defaults.end
     if end < start:
         raise FilterError("to", f"{end.isoformat()} is before from ({start.isoformat()})")
     if (end - start).days + 1 > MAX_DAYS:
@@ -89,16 +115,17 @@ def parse_filters(params: Mapping[str, str], now: date | None = None) -> Filters
     )
 
 
-def _date(params: Mapping[str, str], field: str) -> date | None:
+def _date(params: Mapping[str, str], field: str, now: date | None) -> date | None:
     raw = params.get(field, "").strip()
     if not raw:
         return None
     if len(raw) != 10:
         raise FilterError(field, "expected a date as YYYY-MM-DD")
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise FilterError(field, "expected a date as YYYY-MM-DD") from None
+    return check_day(day, field, now)
 
 
 def _id(params: Mapping[str, str], field: str) -> str | None:

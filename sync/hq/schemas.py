@@ -14,6 +14,9 @@ from sync.hq.validate import MAX_ANSWERS, MAX_COMMENT_CHARS, MAX_FLAGS
 
 _TIMESTAMP = {"format": "date-time", "examples": ["2026-11-22T09:00:00.000Z"]}
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+_MOMENT = (
+    "from 2000-01-01T00:00:00Z to HQ's clock + 1 day; started_at <= answered_at <= finished_at"
+)
 _UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
@@ -40,7 +43,9 @@ class EnrolReply(Strict):
 class Answer(Strict):
     id: str = Field(pattern=_UUID_PATTERN, description="a UUID, lowercase; unique forever")
     seq: int = Field(ge=1, le=2**63 - 1, description="the kiosk's counter")
-    survey_id: str = Field(pattern=_ID_PATTERN, description="a survey HQ knows")
+    survey_id: str = Field(
+        pattern=_ID_PATTERN, description="a survey HQ offers this kiosk in its config"
+    )
     survey_version: int = Field(ge=1, le=2**31 - 1)
     locale: Literal["nl", "en", "de", "fr"]
     scale: Literal["ces7", "ces5", "smiley5"] = Field(description="the survey's scale")
@@ -52,9 +57,9 @@ class Answer(Strict):
     )
     outcome: Literal["completed", "timeout"]
     flags: list[Literal["rapid"]] = Field(max_length=MAX_FLAGS)
-    started_at: str = Field(json_schema_extra=_TIMESTAMP)
-    answered_at: str = Field(json_schema_extra=_TIMESTAMP)
-    finished_at: str = Field(json_schema_extra=_TIMESTAMP)
+    started_at: str = Field(json_schema_extra=_TIMESTAMP, description=_MOMENT)
+    answered_at: str = Field(json_schema_extra=_TIMESTAMP, description=_MOMENT)
+    finished_at: str = Field(json_schema_extra=_TIMESTAMP, description=_MOMENT)
 
 
 class ResponsesRequest(Strict):

@@ -259,6 +259,8 @@ class Store:
         # GIL, which the writer must win back after every SQLite call.
         self.concurrent_writers = 1 if self.is_sqlite else PG_CONCURRENT_WRITERS
         self._checkpointer = _Checkpointer(engine) if self.is_sqlite else None
+        # Why the latest write failed, until a probe write succeeds (see ready()).
+        self.write_failure: str | None = None
 
     @classmethod
     def open(cls, raw_url: str) -> Store:
@@ -388,8 +390,15 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._write_lock or nullcontext(), self._writer.begin() as conn:
-            yield conn
+        try:
+            with self._write_lock or nullcontext(), self._writer.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            # A refused duplicate is an answer, and a full pool is load: neither is a
+            # database that fails to write.
+            if not isinstance(exc, IntegrityError | PoolTimeout):
+                self.write_failure = _first_line(exc)
+            raise
         if self._checkpointer is not None:
             self._checkpointer.request()
 
@@ -511,6 +520,60 @@ class Store:
         with self._read() as conn:
             conn.execute(text("SELECT 1"))
 
+    def ready(self, now: datetime | None = None) -> str | None:
+        """None if the store answers and takes writes, else why not (one line, for /healthz).
+
+        Cheap while writes work: a SELECT 1. After a write failed (a full disk, a damaged
+        file), a probe write to the tables ingest writes, rolled back, decides; only its
+        success clears the failure, so a later heartbeat that happens to work does not
+        hide answers that cannot be stored.
+        """
+        try:
+            if self.write_failure is None:
+                self.ping()
+                return None
+            self._probe_write(now or utcnow())
+        except SQLAlchemyError as exc:
+            if is_unavailable(exc) and self.write_failure is None:
+                raise
+            return _first_line(exc)
+        self.write_failure = None
+        return None
+
+    def _probe_write(self, now: datetime) -> None:
+        at = stamp(now)
+        kiosk_id = str(uuid.uuid4())
+        with self._write_lock or nullcontext(), self._writer.connect() as conn:
+            transaction = conn.begin()
+            try:
+                conn.execute(
+                    kiosks.insert().values(id=kiosk_id, store="-", touchpoint="-", created_at=at)
+                )
+                conn.execute(
+                    responses.insert().values(
+                        id=str(uuid.uuid4()),
+                        kiosk_id=kiosk_id,
+                        store_id="-",
+                        touchpoint="-",
+                        seq=1,
+                        survey_id="-",
+                        survey_version=1,
+                        locale="nl",
+                        scale="ces7",
+                        score=1,
+                        outcome="timeout",
+                        flags="[]",
+                        started_at=at,
+                        answered_at=at,
+                        finished_at=at,
+                        received_at=at,
+                        content_hash="0" * 64,
+                        receipt=str(uuid.uuid4()),
+                    )
+                )
+            finally:
+                transaction.rollback()
+
     # -- kiosks --------------------------------------------------------------------------
 
     def add_kiosk(self, store: str, touchpoint: str, now: datetime | None = None) -> NewKiosk:
@@ -579,29 +642,13 @@ class Store:
         if normalised is None:
             raise EnrolRefused("unknown_code")
         hashed = credentials.code_hash(normalised)
+        # A wrong code is refused from a read: guesses neither take the write lock (which
+        # kiosk batches wait for on SQLite) nor write anything.
+        with self._read() as conn:
+            self._usable_code(conn, hashed, now)
         with self._write() as conn:
-            row = conn.execute(
-                select(
-                    enrolment_codes.c.kiosk_id,
-                    enrolment_codes.c.expires_at,
-                    enrolment_codes.c.used_at,
-                    kiosks.c.store,
-                    kiosks.c.touchpoint,
-                    kiosks.c.revoked_at,
-                )
-                .join(kiosks, kiosks.c.id == enrolment_codes.c.kiosk_id)
-                .where(enrolment_codes.c.code_hash == hashed)
-            ).first()
-            if row is None:
-                raise EnrolRefused("unknown_code")
-            if row.used_at is not None:
-                raise EnrolRefused("code_used")
-            if row.revoked_at is not None:
-                raise EnrolRefused("kiosk_revoked")
-            expires_at = moment(row.expires_at)
-            assert expires_at is not None
-            if expires_at <= now:
-                raise EnrolRefused("code_expired")
+            # Again inside the write: the code may have been used or revoked meanwhile.
+            row = self._usable_code(conn, hashed, now)
             # The guard in the WHERE makes "works once" hold between concurrent requests
             # and processes: only one UPDATE finds the code unused.
             used = conn.execute(
@@ -624,6 +671,33 @@ class Store:
             if enrolled.rowcount != 1:
                 raise EnrolRefused("kiosk_revoked")
         return Enrolment(str(row.kiosk_id), token, row.store, row.touchpoint)
+
+    @staticmethod
+    def _usable_code(conn: Connection, hashed: str, now: datetime) -> Any:
+        """The code's row with its kiosk's, or EnrolRefused saying why it cannot be used."""
+        row = conn.execute(
+            select(
+                enrolment_codes.c.kiosk_id,
+                enrolment_codes.c.expires_at,
+                enrolment_codes.c.used_at,
+                kiosks.c.store,
+                kiosks.c.touchpoint,
+                kiosks.c.revoked_at,
+            )
+            .join(kiosks, kiosks.c.id == enrolment_codes.c.kiosk_id)
+            .where(enrolment_codes.c.code_hash == hashed)
+        ).first()
+        if row is None:
+            raise EnrolRefused("unknown_code")
+        if row.used_at is not None:
+            raise EnrolRefused("code_used")
+        if row.revoked_at is not None:
+            raise EnrolRefused("kiosk_revoked")
+        expires_at = moment(row.expires_at)
+        assert expires_at is not None
+        if expires_at <= now:
+            raise EnrolRefused("code_expired")
+        return row
 
     def authenticate(self, token: str) -> Kiosk | None:
         with self._read() as conn:

@@ -115,52 +115,116 @@ class LoginRefused(Exception):
         super().__init__(reason)
 
 
-def log_in(store: Store, name: str, password: str, now: datetime | None = None) -> str:
-    """A new session token for a right name and password; LoginRefused otherwise."""
+@dataclass(frozen=True)
+class Attempt:
+    """A login attempt counted against its user before the password is checked."""
+
+    name: str
+    password_hash: str
+    known: bool  # False: no such user; the hash is _DUMMY_HASH and nothing can match
+    # Set when this attempt used up the user's tries: the lockout already in force.
+    locks_until: datetime | None = None
+
+
+def begin_login(store: Store, name: str, now: datetime | None = None) -> Attempt:
+    """Count an attempt for ``name`` before its password is checked; LoginRefused if locked.
+
+    The count is taken in the database by a conditional UPDATE, so between concurrent
+    requests and HQ processes at most MAX_FAILED_LOGINS attempts per lockout window ever
+    get as far as a password check; the attempt that uses up the last try starts the
+    lockout at once. A right password then resets the count (finish_login). An attempt
+    whose check never finishes (a crash) stays counted, as a wrong one.
+    A wrong name, an unknown user or a locked one writes nothing.
+    """
     now = now or utcnow()
-    if not USER_RE.fullmatch(name) or len(password) > MAX_PASSWORD_CHARS:
-        verify_password(password[:MAX_PASSWORD_CHARS], _DUMMY_HASH)
-        raise LoginRefused("wrong")
+    if not USER_RE.fullmatch(name):
+        return Attempt(name, _DUMMY_HASH, known=False)
+    at = store.timestamp(now)
     with store.reading() as conn:
-        row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+        row = conn.execute(select(users.c.locked_until).where(users.c.name == name)).first()
     if row is None:
-        verify_password(password, _DUMMY_HASH)
-        raise LoginRefused("wrong")
-    locked_until = moment(row["locked_until"])
+        return Attempt(name, _DUMMY_HASH, known=False)
+    locked_until = moment(row.locked_until)
     if locked_until is not None and locked_until > now:
         raise LoginRefused("locked", locked_until)
-    if not verify_password(password, row["password_hash"]):
-        failed = int(row["failed_logins"] or 0) + 1
-        lock = now + timedelta(minutes=LOCKOUT_MINUTES) if failed >= MAX_FAILED_LOGINS else None
-        with store.writing() as conn:
-            conn.execute(
-                update(users)
-                .where(users.c.name == name)
-                .values(
-                    failed_logins=0 if lock else failed,
-                    locked_until=stamp(lock) if lock else None,
-                )
+    lock = now + timedelta(minutes=LOCKOUT_MINUTES)
+    this_user = users.c.name == name
+    with store.writing() as conn:
+        # A lockout that has run out ends here, with a fresh count.
+        conn.execute(
+            update(users)
+            .where(this_user, users.c.locked_until.is_not(None), users.c.locked_until <= at)
+            .values(failed_logins=0, locked_until=None)
+        )
+        counted = conn.execute(
+            update(users)
+            .where(
+                this_user,
+                users.c.locked_until.is_(None),
+                users.c.failed_logins < MAX_FAILED_LOGINS,
             )
-        if lock is not None:
-            raise LoginRefused("locked", lock)
+            .values(failed_logins=users.c.failed_logins + 1)
+        ).rowcount
+        row = conn.execute(
+            select(users.c.password_hash, users.c.failed_logins, users.c.locked_until).where(
+                this_user
+            )
+        ).first()
+        if row is None:  # removed meanwhile
+            return Attempt(name, _DUMMY_HASH, known=False)
+        if counted != 1:
+            # Another request used up the last try since the read above.
+            raise LoginRefused("locked", moment(row.locked_until) or lock)
+        if row.failed_logins < MAX_FAILED_LOGINS:
+            return Attempt(name, row.password_hash, known=True)
+        conn.execute(update(users).where(this_user).values(locked_until=stamp(lock)))
+    return Attempt(name, row.password_hash, known=True, locks_until=lock)
+
+
+def check_attempt(attempt: Attempt, password: str) -> bool:
+    """The password check itself (scrypt): CPU only, for the hashing pool's threads."""
+    if len(password) > MAX_PASSWORD_CHARS:
+        verify_password(password[:MAX_PASSWORD_CHARS], _DUMMY_HASH)
+        return False
+    right = verify_password(password, attempt.password_hash)
+    return right and attempt.known
+
+
+def finish_login(store: Store, attempt: Attempt, right: bool, now: datetime | None = None) -> str:
+    """A new session token after a right password; LoginRefused after a wrong one."""
+    if not right:
+        if attempt.locks_until is not None:
+            raise LoginRefused("locked", attempt.locks_until)
         raise LoginRefused("wrong")
+    now = now or utcnow()
     token = secrets.token_urlsafe(32)
     with store.writing() as conn:
         conn.execute(
-            update(users).where(users.c.name == name).values(failed_logins=0, locked_until=None)
+            update(users)
+            .where(users.c.name == attempt.name)
+            .values(failed_logins=0, locked_until=None)
         )
         # Expired sessions are swept as new ones are made.
         conn.execute(delete(user_sessions).where(user_sessions.c.expires_at < store.timestamp(now)))
         conn.execute(
             insert(user_sessions).values(
                 token_hash=_token_hash(token),
-                user_name=name,
+                user_name=attempt.name,
                 csrf=secrets.token_urlsafe(24),
                 created_at=stamp(now),
                 expires_at=stamp(now + timedelta(hours=SESSION_HOURS)),
             )
         )
     return token
+
+
+def log_in(store: Store, name: str, password: str, now: datetime | None = None) -> str:
+    """A new session token for a right name and password; LoginRefused otherwise.
+
+    All in the calling thread; the dashboard runs the three steps on separate pools.
+    """
+    attempt = begin_login(store, name, now)
+    return finish_login(store, attempt, check_attempt(attempt, password), now)
 
 
 def session(store: Store, token: str, now: datetime | None = None) -> Session | None:

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from kiosk.flow.describe import kind
@@ -37,6 +37,10 @@ MAX_APP_VERSION_CHARS = 64
 MAX_SYNC_ERROR_CHARS = 1000
 
 _ANSWER_KEYS = frozenset(ANSWER_FIELDS)
+# An answer's moments lie between these: no kiosk answered before 2000, and a kiosk's clock
+# may run ahead of HQ's by less than ANSWER_FUTURE (canonical text compares as time does).
+EARLIEST_ANSWER = "2000-01-01T00:00:00.000000Z"
+ANSWER_FUTURE = timedelta(days=1)
 HEARTBEAT_FIELDS = (
     "queue_depth",
     "oldest_unsent_at",
@@ -196,9 +200,17 @@ def _unexpected_fields(
 # --- answers -----------------------------------------------------------------------------
 
 
-def check_answer(obj: object, surveys: Mapping[str, SurveyRules]) -> Answer:
+def latest_answer(now: datetime | None = None) -> str:
+    """The canonical text of the latest moment an answer may carry now."""
+    return moments.stamp((now or moments.utcnow()) + ANSWER_FUTURE)
+
+
+def check_answer(
+    obj: object, surveys: Mapping[str, SurveyRules], latest: str | None = None
+) -> Answer:
     """The answer as it will be stored, or Invalid naming its first problem.
 
+    ``latest`` bounds its moments (latest_answer(); a batch computes it once).
     Each check is written out as the quickest test of the good case; the helpers that
     explain a problem only run when there is one (500 answers a batch, 15,000 a second).
     """
@@ -274,6 +286,13 @@ def check_answer(obj: object, surveys: Mapping[str, SurveyRules]) -> Answer:
         if type(flag) is not str or flag not in KNOWN_FLAGS:
             raise Invalid(f"flags[{i}]", f"{_shown(flag)} is not a known flag (rapid)")
 
+    started_at = _timestamp(obj["started_at"], "started_at")
+    answered_at = _timestamp(obj["answered_at"], "answered_at")
+    finished_at = _timestamp(obj["finished_at"], "finished_at")
+    latest = latest or latest_answer()
+    if not EARLIEST_ANSWER <= started_at <= answered_at <= finished_at <= latest:
+        _explain_moments(started_at, answered_at, finished_at, latest)
+
     return {
         "id": answer_id,
         "seq": seq,
@@ -286,10 +305,36 @@ def check_answer(obj: object, surveys: Mapping[str, SurveyRules]) -> Answer:
         "comment": comment,
         "outcome": outcome,
         "flags": json.dumps(flags, separators=(",", ":")) if flags else "[]",
-        "started_at": _timestamp(obj["started_at"], "started_at"),
-        "answered_at": _timestamp(obj["answered_at"], "answered_at"),
-        "finished_at": _timestamp(obj["finished_at"], "finished_at"),
+        "started_at": started_at,
+        "answered_at": answered_at,
+        "finished_at": finished_at,
     }
+
+
+def _explain_moments(started_at: str, answered_at: str, finished_at: str, latest: str) -> None:
+    """Invalid naming the first moment out of bounds or out of order."""
+    named = (("started_at", started_at), ("answered_at", answered_at), ("finished_at", finished_at))
+    for field, value in named:
+        if value < EARLIEST_ANSWER:
+            raise Invalid(field, f"{_moment(value)} is before {EARLIEST_ANSWER[:10]}")
+        if value > latest:
+            raise Invalid(
+                field,
+                f"{_moment(value)} is more than a day after HQ's clock "
+                f"(the latest accepted now: {_moment(latest)})",
+            )
+    if answered_at < started_at:
+        raise Invalid(
+            "answered_at", f"{_moment(answered_at)} is before started_at ({_moment(started_at)})"
+        )
+    raise Invalid(
+        "finished_at", f"{_moment(finished_at)} is before answered_at ({_moment(answered_at)})"
+    )
+
+
+def _moment(canonical_text: str) -> str:
+    # As the kiosk writes it: milliseconds.
+    return canonical_text[:23] + "Z"
 
 
 def _timestamp(value: object, field: str) -> str:
@@ -339,13 +384,18 @@ def _manager_events(value: object) -> tuple[tuple[str, str], ...]:
     events = []
     for i, event in enumerate(value):
         field = f"manager_events[{i}]"
-        if not isinstance(event, dict) or event.keys() != {"kind", "at"}:
+        if type(event) is not dict or event.keys() != {"kind", "at"}:
+            if isinstance(event, DuplicateKeys):
+                raise Invalid(f"{field}.{field_name(event.duplicate)}", "field appears twice")
             raise Invalid(field, "must be an object with exactly kind and at")
-        if event["kind"] not in MANAGER_EVENT_KINDS:
+        kind_ = event["kind"]
+        # A type test first: a list or an object is not hashable, so `in` would raise.
+        if type(kind_) is not str or kind_ not in MANAGER_EVENT_KINDS:
             raise Invalid(
-                f"{field}.kind", f"must be one of {', '.join(sorted(MANAGER_EVENT_KINDS))}"
+                f"{field}.kind",
+                f"{_shown(kind_)} is not one of {', '.join(sorted(MANAGER_EVENT_KINDS))}",
             )
-        events.append((event["kind"], timestamp(event["at"], f"{field}.at")))
+        events.append((kind_, timestamp(event["at"], f"{field}.at")))
     return tuple(events)
 
 

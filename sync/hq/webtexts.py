@@ -24,6 +24,10 @@ EN: dict[str, str] = {
     "log_in": "Log in",
     "login_wrong": "Wrong user name or password.",
     "login_locked": "Too many wrong passwords: try again after {until} UTC.",
+    "login_throttled": (
+        "Too many login attempts from your address: try again in {seconds} seconds."
+    ),
+    "login_busy": "HQ is checking many passwords right now: try again in a moment.",
     "f_from": "From",
     "f_to": "To",
     "f_store": "Store",
@@ -112,6 +116,10 @@ EN: dict[str, str] = {
     "a_none": "No actions recorded yet.",
     "a_every_store": "every store",
     "a_every_touchpoint": "every touchpoint",
+    "a_markup": (
+        "The message may not contain HTML tags such as <img> or entities such as &amp;: "
+        "kiosks show it as plain text, exactly as typed."
+    ),
     "scale": "Scale",
     "before": "Before",
     "after": "After",
@@ -178,6 +186,10 @@ NL: dict[str, str] = {
     "log_in": "Inloggen",
     "login_wrong": "Onjuiste gebruikersnaam of wachtwoord.",
     "login_locked": "Te vaak een onjuist wachtwoord: probeer het na {until} UTC opnieuw.",
+    "login_throttled": (
+        "Te veel inlogpogingen vanaf uw adres: probeer het over {seconds} seconden opnieuw."
+    ),
+    "login_busy": "HQ controleert nu veel wachtwoorden: probeer het zo dadelijk opnieuw.",
     "f_from": "Van",
     "f_to": "Tot en met",
     "f_store": "Winkel",
@@ -266,6 +278,10 @@ NL: dict[str, str] = {
     "a_none": "Nog geen acties vastgelegd.",
     "a_every_store": "alle winkels",
     "a_every_touchpoint": "alle contactmomenten",
+    "a_markup": (
+        "Het bericht mag geen HTML-tags zoals <img> of entiteiten zoals &amp; bevatten: "
+        "kiosken tonen het als platte tekst, precies zoals getypt."
+    ),
     "scale": "Schaal",
     "before": "Voor",
     "after": "Na",

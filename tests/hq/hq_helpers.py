@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-import uvicorn
 
 from sync.hq.app import create_app
+from sync.hq.server import make_server
+from sync.hq.server_settings import ServerSettings, default_max_connections, file_limit
 from sync.hq.store import NewKiosk, Store
 from sync.hq.surveys import SurveyCatalog
 
@@ -123,16 +124,25 @@ def wait_until_healthy(url: str, alive: Callable[[], bool], timeout: float = 30)
 
 
 @contextmanager
-def serving(store: Store, surveys: SurveyCatalog) -> Iterator[str]:
-    """The app on a uvicorn server in a thread, on a free loopback port; yields its URL."""
+def serving(
+    store: Store,
+    surveys: SurveyCatalog,
+    *,
+    settings: ServerSettings | None = None,
+    **app_options: Any,
+) -> Iterator[str]:
+    """The app on a uvicorn server in a thread, on a free loopback port; yields its URL.
+
+    The server is made as `ces-hq serve` makes it (sync.hq.server), with ``settings`` (by
+    default its own: timeouts and a connection limit below the open-file limit).
+    ``app_options`` go to create_app (e.g. ``limits``)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(store, surveys), log_config=None, access_log=False, ws="none", lifespan="on"
-    )
-    server = uvicorn.Server(config)
+    if settings is None:
+        settings = ServerSettings(max_connections=default_max_connections(file_limit()))
+    server = make_server(create_app(store, surveys, **app_options), settings)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"

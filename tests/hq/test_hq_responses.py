@@ -232,6 +232,8 @@ def test_rejections_are_logged_without_the_comment(hq: HQ, expect_log: Any, capl
 
 def test_valid_edges_are_accepted_and_stored_as_sent(hq: HQ) -> None:
     _, token = hq.kiosk()
+    # A kiosk at a touchpoint no survey names is offered, and may answer, every survey.
+    _, token_any = hq.kiosk(touchpoint="kassa")
     answers = [
         make_answer(seq=1, score=1, factor=None, comment="x" * 1000, flags=["rapid"] * 8),
         make_answer(seq=2, score=7, comment="Regel 1\nregel 2\ttab\r ✓ 😀", locale="fr"),
@@ -240,7 +242,7 @@ def test_valid_edges_are_accepted_and_stored_as_sent(hq: HQ) -> None:
             outcome="timeout",
             started_at="2026-11-22T09:00:00Z",
             answered_at="2026-11-22T09:00:00.5Z",
-            finished_at="2026-11-22T09:00:00.123456Z",
+            finished_at="2026-11-22T09:00:00.923456Z",
         ),
         make_answer(
             seq=4,
@@ -253,7 +255,8 @@ def test_valid_edges_are_accepted_and_stored_as_sent(hq: HQ) -> None:
         ),
         make_answer(seq=5, survey_id="returns_desk", scale="smiley5", score=1, factor=None),
     ]
-    assert _statuses(hq.results(token, answers)) == ["new"] * 5
+    assert _statuses(hq.results(token, answers[:3])) == ["new"] * 3
+    assert _statuses(hq.results(token_any, answers[3:])) == ["new"] * 2
 
     stored = {a["id"]: a for a in hq.store.answers()}
     for sent in answers:
@@ -265,7 +268,7 @@ def test_valid_edges_are_accepted_and_stored_as_sent(hq: HQ) -> None:
     times = stored[answers[2]["id"]]
     assert times["started_at"].isoformat() == "2026-11-22T09:00:00+00:00"
     assert times["answered_at"].isoformat() == "2026-11-22T09:00:00.500000+00:00"
-    assert times["finished_at"].isoformat() == "2026-11-22T09:00:00.123456+00:00"
+    assert times["finished_at"].isoformat() == "2026-11-22T09:00:00.923456+00:00"
 
 
 def test_an_empty_batch_is_fine(hq_sqlite: HQ) -> None:
@@ -278,7 +281,8 @@ def test_an_empty_batch_is_fine(hq_sqlite: HQ) -> None:
 def test_store_and_touchpoint_come_from_the_token(hq: HQ) -> None:
     kiosk_a, token_a = hq.kiosk(store="s001", touchpoint="in_store_purchase")
     kiosk_b, token_b = hq.kiosk(store="s002", touchpoint="returns_desk")
-    a, b = make_answer(), make_answer()
+    a = make_answer()
+    b = make_answer(survey_id="returns_desk", scale="smiley5", score=4, factor="staff")
     assert _statuses(hq.results(token_a, [a])) == ["new"]
     assert _statuses(hq.results(token_b, [b])) == ["new"]
     rows = {r["id"]: r for r in hq.store.answers()}

@@ -171,7 +171,8 @@ def test_config_names_the_kiosk_and_carries_the_surveys(hq: HQ) -> None:
         "kiosk_id": kiosk_id,
         "store": "s042",
         "touchpoint": "returns_desk",
-        "surveys": _survey_files(surveys_dir()),
+        # The surveys of its touchpoint only (docs/protocol.md, "Which surveys a kiosk may answer").
+        "surveys": [s for s in _survey_files(surveys_dir()) if s["touchpoint"] == "returns_desk"],
         "messages": [],
     }
     assert reply.headers["etag"].startswith('"')
@@ -206,7 +207,7 @@ def test_config_follows_the_survey_folder(tmp_path: Path, sqlite_database_url: s
     store = Store.open(sqlite_database_url)
     try:
         with serving(store, load_surveys(folder)) as url:
-            _, token = HQ(url, store).kiosk()
+            _, token = HQ(url, store).kiosk(touchpoint="kassa")  # offered every survey
             first = HQ(url, store).get("/api/v1/config", token)
         survey = json.loads((folder / "returns_desk.json").read_text(encoding="utf-8"))
         survey["version"] = 2
