@@ -38,9 +38,13 @@ class RetryableError(HQError):
     """Worth trying again later: network trouble, a timeout, 5xx, 408, 429, or a reply
     that makes no sense (garbage or missing results)."""
 
-    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after_s: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+        # HQ's HTTP status; None when no answer came.
+        self.status = status
 
 
 class NotAuthorisedError(HQError):
@@ -135,7 +139,7 @@ class HQClient:
             raise NotAuthorisedError("kiosk not authorised by HQ")
         if status in RETRYABLE_STATUS:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise RetryableError(f"HQ answered {status}", retry_after)
+            raise RetryableError(f"HQ answered {status}", retry_after, status)
         if status >= 400:
             code, message = _error_of(response)
             raise RefusedError(status, code, message)

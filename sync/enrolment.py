@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from sync.client import Enrolment, HQClient, HQError, InsecureURLError, RefusedError
+import math
+
+from sync.client import (
+    Enrolment,
+    HQClient,
+    HQError,
+    InsecureURLError,
+    RefusedError,
+    RetryableError,
+)
 from sync.outbox import Outbox
 from sync.settings import HQ_URL, INSECURE, KIOSK_ID, STORE_ID, TOKEN, TOUCHPOINT, Settings
 from sync.worker import LAST_ERROR, NOT_AUTHORISED
@@ -34,6 +43,13 @@ def enrol(url: str, code: str, *, allow_insecure_http: bool = False) -> tuple[st
         return client.base_url, client.enroll(code.strip())
     except RefusedError as exc:
         raise EnrolmentError(HINTS.get(exc.code, str(exc))) from exc
+    except RetryableError as exc:
+        if exc.status == 429:
+            wait = math.ceil(exc.retry_after_s or 60)
+            raise EnrolmentError(
+                f"HQ refuses further codes from this address for now — try again in {wait} s"
+            ) from exc
+        raise EnrolmentError(f"{exc} — check the address and the network") from exc
     except HQError as exc:
         raise EnrolmentError(f"{exc} — check the address and the network") from exc
     finally:

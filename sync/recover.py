@@ -2,8 +2,9 @@
 
 The file is opened read-only and read in rowid order; where a page cannot be read the
 reader steps over it one rowid at a time, so the rows on readable pages after it are
-still found. Every row read is checked before it is used: a page of garbage that happens
-to parse does not become an answer.
+still found. Then every page of the file and its write-ahead log is scanned for rows
+SQLite could not reach (sync.pagescan). Every row read is checked before it is used: a
+page of garbage that happens to parse does not become an answer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from sync.pagescan import table_records
 
 if TYPE_CHECKING:
     from sync.outbox import Outbox
@@ -105,7 +108,7 @@ def _columns(conn: sqlite3.Connection) -> list[str]:
 def _upper_bound(conn: sqlite3.Connection) -> int:
     for query in (
         "SELECT max(rowid) FROM responses",
-        "SELECT CAST(value AS INTEGER) FROM kiosk_meta WHERE key = 'next_seq'",
+        "SELECT CAST(value AS INTEGER) - 1 FROM kiosk_meta WHERE key = 'next_seq'",
     ):
         try:
             found = conn.execute(query).fetchone()
@@ -135,6 +138,54 @@ def _checked(raw: dict[str, Any]) -> dict[str, Any] | None:
 
 def read_answers(path: Path) -> Salvage:
     """Every answer that can still be read from ``path``, and how many could not."""
+    try:
+        salvage = _read_through_sqlite(path)
+    except RecoverError as exc:
+        salvage, refused = Salvage([], 0), exc
+    else:
+        refused = None
+    # SQLite reaches a row only through the pages above it; a damaged page near the top of
+    # the table hides every row below it. The page scan finds those.
+    rows = _newest_copies([*salvage.rows, *_scanned(path)])
+    if not rows and refused is not None:
+        raise refused
+    extra = len(rows) - len(salvage.rows)
+    return Salvage(rows, max(0, salvage.unreadable - extra))
+
+
+def _scanned(path: Path) -> list[dict[str, Any]]:
+    found = []
+    for record in table_records(path):
+        # Schema 1 rows have 18 fields, later ones 20; other tables have far fewer.
+        if not len(COLUMNS) - 2 <= len(record) <= len(COLUMNS):
+            continue
+        row = _checked(dict(zip(COLUMNS, record, strict=False)))
+        if row is not None and isinstance(row["seq"], int):
+            found.append(row)
+    return found
+
+
+def _progress(row: dict[str, Any]) -> tuple[bool, bool, bool, int]:
+    """An answer only ever moves forward (finished, then synced or rejected): the copy
+    furthest along is the newest."""
+    return (
+        row["synced_at"] is not None,
+        row["rejected_at"] is not None,
+        row["outcome"] is not None,
+        sum(value is not None for value in row.values()),
+    )
+
+
+def _newest_copies(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    newest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kept = newest.get(row["id"])
+        if kept is None or _progress(row) > _progress(kept):
+            newest[row["id"]] = row
+    return sorted(newest.values(), key=lambda row: (row["seq"], row["id"]))
+
+
+def _read_through_sqlite(path: Path) -> Salvage:
     try:
         return _read(path)
     except RecoverError as first:

@@ -23,6 +23,7 @@ from requests.adapters import HTTPAdapter
 from sqlalchemy import select, update
 
 from kiosk.flow import scrypt
+from sync.enrolment import EnrolmentError, enrol
 from sync.hq import hashpool, throttle, users
 from sync.hq.hashpool import HashPool, PoolFull
 from sync.hq.store import Store
@@ -340,3 +341,17 @@ def test_the_documented_guessing_limits_are_the_ones_in_the_code() -> None:
     assert f"locks the user for **{users.LOCKOUT_MINUTES} minutes**" in deployment
     assert f"**{hashpool.MAX_HASH_WORKERS}** threads of their own" in deployment
     assert f"**{hashpool.HASH_QUEUE}** more waiting" in deployment
+
+
+def test_a_kiosk_enrolling_at_a_throttled_address_is_told_to_wait(
+    hq_sqlite: HQ, expect_log: Any
+) -> None:
+    expect_log("effortless.hq.api", r"enrolment refused: unknown_code")
+    expect_log("effortless.hq.api", r"enrolment attempts throttled")
+    for _ in range(throttle.ENROL_BURST):
+        assert hq_sqlite.enrol("ABCD-EFGH").status_code == 404
+    with pytest.raises(EnrolmentError) as refused:
+        enrol(hq_sqlite.url, "ABCD-EFGH", allow_insecure_http=True)
+    message = str(refused.value)
+    assert "try again in" in message
+    assert "check the address" not in message
