@@ -117,6 +117,11 @@ def describe(exc: BaseException, folder: Path) -> str:
         return "disk I/O error"
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
         return "the database file cannot be opened (read-only or no permission?)"
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return (
+            "the database is damaged; starting the kiosk moves it aside and recovers every "
+            "readable answer (or run ces-kiosk recover FILE)"
+        )
     text = getattr(exc, "strerror", None) or str(exc)
     return text or type(exc).__name__
 

@@ -9,6 +9,7 @@ the last byte, a tmpfs remounted read-only (mounting needs root; those cases ski
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -272,3 +273,31 @@ def test_the_sync_worker_waits_out_a_full_disk_and_then_sends_everything(
         assert len(hq_answers(hq.data_dir, kiosk_id)) == QUEUED  # each exactly once
     finally:
         hq.stop()
+
+
+def test_status_of_a_damaged_database_says_what_to_do_and_moves_nothing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "kiosk"
+    with closing(Outbox.open(data_dir)) as outbox:
+        write_answers(outbox, 60)
+        outbox.checkpoint()
+    database = data_dir / DB_FILENAME
+    with closing(sqlite3.connect(database)) as conn:
+        (top,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'responses'"
+        ).fetchone()
+    with open(database, "r+b") as db:
+        db.seek((top - 1) * 4096)
+        db.write(b"\xa5garbage" * 512)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "status", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "damaged" in result.stderr
+    assert "ces-kiosk recover" in result.stderr
+    # Only the kiosk itself moves a damaged file aside, and recovers its answers then.
+    _nothing_moved_aside(data_dir)
