@@ -63,6 +63,9 @@ _CONTENT_COLUMNS = (
     "answered_at",
     "finished_at",
 )
+# Every column of ``responses``, in the order of the table (m001, then m002): the order its
+# rows are stored in, which recovery reads them by.
+STORED_COLUMNS = (*_CONTENT_COLUMNS, "synced_at", "rejected_at", "reject_reason")
 
 
 class OutboxError(RuntimeError):
@@ -441,7 +444,7 @@ class Outbox:
         """Answers read from another (damaged) kiosk database: each kept with its id and
         sync state, with a new seq. Returns (added, already present). One transaction."""
         added = present = 0
-        columns = (*_CONTENT_COLUMNS, "synced_at", "rejected_at", "reject_reason")
+        columns = STORED_COLUMNS
         marks = ", ".join("?" for _ in columns)
         with self._transaction() as conn:
             row = conn.execute("SELECT value FROM kiosk_meta WHERE key = 'next_seq'").fetchone()

@@ -17,37 +17,14 @@ import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sync.outbox import STORED_COLUMNS, Outbox
 from sync.pagescan import table_records
-
-if TYPE_CHECKING:
-    from sync.outbox import Outbox
 
 log = logging.getLogger("effortless.recover")
 
-COLUMNS = (
-    "id",
-    "seq",
-    "kiosk_id",
-    "store_id",
-    "touchpoint",
-    "survey_id",
-    "survey_version",
-    "locale",
-    "scale",
-    "score",
-    "factor",
-    "comment",
-    "outcome",
-    "flags",
-    "started_at",
-    "answered_at",
-    "finished_at",
-    "synced_at",
-    "rejected_at",
-    "reject_reason",
-)
+COLUMNS = STORED_COLUMNS
 _TEXT = ("id", "kiosk_id", "survey_id", "locale", "scale", "flags", "started_at", "answered_at")
 _OPTIONAL_TEXT = (
     "store_id",

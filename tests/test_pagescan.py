@@ -114,3 +114,13 @@ def test_an_overflow_chain_that_loops_ends(tmp_path: Path) -> None:
             data[start : start + 4] = number.to_bytes(4, "big")
     path.write_bytes(bytes(data))
     assert [r for r in table_records(path) if _ours(r)] == []
+
+
+def test_recovery_reads_rows_in_the_order_the_answers_table_stores_them(tmp_path: Path) -> None:
+    from sync.outbox import STORED_COLUMNS, Outbox
+
+    with closing(Outbox.open(tmp_path)) as outbox:
+        conn = sqlite3.connect(outbox.path)
+        with closing(conn):
+            stored = [row[1] for row in conn.execute("PRAGMA table_info(responses)")]
+    assert tuple(stored) == STORED_COLUMNS
