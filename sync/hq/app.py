@@ -42,6 +42,7 @@ from sync.hq.store import (
     Kiosk,
     Result,
     Store,
+    WritesFailing,
     describe_error,
     is_unavailable,
 )
@@ -241,6 +242,16 @@ def create_app(store: Store, surveys: SurveyCatalog, *, limits: Limits | None = 
         """Run store work in a worker thread; a database that does not answer is a 503."""
         try:
             return await anyio.to_thread.run_sync(func, *args, limiter=limiters[pool])
+        except WritesFailing as exc:
+            # /healthz says so too, and `ces-hq db check` says what is damaged; a kiosk
+            # keeps the answers and sends them again later.
+            log.error("request %s: the database does not take writes: %s", _request_id.get(), exc)
+            raise Refusal(
+                503,
+                "unavailable",
+                "the database does not take writes; try again later",
+                {"Retry-After": str(RETRY_AFTER_S)},
+            ) from None
         except Exception as exc:
             if is_unavailable(exc):
                 log.error(

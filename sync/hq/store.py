@@ -90,6 +90,11 @@ class SchemaTooNew(StoreError):
     pass
 
 
+class WritesFailing(StoreError):
+    """A write failed for the database's own reason (a damaged file), not the request's:
+    the request may be sent again once the database is mended."""
+
+
 class UnknownKiosk(StoreError):
     pass
 
@@ -398,6 +403,8 @@ class Store:
             # database that fails to write.
             if not isinstance(exc, IntegrityError | PoolTimeout):
                 self.write_failure = _first_line(exc)
+                if _is_damage(exc) and not is_unavailable(exc):
+                    raise WritesFailing(self.write_failure) from exc
             raise
         if self._checkpointer is not None:
             self._checkpointer.request()
@@ -944,6 +951,19 @@ class _Checkpointer:
 def _sqlite_on_begin(conn: Connection) -> None:
     immediate = conn.get_execution_options().get("effortless_write", False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """Whether a database error is the database's state (damaged, out of space, I/O), not
+    a mistake in the statement: the one is an operator's matter, the other a bug."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    name = getattr(exc.orig, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_FULL")):
+        return True
+    # PostgreSQL: XX internal error (data or index corrupted), 58 system (I/O), 53 resources.
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    return sqlstate[:2] in ("XX", "58", "53")
 
 
 def is_unavailable(exc: BaseException) -> bool:
