@@ -21,8 +21,9 @@ _HEADER_MAGIC = b"SQLite format 3\x00"
 _WAL_MAGICS = (0x377F0682, 0x377F0683)
 _TABLE_LEAF = 0x0D
 _DEFAULT_PAGE_SIZE = 4096
-# Larger files are not scanned whole: a kiosk database is a few megabytes.
-MAX_SCAN_BYTES = 2 * 2**30
+# Only this much of a file is scanned: a kiosk database is a few megabytes, and a tablet's
+# memory is small.
+MAX_SCAN_BYTES = 512 * 2**20
 # A long overflow chain in a damaged file could loop; no answer needs more pages.
 _MAX_OVERFLOW_PAGES = 64
 
@@ -168,11 +169,16 @@ def _leaf_records(page: bytes, number: int, usable: int, pages: _Pages) -> Itera
             continue
 
 
-def _wal_pages(path: Path, page_size: int) -> Iterator[tuple[int, bytes]]:
+def _head(path: Path) -> bytes:
     try:
-        data = path.read_bytes()[:MAX_SCAN_BYTES]
+        with open(path, "rb") as file:
+            return file.read(MAX_SCAN_BYTES)
     except OSError:
-        return
+        return b""
+
+
+def _wal_pages(path: Path, page_size: int) -> Iterator[tuple[int, bytes]]:
+    data = _head(path)
     if len(data) < 32 or int.from_bytes(data[:4], "big") not in _WAL_MAGICS:
         return
     size = int.from_bytes(data[8:12], "big")
@@ -188,10 +194,7 @@ def _wal_pages(path: Path, page_size: int) -> Iterator[tuple[int, bytes]]:
 
 def table_records(path: Path) -> Iterator[list[Any]]:
     """Every record on a table leaf page of ``path`` and of ``path``-wal, in file order."""
-    try:
-        data = path.read_bytes()[:MAX_SCAN_BYTES]
-    except OSError:
-        return
+    data = _head(path)
     page_size = _page_size(data[:100])
     reserved = data[20] if data.startswith(_HEADER_MAGIC) and len(data) > 20 else 0
     usable = page_size - reserved
