@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QObject, QTimer
 
 from kiosk import systemd
@@ -91,8 +92,11 @@ def owner(qapp: Any) -> Iterator[QObject]:
     """The parent of a watchdog; deleting it stops the watchdog's timers."""
     parent = QObject()
     yield parent
-    # Owned by Python: dropping it deletes the QObject and its timers with it.
-    del parent
+    # Deleted now, with its timers, not whenever the garbage collector gets to it: a
+    # watchdog left running pings the next test's socket (its WATCHDOG=1 came before the
+    # ces-kiosk test's READY=1), and a late deletion inside a later test's event loop
+    # crashed it.
+    shiboken6.delete(parent)
 
 
 def test_notify_sends_one_datagram_to_the_socket(notify_socket: NotifySocket) -> None:
