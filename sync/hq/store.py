@@ -302,7 +302,7 @@ class Store:
         except SchemaTooNew:
             store.close()
             raise
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, WritesFailing) as exc:
             store.close()
             raise StoreError(
                 f"cannot use the database {_shown_url(url)}: {_first_line(exc)}"
