@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import signal
 import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -10,9 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
+from sync.hq import users
 from sync.hq.app import create_app
 from sync.hq.server import make_server
 from sync.hq.server_settings import ServerSettings, default_max_connections, file_limit
@@ -20,6 +25,7 @@ from sync.hq.store import NewKiosk, Store
 from sync.hq.surveys import SurveyCatalog
 
 STAMP = "2026-11-22T09:00:00.000Z"
+PASSWORD = "correct horse battery"
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -108,6 +114,19 @@ class HQ:
         return self.session.get(f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
 
 
+def stop(proc: subprocess.Popen[str]) -> None:
+    """End a `ces-hq serve` process the way systemd does: SIGTERM, then SIGKILL after 30 s."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
 def wait_until_healthy(url: str, alive: Callable[[], bool], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -153,3 +172,50 @@ def serving(
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+# --- the dashboard, signed in -----------------------------------------------------------------
+
+
+def log_in(hq: HQ, name: str = "anna", password: str = PASSWORD) -> requests.Session:
+    users.add_user(hq.store, name, password)
+    session = requests.Session()
+    reply = session.post(
+        f"{hq.url}/login",
+        data={"user": name, "password": password, "next": "/"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert reply.status_code == 303, reply.text
+    return session
+
+
+def csrf_of(page: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+# --- raw HTTP ------------------------------------------------------------------------------
+
+
+def raw_connection(url: str) -> socket.socket:
+    """A plain socket to HQ, for requests requests cannot send (cut-off bodies, keep-alive)."""
+    parts = urlsplit(url)
+    return socket.create_connection((parts.hostname, parts.port), timeout=30)
+
+
+def read_raw_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed before a response: {data!r}"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in header_lines)}
+    while len(body) < int(headers.get("content-length", "0")):
+        chunk = sock.recv(65536)
+        assert chunk, "connection closed in the middle of a response body"
+        body += chunk
+    return int(status_line.split()[1]), headers, body

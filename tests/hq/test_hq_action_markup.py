@@ -8,9 +8,8 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from hq_helpers import HQ
+from hq_helpers import HQ, csrf_of, log_in
 from sqlalchemy import func, insert, select
-from test_hq_dashboard import csrf_of, log_in
 
 from sync.hq.moments import stamp
 from sync.hq.plaintext import markup_in

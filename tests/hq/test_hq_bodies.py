@@ -5,36 +5,14 @@ from __future__ import annotations
 
 import json
 import select
-import socket
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from hq_helpers import HQ, make_answer, make_answers
+from hq_helpers import HQ, make_answer, make_answers, raw_connection, read_raw_response
 
 MIB = 1024 * 1024
-
-
-def _connect(url: str) -> socket.socket:
-    parts = urlsplit(url)
-    return socket.create_connection((parts.hostname, parts.port), timeout=30)
-
-
-def _read_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        assert chunk, f"connection closed before a response: {data!r}"
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in header_lines)}
-    while len(body) < int(headers.get("content-length", "0")):
-        chunk = sock.recv(65536)
-        assert chunk
-        body += chunk
-    return int(status_line.split()[1]), headers, body
 
 
 def _head(url: str, token: str, framing: str) -> bytes:
@@ -51,10 +29,10 @@ def test_a_declared_length_over_1_mib_is_refused_before_the_body_is_sent(
 ) -> None:
     expect_log("effortless.hq.api", r"413 too_large: the body is larger than the limit")
     _, token = hq_sqlite.kiosk()
-    with _connect(hq_sqlite.url) as sock:
+    with raw_connection(hq_sqlite.url) as sock:
         sock.sendall(_head(hq_sqlite.url, token, f"Content-Length: {MIB + 1}"))
         sock.sendall(b'{"responses": [')  # and nothing more: HQ must not wait for the rest
-        status, headers, body = _read_response(sock)
+        status, headers, body = read_raw_response(sock)
     assert status == 413
     assert headers["content-type"] == "application/json"
     assert json.loads(body) == {
@@ -70,7 +48,7 @@ def test_a_chunked_body_is_cut_off_at_1_mib(hq_sqlite: HQ, expect_log: Any) -> N
     piece = json.dumps(make_answer()).encode() + b","
     chunk = b'{"responses": [' + piece * (65536 // len(piece))
     sent = 0
-    with _connect(hq_sqlite.url) as sock:
+    with raw_connection(hq_sqlite.url) as sock:
         sock.sendall(_head(hq_sqlite.url, token, "Transfer-Encoding: chunked"))
         # An endless stream: it never ends, so only a cut-off at the limit answers it.
         while sent < 16 * MIB:
@@ -79,7 +57,7 @@ def test_a_chunked_body_is_cut_off_at_1_mib(hq_sqlite: HQ, expect_log: Any) -> N
             chunk = piece * (65536 // len(piece))
             if select.select([sock], [], [], 0)[0]:
                 break
-        status, _, body = _read_response(sock)
+        status, _, body = read_raw_response(sock)
     assert status == 413
     assert json.loads(body)["error"] == "too_large"
     assert sent < 16 * MIB
@@ -202,7 +180,7 @@ def test_a_key_twice_in_an_answer_rejects_that_answer(hq_sqlite: HQ, expect_log:
 def test_a_bad_content_length_is_a_400(hq_sqlite: HQ, expect_log: Any) -> None:
     expect_log("uvicorn", r"Invalid HTTP request")
     _, token = hq_sqlite.kiosk()
-    with _connect(hq_sqlite.url) as sock:
+    with raw_connection(hq_sqlite.url) as sock:
         sock.sendall(_head(hq_sqlite.url, token, "Content-Length: 12abc"))
-        status, _, _ = _read_response(sock)
+        status, _, _ = read_raw_response(sock)
     assert status == 400

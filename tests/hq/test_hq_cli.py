@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import requests
-from hq_helpers import HQ, make_answers, serving, wait_until_healthy
+from hq_helpers import HQ, make_answers, serving, stop, wait_until_healthy
 
 from sync.hq.store import Store
 
@@ -267,15 +267,7 @@ def served(*args: str, log: Path) -> Iterator[tuple[subprocess.Popen[str], str]]
         wait_until_healthy(found.group(1), lambda: proc.poll() is None)
         yield proc, found.group(1)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        stop(proc)
 
 
 def test_serve_prints_its_url_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:

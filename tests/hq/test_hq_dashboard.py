@@ -11,13 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from dashboard_data import Spec, add, kiosk, many
-from hq_helpers import HQ
+from hq_helpers import HQ, PASSWORD, csrf_of, log_in
 from sqlalchemy import select
 
 from sync.hq import users
 from sync.hq.tables import users as users_table
 
-PASSWORD = "correct horse battery"
 NOW = datetime.now(UTC).replace(microsecond=0)
 PAGES = [
     "/",
@@ -34,25 +33,6 @@ PAGES = [
     "/export.csv",
     "/export.json",
 ]
-
-
-def log_in(hq: HQ, name: str = "anna", password: str = PASSWORD) -> requests.Session:
-    users.add_user(hq.store, name, password)
-    session = requests.Session()
-    reply = session.post(
-        f"{hq.url}/login",
-        data={"user": name, "password": password, "next": "/"},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert reply.status_code == 303, reply.text
-    return session
-
-
-def csrf_of(page: str) -> str:
-    match = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
 
 
 def seed(hq: HQ) -> str:

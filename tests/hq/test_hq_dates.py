@@ -14,35 +14,13 @@ from typing import Any
 
 import pytest
 import requests
-from hq_helpers import HQ, make_answer
+from hq_helpers import HQ, csrf_of, log_in, make_answer
 from sqlalchemy import insert, select
 
-from sync.hq import cli, users
+from sync.hq import cli
 from sync.hq.filters import latest_day
 from sync.hq.moments import iso_ms, stamp, utcnow
 from sync.hq.tables import actions as actions_table
-
-PASSWORD = "correct horse battery"
-
-
-def log_in(hq: HQ) -> requests.Session:
-    users.add_user(hq.store, "anna", PASSWORD)
-    session = requests.Session()
-    reply = session.post(
-        f"{hq.url}/login",
-        data={"user": "anna", "password": PASSWORD, "next": "/"},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert reply.status_code == 303, reply.text
-    return session
-
-
-def csrf_of(page: str) -> str:
-    match = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
-
 
 # --- answers ---------------------------------------------------------------------------------
 

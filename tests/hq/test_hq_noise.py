@@ -9,37 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from hq_helpers import HQ, make_answers
+from hq_helpers import HQ, make_answers, raw_connection, read_raw_response
 from sqlalchemy import text
 
 DISCONNECT_TEXT = "client disconnected before the body was complete"
-
-
-def _connect(url: str) -> socket.socket:
-    parts = urlsplit(url)
-    return socket.create_connection((parts.hostname, parts.port), timeout=30)
-
-
-def _read_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        assert chunk, f"connection closed before a response: {data!r}"
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in header_lines)}
-    while len(body) < int(headers.get("content-length", "0")):
-        chunk = sock.recv(65536)
-        assert chunk, "connection closed in the middle of a response body"
-        body += chunk
-    return int(status_line.split()[1]), headers, body
 
 
 def _post(url: str, token: str, body: bytes, length: int | None = None) -> bytes:
@@ -69,7 +47,7 @@ def test_a_client_that_drops_mid_body_is_one_info_line_without_traceback(
     _, token = hq_sqlite.kiosk()
     drops = 3
     for _ in range(drops):
-        with _connect(hq_sqlite.url) as sock:
+        with raw_connection(hq_sqlite.url) as sock:
             sock.sendall(_post(hq_sqlite.url, token, b'{"responses": [' + b" " * 85, 10_000))
     _wait_for_records(caplog, DISCONNECT_TEXT, drops)
     # The server is still there and healthy for the next client.
@@ -100,16 +78,16 @@ def test_a_500_keeps_the_keep_alive_connection_usable(hq_sqlite: HQ, expect_log:
     _, token = hq_sqlite.kiosk()
     _refuse_every_answer(hq_sqlite)
     batch = json.dumps({"responses": make_answers(2)}).encode()
-    with _connect(hq_sqlite.url) as sock:
+    with raw_connection(hq_sqlite.url) as sock:
         local = sock.getsockname()
         sock.sendall(_post(hq_sqlite.url, token, batch))
-        status, headers, body = _read_response(sock)
+        status, headers, body = read_raw_response(sock)
         assert status == 500
         assert json.loads(body)["error"] == "internal_error"
         assert headers.get("connection", "").lower() != "close"
         # The same connection (same local port) carries the next request.
         sock.sendall(_get(hq_sqlite.url, "/healthz"))
-        status, _, body = _read_response(sock)
+        status, _, body = read_raw_response(sock)
         assert status == 200, body
         assert sock.getsockname() == local
     assert hq_sqlite.store.count_answers() == 0

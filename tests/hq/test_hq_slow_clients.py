@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import select
-import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from hq_helpers import make_answers, wait_until_healthy
+from hq_helpers import make_answers, stop, wait_until_healthy
 
 from sync.hq import app, server_settings
 from sync.hq.store import Store, sqlite_url
@@ -84,15 +83,7 @@ def ces_hq_serve(tmp_path: Path, *options: str, file_limit: int = 0) -> Iterator
         assert reply.status_code == 200, reply.text
         yield Served(url, log, reply.json()["token"])
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        stop(proc)
 
 
 class SlowClient:
