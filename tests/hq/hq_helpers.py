@@ -53,6 +53,20 @@ def make_answer(**changes: Any) -> dict[str, Any]:
     return answer
 
 
+def make_heartbeat(**changes: Any) -> dict[str, Any]:
+    """A valid heartbeat body as the kiosk sends it; keyword arguments change fields."""
+    return {
+        "queue_depth": 3,
+        "oldest_unsent_at": "2026-11-22T09:00:00.000Z",
+        "app_version": "0.1.0",
+        "survey_id": "in_store_purchase",
+        "survey_version": 1,
+        "kiosk_time": "2026-11-22T09:05:00.000Z",
+        "last_sync_error": None,
+        **changes,
+    }
+
+
 def make_answers(n: int, **changes: Any) -> list[dict[str, Any]]:
     return [make_answer(seq=i + 1, **changes) for i in range(n)]
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from hq_helpers import HQ, make_answer, serving
+from hq_helpers import HQ, make_answer, make_heartbeat, serving
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -167,15 +167,9 @@ def test_garbage_in_the_last_pages_makes_healthz_fail_once_a_write_fails(
         beat = hq.post(
             "/api/v1/heartbeat",
             token,
-            {
-                "queue_depth": 1,
-                "oldest_unsent_at": None,
-                "app_version": "0.1.0",
-                "survey_id": None,
-                "survey_version": None,
-                "kiosk_time": "2026-11-22T09:05:00.000Z",
-                "last_sync_error": None,
-            },
+            make_heartbeat(
+                queue_depth=1, oldest_unsent_at=None, survey_id=None, survey_version=None
+            ),
         )
         assert beat.status_code == 200
         assert requests.get(f"{url}/healthz", timeout=30).status_code == 503

@@ -11,22 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hq_helpers import HQ, make_answer, make_answers
+from hq_helpers import HQ, make_answer, make_answers, make_heartbeat
 from sqlalchemy import select
 
 from sync.hq.credentials import CODE_ALPHABET
 from sync.hq.moments import utcnow
 from sync.hq.tables import kiosks
 
-HEARTBEAT = {
-    "queue_depth": 3,
-    "oldest_unsent_at": "2026-11-22T09:00:00.000Z",
-    "app_version": "0.1.0",
-    "survey_id": "in_store_purchase",
-    "survey_version": 1,
-    "kiosk_time": "2026-11-22T09:05:00.000Z",
-    "last_sync_error": None,
-}
+HEARTBEAT = make_heartbeat()
 
 
 # --- enrolment ------------------------------------------------------------------------------

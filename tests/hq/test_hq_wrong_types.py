@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from hq_helpers import HQ, make_answer
+from hq_helpers import HQ, make_answer, make_heartbeat
 
 from sync.protocol import ANSWER_FIELDS
 
@@ -35,17 +35,9 @@ ODD_VALUES = [
 FREE_TEXT = {"last_sync_error", "config_error"}
 NULLABLE = {"oldest_unsent_at", "survey_id", "survey_version", "last_sync_error", "config_error"}
 
-BEAT: dict[str, Any] = {
-    "queue_depth": 3,
-    "oldest_unsent_at": "2026-11-22T09:00:00.000Z",
-    "app_version": "0.1.0",
-    "survey_id": "in_store_purchase",
-    "survey_version": 1,
-    "kiosk_time": "2026-11-22T09:05:00.000Z",
-    "last_sync_error": None,
-    "manager_events": [{"kind": "unlock", "at": "2026-11-22T09:01:00.000Z"}],
-    "config_error": None,
-}
+BEAT: dict[str, Any] = make_heartbeat(
+    manager_events=[{"kind": "unlock", "at": "2026-11-22T09:01:00.000Z"}], config_error=None
+)
 _MARK = '"__odd__"'
 
 
