@@ -9,8 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from ces.answer import NewAnswer
 from sync.checkpoint import Checkpointer
-from sync.outbox import NewAnswer, Outbox
+from sync.outbox import Outbox
 
 
 def main() -> None:

@@ -76,12 +76,12 @@ from hqserve import start_server
 from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from sync.hq import actions, insights, storeinfo, users
-from sync.hq.filters import parse_filters
-from sync.hq.moments import moment, stamp, utcnow
-from sync.hq.store import DB_FILENAME, Store, StoreError, sqlite_url
-from sync.hq.surveys import load_surveys
-from sync.hq.tables import daily_answers, metadata, responses
+from hq import actions, insights, storeinfo, users
+from hq.db.database import DB_FILENAME, HQDatabase, HQDatabaseError, sqlite_url
+from hq.db.tables import daily_answers, metadata, responses
+from hq.filters import parse_filters
+from hq.moments import moment, stamp, utcnow
+from hq.surveys import load_surveys
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 KEPT_PG_DATABASE = "effortless_bench_dashboard"
@@ -197,7 +197,7 @@ def answer_times(n: int, now: datetime, rng: random.Random) -> list[int]:
 
 
 def _stamper() -> Callable[[int], str]:
-    """sync.hq.moments.stamp for POSIX microseconds, ten times faster (days are cached)."""
+    """hq.moments.stamp for POSIX microseconds, ten times faster (days are cached)."""
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     days: dict[int, str] = {}
 
@@ -293,7 +293,7 @@ def chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[An
 # --- filling a database -----------------------------------------------------------------
 
 
-def set_up(store: Store, now: datetime) -> dict[tuple[str, str], str]:
+def set_up(store: HQDatabase, now: datetime) -> dict[tuple[str, str], str]:
     """Stores, kiosks (enrolled a year ago), the dashboard user and some actions."""
     kiosk_ids = {}
     enrolled = now - timedelta(days=DAYS + 1)
@@ -334,7 +334,7 @@ def set_up(store: Store, now: datetime) -> dict[tuple[str, str], str]:
 
 def sqlite_statistics(database_url: str, analyzed: bool) -> None:
     """Give SQLite's planner ANALYZE statistics, or take them away (as HQ never runs it)."""
-    store = Store.open(database_url)
+    store = HQDatabase.open(database_url)
     try:
         with store.writing() as conn:
             found = conn.exec_driver_sql(
@@ -348,7 +348,7 @@ def sqlite_statistics(database_url: str, analyzed: bool) -> None:
         store.close()
 
 
-def load_sqlite(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
+def load_sqlite(store: HQDatabase, rows: Iterable[tuple[Any, ...]]) -> int:
     names = ", ".join(COLUMNS)
     group = "(" + ", ".join("?" * len(COLUMNS)) + ")"
     statements: dict[int, str] = {}
@@ -366,7 +366,7 @@ def load_sqlite(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
     return count
 
 
-def load_postgresql(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
+def load_postgresql(store: HQDatabase, rows: Iterable[tuple[Any, ...]]) -> int:
     count = 0
     raw = store.engine.raw_connection()
     try:
@@ -384,7 +384,7 @@ def load_postgresql(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
     return count
 
 
-def settle(store: Store) -> None:
+def settle(store: HQDatabase) -> None:
     """After the bulk load: VACUUM ANALYZE (PostgreSQL) or a full checkpoint (SQLite)."""
     if store.is_sqlite:
         raw = store.engine.raw_connection()  # outside a transaction, as a checkpoint must be
@@ -401,7 +401,7 @@ def fill(database_url: str, answers: int, seed: int) -> float:
     """A database as described in the module docstring; returns the seconds it took."""
     started = time.perf_counter()
     now = utcnow()
-    store = Store.open(database_url)
+    store = HQDatabase.open(database_url)
     try:
         kiosk_ids = set_up(store, now)
         rows = answer_rows(answers, now, kiosk_ids, seed)
@@ -420,8 +420,8 @@ def reusable(database_url: str, answers: int) -> bool:
     """A kept database with this many answers (all counted in daily_answers), the newest
     less than a day old."""
     try:
-        store = Store.open(database_url)
-    except StoreError:
+        store = HQDatabase.open(database_url)
+    except HQDatabaseError:
         return False
     try:
         with store.reading() as conn:
@@ -598,8 +598,8 @@ def print_table(kind: str, timings: Sequence[Timing], today: date) -> None:
 # --- explaining -------------------------------------------------------------------------
 
 
-def page_work(store: Store, url: str) -> None:
-    """What the page at ``url`` asks the store (sync/hq/dashboard.py), in-process."""
+def page_work(store: HQDatabase, url: str) -> None:
+    """What the page at ``url`` asks the store (hq/dashboard.py), in-process."""
     path, _, query = url.partition("?")
     params = dict(parse_qsl(query))
     f = parse_filters(params)
@@ -625,7 +625,7 @@ def page_work(store: Store, url: str) -> None:
 
 
 def explain(database_url: str, url: str, today: date) -> None:
-    store = Store.open(database_url)
+    store = HQDatabase.open(database_url)
     try:
         captured: list[tuple[str, Any]] = []
 

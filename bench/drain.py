@@ -29,7 +29,8 @@ from types import TracebackType
 
 import requests
 
-from sync.outbox import DB_FILENAME, NewAnswer, Outbox
+from ces.answer import NewAnswer
+from sync.outbox import DB_FILENAME, Outbox
 from sync.worker import SyncWorker
 
 BIN = Path(sys.executable).parent

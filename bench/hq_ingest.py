@@ -30,7 +30,7 @@ from hqserve import CES_HQ, start_server
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from sync.hq.store import Store, sqlite_url
+from hq.db.database import HQDatabase, sqlite_url
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 _DAY = "2026-11-22"
@@ -115,7 +115,7 @@ def run(database_url: str, batches: int, size: int, threads: int) -> Rate:
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(30)
-        store = Store.open(database_url)
+        store = HQDatabase.open(database_url)
         try:
             stored = store.count_answers()
         finally:

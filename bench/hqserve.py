@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-CES_HQ = [sys.executable, "-m", "sync.hq.cli"]
+CES_HQ = [sys.executable, "-m", "hq.cli"]
 
 
 def start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[str], str]:

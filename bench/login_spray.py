@@ -49,8 +49,8 @@ import requests
 from hqserve import start_server
 from requests.adapters import HTTPAdapter
 
-from sync.hq import users
-from sync.hq.store import Store, sqlite_url
+from hq import users
+from hq.db.database import HQDatabase, sqlite_url
 
 ADDRESSES = [f"127.0.0.{i}" for i in range(2, 202)]
 
@@ -181,7 +181,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         database_url = sqlite_url(work)
-        store = Store.open(database_url)
+        store = HQDatabase.open(database_url)
         try:
             users.add_user(store, "anna", "correct horse battery")
             code = store.add_kiosk("s001", "in_store_purchase").code

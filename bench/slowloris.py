@@ -36,13 +36,13 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# `python -m sync.hq.cli` from the given tree, with the open-file limit lowered first.
+# `python -m hq.cli` from the given tree, with the open-file limit lowered first.
 RUN_CLI = (
     "import resource, runpy, sys\n"
     "limit = int(sys.argv.pop(1))\n"
     "resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))\n"
     "sys.argv[0] = 'ces-hq'\n"
-    "runpy.run_module('sync.hq.cli', run_name='__main__')\n"
+    "runpy.run_module('hq.cli', run_name='__main__')\n"
 )
 
 

@@ -15,7 +15,7 @@ import time
 CHILD = r"""
 import sys
 from pathlib import Path
-from kiosk.flow.setup import preconfigure
+from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 preconfigure(Path(sys.argv[1]))
 app = application()

@@ -1,3 +1,1 @@
-"""Effortless: an in-store Customer Effort Score kiosk."""
-
-__version__ = "0.1.0"
+"""The kiosk program: the shopper's screens on a store tablet (``ces-kiosk``)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from kiosk import __version__
+from ces import __version__
 
 log = logging.getLogger("effortless.cli")
 

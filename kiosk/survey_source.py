@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.assets import default_survey_path
-from kiosk.flow.survey import Survey, SurveyError, load_survey, parse_survey
+from ces.assets import default_survey_path
+from ces.survey import Survey, SurveyError, load_survey, parse_survey
 
 log = logging.getLogger("effortless.survey")
 

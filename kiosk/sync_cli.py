@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ces.keys import HQ_URL, NOT_AUTHORISED, TOKEN
 from sync.enrolment import EnrolmentError, enrol, remember
 from sync.outbox import DB_FILENAME, Outbox, OutboxError, OutboxUnavailable, describe
-from sync.settings import HQ_URL, TOKEN, Settings, SettingsDamaged
-from sync.worker import NOT_AUTHORISED, SyncWorker, read_status
+from sync.settings import Settings, SettingsDamaged
+from sync.worker import SyncWorker, read_status
 
 
 def _outbox(data_dir: object) -> Outbox:

@@ -1,1 +1,1 @@
-"""The kiosk's outbox and (later) its sync with HQ. No Qt here."""
+"""The kiosk's outbox and its sender to HQ. No Qt here; imports only ``ces``."""

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from kiosk import __version__
+from ces import __version__
 from sync.backoff import parse_retry_after
 
 log = logging.getLogger("effortless.sync.client")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ces.keys import HQ_URL, INSECURE, KIOSK_ID, STORE_ID, TOKEN, TOUCHPOINT
 from sync.client import (
     Enrolment,
     HQClient,
@@ -13,7 +14,7 @@ from sync.client import (
     RetryableError,
 )
 from sync.outbox import Outbox
-from sync.settings import HQ_URL, INSECURE, KIOSK_ID, STORE_ID, TOKEN, TOUCHPOINT, Settings
+from sync.settings import Settings
 from sync.worker import LAST_ERROR, NOT_AUTHORISED
 
 HINTS = {

@@ -14,7 +14,6 @@ import os
 import shutil
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from sync.protocol import ANSWER_FIELDS
+from ces.answer import ANSWER_FIELDS, OUTCOMES, AnswerStoreError, NewAnswer
 from sync.settings import KEYS as SETTINGS_KEYS
 from sync.settings import Settings
 
@@ -39,7 +38,6 @@ BUSY_TIMEOUT_MS = 5000
 # from a newer release is recognised even before its migrations are compared.
 SCHEMA_VERSION = 2
 
-OUTCOMES = ("completed", "timeout")
 # Columns a session may still change while its outcome is NULL.
 ANSWER_COLUMNS = frozenset(
     {"locale", "score", "factor", "comment", "outcome", "flags", "answered_at", "finished_at"}
@@ -68,7 +66,7 @@ _CONTENT_COLUMNS = (
 STORED_COLUMNS = (*_CONTENT_COLUMNS, "synced_at", "rejected_at", "reject_reason")
 
 
-class OutboxError(RuntimeError):
+class OutboxError(AnswerStoreError):
     """The outbox cannot be used; the message says why in plain words."""
 
 
@@ -204,29 +202,6 @@ class QueueStats:
     rejected: int
     synced: int
     in_progress: int
-
-
-@dataclass(frozen=True)
-class NewAnswer:
-    """The first write of a session: made when the shopper gives a score."""
-
-    kiosk_id: str
-    store_id: str | None
-    touchpoint: str | None
-    survey_id: str
-    survey_version: int
-    locale: str
-    scale: str
-    score: int
-    started_at: str
-    answered_at: str
-    flags: tuple[str, ...] = ()
-    id: str = ""
-
-    def with_id(self) -> NewAnswer:
-        if self.id:
-            return self
-        return NewAnswer(**{**self.__dict__, "id": str(uuid.uuid4())})
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.flow.survey import Survey, SurveyError, parse_survey
+from ces.survey import Survey, SurveyError, parse_survey
 
 CONFIG_FILENAME = "hq_config.json"
 MAX_MESSAGES = 10

@@ -22,42 +22,14 @@ from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ces.keys import KIOSK_ID
+from ces.keys import SETTINGS_KEYS as KEYS
+
 log = logging.getLogger("effortless.settings")
 
 SETTINGS_FILENAME = "settings.json"
 _LOCK_FILENAME = ".settings.lock"
 _DB_FILENAME = "kiosk.db"  # sync.outbox.DB_FILENAME; not imported, outbox imports this
-
-KIOSK_ID = "kiosk_id"
-HQ_URL = "hq_url"
-TOKEN = "hq_token"
-INSECURE = "allow_insecure_http"
-STORE_ID = "store_id"
-TOUCHPOINT = "touchpoint"
-PIN_HASH = "manager_pin"
-PIN_FAILED = "pin_failed_tries"
-PIN_LOCKOUTS = "pin_lockouts"
-PIN_LOCKED_UNTIL = "pin_locked_until"
-HOME_LOCALE = "default_locale"
-CHOSEN_SURVEY = "chosen_survey"
-
-# The keys that belong here; earlier releases kept them in kiosk.db's kiosk_meta.
-KEYS = frozenset(
-    {
-        KIOSK_ID,
-        HQ_URL,
-        TOKEN,
-        INSECURE,
-        STORE_ID,
-        TOUCHPOINT,
-        PIN_HASH,
-        PIN_FAILED,
-        PIN_LOCKOUTS,
-        PIN_LOCKED_UNTIL,
-        HOME_LOCALE,
-        CHOSEN_SURVEY,
-    }
-)
 
 
 class SettingsDamaged(RuntimeError):
@@ -180,6 +152,9 @@ class Settings:
                 else:
                     values[key] = value
             self._write(values)
+
+    def used_before(self) -> bool:
+        return set_up_before(self.data_dir)
 
     def set_meta(self, key: str, value: str) -> None:
         self.update({key: value})

@@ -21,20 +21,24 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk import __version__
+from ces import __version__
+from ces.keys import (
+    CONFIG_ERROR,
+    CONFIG_ETAG,
+    HQ_URL,
+    INSECURE,
+    MANAGER_EVENTS,
+    NOT_AUTHORISED,
+    STORE_ID,
+    TOKEN,
+    TOUCHPOINT,
+)
+from ces.timestamps import iso_utc, utc_now
 from sync.backoff import Backoff
 from sync.client import HQClient, HQError, NotAuthorisedError, RefusedError, RetryableError
 from sync.outbox import Outbox, describe
 from sync.remote_config import ConfigError, RemoteConfig, parse_config, save
-from sync.settings import (
-    HQ_URL,
-    INSECURE,
-    STORE_ID,
-    TOKEN,
-    TOUCHPOINT,
-    Settings,
-    SettingsDamaged,
-)
+from sync.settings import Settings, SettingsDamaged
 
 log = logging.getLogger("effortless.sync")
 
@@ -47,17 +51,7 @@ RETENTION_DAYS = 30
 # Sync bookkeeping in kiosk_meta (the token and HQ's address are settings: sync.settings).
 LAST_SYNC_AT = "last_sync_at"
 LAST_ERROR = "last_sync_error"
-NOT_AUTHORISED = "not_authorised"
-CONFIG_ETAG = "config_etag"
-CONFIG_ERROR = "config_error"
 CONFIG_POLL_S = 300.0
-# Written by the manager screen (kiosk.flow.manager.EVENTS), sent with the next heartbeat.
-MANAGER_EVENTS = "manager_events"
-
-
-def iso_now() -> str:
-    now = datetime.now(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
 @dataclass(frozen=True)
@@ -241,7 +235,7 @@ class SyncWorker:
             inflight = []
 
     def _apply(self, outbox: Outbox, results: list[Any]) -> None:
-        now = iso_now()
+        now = utc_now()
         acknowledged = [r.id for r in results if r.status in ("new", "duplicate")]
         rejected = [(r.id, r.error or "rejected by HQ") for r in results if r.status == "rejected"]
         outbox.acknowledge(acknowledged, rejected, now, {LAST_SYNC_AT: now, LAST_ERROR: None})
@@ -260,7 +254,7 @@ class SyncWorker:
         if now - self._last_purge >= 3600:
             self._last_purge = now
             before = datetime.now(UTC) - self._retention
-            purged = outbox.purge_synced(before.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+            purged = outbox.purge_synced(iso_utc(before))
             if purged:
                 log.info("deleted %d answers HQ has had for over %s", purged, self._retention)
 
@@ -301,7 +295,7 @@ class SyncWorker:
             "app_version": __version__,
             "survey_id": survey_id,
             "survey_version": survey_version,
-            "kiosk_time": iso_now(),
+            "kiosk_time": utc_now(),
             "last_sync_error": outbox.meta(LAST_ERROR),
         }
         if events:
@@ -321,7 +315,7 @@ class SyncWorker:
 
     def _not_authorised(self, outbox: Outbox, exc: Exception) -> None:
         log.error("sync stopped: %s; answers stay queued", exc)
-        outbox.set_meta(NOT_AUTHORISED, iso_now())
+        outbox.set_meta(NOT_AUTHORISED, utc_now())
         self._record_error(outbox, "kiosk not authorised", level=logging.ERROR)
 
     def _record_error(self, outbox: Outbox, message: str, level: int = logging.INFO) -> None:

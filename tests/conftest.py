@@ -16,7 +16,7 @@ os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
 
 import pytest
 
-from kiosk.assets import surveys_dir
+from ces.assets import surveys_dir
 from kiosk.flow.clock import ManualClock
 
 IN_STORE = surveys_dir() / "in_store_purchase.json"
@@ -96,7 +96,8 @@ def make_kiosk(qapp, qtbot, clock: ManualClock, data_dir: Path) -> Iterator[Call
     def make(*, configured: bool = True, **overrides: object) -> Kiosk:
         """``configured``: a set-up standalone kiosk (PIN 0000) unless it has a PIN (or a
         damaged settings file) already."""
-        from kiosk.flow.setup import needs_setup, preconfigure
+        from kiosk.flow.setup import needs_setup
+        from kiosk.preset import preconfigure
         from sync.settings import Settings
 
         settings = Settings(data_dir)

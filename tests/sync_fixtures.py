@@ -17,8 +17,9 @@ from typing import Any
 
 from hqserver import HQService
 
+from ces.answer import NewAnswer
 from kiosk import sync_cli
-from sync.outbox import DB_FILENAME, NewAnswer, Outbox
+from sync.outbox import DB_FILENAME, Outbox
 
 HQ_DB_FILENAME = "hq.db"
 SURVEY = ("in_store_purchase", 1, "ces7")

@@ -2,7 +2,7 @@
 
 - kiosk/flow/ and all of sync/ import no PySide6 (the flow is tested and the outbox and
   sync run without Qt);
-- only kiosk/assets.py knows where the shipped assets live.
+- only ces/assets.py knows where the shipped assets live.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def test_the_source_scan_leaves_other_code_alone(source: str) -> None:
     assert qt_imports(source) == []
 
 
-# -- only kiosk/assets.py builds paths to the assets --------------------------------------
+# -- only ces/assets.py builds paths to the assets --------------------------------------
 
 _ASSETS_NAME = re.compile(r"^(?:\.{0,2}[/\\])*_?assets$")
 _ASSETS_PATH = re.compile(r"(?:^|[/\\])_?assets[/\\]")
@@ -265,7 +265,7 @@ def test_qml_and_scripts_do_not_reach_into_the_assets_folder() -> None:
 
 
 def test_the_assets_module_itself_is_found_by_the_scan() -> None:
-    # kiosk/assets.py does build the path, so the scan would flag it if it were not exempt.
+    # ces/assets.py does build the path, so the scan would flag it if it were not exempt.
     assert asset_paths_built(ASSETS_MODULE.read_text(encoding="utf-8")) != []
 
 
@@ -299,7 +299,7 @@ def test_the_assets_scan_catches_paths_built_elsewhere(source: str) -> None:
         "icon: str  # relative to assets/icons",
         '"""Icons are looked up under the kiosk\'s own assets/icons."""',
         'log.info("loaded %d assets", n)',
-        "from kiosk.assets import icons_dir\nICONS = icons_dir()",
+        "from ces.assets import icons_dir\nICONS = icons_dir()",
     ],
 )
 def test_the_assets_scan_leaves_mentions_alone(source: str) -> None:

@@ -6,7 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
-from kiosk.flow.survey import parse_survey
+from ces.survey import parse_survey
 from kiosk.flow.texts import SUPPORTED_LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def _options(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def test_every_ces_hq_option_is_in_the_readme() -> None:
-    from sync.hq.cli import build_parser
+    from hq.cli import build_parser
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = sorted(
@@ -67,7 +67,7 @@ def _commands(parser: argparse.ArgumentParser, prefix: str) -> set[str]:
 
 
 def test_every_ces_hq_command_is_in_the_readme() -> None:
-    from sync.hq.cli import build_parser
+    from hq.cli import build_parser
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = sorted(c for c in _commands(build_parser(), "ces-hq") if c not in readme)

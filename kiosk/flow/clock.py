@@ -40,10 +40,3 @@ class ManualClock:
         if seconds < 0:
             raise ValueError("a monotonic clock does not go back")
         self._mono += seconds
-
-
-def iso_utc(moment: datetime) -> str:
-    """UTC ISO 8601 with milliseconds, e.g. 2026-11-22T09:00:00.000Z."""
-    return (
-        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    )

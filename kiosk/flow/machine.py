@@ -15,16 +15,17 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
-from kiosk.flow.clock import Clock, iso_utc
+from ces.answer import COMPLETED, RAPID_FLAG, TIMEOUT, AnswerStoreError, NewAnswer
+from ces.survey import Survey
+from ces.timestamps import iso_utc
+from kiosk.flow.clock import Clock
 from kiosk.flow.scrub import clean_comment
-from kiosk.flow.survey import Survey
 from kiosk.flow.texts import UI_TEXT
-from sync.outbox import NewAnswer, OutboxError
 
 log = logging.getLogger("effortless.flow")
 
 # Storage faults a kiosk meets in the field; anything else is logged with its traceback.
-_PASSING_FAULTS = (OSError, sqlite3.OperationalError, OutboxError)
+_PASSING_FAULTS = (OSError, sqlite3.OperationalError, AnswerStoreError)
 
 
 class Screen(StrEnum):
@@ -38,11 +39,9 @@ class Screen(StrEnum):
 
 QUESTION_SCREENS = frozenset({Screen.QUESTION, Screen.WHY, Screen.COMMENT})
 
-RAPID_FLAG = "rapid"
-
 
 class Recorder(Protocol):
-    """Where answers go; ``sync.outbox.Outbox`` in the kiosk."""
+    """Where answers go (the kiosk's outbox); raises ``AnswerStoreError`` when it cannot."""
 
     def begin(self, answer: NewAnswer) -> str: ...
 
@@ -315,7 +314,7 @@ class Flow:
         flags = (RAPID_FLAG,) if len(self._completions) + 1 >= self.timing.rapid_run else ()
         changes = {
             **changes,
-            "outcome": "completed",
+            "outcome": COMPLETED,
             "finished_at": iso_utc(self._clock.utcnow()),
             "flags": flags,
         }
@@ -328,7 +327,7 @@ class Flow:
     def _give_up(self) -> None:
         answer_id = self._state.answer_id
         if answer_id is not None:
-            changes = {"outcome": "timeout", "finished_at": iso_utc(self._clock.utcnow())}
+            changes = {"outcome": TIMEOUT, "finished_at": iso_utc(self._clock.utcnow())}
             if not self._write(lambda: self._recorder.update(answer_id, changes)):
                 return
         self._reset()
@@ -352,7 +351,7 @@ class Flow:
         """Close the interrupted session if storage works again, then welcome the next."""
         answer_id = self._state.answer_id
         if answer_id is not None:
-            changes = {"outcome": "timeout", "finished_at": iso_utc(self._clock.utcnow())}
+            changes = {"outcome": TIMEOUT, "finished_at": iso_utc(self._clock.utcnow())}
             try:
                 self._recorder.update(answer_id, changes)
             except Exception as exc:

@@ -9,13 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.flow.clock import Clock, iso_utc
+from ces.timestamps import iso_utc
+from kiosk.flow.clock import Clock
 from kiosk.flow.pin import Attempt, PinGuard
 
 log = logging.getLogger("effortless.manager")
-
-# Keys in the kiosk's meta table.
-EVENTS = "manager_events"
 
 
 class Mode(StrEnum):

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from kiosk.flow.scrypt import hash_secret, verify_secret
-from sync.settings import PIN_FAILED, PIN_LOCKED_UNTIL, PIN_LOCKOUTS
-from sync.settings import PIN_HASH as PIN_HASH
+from ces.hashing import hash_secret, verify_secret
+from ces.keys import PIN_FAILED, PIN_LOCKED_UNTIL, PIN_LOCKOUTS
+from ces.keys import PIN_HASH as PIN_HASH
 
 PIN_RE = re.compile(r"^[0-9]{4,8}$")
 MAX_TRIES = 5
 FIRST_LOCKOUT_S = 30.0
 
-# Keys in the kiosk's settings (sync.settings).
+# Keys in the kiosk's settings (ces.keys).
 FAILED = PIN_FAILED
 LOCKOUTS = PIN_LOCKOUTS
 LOCKED_UNTIL = PIN_LOCKED_UNTIL
@@ -47,7 +47,8 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 
 class SettingsStore(Protocol):
-    """``sync.settings.Settings``: ``update`` writes all its keys in one atomic write."""
+    """The kiosk's settings (``sync.settings.Settings``): ``update`` writes all its keys in
+    one atomic write."""
 
     def get(self, key: str) -> str | None: ...
 

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
-from kiosk.flow.pin import PinFormatError, PinGuard, check_format
+from ces.keys import HOME_LOCALE, PIN_HASH, STORE_ID, TOUCHPOINT
+from kiosk.flow.pin import PinFormatError, PinGuard, SettingsStore, check_format
 from kiosk.flow.texts import manager_text
-from sync.settings import HOME_LOCALE, PIN_HASH, STORE_ID, TOUCHPOINT, Settings, set_up_before
 
 MAX_NAME_CHARS = 64
 
 
 class SetupError(ValueError):
     pass
+
+
+class Settings(SettingsStore, Protocol):
+    """The kiosk's settings file (``sync.settings.Settings``) as setup sees it."""
+
+    data_dir: Path
+
+    def damage(self) -> str | None:
+        """Why the file cannot be read, or None."""
+        ...
+
+    def used_before(self) -> bool:
+        """Whether the data dir shows the kiosk was in use before (answers, a database
+        moved aside, HQ's config)."""
+        ...
 
 
 def needs_setup(settings: Settings) -> bool:
@@ -54,7 +69,7 @@ def access(settings: Settings) -> tuple[str, str]:
         return Access.LOST, damage
     if not needs_setup(settings):
         return Access.LOCKED, ""
-    if set_up_before(settings.data_dir):
+    if settings.used_before():
         return Access.LOST, f"no settings (no manager PIN) in {settings.data_dir}"
     return Access.FIRST_RUN, ""
 
@@ -89,13 +104,3 @@ def configure_standalone(
     store_name, touchpoint_name = clean_name(store, locale), clean_name(touchpoint, locale)
     settings.update({STORE_ID: store_name, TOUCHPOINT: touchpoint_name})
     finish(settings, guard, pin, locale)
-
-
-def preconfigure(
-    data_dir: Path, *, store: str = "demo", touchpoint: str = "demo", pin: str = "0000"
-) -> None:
-    """Set up a kiosk without the setup screen (simulator, screenshots, benchmarks)."""
-    settings = Settings.open(data_dir)
-    if needs_setup(settings):
-        guard = PinGuard(settings, lambda: datetime.now(UTC))
-        configure_standalone(settings, guard, store, touchpoint, pin, "nl")

@@ -1,18 +1,14 @@
 """The kiosk's own words (not the survey's), per supported locale.
 
-A survey may only use a locale that is listed here, so no screen can end up half
-translated.
+Every locale of ces.locales has every text here (tests/kiosk/test_texts.py), so no
+screen can end up half translated.
 """
 
 from __future__ import annotations
 
-# Each language button is labelled in its own language.
-LANGUAGE_NAMES: dict[str, str] = {
-    "nl": "Nederlands",
-    "en": "English",
-    "de": "Deutsch",
-    "fr": "Français",
-}
+from ces.locales import DEFAULT_TEASERS, LANGUAGE_NAMES, SUPPORTED_LOCALES
+
+__all__ = ["KEYBOARD_LOCALES", "LANGUAGE_NAMES", "SUPPORTED_LOCALES", "UI_TEXT", "manager_text"]
 
 # The Qt Virtual Keyboard layout for each locale.
 KEYBOARD_LOCALES: dict[str, str] = {
@@ -24,7 +20,6 @@ KEYBOARD_LOCALES: dict[str, str] = {
 
 UI_TEXT: dict[str, dict[str, str]] = {
     "nl": {
-        "teaser": "Help ons beter te worden — 10 seconden",
         "tap_to_start": "Tik om te beginnen",
         "skip": "Overslaan",
         "send": "Versturen",
@@ -37,7 +32,6 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "you_said": "U zei, wij deden",
     },
     "en": {
-        "teaser": "Help us get better — 10 seconds",
         "tap_to_start": "Tap to start",
         "skip": "Skip",
         "send": "Send",
@@ -50,7 +44,6 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "you_said": "You said, we did",
     },
     "de": {
-        "teaser": "Helfen Sie uns, besser zu werden — 10 Sekunden",
         "tap_to_start": "Zum Starten tippen",
         "skip": "Überspringen",
         "send": "Senden",
@@ -63,7 +56,6 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "you_said": "Sie sagten, wir haben gehandelt",
     },
     "fr": {
-        "teaser": "Aidez-nous à nous améliorer — 10 secondes",
         "tap_to_start": "Touchez pour commencer",
         "skip": "Passer",
         "send": "Envoyer",
@@ -77,7 +69,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-SUPPORTED_LOCALES: tuple[str, ...] = tuple(UI_TEXT)
+for _locale, _teaser in DEFAULT_TEASERS.items():
+    UI_TEXT[_locale]["teaser"] = _teaser
 
 # The manager's screens, in the kiosk's own language (English where there is no translation).
 MANAGER_TEXT: dict[str, dict[str, str]] = {

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.flow.scales import SCALES, Band
+from ces.scales import SCALES, Band
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 from PySide6.QtQuickControls2 import QQuickStyle
 
-from kiosk.assets import fonts_dir, qml_dir
+from ces.answer import NewAnswer
+from ces.assets import fonts_dir
+from ces.keys import CHOSEN_SURVEY, HOME_LOCALE, STORE_ID, TOKEN, TOUCHPOINT
+from ces.survey import Survey
 from kiosk.flow.clock import Clock, SystemClock
 from kiosk.flow.machine import (
     QUESTION_SCREENS,
@@ -28,7 +31,6 @@ from kiosk.flow.machine import (
     Timing,
 )
 from kiosk.flow.setup import Access, access, lost_reason
-from kiosk.flow.survey import Survey
 from kiosk.survey_source import SurveyChoice, choose_survey, remember_survey
 from kiosk.ui.controller import KioskController
 from kiosk.ui.lockdown import Lockdown
@@ -38,20 +40,14 @@ from kiosk.ui.setup import SetupController
 from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.themeobject import Theme
 from sync.checkpoint import Checkpointer
-from sync.outbox import NewAnswer, Outbox, OutboxError, OutboxUnavailable
+from sync.outbox import Outbox, OutboxError, OutboxUnavailable
 from sync.remote_config import RemoteConfig, load_saved
-from sync.settings import (
-    CHOSEN_SURVEY,
-    HOME_LOCALE,
-    STORE_ID,
-    TOKEN,
-    TOUCHPOINT,
-    Settings,
-    SettingsDamaged,
-)
+from sync.settings import Settings, SettingsDamaged
 from sync.worker import SyncWorker
 
 log = logging.getLogger("effortless.app")
+
+QML_DIR = Path(__file__).resolve().parent / "qml"
 
 
 QUIET_QT_CATEGORIES = "qt.multimedia.symbolsresolver=false;qt.qml.propertyCache.append=false"
@@ -220,7 +216,7 @@ class Kiosk:
             self._storage_retry.setInterval(options.storage_retry_ms)
             self._storage_retry.timeout.connect(self._retry_storage)
             self._storage_retry.start()
-        self.engine.load(QUrl.fromLocalFile(str(qml_dir() / "Main.qml")))
+        self.engine.load(QUrl.fromLocalFile(str(QML_DIR / "Main.qml")))
         roots = self.engine.rootObjects()
         if not roots or not isinstance(roots[0], QQuickWindow):
             raise KioskStartError("the kiosk's QML did not load; see the log for Qt's message")

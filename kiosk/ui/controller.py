@@ -7,10 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
 
-from kiosk.assets import icons_dir
+from ces.assets import icons_dir
+from ces.scales import SMILEY5
+from ces.survey import Survey
 from kiosk.flow.machine import Flow, FlowState
-from kiosk.flow.scales import SMILEY5
-from kiosk.flow.survey import Survey
 from kiosk.flow.texts import KEYBOARD_LOCALES, LANGUAGE_NAMES, UI_TEXT
 
 log = logging.getLogger("effortless.ui")

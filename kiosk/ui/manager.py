@@ -11,25 +11,20 @@ from typing import Any
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
-from kiosk import __version__
-from kiosk.flow.clock import Clock, iso_utc
+from ces import __version__
+from ces.keys import CHOSEN_SURVEY, HOME_LOCALE, HQ_URL, STORE_ID, TOUCHPOINT
+from ces.keys import MANAGER_EVENTS as EVENTS
+from ces.timestamps import iso_utc
+from kiosk.flow.clock import Clock
 from kiosk.flow.machine import Flow
-from kiosk.flow.manager import EVENTS, Event, Manager, Mode
+from kiosk.flow.manager import Event, Manager, Mode
 from kiosk.flow.pin import PinFormatError, PinGuard, check_format
-from kiosk.flow.setup import HOME_LOCALE
 from kiosk.flow.texts import LANGUAGE_NAMES, manager_text
 from kiosk.flow.today import summarise
 from kiosk.survey_source import remember_survey
 from sync.outbox import Outbox
 from sync.remote_config import load_saved
-from sync.settings import (
-    CHOSEN_SURVEY,
-    HQ_URL,
-    STORE_ID,
-    TOUCHPOINT,
-    Settings,
-    SettingsDamaged,
-)
+from sync.settings import Settings, SettingsDamaged
 from sync.worker import SyncWorker, read_status
 
 log = logging.getLogger("effortless.ui.manager")

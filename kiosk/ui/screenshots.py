@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from kiosk.flow.clock import ManualClock
-from kiosk.flow.setup import preconfigure
+from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 from kiosk.ui.driver import FrameCounter, tap
 

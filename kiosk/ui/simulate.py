@@ -22,12 +22,12 @@ from typing import Any
 import psutil
 from PySide6.QtCore import QCoreApplication, QEvent
 
+from ces.answer import NewAnswer
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.machine import Recorder
-from kiosk.flow.setup import preconfigure
+from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 from kiosk.ui.driver import FrameCounter, double_tap, tap, visible_item
-from sync.outbox import NewAnswer
 
 COMMENTS = (
     "Kassa was snel",

@@ -19,8 +19,8 @@ from hq_helpers import HQ, serving
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from sync.hq.store import Store, sqlite_url
-from sync.hq.surveys import SurveyCatalog, load_surveys
+from hq.db.database import HQDatabase, sqlite_url
+from hq.surveys import SurveyCatalog, load_surveys
 
 PG_URL = os.environ.get(
     "EFFORTLESS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -83,8 +83,8 @@ def sqlite_database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    opened = Store.open(database_url)
+def store(database_url: str) -> Iterator[HQDatabase]:
+    opened = HQDatabase.open(database_url)
     yield opened
     opened.close()
 
@@ -98,7 +98,7 @@ def surveys() -> SurveyCatalog:
 
 
 @pytest.fixture
-def hq(store: Store, surveys: SurveyCatalog) -> Iterator[HQ]:
+def hq(store: HQDatabase, surveys: SurveyCatalog) -> Iterator[HQ]:
     """The service on SQLite and on PostgreSQL."""
     with serving(store, surveys) as url:
         yield HQ(url, store)
@@ -107,7 +107,7 @@ def hq(store: Store, surveys: SurveyCatalog) -> Iterator[HQ]:
 @pytest.fixture
 def hq_sqlite(sqlite_database_url: str, surveys: SurveyCatalog) -> Iterator[HQ]:
     """The service on SQLite only, for what does not depend on the database."""
-    opened = Store.open(sqlite_database_url)
+    opened = HQDatabase.open(sqlite_database_url)
     try:
         with serving(opened, surveys) as url:
             yield HQ(url, opened)

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sync.hq.moments import iso_ms
-from sync.hq.store import Kiosk, Store
+from hq.db.database import EnrolledKiosk, HQDatabase
+from hq.moments import iso_ms
 
 SURVEY_OF_SCALE = {"ces7": "in_store_purchase", "smiley5": "returns_desk"}
 TOUCHPOINT_OF_SCALE = {"ces7": "in_store_purchase", "smiley5": "returns_desk"}
@@ -24,13 +24,15 @@ class Spec:
     scale: str = "ces7"
 
 
-def kiosk(store: Store, store_id: str = "s001", touchpoint: str = "in_store_purchase") -> Kiosk:
+def kiosk(
+    store: HQDatabase, store_id: str = "s001", touchpoint: str = "in_store_purchase"
+) -> EnrolledKiosk:
     new = store.add_kiosk(store_id, touchpoint, now=ENROLLED)
     enrolment = store.enrol(new.code, now=ENROLLED)
-    return Kiosk(enrolment.kiosk_id, enrolment.store, enrolment.touchpoint)
+    return EnrolledKiosk(enrolment.kiosk_id, enrolment.store, enrolment.touchpoint)
 
 
-def add(store: Store, where: Kiosk, specs: Iterable[Spec]) -> int:
+def add(store: HQDatabase, where: EnrolledKiosk, specs: Iterable[Spec]) -> int:
     batch = []
     for seq, spec in enumerate(specs, 1):
         batch.append(

@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 import requests
 
-from sync.hq import users
-from sync.hq.app import create_app
-from sync.hq.server import make_server
-from sync.hq.server_settings import ServerSettings, default_max_connections, file_limit
-from sync.hq.store import NewKiosk, Store
-from sync.hq.surveys import SurveyCatalog
+from hq import users
+from hq.app import create_app
+from hq.db.database import HQDatabase, NewKiosk
+from hq.server import make_server
+from hq.server_settings import ServerSettings, default_max_connections, file_limit
+from hq.surveys import SurveyCatalog
 
 STAMP = "2026-11-22T09:00:00.000Z"
 PASSWORD = "correct horse battery"
@@ -76,7 +76,7 @@ class HQ:
     """The real service on 127.0.0.1, and the store behind it for looking inside."""
 
     url: str
-    store: Store
+    store: HQDatabase
     session: requests.Session = field(default_factory=requests.Session)
 
     def add_kiosk(self, store: str = "s042", touchpoint: str = "in_store_purchase") -> NewKiosk:
@@ -158,7 +158,7 @@ def wait_until_healthy(url: str, alive: Callable[[], bool], timeout: float = 30)
 
 @contextmanager
 def serving(
-    store: Store,
+    store: HQDatabase,
     surveys: SurveyCatalog,
     *,
     settings: ServerSettings | None = None,
@@ -166,7 +166,7 @@ def serving(
 ) -> Iterator[str]:
     """The app on a uvicorn server in a thread, on a free loopback port; yields its URL.
 
-    The server is made as `ces-hq serve` makes it (sync.hq.server), with ``settings`` (by
+    The server is made as `ces-hq serve` makes it (hq.server), with ``settings`` (by
     default its own: timeouts and a connection limit below the open-file limit).
     ``app_options`` go to create_app (e.g. ``limits``)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -192,7 +192,7 @@ def serving(
 
 
 def log_in(hq: HQ, name: str = "anna", password: str = PASSWORD) -> requests.Session:
-    users.add_user(hq.store, name, password)
+    users.add_user(hq.db.database, name, password)
     session = requests.Session()
     reply = session.post(
         f"{hq.url}/login",

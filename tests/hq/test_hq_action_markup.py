@@ -11,9 +11,9 @@ import pytest
 from hq_helpers import HQ, csrf_of, log_in
 from sqlalchemy import func, insert, select
 
-from sync.hq.moments import stamp
-from sync.hq.plaintext import markup_in
-from sync.hq.tables import actions
+from hq.db.tables import actions
+from hq.moments import stamp
+from hq.plaintext import markup_in
 
 TODAY = datetime.now(UTC).date()
 IMG = '<img src="http://127.0.0.1:9/x.png">'
@@ -54,7 +54,7 @@ def field_value(page: str, name: str) -> str:
 
 
 def action_count(hq: HQ) -> int:
-    with hq.store.reading() as conn:
+    with hq.db.database.reading() as conn:
         return int(conn.execute(select(func.count()).select_from(actions)).scalar_one())
 
 
@@ -135,7 +135,7 @@ def test_a_message_with_markup_saved_before_the_check_is_still_sent(hq: HQ) -> N
     """Kiosks show it as plain text (tests/test_plain_text.py); HQ does not drop it."""
     _, token = hq.kiosk("s001", "in_store_purchase")
     text = {"nl": f"Oud bericht {IMG}"}
-    with hq.store.writing() as conn:
+    with hq.db.database.writing() as conn:
         conn.execute(
             insert(actions).values(
                 title="Old action",

@@ -13,8 +13,9 @@ from typing import Any
 
 from hq_helpers import HQ
 
+from ces.answer import NewAnswer
 from sync.client import HQClient
-from sync.outbox import NewAnswer, Outbox
+from sync.outbox import Outbox
 
 SURVEYS = {"in_store_purchase": ("ces7", 6, "service"), "returns_desk": ("smiley5", 4, "staff")}
 
@@ -82,7 +83,7 @@ def test_an_answer_to_another_touchpoints_survey_is_rejected_and_not_stored(
     assert results[1].error == (
         "survey_id: 'returns_desk' is not a survey of this kiosk's touchpoint 'in_store_purchase'"
     )
-    stored = hq.store.answers()
+    stored = hq.db.database.answers()
     assert [(a["id"], a["survey_id"]) for a in stored] == [(batch[0]["id"], "in_store_purchase")]
 
 
@@ -107,7 +108,7 @@ def test_hq_accepts_exactly_the_surveys_it_offers_in_the_config(
             if result["status"] == "new"
         }
         assert accepted == offered, touchpoint
-        stored = {a["survey_id"] for a in hq.store.answers(kiosk_id)}
+        stored = {a["survey_id"] for a in hq.db.database.answers(kiosk_id)}
         assert stored == offered, touchpoint
 
 
@@ -121,4 +122,4 @@ def test_a_rejected_resend_stays_rejected_and_the_good_one_stays_stored_once(
     again = [r["status"] for r in hq.results(token, batch)]
     assert first == ["new", "rejected"]
     assert again == ["duplicate", "rejected"]
-    assert hq.store.count_answers() == 1
+    assert hq.db.database.count_answers() == 1

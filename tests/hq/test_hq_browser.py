@@ -22,7 +22,7 @@ import pytest
 from dashboard_data import Spec, add, kiosk
 from hq_helpers import HQ
 
-from sync.hq import actions, storeinfo, users
+from hq import actions, storeinfo, users
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def _seed(hq: HQ) -> dict[str, int]:
         ("s002", "north", 0.1),
         ("s003", "south", -0.15),
     ):
-        storeinfo.set_store(hq.store, store_id, region=region)
+        storeinfo.set_store(hq.db.database, store_id, region=region)
         specs = []
         for _ in range(400):
             at = NOW - timedelta(minutes=rng.randint(60, 56 * 24 * 60))
@@ -80,7 +80,7 @@ def _seed(hq: HQ) -> dict[str, int]:
                 + ["Lange rij bij de kassa", "Fijne service!", "Kon de retourbalie niet vinden"]
             )
             specs.append(Spec(at, score, factor, comment))
-        add(hq.store, kiosk(hq.store, store_id), specs)
+        add(hq.db.database, kiosk(hq.db.database, store_id), specs)
         counts[store_id] = len(specs)
         smileys = [
             Spec(
@@ -92,9 +92,9 @@ def _seed(hq: HQ) -> dict[str, int]:
             )
             for _ in range(120)
         ]
-        add(hq.store, kiosk(hq.store, store_id, "returns_desk"), smileys)
+        add(hq.db.database, kiosk(hq.db.database, store_id, "returns_desk"), smileys)
     actions.record(
-        hq.store,
+        hq.db.database,
         title="Second till opened on Saturdays",
         started_on=(NOW - timedelta(days=21)).date(),
         created_by="anna",

@@ -24,7 +24,7 @@ import pytest
 import requests
 from hq_helpers import HQ, make_answers, serving, stop, wait_until_healthy
 
-from sync.hq.store import Store
+from hq.db.database import HQDatabase
 
 CES_HQ = str(Path(sys.executable).parent / "ces-hq")
 CODE_RE = re.compile(r"^enrolment code:\s+([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})$", re.M)
@@ -75,7 +75,7 @@ def test_kiosk_add_prints_the_id_and_a_one_time_code(where: list[str], database_
     assert before + timedelta(hours=72) - timedelta(seconds=1) <= expiry
     assert expiry <= datetime.now(UTC) + timedelta(hours=72)
 
-    store = Store.open(database_url)
+    store = HQDatabase.open(database_url)
     try:
         assert store.enrol(code.group(1)).kiosk_id == kiosk_id.group(1)
     finally:
@@ -119,7 +119,7 @@ def test_kiosk_list_shows_each_kiosk_and_its_latest_heartbeat(
         == "no kiosks yet; add one with: ces-hq kiosk add --store STORE --touchpoint TP"
     )
 
-    store = Store.open(database_url)
+    store = HQDatabase.open(database_url)
     try:
         waiting = store.add_kiosk("s001", "returns_desk")
         busy = store.add_kiosk("s002", "in_store_purchase")
@@ -164,7 +164,7 @@ def test_kiosk_list_shows_each_kiosk_and_its_latest_heartbeat(
 
 
 def test_kiosk_revoke(where: list[str], database_url: str) -> None:
-    store = Store.open(database_url)
+    store = HQDatabase.open(database_url)
     try:
         new = store.add_kiosk("s001", "returns_desk")
         token = store.enrol(new.code).token
@@ -178,7 +178,7 @@ def test_kiosk_revoke(where: list[str], database_url: str) -> None:
     again = ces_hq("kiosk", "revoke", new.id, *where)
     assert again.returncode == 0
     assert again.stdout.strip() == f"kiosk {new.id} was already revoked"
-    store = Store.open(database_url)
+    store = HQDatabase.open(database_url)
     try:
         assert store.authenticate(token) is None
     finally:
@@ -331,7 +331,7 @@ def test_two_processes_on_one_database_store_each_answer_once(
         served("--database-url", database_url, log=logs[0]) as (_, url_one),
         served("--database-url", database_url, log=logs[1]) as (_, url_two),
     ):
-        store = Store.open(database_url)
+        store = HQDatabase.open(database_url)
         try:
             _, token = HQ(url_one, store).kiosk()
             batch = make_answers(300)

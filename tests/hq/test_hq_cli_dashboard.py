@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from dashboard_data import Spec, add, kiosk, many
 
-from sync.hq import users
-from sync.hq.store import Store
+from hq import users
+from hq.db.database import HQDatabase
 
 CES_HQ = str(Path(sys.executable).parent / "ces-hq")
 PASSWORD = "correct horse battery"
@@ -47,7 +47,7 @@ def test_user_add_list_and_remove(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     assert "user anna added" in added.stdout
     assert run("user", "list", *where).stdout.split() == ["anna"]
-    store = Store.open(f"sqlite:///{tmp_path / 'hq.db'}")
+    store = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
     try:
         assert users.log_in(store, "anna", PASSWORD)
     finally:
@@ -106,7 +106,7 @@ def test_store_set_and_list(tmp_path: Path) -> None:
 
 
 def _seeded(tmp_path: Path) -> list[str]:
-    store = Store.open(f"sqlite:///{tmp_path / 'hq.db'}")
+    store = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
     try:
         at = datetime.now(UTC) - timedelta(hours=2)
         add(store, kiosk(store, "s001"), many(at, 6, 30, "price"))
@@ -162,7 +162,7 @@ def test_export_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
 
 
 def test_export_into_a_pipe_that_closes_early_ends_quietly(tmp_path: Path) -> None:
-    store = Store.open(f"sqlite:///{tmp_path / 'hq.db'}")
+    store = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
     try:
         add(store, kiosk(store), many(datetime.now(UTC) - timedelta(hours=3), 6, 2000, "price"))
     finally:

@@ -14,8 +14,8 @@ from dashboard_data import Spec, add, kiosk, many
 from hq_helpers import HQ, PASSWORD, csrf_of, log_in
 from sqlalchemy import select
 
-from sync.hq import users
-from sync.hq.tables import users as users_table
+from hq import users
+from hq.db.tables import users as users_table
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 PAGES = [
@@ -37,7 +37,7 @@ PAGES = [
 
 def seed(hq: HQ) -> str:
     """Today's answers at s001: 20 on CES 2.0 (70% easy) with comments; returns the kiosk id."""
-    k = kiosk(hq.store, "s001")
+    k = kiosk(hq.db.database, "s001")
     at = NOW - timedelta(hours=1)
     specs = [
         *many(at, 2, 3, "price"),
@@ -45,8 +45,12 @@ def seed(hq: HQ) -> str:
         *many(at, 6, 13, "ease"),
         Spec(at, 7, "service", "<script>alert('x')</script>"),
     ]
-    add(hq.store, k, specs)
-    add(hq.store, kiosk(hq.store, "s002"), [Spec(at, 1, "price", '=HYPERLINK("http://evil")')])
+    add(hq.db.database, k, specs)
+    add(
+        hq.db.database,
+        kiosk(hq.db.database, "s002"),
+        [Spec(at, 1, "price", '=HYPERLINK("http://evil")')],
+    )
     return k.id
 
 
@@ -495,7 +499,7 @@ def test_trend_lines_per_store(hq_sqlite: HQ) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/static/../sync/hq/app.py", "/static/%2e%2e/%2e%2e/pyproject.toml", "/static/..%2fhq.db"],
+    ["/static/../hq/app.py", "/static/%2e%2e/%2e%2e/pyproject.toml", "/static/..%2fhq.db"],
 )
 def test_static_files_stay_inside_their_folder(hq_sqlite: HQ, path: str) -> None:
     reply = requests.get(f"{hq_sqlite.url}{path}", timeout=30)

@@ -17,10 +17,10 @@ import requests
 from hq_helpers import HQ, csrf_of, log_in, make_answer
 from sqlalchemy import insert, select
 
-from sync.hq import cli
-from sync.hq.filters import latest_day
-from sync.hq.moments import iso_ms, stamp, utcnow
-from sync.hq.tables import actions as actions_table
+from hq import cli
+from hq.db.tables import actions as actions_table
+from hq.filters import latest_day
+from hq.moments import iso_ms, stamp, utcnow
 
 # --- answers ---------------------------------------------------------------------------------
 
@@ -75,7 +75,7 @@ def test_an_answer_outside_the_date_bounds_is_rejected_naming_the_field(
     assert results[1]["id"] == bad["id"]
     assert results[1]["status"] == "rejected"
     assert re.match(error, results[1]["error"]), results[1]["error"]
-    assert [a["id"] for a in hq.store.answers()] == [good["id"]]
+    assert [a["id"] for a in hq.db.database.answers()] == [good["id"]]
 
 
 def test_the_edges_of_the_bounds_are_accepted(hq: HQ) -> None:
@@ -175,7 +175,7 @@ def test_an_action_date_outside_the_range_is_a_form_error_naming_the_field(
     error = html.unescape(re.search(r'id="action-error"[^>]*>([^<]*)<', reply.text).group(1))  # type: ignore[union-attr]
     assert error.startswith(f"{field}: ")
     assert "outside 2000-01-01 .. " in error
-    with hq.store.reading() as conn:
+    with hq.db.database.reading() as conn:
         assert conn.execute(select(actions_table)).first() is None
     assert session.get(f"{hq.url}/actions", timeout=30).status_code == 200
 
@@ -194,7 +194,7 @@ def test_an_action_on_the_last_day_of_the_range_is_saved_and_shown(hq: HQ) -> No
 def test_an_action_stored_before_the_bounds_still_shows_and_can_be_removed(
     hq: HQ, day: date
 ) -> None:
-    with hq.store.writing() as conn:
+    with hq.db.database.writing() as conn:
         action_id = conn.execute(
             insert(actions_table).values(
                 title="From an older HQ",

@@ -22,11 +22,11 @@ from hq_helpers import HQ, make_answer, make_heartbeat, serving
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from sync.hq import cli
-from sync.hq.moments import iso_ms
-from sync.hq.store import Kiosk, Store, sqlite_url
-from sync.hq.surveys import SurveyCatalog
-from sync.hq.validate import check_answer
+from hq import cli
+from hq.db.database import EnrolledKiosk, HQDatabase, sqlite_url
+from hq.moments import iso_ms
+from hq.surveys import SurveyCatalog
+from hq.validate import check_answer
 
 
 def _db_check(url: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -39,7 +39,7 @@ def _id(rnd: random.Random) -> str:
     return str(uuid.UUID(int=rnd.getrandbits(128), version=4))
 
 
-def _fill(store: Store, surveys: SurveyCatalog, n: int = 3000) -> None:
+def _fill(store: HQDatabase, surveys: SurveyCatalog, n: int = 3000) -> None:
     """n answers over a few days: a file of some hundreds of pages.
 
     The ids are drawn from a seeded generator, so the pages lie the same way every run and
@@ -48,7 +48,7 @@ def _fill(store: Store, surveys: SurveyCatalog, n: int = 3000) -> None:
     rnd = random.Random(42)
     new = store.add_kiosk("s001", "in_store_purchase")
     enrolment = store.enrol(new.code)
-    kiosk = Kiosk(enrolment.kiosk_id, enrolment.store, enrolment.touchpoint)
+    kiosk = EnrolledKiosk(enrolment.kiosk_id, enrolment.store, enrolment.touchpoint)
     start = datetime(2026, 11, 1, tzinfo=UTC)
     for first in range(0, n, 500):
         batch = []
@@ -69,7 +69,7 @@ def _fill(store: Store, surveys: SurveyCatalog, n: int = 3000) -> None:
 @pytest.fixture
 def filled_db(tmp_path: Path, surveys: SurveyCatalog) -> Path:
     """A closed SQLite HQ database with answers in it (its WAL checkpointed away)."""
-    store = Store.open(sqlite_url(tmp_path))
+    store = HQDatabase.open(sqlite_url(tmp_path))
     try:
         _fill(store, surveys)
     finally:
@@ -95,10 +95,10 @@ def _garbage(path: Path, where: str, pages: int = 4) -> None:
 
 @pytest.fixture
 def hq_on(surveys: SurveyCatalog) -> Iterator[Any]:
-    opened: list[Store] = []
+    opened: list[HQDatabase] = []
 
     def start(path: Path) -> Any:
-        store = Store.open(sqlite_url(path.parent))
+        store = HQDatabase.open(sqlite_url(path.parent))
         opened.append(store)
         return serving(store, surveys), store
 
@@ -107,7 +107,9 @@ def hq_on(surveys: SurveyCatalog) -> Iterator[Any]:
         store.close()
 
 
-def test_a_healthy_database_checks_fine(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_healthy_database_checks_fine(
+    store: HQDatabase, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, err = _db_check(store.url.render_as_string(hide_password=False), capsys)
     assert (status, err) == (0, "")
     if store.is_sqlite:
@@ -204,7 +206,7 @@ def test_healthz_follows_writes_that_fail_and_recover_on_postgresql(
     pg_url: str, surveys: SurveyCatalog, expect_log: Any
 ) -> None:
     expect_log("effortless.hq.api", "the database does not take writes: simulated damage")
-    store = Store.open(pg_url)
+    store = HQDatabase.open(pg_url)
     trigger = (
         "CREATE OR REPLACE FUNCTION effortless_test_fail() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN RAISE EXCEPTION 'simulated damage' USING ERRCODE = 'XX001'; END $$; "
@@ -255,7 +257,7 @@ def test_without_amcheck_db_check_says_so_and_could_not_check(
         conn.execute(text(f'CREATE DATABASE "{name}" OWNER {role}'))
     try:
         url = make_url(pg_database).set(username=role, database=name)
-        Store.open(url.render_as_string(hide_password=False)).close()
+        HQDatabase.open(url.render_as_string(hide_password=False)).close()
         status, out, err = _db_check(url.render_as_string(hide_password=False), capsys)
     finally:
         with admin.connect() as conn:

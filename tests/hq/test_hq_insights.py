@@ -9,17 +9,17 @@ import pytest
 from dashboard_data import Spec, add, kiosk, many
 from sqlalchemy import create_engine, inspect, select, text, update
 
-from sync.hq import actions, insights, storeinfo
-from sync.hq.filters import Filters
-from sync.hq.moments import stamp
-from sync.hq.store import DASHBOARD_INDEXES, Store
-from sync.hq.tables import SCHEMA_VERSION, daily_answers, meta
+from hq import actions, insights, storeinfo
+from hq.db.database import DASHBOARD_INDEXES, HQDatabase
+from hq.db.tables import SCHEMA_VERSION, daily_answers, meta
+from hq.filters import Filters
+from hq.moments import stamp
 
 DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)  # a Tuesday
 RANGE = Filters(start=date(2026, 11, 1), end=date(2026, 11, 30))
 
 
-def _known(store: Store) -> None:
+def _known(store: HQDatabase) -> None:
     """s001: the 20 answers of test_hq_stats (ces7), s002: 10 easy, s003 (returns): smileys."""
     a = kiosk(store, "s001")
     specs = [
@@ -40,7 +40,7 @@ def _known(store: Store) -> None:
     )
 
 
-def test_overview_counts_per_scale_and_never_mixes_them(store: Store) -> None:
+def test_overview_counts_per_scale_and_never_mixes_them(store: HQDatabase) -> None:
     _known(store)
     found = {s.scale: s for s in insights.overview(store, RANGE)}
     assert set(found) == {"ces7", "smiley5"}
@@ -52,7 +52,7 @@ def test_overview_counts_per_scale_and_never_mixes_them(store: Store) -> None:
     assert found["smiley5"].easy == 3
 
 
-def test_filters_narrow_what_is_counted(store: Store) -> None:
+def test_filters_narrow_what_is_counted(store: HQDatabase) -> None:
     _known(store)
     one = insights.overview(store, RANGE.narrowed(store="s001"))
     assert [(s.scale, s.n) for s in one] == [("ces7", 20)]
@@ -70,7 +70,7 @@ def test_filters_narrow_what_is_counted(store: Store) -> None:
     )
 
 
-def test_regions_come_from_the_store_table(store: Store) -> None:
+def test_regions_come_from_the_store_table(store: HQDatabase) -> None:
     _known(store)
     storeinfo.set_store(store, "s001", region="north")
     storeinfo.set_store(store, "s003", region="north", name="Utrecht")
@@ -83,7 +83,7 @@ def test_regions_come_from_the_store_table(store: Store) -> None:
     assert ("s003", "s003 · Utrecht") in chosen.stores
 
 
-def test_factors_and_priorities_from_sql(store: Store) -> None:
+def test_factors_and_priorities_from_sql(store: HQDatabase) -> None:
     _known(store)
     (view,) = [v for v in insights.factors(store, RANGE.narrowed(store="s001"))]
     rows = {r.factor: r for r in view.rows}
@@ -94,7 +94,7 @@ def test_factors_and_priorities_from_sql(store: Store) -> None:
     assert [(p.factor, p.share) for p in view.priorities] == [("price", 75.0)]
 
 
-def test_trend_buckets_by_week_starting_monday_and_by_day(store: Store) -> None:
+def test_trend_buckets_by_week_starting_monday_and_by_day(store: HQDatabase) -> None:
     k = kiosk(store)
     sunday = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
     monday = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
@@ -113,7 +113,7 @@ def test_trend_buckets_by_week_starting_monday_and_by_day(store: Store) -> None:
     assert by_day[date(2026, 11, 24)] == 0
 
 
-def test_side_by_side_per_store_and_touchpoint(store: Store) -> None:
+def test_side_by_side_per_store_and_touchpoint(store: HQDatabase) -> None:
     _known(store)
     stores_ = insights.compare_groups(store, RANGE, "store")["ces7"]
     # Best % easy first: s002 (100%) before s001 (70%); s002 has too few answers, which
@@ -125,7 +125,7 @@ def test_side_by_side_per_store_and_touchpoint(store: Store) -> None:
         insights.compare_groups(store, RANGE, "kiosk_id; DROP TABLE responses")
 
 
-def test_comments_are_filtered_and_search_is_literal(store: Store) -> None:
+def test_comments_are_filtered_and_search_is_literal(store: HQDatabase) -> None:
     k = kiosk(store)
     add(
         store,
@@ -154,7 +154,7 @@ def test_comments_are_filtered_and_search_is_literal(store: Store) -> None:
     assert store.count_answers() == 5
 
 
-def test_a_kiosk_silent_when_it_usually_gets_answers_is_marked(store: Store) -> None:
+def test_a_kiosk_silent_when_it_usually_gets_answers_is_marked(store: HQDatabase) -> None:
     now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     quiet = kiosk(store, "s001")
     busy = kiosk(store, "s002")
@@ -171,7 +171,7 @@ def test_a_kiosk_silent_when_it_usually_gets_answers_is_marked(store: Store) -> 
     assert rows["s001"].last_answer_at == now - timedelta(hours=10)
 
 
-def test_a_kiosk_that_never_gets_answers_at_night_is_not_silent_at_night(store: Store) -> None:
+def test_a_kiosk_that_never_gets_answers_at_night_is_not_silent_at_night(store: HQDatabase) -> None:
     # Answers only 09:00-17:00 on weekdays; at 06:00 the last one was 14 hours ago.
     k = kiosk(store)
     now = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)  # Friday
@@ -187,7 +187,7 @@ def test_a_kiosk_that_never_gets_answers_at_night_is_not_silent_at_night(store: 
     assert not row.silent
 
 
-def test_an_action_shows_before_and_after_on_its_stores(store: Store) -> None:
+def test_an_action_shows_before_and_after_on_its_stores(store: HQDatabase) -> None:
     a, b = kiosk(store, "s001"), kiosk(store, "s002")
     start = date(2026, 10, 1)
     at = datetime(2026, 10, 1, 12, tzinfo=UTC)
@@ -226,7 +226,7 @@ def test_an_action_shows_before_and_after_on_its_stores(store: Store) -> None:
     assert later.after is None
 
 
-def test_messages_reach_the_kiosks_of_their_stores_in_their_period(store: Store) -> None:
+def test_messages_reach_the_kiosks_of_their_stores_in_their_period(store: HQDatabase) -> None:
     start = date(2026, 11, 1)
     actions.record(
         store,
@@ -278,7 +278,7 @@ def test_messages_reach_the_kiosks_of_their_stores_in_their_period(store: Store)
     ],
 )
 def test_bad_actions_are_refused_with_the_field(
-    store: Store, changes: dict[str, object], field: str
+    store: HQDatabase, changes: dict[str, object], field: str
 ) -> None:
     args: dict[str, object] = {
         "title": "Better signs",
@@ -293,7 +293,7 @@ def test_bad_actions_are_refused_with_the_field(
 
 
 def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url: str) -> None:
-    store = Store.open(database_url)
+    store = HQDatabase.open(database_url)
     add(store, kiosk(store), many(DAY, 6, 5, "price") + many(DAY + timedelta(days=1), 2, 3))
     with store.engine.begin() as conn:
         for name in DASHBOARD_INDEXES:
@@ -310,7 +310,7 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
         conn.execute(text("CREATE INDEX responses_store_time ON responses (store_id, answered_at)"))
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
     store.close()
-    upgraded = Store.open(database_url)
+    upgraded = HQDatabase.open(database_url)
     upgraded.close()
     engine = create_engine(upgraded.url)
     try:
@@ -328,7 +328,7 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
         engine.dispose()
 
 
-def test_trend_split_per_touchpoint_and_store(store: Store) -> None:
+def test_trend_split_per_touchpoint_and_store(store: HQDatabase) -> None:
     _known(store)
     per_touchpoint = insights.trend(store, RANGE, "week", "touchpoint")
     assert list(per_touchpoint["ces7"]) == ["in_store_purchase"]
@@ -344,7 +344,7 @@ def test_trend_split_per_touchpoint_and_store(store: Store) -> None:
     assert set(per_region) == {"north", ""}
 
 
-def test_a_store_split_draws_only_the_busiest_stores(store: Store) -> None:
+def test_a_store_split_draws_only_the_busiest_stores(store: HQDatabase) -> None:
     for i in range(insights.SPLIT_LINES + 2):
         add(store, kiosk(store, f"s{i:03d}"), many(DAY, 6, 1 + i, "price"))
     lines = insights.trend(store, RANGE, "week", "store")["ces7"]
@@ -352,7 +352,7 @@ def test_a_store_split_draws_only_the_busiest_stores(store: Store) -> None:
     assert "s000" not in lines and "s001" not in lines  # noqa: PT018 (the two smallest)
 
 
-def _daily(store: Store) -> dict[tuple[object, ...], int]:
+def _daily(store: HQDatabase) -> dict[tuple[object, ...], int]:
     with store.reading() as conn:
         rows = conn.execute(
             select(
@@ -367,7 +367,7 @@ def _daily(store: Store) -> dict[tuple[object, ...], int]:
         return {tuple(str(v) for v in r[:-1]): int(r[-1]) for r in rows}
 
 
-def _from_answers(store: Store) -> dict[tuple[object, ...], int]:
+def _from_answers(store: HQDatabase) -> dict[tuple[object, ...], int]:
     counted: dict[tuple[object, ...], int] = {}
     for a in store.answers():
         key = (
@@ -382,7 +382,7 @@ def _from_answers(store: Store) -> dict[tuple[object, ...], int]:
 
 
 def test_daily_counts_agree_with_the_answers_through_resends_and_conflicts(
-    store: Store,
+    store: HQDatabase,
 ) -> None:
     k = kiosk(store)
     late = datetime(2026, 11, 10, 23, 59, 59, tzinfo=UTC)
@@ -422,7 +422,7 @@ def test_daily_counts_agree_with_the_answers_through_resends_and_conflicts(
     assert _daily(store) == before
 
 
-def test_concurrent_batches_are_all_counted(store: Store) -> None:
+def test_concurrent_batches_are_all_counted(store: HQDatabase) -> None:
     k = kiosk(store)
 
     def send(n: int) -> None:
@@ -435,7 +435,7 @@ def test_concurrent_batches_are_all_counted(store: Store) -> None:
     assert _daily(store) == _from_answers(store)
 
 
-def test_all_stores_and_one_region_covering_them_give_the_same_figures(store: Store) -> None:
+def test_all_stores_and_one_region_covering_them_give_the_same_figures(store: HQDatabase) -> None:
     _known(store)
     for store_id in ("s001", "s002", "s003"):
         storeinfo.set_store(store, store_id, region="all")
@@ -450,7 +450,7 @@ def test_all_stores_and_one_region_covering_them_give_the_same_figures(store: St
     )
 
 
-def test_postgresql_has_statistics_on_the_answer_day(store: Store) -> None:
+def test_postgresql_has_statistics_on_the_answer_day(store: HQDatabase) -> None:
     if store.is_sqlite:
         pytest.skip("statistics on an expression are PostgreSQL's")
     k = kiosk(store)

@@ -64,7 +64,7 @@ def test_a_client_that_drops_mid_body_is_one_info_line_without_traceback(
 
 def _refuse_every_answer(hq: HQ) -> None:
     """A real database fault: a trigger makes every insert of an answer fail."""
-    with hq.store.engine.begin() as conn:
+    with hq.db.database.engine.begin() as conn:
         conn.execute(
             text(
                 "CREATE TRIGGER refuse_answers BEFORE INSERT ON responses "

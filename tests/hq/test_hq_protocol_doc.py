@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from sync.hq import app, credentials, validate
+from hq import app, credentials, validate
 
 PROTOCOL = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text(
     encoding="utf-8"

@@ -15,9 +15,9 @@ from hq_helpers import HQ, make_answers, serving
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from kiosk.assets import surveys_dir
-from sync.hq.store import Store
-from sync.hq.surveys import load_surveys
+from ces.assets import surveys_dir
+from hq.db.database import HQDatabase
+from hq.surveys import load_surveys
 
 HEARTBEAT = {
     "queue_depth": 12,
@@ -50,7 +50,7 @@ def test_a_heartbeat_is_recorded_with_the_server_time(hq: HQ) -> None:
     assert len(reply.json()["server_time"]) == 24
     assert _ms(sent_at) <= server_time <= received_at
 
-    k = hq.store.kiosk(kiosk_id)
+    k = hq.db.database.kiosk(kiosk_id)
     assert k.heartbeat_at is not None
     assert _ms(k.heartbeat_at) == server_time
     assert k.last_seen_at == k.heartbeat_at
@@ -79,7 +79,7 @@ def test_the_latest_heartbeat_wins_and_nulls_are_allowed(hq: HQ) -> None:
         "last_sync_error": "HQ answered 503",
     }
     assert hq.post("/api/v1/heartbeat", token, empty).status_code == 200
-    k = hq.store.kiosk(kiosk_id)
+    k = hq.db.database.kiosk(kiosk_id)
     assert (k.queue_depth, k.oldest_unsent_at, k.survey_id, k.survey_version) == (
         0,
         None,
@@ -96,7 +96,7 @@ def test_a_long_or_odd_sync_error_is_kept_storable(hq: HQ) -> None:
         hq.post("/api/v1/heartbeat", token, {**HEARTBEAT, "last_sync_error": error}).status_code
         == 200
     )
-    stored = hq.store.kiosk(kiosk_id).last_sync_error
+    stored = hq.db.database.kiosk(kiosk_id).last_sync_error
     assert stored is not None
     assert len(stored) == 1000
     assert stored.startswith("bad\ufffdbyte \ufffd eee")
@@ -136,11 +136,11 @@ def test_a_bad_heartbeat_is_400_and_changes_nothing(
 ) -> None:
     expect_log("effortless.hq.api", "400 bad_request")
     kiosk_id, token = hq.kiosk()
-    before = hq.store.kiosk(kiosk_id)
+    before = hq.db.database.kiosk(kiosk_id)
     reply = hq.post("/api/v1/heartbeat", token, {**HEARTBEAT, **change})
     assert reply.status_code == 400
     assert reply.json() == {"error": "bad_request", "message": message}
-    assert hq.store.kiosk(kiosk_id) == before
+    assert hq.db.database.kiosk(kiosk_id) == before
 
 
 def test_a_heartbeat_without_a_field_is_400(hq_sqlite: HQ, expect_log: Any) -> None:
@@ -204,7 +204,7 @@ def test_each_kiosk_has_its_own_etag(hq: HQ) -> None:
 def test_config_follows_the_survey_folder(tmp_path: Path, sqlite_database_url: str) -> None:
     folder = tmp_path / "surveys"
     shutil.copytree(surveys_dir(), folder)
-    store = Store.open(sqlite_database_url)
+    store = HQDatabase.open(sqlite_database_url)
     try:
         with serving(store, load_surveys(folder)) as url:
             _, token = HQ(url, store).kiosk(touchpoint="kassa")  # offered every survey
@@ -231,7 +231,7 @@ def test_answers_to_a_survey_outside_the_folder_are_rejected(
     folder = tmp_path / "surveys"
     folder.mkdir()
     shutil.copy(surveys_dir() / "returns_desk.json", folder)
-    store = Store.open(sqlite_database_url)
+    store = HQDatabase.open(sqlite_database_url)
     try:
         with serving(store, load_surveys(folder)) as url:
             hq = HQ(url, store)
@@ -259,7 +259,7 @@ def test_a_database_that_goes_away_is_503_with_retry_after(
     admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    store = Store.open(make_url(pg_database).set(database=name).render_as_string(False))
+    store = HQDatabase.open(make_url(pg_database).set(database=name).render_as_string(False))
     try:
         with serving(store, surveys) as url:
             hq = HQ(url, store)

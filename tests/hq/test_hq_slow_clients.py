@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 import requests
 from hq_helpers import make_answers, stop, wait_until_healthy
 
-from sync.hq import app, server_settings
-from sync.hq.store import Store, sqlite_url
+from hq import app, server_settings
+from hq.db.database import HQDatabase, sqlite_url
 
-# `python -m sync.hq.cli`, optionally with the open-file limit lowered first (both soft
+# `python -m hq.cli`, optionally with the open-file limit lowered first (both soft
 # and hard, so the server cannot raise it back).
 _RUN_CLI = (
     "import resource, runpy, sys\n"
@@ -34,7 +34,7 @@ _RUN_CLI = (
     "if limit:\n"
     "    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))\n"
     "sys.argv[0] = 'ces-hq'\n"
-    "runpy.run_module('sync.hq.cli', run_name='__main__')\n"
+    "runpy.run_module('hq.cli', run_name='__main__')\n"
 )
 _CLI = [sys.executable, "-c", _RUN_CLI]
 DEADLINE_S = 30
@@ -60,7 +60,7 @@ def ces_hq_serve(tmp_path: Path, *options: str, file_limit: int = 0) -> Iterator
     """`ces-hq serve` on a free port with one enrolled kiosk; stopped (SIGTERM) at the end."""
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
-    store = Store.open(sqlite_url(data))
+    store = HQDatabase.open(sqlite_url(data))
     try:
         code = store.add_kiosk("s042", "in_store_purchase").code
     finally:

@@ -13,25 +13,25 @@ import pytest
 from hq_helpers import make_answers
 from sqlalchemy import create_engine, inspect, text, update
 
-from sync.hq.store import (
+from hq.db.database import (
+    EnrolledKiosk,
     EnrolRefused,
-    Kiosk,
+    HQDatabase,
+    HQDatabaseError,
     SchemaTooNew,
-    Store,
-    StoreError,
     UnknownKiosk,
     parse_url,
 )
-from sync.hq.surveys import SurveyCatalog
-from sync.hq.tables import SCHEMA_VERSION, meta
-from sync.hq.validate import check_answer
+from hq.db.tables import SCHEMA_VERSION, meta
+from hq.surveys import SurveyCatalog
+from hq.validate import check_answer
 
 
 def _checked(surveys: SurveyCatalog, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [check_answer(dict(a), surveys.rules) for a in answers]
 
 
-def _enrolled(store: Store) -> Kiosk:
+def _enrolled(store: HQDatabase) -> EnrolledKiosk:
     new = store.add_kiosk("s042", "in_store_purchase")
     token = store.enrol(new.code).token
     kiosk = store.authenticate(token)
@@ -39,7 +39,7 @@ def _enrolled(store: Store) -> Kiosk:
     return kiosk
 
 
-def test_the_schema_is_made_with_its_version_and_indexes(store: Store) -> None:
+def test_the_schema_is_made_with_its_version_and_indexes(store: HQDatabase) -> None:
     with store.engine.connect() as conn:
         version = conn.execute(text("SELECT value FROM hq_meta WHERE key = 'schema_version'"))
         assert version.scalar_one() == str(SCHEMA_VERSION)
@@ -59,11 +59,11 @@ def test_the_schema_is_made_with_its_version_and_indexes(store: Store) -> None:
 
 
 def test_reopening_keeps_what_is_stored(database_url: str, surveys: SurveyCatalog) -> None:
-    first = Store.open(database_url)
+    first = HQDatabase.open(database_url)
     kiosk = _enrolled(first)
     first.ingest(kiosk, _checked(surveys, make_answers(3)))
     first.close()
-    again = Store.open(database_url)
+    again = HQDatabase.open(database_url)
     try:
         assert again.count_answers() == 3
         assert [k.id for k in again.kiosks()] == [kiosk.id]
@@ -72,14 +72,14 @@ def test_reopening_keeps_what_is_stored(database_url: str, surveys: SurveyCatalo
 
 
 def test_a_newer_schema_is_refused_and_left_alone(database_url: str) -> None:
-    store = Store.open(database_url)
+    store = HQDatabase.open(database_url)
     with store.engine.begin() as conn:
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="99"))
         conn.execute(text("DROP TABLE enrolment_codes"))
     store.close()
 
     with pytest.raises(SchemaTooNew) as refused:
-        Store.open(database_url)
+        HQDatabase.open(database_url)
     assert f"has schema version 99, newer than this ces-hq knows ({SCHEMA_VERSION})" in str(
         refused.value
     )
@@ -95,7 +95,7 @@ def test_a_newer_schema_is_refused_and_left_alone(database_url: str) -> None:
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_database_url: str) -> None:
-    store = Store.open(sqlite_database_url)
+    store = HQDatabase.open(sqlite_database_url)
     try:
         with store.engine.connect() as conn:
             settings = {
@@ -123,8 +123,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_database_url: str) -
     ],
 )
 def test_a_url_hq_cannot_use_is_one_clear_error(url: str, message: str) -> None:
-    with pytest.raises(StoreError) as refused:
-        Store.open(url)
+    with pytest.raises(HQDatabaseError) as refused:
+        HQDatabase.open(url)
     assert message in str(refused.value)
     assert "\n" not in str(refused.value)
 
@@ -134,16 +134,16 @@ def test_plain_postgresql_urls_use_psycopg() -> None:
 
 
 def test_an_sqlite_file_in_a_missing_folder(tmp_path: Path) -> None:
-    with pytest.raises(StoreError) as refused:
-        Store.open(f"sqlite:///{tmp_path}/nope/hq.db")
+    with pytest.raises(HQDatabaseError) as refused:
+        HQDatabase.open(f"sqlite:///{tmp_path}/nope/hq.db")
     assert (
         str(refused.value) == f"the folder for the SQLite database does not exist: {tmp_path}/nope"
     )
 
 
 def test_an_unreachable_database_is_one_clear_error() -> None:
-    with pytest.raises(StoreError) as refused:
-        Store.open("postgresql+psycopg://hq:secret@127.0.0.1:1/hq")
+    with pytest.raises(HQDatabaseError) as refused:
+        HQDatabase.open("postgresql+psycopg://hq:secret@127.0.0.1:1/hq")
     message = str(refused.value)
     assert message.startswith(
         "cannot use the database postgresql+psycopg://hq:***@127.0.0.1:1/hq: "
@@ -152,7 +152,7 @@ def test_an_unreachable_database_is_one_clear_error() -> None:
     assert "\n" not in message
 
 
-def test_unknown_kiosks(store: Store) -> None:
+def test_unknown_kiosks(store: HQDatabase) -> None:
     missing = "3f1c2b9e-0000-4000-8000-000000000000"
     with pytest.raises(UnknownKiosk):
         store.revoke(missing)
@@ -160,7 +160,7 @@ def test_unknown_kiosks(store: Store) -> None:
         store.kiosk(missing)
 
 
-def test_ingest_results_and_stored_columns(store: Store, surveys: SurveyCatalog) -> None:
+def test_ingest_results_and_stored_columns(store: HQDatabase, surveys: SurveyCatalog) -> None:
     kiosk = _enrolled(store)
     first = _checked(surveys, make_answers(3))
     assert [r.status for r in store.ingest(kiosk, first)] == ["new"] * 3
@@ -180,7 +180,7 @@ def test_several_stores_on_one_database_store_each_answer_once(
     database_url: str, surveys: SurveyCatalog
 ) -> None:
     """Like several ces-hq processes: each has its own Store (pool, locks) on one database."""
-    stores = [Store.open(database_url) for _ in range(4)]
+    stores = [HQDatabase.open(database_url) for _ in range(4)]
     try:
         kiosk = _enrolled(stores[0])
         batch = make_answers(300)
@@ -188,7 +188,7 @@ def test_several_stores_on_one_database_store_each_answer_once(
         outcomes: list[list[str]] = []
         errors: list[BaseException] = []
 
-        def ingest(store: Store) -> None:
+        def ingest(store: HQDatabase) -> None:
             try:
                 answers = _checked(surveys, batch)
                 barrier.wait(timeout=30)
@@ -213,7 +213,7 @@ def test_several_stores_on_one_database_store_each_answer_once(
 def test_overlapping_batches_in_opposite_order_do_not_deadlock(
     database_url: str, surveys: SurveyCatalog
 ) -> None:
-    stores = [Store.open(database_url) for _ in range(2)]
+    stores = [HQDatabase.open(database_url) for _ in range(2)]
     try:
         kiosk = _enrolled(stores[0])
         batch = make_answers(400)
@@ -221,7 +221,7 @@ def test_overlapping_batches_in_opposite_order_do_not_deadlock(
         barrier = threading.Barrier(2)
         outcomes: list[list[str]] = []
 
-        def ingest(store: Store, answers: list[dict[str, Any]]) -> None:
+        def ingest(store: HQDatabase, answers: list[dict[str, Any]]) -> None:
             checked = _checked(surveys, answers)
             barrier.wait(timeout=30)
             outcomes.append([r.status for r in store.ingest(kiosk, checked)])
@@ -242,13 +242,13 @@ def test_overlapping_batches_in_opposite_order_do_not_deadlock(
 
 
 def test_a_code_works_once_across_stores(database_url: str) -> None:
-    stores = [Store.open(database_url) for _ in range(4)]
+    stores = [HQDatabase.open(database_url) for _ in range(4)]
     try:
         code = stores[0].add_kiosk("s042", "in_store_purchase").code
         barrier = threading.Barrier(len(stores))
         outcomes: list[str] = []
 
-        def enrol(store: Store) -> None:
+        def enrol(store: HQDatabase) -> None:
             barrier.wait(timeout=30)
             try:
                 store.enrol(code)

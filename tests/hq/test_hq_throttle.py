@@ -22,15 +22,15 @@ from hq_helpers import HQ, serving
 from requests.adapters import HTTPAdapter
 from sqlalchemy import select, update
 
-from kiosk.flow import scrypt
+from ces import hashing as scrypt
+from hq import hashpool, throttle, users
+from hq.db.database import HQDatabase
+from hq.db.tables import enrolment_codes, kiosks
+from hq.db.tables import users as users_table
+from hq.hashpool import HashPool, PoolFull
+from hq.surveys import SurveyCatalog
+from hq.throttle import AddressThrottle, Limits
 from sync.enrolment import EnrolmentError, enrol
-from sync.hq import hashpool, throttle, users
-from sync.hq.hashpool import HashPool, PoolFull
-from sync.hq.store import Store
-from sync.hq.surveys import SurveyCatalog
-from sync.hq.tables import enrolment_codes, kiosks
-from sync.hq.tables import users as users_table
-from sync.hq.throttle import AddressThrottle, Limits
 
 PASSWORD = "correct horse battery"
 WRONG_TEXT = "Wrong user name or password."
@@ -83,7 +83,7 @@ def in_parallel(count: int, work: Any) -> list[Any]:
 
 
 @pytest.fixture
-def hq_lenient(store: Store, surveys: SurveyCatalog) -> Iterator[HQ]:
+def hq_lenient(store: HQDatabase, surveys: SurveyCatalog) -> Iterator[HQ]:
     """The service with the per-address throttle and the hashing queue out of the way, so
     every parallel guess reaches the per-user lockout (on SQLite and PostgreSQL)."""
     lenient = Limits(login_burst=1000, login_per_minute=1000, hash_queue=100)
@@ -100,7 +100,7 @@ def test_forty_parallel_wrong_passwords_check_at_most_five_and_lock_the_user(
     expect_log("effortless.hq.dashboard", r"login refused \(wrong\)")
     expect_log("effortless.hq.dashboard", r"login refused \(locked\)")
     hq = hq_lenient
-    users.add_user(hq.store, "anna", PASSWORD)
+    users.add_user(hq.db.database, "anna", PASSWORD)
 
     def guess(i: int) -> tuple[int, str]:
         with requests.Session() as s:
@@ -123,7 +123,7 @@ def test_forty_parallel_wrong_passwords_check_at_most_five_and_lock_the_user(
     assert "ces_session" not in right.cookies
 
 
-def test_a_lockout_ends_after_its_window_and_then_counts_afresh(store: Store) -> None:
+def test_a_lockout_ends_after_its_window_and_then_counts_afresh(store: HQDatabase) -> None:
     users.add_user(store, "anna", PASSWORD)
     start = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
     said = []
@@ -147,7 +147,7 @@ def test_a_lockout_ends_after_its_window_and_then_counts_afresh(store: Store) ->
 
 
 def test_a_login_is_refused_at_once_with_503_while_every_password_check_is_busy(
-    store: Store, surveys: SurveyCatalog, expect_log: Any
+    store: HQDatabase, surveys: SurveyCatalog, expect_log: Any
 ) -> None:
     expect_log("effortless.hq.dashboard", r"login refused \(wrong\)")
     expect_log("effortless.hq.dashboard", r"every password check is busy")
@@ -189,7 +189,7 @@ def test_login_attempts_from_one_address_are_throttled_with_429_and_retry_after(
     expect_log("effortless.hq.dashboard", r"login refused \(wrong\)")
     expect_log("effortless.hq.dashboard", r"login attempts throttled")
     hq = hq_sqlite
-    users.add_user(hq.store, "anna", PASSWORD)
+    users.add_user(hq.db.database, "anna", PASSWORD)
     statuses = []
     with requests.Session() as s:
         # Different (unknown) users: the per-user lockout never applies, only the address.
@@ -214,7 +214,7 @@ def test_login_attempts_from_one_address_are_throttled_with_429_and_retry_after(
 # --- item 8: enrolment codes -------------------------------------------------------------------
 
 
-def _codes_and_kiosks(store: Store) -> list[Any]:
+def _codes_and_kiosks(store: HQDatabase) -> list[Any]:
     with store.reading() as conn:
         return [
             *conn.execute(select(enrolment_codes).order_by(enrolment_codes.c.code_hash)).all(),
@@ -228,11 +228,11 @@ def test_wrong_enrolment_codes_are_throttled_per_address_and_write_nothing(
     expect_log("effortless.hq.api", r"enrolment refused: unknown_code")
     expect_log("effortless.hq.api", r"enrolment attempts throttled")
     new = hq.add_kiosk()
-    before = _codes_and_kiosks(hq.store)
+    before = _codes_and_kiosks(hq.db.database)
     watcher = None
-    if hq.store.is_sqlite:
+    if hq.db.database.is_sqlite:
         # data_version changes when any other connection commits to the file.
-        watcher = sqlite3.connect(str(hq.store.url.database))
+        watcher = sqlite3.connect(str(hq.db.database.url.database))
         version = watcher.execute("PRAGMA data_version").fetchone()
     statuses = []
     for i in range(30):
@@ -246,7 +246,7 @@ def test_wrong_enrolment_codes_are_throttled_per_address_and_write_nothing(
     assert "try again in" in reply.json()["message"]
     # Even the right code waits at the throttled address.
     assert hq.enrol(new.code).status_code == 429
-    assert _codes_and_kiosks(hq.store) == before
+    assert _codes_and_kiosks(hq.db.database) == before
     if watcher is not None:
         assert watcher.execute("PRAGMA data_version").fetchone() == version
         watcher.close()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hq_helpers import HQ, make_answer, make_heartbeat
 
-from sync.protocol import ANSWER_FIELDS
+from ces.answer import ANSWER_FIELDS
 
 # Raw JSON text, so that values json.dumps will not write (1e309) can be sent too.
 ODD_VALUES = [
@@ -143,7 +143,7 @@ def test_an_answer_with_a_wrong_type_at_any_field_is_rejected_naming_it(
             named = result["error"].split(": ")[0].split("[")[0]
             assert named == field.split("[")[0], (field, raw[:30], result["error"])
             assert result["error"].startswith(field), (field, raw[:30], result["error"])
-    assert hq.store.count_answers() == new == len(VALID_ANSWER_VALUES)
+    assert hq.db.database.count_answers() == new == len(VALID_ANSWER_VALUES)
 
 
 # A list is a batch; its odd items are rejected one by one ("(answer): ...").

@@ -1,0 +1,46 @@
+"""The names under which the kiosk keeps its settings and its outbox's notes.
+
+Settings (settings.json, sync.settings) hold enrolment, PIN, placement and language; meta
+keys (kiosk.db's kiosk_meta, sync.outbox) hold what the sync worker and the manager screen
+leave for each other. The kiosk's flow and its sync both use these names, so they live here.
+"""
+
+from __future__ import annotations
+
+KIOSK_ID = "kiosk_id"
+HQ_URL = "hq_url"
+TOKEN = "hq_token"
+INSECURE = "allow_insecure_http"
+STORE_ID = "store_id"
+TOUCHPOINT = "touchpoint"
+PIN_HASH = "manager_pin"
+PIN_FAILED = "pin_failed_tries"
+PIN_LOCKOUTS = "pin_lockouts"
+PIN_LOCKED_UNTIL = "pin_locked_until"
+HOME_LOCALE = "default_locale"
+CHOSEN_SURVEY = "chosen_survey"
+
+# The keys that belong in settings.json; earlier releases kept them in kiosk.db's kiosk_meta.
+SETTINGS_KEYS = frozenset(
+    {
+        KIOSK_ID,
+        HQ_URL,
+        TOKEN,
+        INSECURE,
+        STORE_ID,
+        TOUCHPOINT,
+        PIN_HASH,
+        PIN_FAILED,
+        PIN_LOCKOUTS,
+        PIN_LOCKED_UNTIL,
+        HOME_LOCALE,
+        CHOSEN_SURVEY,
+    }
+)
+
+# Meta keys in kiosk.db.
+# Written by the manager screen, sent with the next heartbeat.
+MANAGER_EVENTS = "manager_events"
+NOT_AUTHORISED = "not_authorised"
+CONFIG_ETAG = "config_etag"
+CONFIG_ERROR = "config_error"

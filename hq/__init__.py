@@ -1,0 +1,2 @@
+"""The HQ service (``ces-hq``): enrols kiosks, collects their answers, shows the dashboard.
+No Qt here; imports only ``ces``."""

@@ -1,0 +1,51 @@
+"""Which surveys a kiosk is assigned: those HQ offers it in /api/v1/config, and no others.
+
+A kiosk is enrolled for a store and a touchpoint, and HQ files every answer it sends under
+them. So it is offered the surveys of its touchpoint (those whose ``touchpoint`` or id is
+the kiosk's touchpoint, as the kiosk itself matches them), and only answers to those are
+stored; an answer to another touchpoint's survey would be filed under the wrong one. A
+touchpoint no survey names is offered every survey (the store manager picks one on the
+kiosk), and then answers to any of them are accepted.
+
+The rule is the survey folder HQ runs with now, so it holds for answers queued before a
+change too: HQ never moves an enrolled kiosk to another touchpoint (a kiosk that moves is
+enrolled again), so answers it recorded are for its touchpoint's survey, or would be
+misfiled. A rejected answer stays on the kiosk, set aside with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hq.surveys import SurveyCatalog
+
+
+def rejection(survey_id: str, touchpoint: str) -> str:
+    """The error of a rejected answer (docs/protocol.md)."""
+    return f"survey_id: '{survey_id}' is not a survey of this kiosk's touchpoint '{touchpoint}'"
+
+
+@dataclass
+class Assignments:
+    """The surveys offered per touchpoint, worked out once per touchpoint."""
+
+    catalog: SurveyCatalog
+    _ids: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def survey_ids(self, touchpoint: str) -> frozenset[str]:
+        found = self._ids.get(touchpoint)
+        if found is None:
+            matching = frozenset(
+                survey_id
+                for survey_id, survey in self.catalog.by_id.items()
+                if touchpoint in (survey.touchpoint, survey_id)
+            )
+            found = matching or frozenset(self.catalog.by_id)
+            if len(self._ids) < 10_000:
+                self._ids[touchpoint] = found
+        return found
+
+    def documents(self, touchpoint: str) -> list[dict[str, object]]:
+        """The survey files offered, as the config carries them (sorted by id)."""
+        ids = self.survey_ids(touchpoint)
+        return [doc for doc in self.catalog.documents if doc.get("id") in ids]

@@ -1,0 +1,704 @@
+"""ces-hq: run the HQ service and manage its kiosks.
+
+    ces-hq serve [--host 127.0.0.1] [--port 8080] [--database-url URL | --data-dir D] [--surveys DIR]
+                 [--max-connections N] [--header-timeout 10] [--body-timeout 30]
+    ces-hq kiosk add --store STORE --touchpoint TP [--json]
+    ces-hq kiosk list [--json]
+    ces-hq kiosk revoke ID
+    ces-hq user add NAME [--password-stdin] [--replace] | user list | user remove NAME
+    ces-hq store set STORE [--name NAME] [--region REGION] | store list
+    ces-hq export --format csv|json [--from DATE] [--to DATE] [--store S] [--region R]
+                  [--touchpoint T] [--survey S] [--output FILE]
+    ces-hq db check
+
+Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
+command line argparse refuses), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import re
+import signal
+import socket
+import sys
+import uuid
+from collections.abc import Sequence
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from ces import __version__
+from hq import export, filters, storeinfo, users
+from hq.db.database import HQDatabase, HQDatabaseError, KioskInfo, sqlite_url
+from hq.moments import iso_ms
+from hq.server_settings import (
+    DEFAULT_BODY_TIMEOUT_S,
+    DEFAULT_HEADER_TIMEOUT_S,
+    ServerSettings,
+    default_max_connections,
+    fits_file_limit,
+    raise_file_limit,
+)
+from hq.surveys import SurveyFolderError, default_folder, load_surveys
+
+log = logging.getLogger("effortless.hq.cli")
+
+DATABASE_URL_ENV = "EFFORTLESS_HQ_DATABASE_URL"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+# Touchpoints are matched against the surveys' "touchpoint", so they follow survey ids.
+_TOUCHPOINT_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+class CliError(Exception):
+    """A problem the operator can fix; printed as one line."""
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("effortless-hq", appauthor=False))
+
+
+# --- argument types -------------------------------------------------------------------
+
+
+def _store_name(text: str) -> str:
+    if not _NAME_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a store id (1 to 64 letters, digits, '_' or '-', "
+            "starting with a letter or digit)"
+        )
+    return text
+
+
+def _touchpoint(text: str) -> str:
+    if not _TOUCHPOINT_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a touchpoint id (1 to 64 lowercase letters, digits, '_' or '-', "
+            "starting with a letter or digit)"
+        )
+    return text
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0..65535 (0: any free port)")
+    return port
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600: {text!r}")
+    return value
+
+
+def _kiosk_id(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a kiosk id (a UUID)") from None
+
+
+# --- the parser -------------------------------------------------------------------------
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--database-url",
+        metavar="URL",
+        help=(
+            "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE "
+            f"(default: ${DATABASE_URL_ENV}, else hq.db in the data dir)"
+        ),
+    )
+    where.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"folder for the SQLite database hq.db (default: {default_data_dir()})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ces-hq", description="Effortless HQ: collects the answers of CES kiosks."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP API (one process, one worker)")
+    serve.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to listen on ({DEFAULT_HOST})"
+    )
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT}; 0: a free one)"
+    )
+    _database_options(serve)
+    serve.add_argument(
+        "--surveys",
+        type=Path,
+        metavar="DIR",
+        help="folder of survey files HQ accepts answers to (default: the kiosk's own surveys)",
+    )
+    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    serve.add_argument(
+        "--max-connections",
+        type=_positive_int,
+        metavar="N",
+        help="connections served at once; more get 503 + Retry-After "
+        "(default: from the open-file limit, which is raised to its hard limit at start)",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=_seconds,
+        default=DEFAULT_HEADER_TIMEOUT_S,
+        metavar="SECONDS",
+        help="close a connection whose request line and headers are not complete within "
+        f"this ({DEFAULT_HEADER_TIMEOUT_S:g})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=DEFAULT_BODY_TIMEOUT_S,
+        metavar="SECONDS",
+        help="answer 408 and close when a request body stops arriving for this long "
+        f"({DEFAULT_BODY_TIMEOUT_S:g})",
+    )
+
+    kiosk = commands.add_parser("kiosk", help="add, list or revoke kiosks")
+    actions = kiosk.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="create a kiosk and print its one-time enrolment code")
+    add.add_argument("--store", required=True, type=_store_name, help="store id, e.g. s042")
+    add.add_argument(
+        "--touchpoint", required=True, type=_touchpoint, help="touchpoint id, e.g. returns_desk"
+    )
+    add.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _database_options(add)
+    listing = actions.add_parser("list", help="every kiosk with its latest heartbeat")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _database_options(listing)
+    revoke = actions.add_parser("revoke", help="stop a kiosk's token (and unused code) working")
+    revoke.add_argument("kiosk_id", type=_kiosk_id, metavar="ID")
+    _database_options(revoke)
+
+    user = commands.add_parser("user", help="HQ users who log in to the dashboard")
+    user_actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    user_add = user_actions.add_parser(
+        "add", help="create a dashboard user (asks for the password twice)"
+    )
+    user_add.add_argument("name", metavar="NAME")
+    user_add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of asking",
+    )
+    user_add.add_argument(
+        "--replace", action="store_true", help="set a new password for an existing user"
+    )
+    _database_options(user_add)
+    user_list = user_actions.add_parser("list", help="the dashboard users")
+    _database_options(user_list)
+    user_remove = user_actions.add_parser("remove", help="delete a user and end their sessions")
+    user_remove.add_argument("name", metavar="NAME")
+    _database_options(user_remove)
+
+    shop = commands.add_parser("store", help="name stores and put them in regions")
+    store_actions = shop.add_subparsers(dest="action", required=True, metavar="ACTION")
+    store_set = store_actions.add_parser("set", help="set a store's name and/or region")
+    store_set.add_argument("store_id", type=_store_name, metavar="STORE")
+    store_set.add_argument("--name", help="shown beside the id in the dashboard ('' clears it)")
+    store_set.add_argument("--region", help="region id, e.g. north ('' clears it)")
+    _database_options(store_set)
+    store_list = store_actions.add_parser("list", help="stores with a name or region")
+    _database_options(store_list)
+
+    export = commands.add_parser(
+        "export", help="write the answers (filtered as in the dashboard) as CSV or JSON"
+    )
+    export.add_argument("--format", required=True, choices=("csv", "json"), help="file format")
+    export.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="first day, YYYY-MM-DD (UTC; default: 83 days before --to)",
+    )
+    export.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
+    export.add_argument("--store", metavar="STORE", help="only this store")
+    export.add_argument("--region", metavar="REGION", help="only stores in this region")
+    export.add_argument("--touchpoint", metavar="TP", help="only this touchpoint")
+    export.add_argument("--survey", metavar="SURVEY", help="only this survey id")
+    export.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write here (default: stdout)"
+    )
+    export.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress bar on stderr (auto: when stderr is a terminal)",
+    )
+    _database_options(export)
+
+    db = commands.add_parser("db", help="look after HQ's database")
+    db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    db_check = db_actions.add_parser(
+        "check",
+        help=(
+            "run SQLite's integrity check or PostgreSQL's amcheck "
+            "(exit 0: fine, 1: damaged, 2: could not check)"
+        ),
+    )
+    _database_options(db_check)
+    return parser
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    if args.database_url:
+        return str(args.database_url)
+    if args.data_dir is None and os.environ.get(DATABASE_URL_ENV):
+        return os.environ[DATABASE_URL_ENV]
+    data_dir: Path = args.data_dir or default_data_dir()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CliError(f"cannot create the data dir {data_dir}: {e.strerror or e}") from None
+    return sqlite_url(data_dir)
+
+
+def _open_store(args: argparse.Namespace) -> HQDatabase:
+    try:
+        return HQDatabase.open(_database_url(args))
+    except HQDatabaseError as e:
+        raise CliError(str(e)) from None
+
+
+# --- serve ----------------------------------------------------------------------------------
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the listening socket here, so the printed URL has the real port (even for 0)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as e:
+        raise CliError(f"cannot listen on {host!r}: {e.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as e:
+        sock.close()
+        raise CliError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def _server_settings(args: argparse.Namespace) -> ServerSettings:
+    files = raise_file_limit()
+    settings = ServerSettings(
+        max_connections=args.max_connections or default_max_connections(files),
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+    )
+    log.info(
+        "at most %d connections (open-file limit %s); request head within %g s, "
+        "body stalls up to %g s",
+        settings.max_connections,
+        "unknown" if files is None else files,
+        settings.header_timeout,
+        settings.body_timeout,
+    )
+    if not fits_file_limit(settings, files):
+        log.warning(
+            "--max-connections %d is more than the open-file limit of %s allows: with "
+            "that many clients HQ will run out of files",
+            settings.max_connections,
+            files,
+        )
+    return settings
+
+
+def serve(args: argparse.Namespace) -> int:
+    from hq.app import create_app
+    from hq.server import make_server
+
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        surveys = load_surveys(args.surveys or default_folder())
+    except SurveyFolderError as e:
+        raise CliError(f"survey folder: {e}") from None
+    with closing(_open_store(args)) as store:
+        sock = _listen(args.host, args.port)
+        server = make_server(create_app(store, surveys), _server_settings(args))
+        print(
+            f"ces-hq {__version__} listening on {_url(sock)} "
+            f"(database {store.describe()}, {len(surveys.by_id)} surveys from {surveys.folder})",
+            flush=True,
+        )
+        # uvicorn stops gracefully on SIGTERM/SIGINT and then raises the signal again with
+        # the handler it found; these make that second delivery a no-op, so a stop by
+        # signal ends with status 0 instead of a KeyboardInterrupt traceback.
+        signal.signal(signal.SIGTERM, lambda *_: None)
+        signal.signal(signal.SIGINT, lambda *_: None)
+        server.run(sockets=[sock])
+        sock.close()
+    log.info("ces-hq stopped")
+    return 0
+
+
+# --- kiosks ---------------------------------------------------------------------------------
+
+
+def _when(moment: datetime | None) -> str:
+    return "never" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _kiosk_json(k: KioskInfo) -> dict[str, Any]:
+    def stamp(m: datetime | None) -> str | None:
+        return None if m is None else iso_ms(m)
+
+    return {
+        "id": k.id,
+        "store": k.store,
+        "touchpoint": k.touchpoint,
+        "status": k.status,
+        "created_at": stamp(k.created_at),
+        "enrolled_at": stamp(k.enrolled_at),
+        "revoked_at": stamp(k.revoked_at),
+        "last_seen_at": stamp(k.last_seen_at),
+        "queue_depth": k.queue_depth,
+        "oldest_unsent_at": stamp(k.oldest_unsent_at),
+        "app_version": k.app_version,
+        "survey_id": k.survey_id,
+        "survey_version": k.survey_version,
+        "kiosk_time": stamp(k.kiosk_time),
+        "last_sync_error": k.last_sync_error,
+        "heartbeat_at": stamp(k.heartbeat_at),
+    }
+
+
+def kiosk_add(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        new = store.add_kiosk(args.store, args.touchpoint)
+    except HQDatabaseError as e:
+        raise CliError(str(e)) from None
+    finally:
+        store.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "kiosk_id": new.id,
+                    "store": new.store,
+                    "touchpoint": new.touchpoint,
+                    "code": new.code,
+                    "code_expires_at": iso_ms(new.code_expires_at),
+                }
+            )
+        )
+        return 0
+    print(f"kiosk id:        {new.id}")
+    print(f"store:           {new.store}")
+    print(f"touchpoint:      {new.touchpoint}")
+    print(f"enrolment code:  {new.code}")
+    print(f"code expires:    {_when(new.code_expires_at)} (works once)")
+    return 0
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def kiosk_list(args: argparse.Namespace) -> int:
+    with closing(_open_store(args)) as store:
+        found = store.kiosks()
+    if args.json:
+        print(json.dumps([_kiosk_json(k) for k in found], indent=2))
+        return 0
+    if not found:
+        print("no kiosks yet; add one with: ces-hq kiosk add --store STORE --touchpoint TP")
+        return 0
+    rows = [["ID", "STORE", "TOUCHPOINT", "STATUS", "LAST SEEN", "QUEUE", "APP VERSION"]]
+    rows += [
+        [
+            k.id,
+            k.store,
+            k.touchpoint,
+            k.status,
+            _when(k.last_seen_at),
+            "-" if k.queue_depth is None else str(k.queue_depth),
+            k.app_version or "-",
+        ]
+        for k in found
+    ]
+    print(_table(rows))
+    return 0
+
+
+def kiosk_revoke(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        changed = store.revoke(args.kiosk_id)
+    except HQDatabaseError as e:
+        raise CliError(str(e)) from None
+    finally:
+        store.close()
+    if changed:
+        print(f"kiosk {args.kiosk_id} revoked: its token and enrolment code no longer work")
+    else:
+        print(f"kiosk {args.kiosk_id} was already revoked")
+    return 0
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for the password: use --password-stdin")
+    first = getpass.getpass(f"password for {args.name}: ")
+    users.check_password(first)
+    if getpass.getpass("again: ") != first:
+        raise CliError("the two passwords differ; nothing was changed")
+    return first
+
+
+def user_add(args: argparse.Namespace) -> int:
+    try:
+        users.check_name(args.name)
+        password = _read_password(args)
+        with closing(_open_store(args)) as store:
+            new = users.add_user(store, args.name, password, replace=args.replace)
+    except users.UserError as e:
+        raise CliError(str(e)) from None
+    if new:
+        print(f"user {args.name} added: log in to the dashboard at / of ces-hq serve")
+    else:
+        print(f"user {args.name}: new password set; their sessions were ended")
+    return 0
+
+
+def user_list(args: argparse.Namespace) -> int:
+    with closing(_open_store(args)) as store:
+        names = users.user_names(store)
+    if not names:
+        print("no users yet; add one with: ces-hq user add NAME")
+    for name in names:
+        print(name)
+    return 0
+
+
+def user_remove(args: argparse.Namespace) -> int:
+    with closing(_open_store(args)) as store:
+        removed = users.remove_user(store, args.name)
+    if not removed:
+        raise CliError(f"no user {args.name!r}")
+    print(f"user {args.name} removed")
+    return 0
+
+
+# --- stores ---------------------------------------------------------------------------------
+
+
+def store_set(args: argparse.Namespace) -> int:
+    if args.name is None and args.region is None:
+        raise CliError("say what to set: --name and/or --region")
+    store = _open_store(args)
+    try:
+        storeinfo.set_store(store, args.store_id, name=args.name, region=args.region)
+    except storeinfo.StoreInfoError as e:
+        raise CliError(str(e)) from None
+    finally:
+        store.close()
+    print(f"store {args.store_id} updated")
+    return 0
+
+
+def store_list(args: argparse.Namespace) -> int:
+    with closing(_open_store(args)) as store:
+        found = storeinfo.store_list(store)
+    if not found:
+        print("no store has a name or region yet; set one with: ces-hq store set STORE --region R")
+        return 0
+    rows = [["STORE", "NAME", "REGION"]]
+    rows += [[s.id, s.name or "-", s.region or "-"] for s in found]
+    print(_table(rows))
+    return 0
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_answers(args: argparse.Namespace) -> int:
+    params = {
+        "from": args.start or "",
+        "to": args.end or "",
+        "store": args.store or "",
+        "region": args.region or "",
+        "touchpoint": args.touchpoint or "",
+        "survey": args.survey or "",
+    }
+    try:
+        chosen = filters.parse_filters(params)
+    except filters.FilterError as e:
+        raise CliError(f"--{e.field}: {e.problem}") from None
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    with closing(_open_store(args)) as store:
+        total = export.count(store, chosen) if show else 0
+        bar = Progress(total, sys.stderr) if show else None
+        rows = export.rows(store, chosen)
+        counted = _counting(rows, bar)
+        try:
+            out = args.output.open("wb") if args.output else sys.stdout.buffer
+        except OSError as e:
+            raise CliError(f"cannot write {args.output}: {e.strerror or e}") from None
+        try:
+            for chunk in export.encode(counted, args.format):
+                out.write(chunk)
+        except BrokenPipeError:
+            # The reader stopped (| head): not an error. Further writes to stdout would
+            # raise again at exit, so it goes to /dev/null.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        finally:
+            if args.output:
+                out.close()
+            else:
+                out.flush()
+        if bar is not None:
+            bar.finish()
+    return 0
+
+
+def _counting(rows: Any, bar: Progress | None) -> Any:
+    for row in rows:
+        if bar is not None:
+            bar.advance()
+        yield row
+
+
+class Progress:
+    """A one-line progress bar on a terminal, redrawn at most every 1%."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: Any) -> None:
+        self.total = total
+        self.done = 0
+        self.stream = stream
+        self._shown = -1
+        self._draw()
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.total and self.done * 100 // self.total != self._shown:
+            self._draw()
+
+    def _draw(self) -> None:
+        percent = 100 if not self.total else min(100, self.done * 100 // self.total)
+        self._shown = percent
+        filled = self.WIDTH * percent // 100
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\rexport [{bar}] {percent:3d}% {self.done:,}/{self.total:,} answers")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self._draw()
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+def db_check(args: argparse.Namespace) -> int:
+    from hq.db import check as dbcheck
+
+    try:
+        url = _database_url(args)
+    except CliError as e:
+        print(f"ces-hq: could not check: {e}", file=sys.stderr)
+        return dbcheck.NOT_CHECKED
+    finding = dbcheck.check(url)
+    out = sys.stdout if finding.status != dbcheck.NOT_CHECKED else sys.stderr
+    prefix = "ces-hq: could not check: " if finding.status == dbcheck.NOT_CHECKED else ""
+    for i, line in enumerate(finding.lines):
+        print((prefix if i == 0 else "") + line, file=out)
+    return finding.status
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "export":
+            return export_answers(args)
+        handlers = {
+            ("kiosk", "add"): kiosk_add,
+            ("kiosk", "list"): kiosk_list,
+            ("kiosk", "revoke"): kiosk_revoke,
+            ("user", "add"): user_add,
+            ("user", "list"): user_list,
+            ("user", "remove"): user_remove,
+            ("store", "set"): store_set,
+            ("store", "list"): store_list,
+            ("db", "check"): db_check,
+        }
+        return handlers[(args.command, args.action)](args)
+    except CliError as e:
+        print(f"ces-hq: error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

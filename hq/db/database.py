@@ -1,0 +1,978 @@
+"""HQ's store: kiosks, enrolment codes and answers, on SQLite or PostgreSQL.
+
+One code path for both (SQLAlchemy Core). Everything that decides correctness lives in
+the database, so several ces-hq processes can share one PostgreSQL store: a code is used
+once by an atomic UPDATE, and an answer is stored once by INSERT ... ON CONFLICT DO
+NOTHING on its primary key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import chain
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from hq import credentials
+from hq.db.tables import (
+    SCHEMA_VERSION,
+    daily_answers,
+    enrolment_codes,
+    kiosk_events,
+    kiosks,
+    meta,
+    metadata,
+    responses,
+)
+from hq.moments import moment, stamp, utcnow
+from hq.validate import Answer, Heartbeat
+
+log = logging.getLogger("effortless.hq.db.database")
+
+DB_FILENAME = "hq.db"
+# Indexes schema 2 added to the responses table.
+DASHBOARD_INDEXES = ("responses_time_cover", "responses_comments_time", "responses_store_cover")
+# Schema 1's index that responses_store_cover replaces.
+REPLACED_INDEX = "responses_store_time"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# About 40 MB of log before a commit checkpoints by itself (normally _Checkpointer has).
+SQLITE_AUTOCHECKPOINT_PAGES = 10_000
+PG_CONNECT_TIMEOUT_S = 10
+# Store calls a process runs at once besides ingesting (the app bounds its threads to it).
+POOL_SIZE = 8
+# Batches a process ingests at once on PostgreSQL (on SQLite: one, see Store).
+PG_CONCURRENT_WRITERS = 4
+# An arbitrary constant: the key of the advisory lock that serialises schema set-up
+# between ces-hq processes starting together on one PostgreSQL database.
+_SCHEMA_LOCK_KEY = 0x45464C53
+
+# Rows per INSERT statement on SQLite: a whole batch in one. 500 rows x 20 columns stays
+# well under SQLite's limit of 32,766 parameters.
+_SQLITE_ROWS_PER_STATEMENT = 500
+
+CONFLICT_ERROR = "conflict: an answer with this id is already stored with different content"
+
+Status = Literal["new", "duplicate", "rejected"]
+EnrolRefusal = Literal["unknown_code", "code_used", "code_expired", "kiosk_revoked"]
+
+
+class HQDatabaseError(RuntimeError):
+    """The store cannot be used; ``str(e)`` is one line for the operator."""
+
+
+class SchemaTooNew(HQDatabaseError):
+    pass
+
+
+class WritesFailing(HQDatabaseError):
+    """A write failed for the database's own reason (a damaged file), not the request's:
+    the request may be sent again once the database is mended."""
+
+
+class UnknownKiosk(HQDatabaseError):
+    pass
+
+
+class EnrolRefused(Exception):
+    def __init__(self, reason: EnrolRefusal) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class EnrolledKiosk:
+    """An enrolled, unrevoked kiosk, as its token identifies it."""
+
+    id: str
+    store: str
+    touchpoint: str
+
+
+@dataclass(frozen=True)
+class NewKiosk:
+    id: str
+    store: str
+    touchpoint: str
+    code: str  # shown once, as XXXX-XXXX
+    code_expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    kiosk_id: str
+    token: str  # shown once
+    store: str
+    touchpoint: str
+
+
+@dataclass(frozen=True)
+class KioskInfo:
+    id: str
+    store: str
+    touchpoint: str
+    created_at: datetime
+    enrolled_at: datetime | None
+    revoked_at: datetime | None
+    last_seen_at: datetime | None
+    queue_depth: int | None
+    oldest_unsent_at: datetime | None
+    app_version: str | None
+    survey_id: str | None
+    survey_version: int | None
+    kiosk_time: datetime | None
+    last_sync_error: str | None
+    heartbeat_at: datetime | None
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "enrolled" if self.enrolled_at is not None else "waiting"
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str | None  # None: the answer had no well-formed id
+    status: Status
+    error: str | None = None
+
+
+# Separates the fields of an answer in its content hash. No field can contain it: comments
+# refuse control characters and every other field is an id, a number or a timestamp.
+_SEP = "\x1f"
+_NULL = "\x1e"
+
+
+def content_hash(kiosk_id: str, a: Answer) -> str:
+    """What makes a resend a duplicate: the same answer from the same kiosk."""
+    factor = a["factor"]
+    comment = a["comment"]
+    payload = _SEP.join(
+        (
+            kiosk_id,
+            a["id"],
+            str(a["seq"]),
+            a["survey_id"],
+            str(a["survey_version"]),
+            a["locale"],
+            a["scale"],
+            str(a["score"]),
+            _NULL if factor is None else factor,
+            _NULL if comment is None else comment,
+            a["outcome"],
+            a["flags"],
+            a["started_at"],
+            a["answered_at"],
+            a["finished_at"],
+        )
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --- database URLs -------------------------------------------------------------------------
+
+
+def sqlite_url(data_dir: Path) -> str:
+    return URL.create("sqlite", database=str(data_dir.resolve() / DB_FILENAME)).render_as_string()
+
+
+def parse_url(raw: str) -> URL:
+    """A database URL HQ can use, or StoreError saying why not."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise HQDatabaseError(
+            f"not a database URL: {raw!r} "
+            "(use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE)"
+        ) from None
+    backend, _, driver = url.drivername.partition("+")
+    if backend == "postgresql" and driver in ("", "psycopg"):
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        if not url.database or url.database == ":memory:":
+            raise HQDatabaseError("an SQLite database URL needs a file: sqlite:///PATH")
+        return url.set(drivername="sqlite")
+    raise HQDatabaseError(
+        f"unsupported database {url.drivername!r}: use sqlite:///PATH or "
+        "postgresql+psycopg://USER@HOST:PORT/DATABASE"
+    )
+
+
+def _shown_url(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line about a database error, for logs: the driver's words, no SQL, no values."""
+    return _first_line(exc)
+
+
+def _first_line(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    return lines[0] if lines else type(original).__name__
+
+
+# --- the store ---------------------------------------------------------------------------
+
+
+class HQDatabase:
+    """HQ's database. Thread-safe: each call takes a pooled connection of its own."""
+
+    def __init__(self, engine: Engine, url: URL) -> None:
+        self.engine = engine
+        self.url = url
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._insert = sqlite.insert if self.is_sqlite else postgresql.insert
+        # Writers take SQLite's write lock up front (BEGIN IMMEDIATE) ...
+        self._writer = engine.execution_options(effortless_write=True)
+        # ... and queue for it here rather than in SQLite's busy handler, which sleeps in
+        # steps of milliseconds. Other processes on the same file still wait on the lock
+        # itself, so this is speed, not correctness.
+        self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
+        self._compiled: dict[int, tuple[str, Callable[[Answer], Any]]] = {}
+        self._groups_repeat: bool | None = None
+        self._daily_upsert: Any = None
+        # How many batches the app should ingest at once. SQLite has one writer at a time
+        # anyway; parsing further batches beside it only makes the threads fight over the
+        # GIL, which the writer must win back after every SQLite call.
+        self.concurrent_writers = 1 if self.is_sqlite else PG_CONCURRENT_WRITERS
+        self._checkpointer = _Checkpointer(engine) if self.is_sqlite else None
+        # Why the latest write failed, until a probe write succeeds (see ready()).
+        self.write_failure: str | None = None
+
+    @classmethod
+    def open(cls, raw_url: str) -> HQDatabase:
+        url = parse_url(raw_url)
+        if url.drivername == "sqlite":
+            assert url.database is not None
+            path = Path(url.database)
+            if not path.parent.is_dir():
+                raise HQDatabaseError(
+                    f"the folder for the SQLite database does not exist: {path.parent}"
+                )
+            engine = create_engine(
+                url,
+                pool_size=POOL_SIZE + 1,  # and one writer
+                max_overflow=1,  # the checkpointer
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+                # Parameters hold shoppers' comments: never into exception messages and logs.
+                hide_parameters=True,
+            )
+            event.listen(engine, "connect", _sqlite_on_connect)
+            event.listen(engine, "begin", _sqlite_on_begin)
+        else:
+            engine = create_engine(
+                url,
+                pool_size=POOL_SIZE + PG_CONCURRENT_WRITERS,
+                max_overflow=0,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+                hide_parameters=True,
+            )
+        store = cls(engine, url)
+        try:
+            store._prepare_schema()
+        except SchemaTooNew:
+            store.close()
+            raise
+        except (SQLAlchemyError, WritesFailing) as exc:
+            store.close()
+            raise HQDatabaseError(
+                f"cannot use the database {_shown_url(url)}: {_first_line(exc)}"
+            ) from None
+        return store
+
+    def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+        self.engine.dispose()
+
+    def timestamp(self, moment_: datetime) -> Any:
+        """A moment as this database compares timestamps (SQLite: the canonical text)."""
+        return stamp(moment_) if self.is_sqlite else moment_
+
+    def describe(self) -> str:
+        return _shown_url(self.url)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _insert_answers(self, conn: Connection, rows: list[Answer]) -> int:
+        """INSERT ... ON CONFLICT (id) DO NOTHING for every row; returns how many were new.
+
+        The statements are compiled by SQLAlchemy from the table and run with
+        exec_driver_sql: the values go to the driver as they are, without SQLAlchemy's
+        per-row parameter processing (a third of the ingest time). That is safe because
+        every value is already what the driver takes: text and integers, with timestamps
+        and ids as text (see tables.py).
+
+        How the rows are sent is tuned per database. psycopg pipelines an executemany in
+        one round trip. Python's sqlite3 releases the GIL around every row of an
+        executemany and must win it back each time, which under load from the other
+        request threads costs up to a switch interval per row; one multi-row statement
+        releases it once.
+        """
+        if not self.is_sqlite:
+            sql, _ = self._multi_row_insert(1)
+            return int(conn.exec_driver_sql(sql, rows).rowcount)
+        new = 0
+        for start in range(0, len(rows), _SQLITE_ROWS_PER_STATEMENT):
+            page = rows[start : start + _SQLITE_ROWS_PER_STATEMENT]
+            sql, values = self._multi_row_insert(len(page))
+            params = tuple(chain.from_iterable(map(values, page)))
+            new += int(conn.exec_driver_sql(sql, params).rowcount)
+        return new
+
+    def _multi_row_insert(self, size: int) -> tuple[str, Callable[[Answer], Any]]:
+        """The INSERT for ``size`` rows, and how to get one row's values for it."""
+        cached = self._compiled.get(size)
+        if cached is not None:
+            return cached
+        columns = [c.name for c in responses.c]
+        statement = self._insert(responses).on_conflict_do_nothing(index_elements=["id"])
+        one = statement.compile(dialect=self.engine.dialect)
+        if not one.positiontup:
+            # Named placeholders (psycopg): one row at a time, as a dict.
+            cached = (one.string, _same)
+        else:
+            # SQLite's "?" placeholders take the columns in table order, row by row. The
+            # multi-row form repeats the VALUES group; made by repeating that group of the
+            # one-row statement (compiling 500 rows takes SQLAlchemy 0.2 s per size), and
+            # checked once against SQLAlchemy's own two-row statement.
+            group = "(" + ", ".join("?" * len(columns)) + ")"
+            if self._groups_repeat is None:
+                two = statement.values([dict.fromkeys(columns)] * 2)
+                expected = two.compile(dialect=self.engine.dialect).string
+                self._groups_repeat = one.string.count(group) == 1 and expected == (
+                    one.string.replace(group, f"{group}, {group}")
+                )
+            if self._groups_repeat:
+                sql = one.string.replace(group, ", ".join([group] * size))
+            else:
+                many = statement.values([dict.fromkeys(columns)] * size) if size > 1 else statement
+                sql = many.compile(dialect=self.engine.dialect).string
+            cached = (sql, itemgetter(*columns))
+        if len(self._compiled) < 64:
+            self._compiled[size] = cached
+        return cached
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction (on SQLite: holding the write lock from the start)."""
+        with self._write() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self._read() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        try:
+            with self._write_lock or nullcontext(), self._writer.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            # A refused duplicate is an answer, and a full pool is load: neither is a
+            # database that fails to write.
+            if not isinstance(exc, IntegrityError | PoolTimeout):
+                self.write_failure = _first_line(exc)
+                if _is_damage(exc) and not is_unavailable(exc):
+                    raise WritesFailing(self.write_failure) from exc
+            raise
+        if self._checkpointer is not None:
+            self._checkpointer.request()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def _prepare_schema(self) -> None:
+        with self._write() as conn:
+            if not self.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+            found = None
+            if inspect(conn).has_table(meta.name):
+                row = conn.execute(
+                    select(meta.c.value).where(meta.c.key == "schema_version")
+                ).scalar_one_or_none()
+                found = int(row) if row is not None else None
+            if found is not None and found > SCHEMA_VERSION:
+                raise SchemaTooNew(
+                    f"the database {_shown_url(self.url)} has schema version {found}, newer than "
+                    f"this ces-hq knows ({SCHEMA_VERSION}); install the newer ces-hq. "
+                    "Nothing was changed."
+                )
+            metadata.create_all(conn)
+            if not self.is_sqlite and conn.dialect.server_version_info >= (14,):
+                # PostgreSQL guesses one day per answer for the dashboard's day expression
+                # (hq.insights._day) and then plans no parallel workers for a year of
+                # answers per region: statistics on the expression itself (425 -> 265 ms).
+                conn.execute(
+                    text(
+                        "CREATE STATISTICS IF NOT EXISTS responses_answer_day "
+                        "ON (date(timezone('UTC', answered_at))) FROM responses"
+                    )
+                )
+            if found is None:
+                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+                return
+            # Upgrades from older schema versions, one step per version. create_all above
+            # made the new tables; indexes new on old tables are made here.
+            if found < 2:
+                log.info("upgrading the database to schema 2 (dashboard indexes and tables)")
+                conn.execute(text(f"DROP INDEX IF EXISTS {REPLACED_INDEX}"))
+                for index in responses.indexes:
+                    if index.name in DASHBOARD_INDEXES:
+                        index.create(conn, checkfirst=True)
+                self._rebuild_daily(conn)
+            if found < SCHEMA_VERSION:
+                conn.execute(
+                    update(meta)
+                    .where(meta.c.key == "schema_version")
+                    .values(value=str(SCHEMA_VERSION))
+                )
+
+    def rebuild_daily_answers(self) -> None:
+        """Count every stored answer into daily_answers again (after a bulk load)."""
+        with self._write() as conn:
+            self._rebuild_daily(conn)
+
+    def _rebuild_daily(self, conn: Connection) -> None:
+        if self.is_sqlite:
+            day: Any = func.substr(responses.c.answered_at, 1, 10)
+        else:
+            day = func.date(func.timezone("UTC", responses.c.answered_at))
+        factor = func.coalesce(responses.c.factor, "")
+        keys = (
+            day,
+            responses.c.touchpoint,
+            responses.c.survey_id,
+            responses.c.scale,
+            responses.c.score,
+            factor,
+        )
+        conn.execute(daily_answers.delete())
+        conn.execute(
+            daily_answers.insert().from_select(
+                ["day", "touchpoint", "survey_id", "scale", "score", "factor", "n"],
+                select(*keys, func.count()).group_by(*keys),
+            )
+        )
+
+    def _count_daily(self, conn: Connection, new_rows: list[Answer]) -> None:
+        """Add newly stored answers to daily_answers, in this same transaction."""
+        tally = Counter(
+            (
+                r["answered_at"][:10],  # canonical UTC text: its date
+                r["touchpoint"],
+                r["survey_id"],
+                r["scale"],
+                r["score"],
+                r["factor"] or "",
+            )
+            for r in new_rows
+        )
+        if not tally:
+            return
+        if self._daily_upsert is None:
+            statement = self._insert(daily_answers)
+            self._daily_upsert = statement.on_conflict_do_update(
+                index_elements=[c.name for c in daily_answers.primary_key],
+                set_={"n": daily_answers.c.n + statement.excluded.n},
+            )
+        # Keys in one order, so concurrent PostgreSQL transactions never deadlock on them.
+        rows = [
+            {
+                "day": date.fromisoformat(key[0]),
+                "touchpoint": key[1],
+                "survey_id": key[2],
+                "scale": key[3],
+                "score": key[4],
+                "factor": key[5],
+                "n": n,
+            }
+            for key, n in sorted(tally.items())
+        ]
+        conn.execute(self._daily_upsert, rows)
+
+    def ping(self) -> None:
+        with self._read() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def ready(self, now: datetime | None = None) -> str | None:
+        """None if the store answers and takes writes, else why not (one line, for /healthz).
+
+        Cheap while writes work: a SELECT 1. After a write failed (a full disk, a damaged
+        file), a probe write to the tables ingest writes, rolled back, decides; only its
+        success clears the failure, so a later heartbeat that happens to work does not
+        hide answers that cannot be stored.
+        """
+        try:
+            if self.write_failure is None:
+                self.ping()
+                return None
+            self._probe_write(now or utcnow())
+        except SQLAlchemyError as exc:
+            if is_unavailable(exc) and self.write_failure is None:
+                raise
+            return _first_line(exc)
+        self.write_failure = None
+        return None
+
+    def _probe_write(self, now: datetime) -> None:
+        at = stamp(now)
+        kiosk_id = str(uuid.uuid4())
+        with self._write_lock or nullcontext(), self._writer.connect() as conn:
+            transaction = conn.begin()
+            try:
+                conn.execute(
+                    kiosks.insert().values(id=kiosk_id, store="-", touchpoint="-", created_at=at)
+                )
+                conn.execute(
+                    responses.insert().values(
+                        id=str(uuid.uuid4()),
+                        kiosk_id=kiosk_id,
+                        store_id="-",
+                        touchpoint="-",
+                        seq=1,
+                        survey_id="-",
+                        survey_version=1,
+                        locale="nl",
+                        scale="ces7",
+                        score=1,
+                        outcome="timeout",
+                        flags="[]",
+                        started_at=at,
+                        answered_at=at,
+                        finished_at=at,
+                        received_at=at,
+                        content_hash="0" * 64,
+                        receipt=str(uuid.uuid4()),
+                    )
+                )
+            finally:
+                transaction.rollback()
+
+    # -- kiosks --------------------------------------------------------------------------
+
+    def add_kiosk(self, store: str, touchpoint: str, now: datetime | None = None) -> NewKiosk:
+        now = now or utcnow()
+        expires = now + timedelta(hours=credentials.CODE_VALID_HOURS)
+        kiosk_id = str(uuid.uuid4())
+        # Codes are short, so two could collide; a fresh one is drawn until it is unique.
+        for _ in range(10):
+            code = credentials.new_code()
+            normalised = credentials.normalise_code(code)
+            assert normalised is not None
+            try:
+                with self._write() as conn:
+                    conn.execute(
+                        kiosks.insert().values(
+                            id=kiosk_id, store=store, touchpoint=touchpoint, created_at=stamp(now)
+                        )
+                    )
+                    conn.execute(
+                        enrolment_codes.insert().values(
+                            code_hash=credentials.code_hash(normalised),
+                            kiosk_id=kiosk_id,
+                            created_at=stamp(now),
+                            expires_at=stamp(expires),
+                        )
+                    )
+            except IntegrityError:
+                continue
+            return NewKiosk(kiosk_id, store, touchpoint, code, expires)
+        raise HQDatabaseError("could not draw an unused enrolment code; try again")
+
+    def kiosks(self) -> list[KioskInfo]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(kiosks).order_by(kiosks.c.store, kiosks.c.touchpoint, kiosks.c.created_at)
+            ).mappings()
+            return [_kiosk_info(row) for row in rows]
+
+    def kiosk(self, kiosk_id: str) -> KioskInfo:
+        with self._read() as conn:
+            row = conn.execute(select(kiosks).where(kiosks.c.id == kiosk_id)).mappings().first()
+        if row is None:
+            raise UnknownKiosk(f"no kiosk with id {kiosk_id}")
+        return _kiosk_info(row)
+
+    def revoke(self, kiosk_id: str, now: datetime | None = None) -> bool:
+        """Revoke a kiosk: its token and unused codes stop working. False if it already was."""
+        with self._write() as conn:
+            found = conn.execute(select(kiosks.c.revoked_at).where(kiosks.c.id == kiosk_id)).first()
+            if found is None:
+                raise UnknownKiosk(f"no kiosk with id {kiosk_id}")
+            if found.revoked_at is not None:
+                return False
+            conn.execute(
+                update(kiosks)
+                .where(kiosks.c.id == kiosk_id)
+                .values(revoked_at=stamp(now or utcnow()))
+            )
+            return True
+
+    # -- enrolment and tokens ---------------------------------------------------------------
+
+    def enrol(self, typed_code: str, now: datetime | None = None) -> Enrolment:
+        now = now or utcnow()
+        normalised = credentials.normalise_code(typed_code)
+        if normalised is None:
+            raise EnrolRefused("unknown_code")
+        hashed = credentials.code_hash(normalised)
+        # A wrong code is refused from a read: guesses neither take the write lock (which
+        # kiosk batches wait for on SQLite) nor write anything.
+        with self._read() as conn:
+            self._usable_code(conn, hashed, now)
+        with self._write() as conn:
+            # Again inside the write: the code may have been used or revoked meanwhile.
+            row = self._usable_code(conn, hashed, now)
+            # The guard in the WHERE makes "works once" hold between concurrent requests
+            # and processes: only one UPDATE finds the code unused.
+            used = conn.execute(
+                update(enrolment_codes)
+                .where(enrolment_codes.c.code_hash == hashed, enrolment_codes.c.used_at.is_(None))
+                .values(used_at=stamp(now))
+            )
+            if used.rowcount != 1:
+                raise EnrolRefused("code_used")
+            token = credentials.new_token()
+            enrolled = conn.execute(
+                update(kiosks)
+                .where(kiosks.c.id == row.kiosk_id, kiosks.c.revoked_at.is_(None))
+                .values(
+                    token_hash=credentials.token_hash(token),
+                    enrolled_at=stamp(now),
+                    last_seen_at=stamp(now),
+                )
+            )
+            if enrolled.rowcount != 1:
+                raise EnrolRefused("kiosk_revoked")
+        return Enrolment(str(row.kiosk_id), token, row.store, row.touchpoint)
+
+    @staticmethod
+    def _usable_code(conn: Connection, hashed: str, now: datetime) -> Any:
+        """The code's row with its kiosk's, or EnrolRefused saying why it cannot be used."""
+        row = conn.execute(
+            select(
+                enrolment_codes.c.kiosk_id,
+                enrolment_codes.c.expires_at,
+                enrolment_codes.c.used_at,
+                kiosks.c.store,
+                kiosks.c.touchpoint,
+                kiosks.c.revoked_at,
+            )
+            .join(kiosks, kiosks.c.id == enrolment_codes.c.kiosk_id)
+            .where(enrolment_codes.c.code_hash == hashed)
+        ).first()
+        if row is None:
+            raise EnrolRefused("unknown_code")
+        if row.used_at is not None:
+            raise EnrolRefused("code_used")
+        if row.revoked_at is not None:
+            raise EnrolRefused("kiosk_revoked")
+        expires_at = moment(row.expires_at)
+        assert expires_at is not None
+        if expires_at <= now:
+            raise EnrolRefused("code_expired")
+        return row
+
+    def authenticate(self, token: str) -> EnrolledKiosk | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(kiosks.c.id, kiosks.c.store, kiosks.c.touchpoint).where(
+                    kiosks.c.token_hash == credentials.token_hash(token),
+                    kiosks.c.revoked_at.is_(None),
+                )
+            ).first()
+        return None if row is None else EnrolledKiosk(str(row.id), row.store, row.touchpoint)
+
+    def seen(self, kiosk: EnrolledKiosk, now: datetime | None = None) -> None:
+        with self._write() as conn:
+            conn.execute(
+                update(kiosks)
+                .where(kiosks.c.id == kiosk.id)
+                .values(last_seen_at=stamp(now or utcnow()))
+            )
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def ingest(
+        self, kiosk: EnrolledKiosk, answers: Sequence[Answer], now: datetime | None = None
+    ) -> list[Result]:
+        """Store checked answers in one transaction; one Result per answer, in order.
+
+        The answer dicts are completed in place with the columns HQ adds.
+        """
+        received_at = stamp(now or utcnow())
+        receipt = str(uuid.uuid4())
+        hashes = [content_hash(kiosk.id, a) for a in answers]
+        # The first answer with an id is the one inserted; a repeat in the same batch is
+        # judged against it like a resend.
+        first: dict[str, int] = {}
+        rows: list[Answer] = []
+        added = {
+            "kiosk_id": kiosk.id,
+            "store_id": kiosk.store,
+            "touchpoint": kiosk.touchpoint,
+            "received_at": received_at,
+            "receipt": receipt,
+        }
+        for i, a in enumerate(answers):
+            if a["id"] in first:
+                continue
+            first[a["id"]] = i
+            a.update(added)
+            a["content_hash"] = hashes[i]
+            rows.append(a)
+        # Rows are locked in id order, so two PostgreSQL transactions with overlapping
+        # batches wait for each other instead of deadlocking.
+        rows.sort(key=lambda r: r["id"])
+        stored: dict[str, str] = {}
+        with self._write() as conn:
+            # No RETURNING: it needs one huge multi-row statement, which psycopg parses
+            # again for every batch. The count of new rows says whether to look further.
+            if rows and self._insert_answers(conn, rows) != len(rows):
+                # Some ids were stored already, by an earlier transaction (on PostgreSQL
+                # the INSERT waited for any concurrent one that had them).
+                earlier = conn.execute(
+                    select(responses.c.id, responses.c.content_hash).where(
+                        responses.c.id.in_([r["id"] for r in rows]),
+                        responses.c.receipt != receipt,
+                    )
+                )
+                stored = {str(r.id): r.content_hash for r in earlier}
+            self._count_daily(conn, [r for r in rows if r["id"] not in stored])
+            conn.execute(
+                update(kiosks).where(kiosks.c.id == kiosk.id).values(last_seen_at=received_at)
+            )
+
+        results: list[Result] = []
+        for i, a in enumerate(answers):
+            answer_id = a["id"]
+            previous = stored.get(answer_id)
+            if previous is None:
+                if first[answer_id] == i:
+                    results.append(Result(answer_id, "new"))
+                    continue
+                previous = hashes[first[answer_id]]
+            if previous == hashes[i]:
+                results.append(Result(answer_id, "duplicate"))
+            else:
+                results.append(Result(answer_id, "rejected", CONFLICT_ERROR))
+        return results
+
+    def count_answers(self, kiosk_id: str | None = None) -> int:
+        query = select(func.count()).select_from(responses)
+        if kiosk_id is not None:
+            query = query.where(responses.c.kiosk_id == kiosk_id)
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def answers(self, kiosk_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored answers by kiosk and counter, timestamps as aware datetimes."""
+        query = select(responses).order_by(responses.c.kiosk_id, responses.c.seq)
+        if kiosk_id is not None:
+            query = query.where(responses.c.kiosk_id == kiosk_id)
+        with self._read() as conn:
+            out = []
+            for row in conn.execute(query).mappings():
+                item = dict(row)
+                item["id"] = str(item["id"])
+                item["kiosk_id"] = str(item["kiosk_id"])
+                for key in ("started_at", "answered_at", "finished_at", "received_at"):
+                    item[key] = moment(item[key])
+                out.append(item)
+            return out
+
+    # -- heartbeats ------------------------------------------------------------------------
+
+    def heartbeat(self, kiosk: EnrolledKiosk, beat: Heartbeat, now: datetime | None = None) -> None:
+        arrived = stamp(now or utcnow())
+        with self._write() as conn:
+            conn.execute(
+                update(kiosks)
+                .where(kiosks.c.id == kiosk.id)
+                .values(
+                    queue_depth=beat.queue_depth,
+                    oldest_unsent_at=beat.oldest_unsent_at,
+                    app_version=beat.app_version,
+                    survey_id=beat.survey_id,
+                    survey_version=beat.survey_version,
+                    kiosk_time=beat.kiosk_time,
+                    last_sync_error=beat.last_sync_error,
+                    heartbeat_at=arrived,
+                    last_seen_at=arrived,
+                )
+            )
+            events = [
+                {
+                    "kiosk_id": kiosk.id,
+                    "kind": kind,
+                    "at": at,
+                    "detail": None,
+                    "received_at": arrived,
+                }
+                for kind, at in beat.manager_events
+            ]
+            if beat.config_error is not None:
+                events.append(
+                    {
+                        "kiosk_id": kiosk.id,
+                        "kind": "config_refused",
+                        "at": beat.kiosk_time,
+                        "detail": beat.config_error,
+                        "received_at": arrived,
+                    }
+                )
+            if events:
+                conn.execute(insert(kiosk_events), events)
+
+
+def _kiosk_info(row: Any) -> KioskInfo:
+    created_at = moment(row["created_at"])
+    assert created_at is not None
+    return KioskInfo(
+        id=str(row["id"]),
+        store=row["store"],
+        touchpoint=row["touchpoint"],
+        created_at=created_at,
+        enrolled_at=moment(row["enrolled_at"]),
+        revoked_at=moment(row["revoked_at"]),
+        last_seen_at=moment(row["last_seen_at"]),
+        queue_depth=row["queue_depth"],
+        oldest_unsent_at=moment(row["oldest_unsent_at"]),
+        app_version=row["app_version"],
+        survey_id=row["survey_id"],
+        survey_version=row["survey_version"],
+        kiosk_time=moment(row["kiosk_time"]),
+        last_sync_error=row["last_sync_error"],
+        heartbeat_at=moment(row["heartbeat_at"]),
+    )
+
+
+def _same(row: Answer) -> Answer:
+    return row
+
+
+# --- SQLite connection set-up --------------------------------------------------------------
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    # SQLAlchemy issues BEGIN itself (below), so pysqlite must not.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise HQDatabaseError(f"SQLite refused WAL mode (journal_mode stays {mode!r})")
+        # FULL: an answer HQ acknowledged as new survives a power cut; the kiosk will not
+        # send it again.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # Checkpoints are the _Checkpointer's job, off the request path; this is only the
+        # backstop should it fall behind.
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_AUTOCHECKPOINT_PAGES}")
+        # After a checkpoint the WAL file is cut back to this instead of staying at its peak.
+        cursor.execute(f"PRAGMA journal_size_limit = {64 * 2**20}")
+        # Index pages of a large table stay in memory (negative: KiB).
+        cursor.execute("PRAGMA cache_size = -65536")
+    finally:
+        cursor.close()
+
+
+class _Checkpointer:
+    """Copies SQLite's write-ahead log into the database file in a thread of its own.
+
+    Left to SQLite, every few commits one of them would stop to copy the log (a few MB
+    of index pages once the tables are large) while holding the write lock. A PASSIVE
+    checkpoint here runs beside the writers and never blocks them; done every half second
+    rather than after every commit, it copies a page that many batches changed once.
+    """
+
+    def __init__(self, engine: Engine, interval_s: float = 0.5) -> None:
+        self._engine = engine
+        self._interval_s = interval_s
+        self._written = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="hq-checkpoint", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        self._written.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self._interval_s):
+            if not self._written.is_set():
+                continue
+            self._written.clear()
+            try:
+                with self._engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except SQLAlchemyError as exc:
+                # Writers still work, and the next round or SQLite's backstop catches up.
+                log.warning("WAL checkpoint failed: %s", _first_line(exc))
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get("effortless_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """Whether a database error is the database's state (damaged, out of space, I/O), not
+    a mistake in the statement: the one is an operator's matter, the other a bug."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    name = getattr(exc.orig, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_FULL")):
+        return True
+    # PostgreSQL: XX internal error (data or index corrupted), 58 system (I/O), 53 resources.
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    return sqlstate[:2] in ("XX", "58", "53")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether a database error means "try again later" rather than a bug."""
+    if isinstance(exc, PoolTimeout):  # every connection busy: overloaded, not broken
+        return True
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or type(exc).__name__ in (
+            "OperationalError",
+            "InterfaceError",
+        )
+    return False

@@ -1,0 +1,256 @@
+"""HQ users of the dashboard: passwords (scrypt), login sessions and the lockout after guesses.
+
+A session is a random token in a cookie; the database keeps only its SHA-256, so a copy of
+the database opens no dashboard. Kiosk tokens live in another table and open nothing here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ces.hashing import hash_secret, verify_secret
+from hq.db.database import HQDatabase
+from hq.db.tables import user_sessions, users
+from hq.moments import moment, stamp, utcnow
+
+USER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+MIN_PASSWORD_CHARS = 10
+MAX_PASSWORD_CHARS = 1024
+SESSION_HOURS = 12
+MAX_FAILED_LOGINS = 5
+LOCKOUT_MINUTES = 15
+
+
+class UserError(ValueError):
+    """A user name or password that cannot be used; ``str(e)`` says why."""
+
+
+@dataclass(frozen=True)
+class Session:
+    user: str
+    csrf: str
+    expires_at: datetime
+
+
+def check_name(name: str) -> str:
+    if not USER_RE.fullmatch(name):
+        raise UserError(
+            f"{name[:80]!r} is not a user name (1 to 64 letters, digits, '.', '_', '@' or '-')"
+        )
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise UserError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise UserError(f"a password has at most {MAX_PASSWORD_CHARS} characters")
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    return hash_secret(password, salt)
+
+
+def verify_password(password: str, stored: str) -> bool:
+    return verify_secret(password, stored)
+
+
+# A hash to check against when the user does not exist, so "no such user" takes as long
+# as "wrong password" and does not tell which names exist.
+_DUMMY_HASH = hash_password("not-a-real-password", salt=b"\0" * 16)
+
+
+def add_user(store: HQDatabase, name: str, password: str, *, replace: bool = False) -> bool:
+    """Create a user, or set a new password when ``replace``. True if the user is new."""
+    check_name(name)
+    check_password(password)
+    hashed = hash_password(password)
+    now = stamp(utcnow())
+    with store.writing() as conn:
+        exists = conn.execute(select(users.c.name).where(users.c.name == name)).first()
+        if exists is not None:
+            if not replace:
+                raise UserError(f"user {name!r} exists already (use --replace for a new password)")
+            conn.execute(
+                update(users)
+                .where(users.c.name == name)
+                .values(password_hash=hashed, failed_logins=0, locked_until=None)
+            )
+            # A new password ends the sessions the old one opened.
+            conn.execute(delete(user_sessions).where(user_sessions.c.user_name == name))
+            return False
+        try:
+            conn.execute(
+                insert(users).values(
+                    name=name, password_hash=hashed, created_at=now, failed_logins=0
+                )
+            )
+        except IntegrityError:
+            raise UserError(f"user {name!r} exists already") from None
+    return True
+
+
+def remove_user(store: HQDatabase, name: str) -> bool:
+    with store.writing() as conn:
+        conn.execute(delete(user_sessions).where(user_sessions.c.user_name == name))
+        return bool(conn.execute(delete(users).where(users.c.name == name)).rowcount)
+
+
+def user_names(store: HQDatabase) -> list[str]:
+    with store.reading() as conn:
+        return [r.name for r in conn.execute(select(users.c.name).order_by(users.c.name))]
+
+
+class LoginRefused(Exception):
+    def __init__(self, reason: str, locked_until: datetime | None = None) -> None:
+        self.reason = reason  # "wrong" or "locked"
+        self.locked_until = locked_until
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A login attempt counted against its user before the password is checked."""
+
+    name: str
+    password_hash: str
+    known: bool  # False: no such user; the hash is _DUMMY_HASH and nothing can match
+    # Set when this attempt used up the user's tries: the lockout already in force.
+    locks_until: datetime | None = None
+
+
+def begin_login(store: HQDatabase, name: str, now: datetime | None = None) -> Attempt:
+    """Count an attempt for ``name`` before its password is checked; LoginRefused if locked.
+
+    The count is taken in the database by a conditional UPDATE, so between concurrent
+    requests and HQ processes at most MAX_FAILED_LOGINS attempts per lockout window ever
+    get as far as a password check; the attempt that uses up the last try starts the
+    lockout at once. A right password then resets the count (finish_login). An attempt
+    whose check never finishes (a crash) stays counted, as a wrong one.
+    A wrong name, an unknown user or a locked one writes nothing.
+    """
+    now = now or utcnow()
+    if not USER_RE.fullmatch(name):
+        return Attempt(name, _DUMMY_HASH, known=False)
+    at = store.timestamp(now)
+    with store.reading() as conn:
+        row = conn.execute(select(users.c.locked_until).where(users.c.name == name)).first()
+    if row is None:
+        return Attempt(name, _DUMMY_HASH, known=False)
+    locked_until = moment(row.locked_until)
+    if locked_until is not None and locked_until > now:
+        raise LoginRefused("locked", locked_until)
+    lock = now + timedelta(minutes=LOCKOUT_MINUTES)
+    this_user = users.c.name == name
+    with store.writing() as conn:
+        # A lockout that has run out ends here, with a fresh count.
+        conn.execute(
+            update(users)
+            .where(this_user, users.c.locked_until.is_not(None), users.c.locked_until <= at)
+            .values(failed_logins=0, locked_until=None)
+        )
+        counted = conn.execute(
+            update(users)
+            .where(
+                this_user,
+                users.c.locked_until.is_(None),
+                users.c.failed_logins < MAX_FAILED_LOGINS,
+            )
+            .values(failed_logins=users.c.failed_logins + 1)
+        ).rowcount
+        row = conn.execute(
+            select(users.c.password_hash, users.c.failed_logins, users.c.locked_until).where(
+                this_user
+            )
+        ).first()
+        if row is None:  # removed meanwhile
+            return Attempt(name, _DUMMY_HASH, known=False)
+        if counted != 1:
+            # Another request used up the last try since the read above.
+            raise LoginRefused("locked", moment(row.locked_until) or lock)
+        if row.failed_logins < MAX_FAILED_LOGINS:
+            return Attempt(name, row.password_hash, known=True)
+        conn.execute(update(users).where(this_user).values(locked_until=stamp(lock)))
+    return Attempt(name, row.password_hash, known=True, locks_until=lock)
+
+
+def check_attempt(attempt: Attempt, password: str) -> bool:
+    """The password check itself (scrypt): CPU only, for the hashing pool's threads."""
+    if len(password) > MAX_PASSWORD_CHARS:
+        verify_password(password[:MAX_PASSWORD_CHARS], _DUMMY_HASH)
+        return False
+    right = verify_password(password, attempt.password_hash)
+    return right and attempt.known
+
+
+def finish_login(
+    store: HQDatabase, attempt: Attempt, right: bool, now: datetime | None = None
+) -> str:
+    """A new session token after a right password; LoginRefused after a wrong one."""
+    if not right:
+        if attempt.locks_until is not None:
+            raise LoginRefused("locked", attempt.locks_until)
+        raise LoginRefused("wrong")
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    with store.writing() as conn:
+        conn.execute(
+            update(users)
+            .where(users.c.name == attempt.name)
+            .values(failed_logins=0, locked_until=None)
+        )
+        # Expired sessions are swept as new ones are made.
+        conn.execute(delete(user_sessions).where(user_sessions.c.expires_at < store.timestamp(now)))
+        conn.execute(
+            insert(user_sessions).values(
+                token_hash=_token_hash(token),
+                user_name=attempt.name,
+                csrf=secrets.token_urlsafe(24),
+                created_at=stamp(now),
+                expires_at=stamp(now + timedelta(hours=SESSION_HOURS)),
+            )
+        )
+    return token
+
+
+def log_in(store: HQDatabase, name: str, password: str, now: datetime | None = None) -> str:
+    """A new session token for a right name and password; LoginRefused otherwise.
+
+    All in the calling thread; the dashboard runs the three steps on separate pools.
+    """
+    attempt = begin_login(store, name, now)
+    return finish_login(store, attempt, check_attempt(attempt, password), now)
+
+
+def session(store: HQDatabase, token: str, now: datetime | None = None) -> Session | None:
+    if not token or len(token) > 128:
+        return None
+    now = now or utcnow()
+    with store.reading() as conn:
+        row = conn.execute(
+            select(user_sessions.c.user_name, user_sessions.c.csrf, user_sessions.c.expires_at)
+            .join(users, users.c.name == user_sessions.c.user_name)
+            .where(user_sessions.c.token_hash == _token_hash(token))
+        ).first()
+    if row is None:
+        return None
+    expires = moment(row.expires_at)
+    if expires is None or expires <= now:
+        return None
+    return Session(row.user_name, row.csrf, expires)
+
+
+def log_out(store: HQDatabase, token: str) -> None:
+    with store.writing() as conn:
+        conn.execute(delete(user_sessions).where(user_sessions.c.token_hash == _token_hash(token)))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()

@@ -1,1 +1,0 @@
-"""The HQ service (ces-hq): enrols kiosks and collects their answers. No Qt here."""
