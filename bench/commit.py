@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ces.answer import NewAnswer
+from ces.answer import COMPLETED, NewAnswer
 from sync.checkpoint import Checkpointer
 from sync.outbox import Outbox
 
@@ -36,9 +36,7 @@ def main() -> None:
             outbox.update(answer_id, {"factor": "price"})
             timings.append(time.perf_counter() - started)
             started = time.perf_counter()
-            outbox.update(
-                answer_id, {"comment": "ok", "outcome": "completed", "finished_at": stamp}
-            )
+            outbox.update(answer_id, {"comment": "ok", "outcome": COMPLETED, "finished_at": stamp})
             timings.append(time.perf_counter() - started)
             if n % 50 == 0:
                 checkpointer.request()

@@ -55,7 +55,6 @@ import os
 import platform
 import random
 import re
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -72,14 +71,16 @@ from urllib.parse import parse_qsl
 
 import psutil
 import requests
-from hqserve import start_server
+from from_tests import HQService
 from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from hq import actions, insights, storeinfo, users
+from ces.answer import COMPLETED, RAPID_FLAG, TIMEOUT
+from hq import actions, storeinfo, users
+from hq.dashboard import insights
+from hq.dashboard.filters import parse_filters
 from hq.db.database import DB_FILENAME, HQDatabase, HQDatabaseError, sqlite_url
 from hq.db.tables import daily_answers, metadata, responses
-from hq.filters import parse_filters
 from hq.moments import moment, stamp, utcnow
 from hq.surveys import load_surveys
 
@@ -249,11 +250,11 @@ def answer_rows(
         easy = score >= model.easy_from
         comment = None
         if rng.random() < TIMEOUT_SHARE:
-            factor, outcome, after = None, "timeout", 20_000_000
+            factor, outcome, after = None, TIMEOUT, 20_000_000
         else:
             weights = model.easy_weights if easy else model.hard_weights
             factor = rng.choices(model.factors, weights=weights)[0]
-            outcome, after = "completed", 2_000_000 + int(rng.random() * 4_000_000)
+            outcome, after = COMPLETED, 2_000_000 + int(rng.random() * 4_000_000)
             if model.comments and rng.random() < comment_chance:
                 comment = rng.choice(EASY_COMMENTS if easy else HARD_COMMENTS)
                 after += 10_000_000 + int(rng.random() * 30_000_000)
@@ -274,7 +275,7 @@ def answer_rows(
             factor,
             comment,
             outcome,
-            '["rapid"]' if rng.random() < RAPID_SHARE else "[]",
+            json.dumps([RAPID_FLAG] if rng.random() < RAPID_SHARE else []),
             fmt(t - 2_000_000 - int(rng.random() * 6_000_000)),
             fmt(t),
             fmt(finished),
@@ -545,8 +546,8 @@ def fetch(session: requests.Session, base: str, url: str) -> tuple[float, float,
 
 
 def measure(database_url: str, repeat: int, today: date) -> list[Timing]:
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, base = start_server(database_url, Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp, HQService(Path(tmp), database_url) as hq:
+        base = hq.url
         try:
             session = requests.Session()
             reply = session.post(
@@ -560,7 +561,8 @@ def measure(database_url: str, repeat: int, today: date) -> list[Timing]:
             timings = [Timing(u) for u in urls(today)]
             for t in timings:
                 t.first_ms, _, t.bytes = fetch(session, base, t.url)
-            server_process = psutil.Process(proc.pid)
+            assert hq.process is not None
+            server_process = psutil.Process(hq.process.pid)
             for _ in range(repeat):
                 for t in timings:
                     cpu_before = sum(server_process.cpu_times()[:2])
@@ -570,11 +572,8 @@ def measure(database_url: str, repeat: int, today: date) -> list[Timing]:
                     t.wall_ms.append(wall)
             return timings
         except PageFailed as failed:
-            log = (Path(tmp) / "serve.log").read_text()
+            log = hq.stderr()
             raise SystemExit(f"{failed}; the end of ces-hq's log:\n{log[-4000:]}") from None
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(30)
 
 
 def print_table(kind: str, timings: Sequence[Timing], today: date) -> None:
@@ -599,7 +598,7 @@ def print_table(kind: str, timings: Sequence[Timing], today: date) -> None:
 
 
 def page_work(store: HQDatabase, url: str) -> None:
-    """What the page at ``url`` asks the store (hq/dashboard.py), in-process."""
+    """What the page at ``url`` asks the store (hq/dashboard/), in-process."""
     path, _, query = url.partition("?")
     params = dict(parse_qsl(query))
     f = parse_filters(params)

@@ -15,8 +15,6 @@ import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,20 +23,16 @@ import time
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import TracebackType
 
-import requests
+from from_tests import HQService, make_answer, queue_answer
 
-from ces.answer import NewAnswer
+from ces.answer import COMPLETED, RAPID_FLAG, TIMEOUT
+from ces.timestamps import iso_utc
 from sync.outbox import DB_FILENAME, Outbox
 from sync.worker import SyncWorker
 
 BIN = Path(sys.executable).parent
 FACTORS = ("price", "ease", "service", "reputation")
-
-
-def stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def fill_queue(data_dir: Path, answers: int) -> float:
@@ -48,35 +42,21 @@ def fill_queue(data_dir: Path, answers: int) -> float:
     try:
         # Setting up the benchmark, not measuring it: no fsync per transaction.
         outbox._conn.execute("PRAGMA synchronous = OFF")
-        kiosk_id = outbox.kiosk_id()
-        base = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+        base = datetime(2026, 11, 1, 8, 0, 2, tzinfo=UTC)
         for n in range(answers):
-            begun = base + timedelta(seconds=7 * n)
-            answered = begun + timedelta(seconds=2)
-            answer_id = outbox.begin(
-                NewAnswer(
-                    kiosk_id,
-                    None,
-                    None,
-                    "in_store_purchase",
-                    1,
-                    "nl" if n % 4 else "en",
-                    "ces7",
-                    1 + n % 7,
-                    stamp(begun),
-                    stamp(answered),
-                    flags=("rapid",) if n % 13 == 0 else (),
-                )
+            answered = base + timedelta(seconds=7 * n)
+            answer = make_answer(
+                at=answered,
+                locale="nl" if n % 4 else "en",
+                score=1 + n % 7,
+                factor=FACTORS[n % 4] if n % 5 else None,
+                comment="Kassa was snel" if n % 10 == 0 else None,
+                outcome=COMPLETED if n % 12 else TIMEOUT,
+                flags=[RAPID_FLAG] if n % 13 == 0 else [],
+                started_at=iso_utc(answered - timedelta(seconds=2)),
+                finished_at=iso_utc(answered + timedelta(seconds=5)),
             )
-            outbox.update(
-                answer_id,
-                {
-                    "factor": FACTORS[n % 4] if n % 5 else None,
-                    "comment": "Kassa was snel" if n % 10 == 0 else None,
-                    "outcome": "completed" if n % 12 else "timeout",
-                    "finished_at": stamp(answered + timedelta(seconds=5)),
-                },
-            )
+            queue_answer(outbox, answer)
             if n % 2000 == 1999:
                 outbox.checkpoint()
         outbox.checkpoint()
@@ -85,93 +65,22 @@ def fill_queue(data_dir: Path, answers: int) -> float:
     return time.perf_counter() - started
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def enrol(hq: HQService, kiosk_dir: Path) -> None:
+    """`ces-hq kiosk add` and `ces-kiosk enroll`, as an operator would."""
+    code = hq.add_kiosk("s001")
+    subprocess.run(
+        [str(BIN / "ces-kiosk"), "enroll", "--hq", hq.url, "--code", code,
+         "--data-dir", str(kiosk_dir)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
 
 
-class HQProcess:
-    """`ces-hq serve` on 127.0.0.1, its log in a file next to its database."""
-
-    def __init__(self, data_dir: Path, cpus: set[int] | None = None) -> None:
-        self.data_dir = data_dir
-        # CPUs the server may run on (None: any), to keep it off the kiosk's.
-        self.cpus = cpus
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> HQProcess:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with (self.data_dir / "serve.log").open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(BIN / "ces-hq"),
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--data-dir",
-                    str(self.data_dir),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                preexec_fn=None if self.cpus is None else self._pin,
-            )
-        deadline = time.monotonic() + 30
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError((self.data_dir / "serve.log").read_text())
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("ces-hq serve did not become healthy")
-            time.sleep(0.05)  # ok-sleep: polling another process
-
-    def _pin(self) -> None:
-        assert self.cpus is not None
-        os.sched_setaffinity(0, self.cpus)
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def enrol(self, kiosk_dir: Path) -> None:
-        """`ces-hq kiosk add` and `ces-kiosk enroll`, as an operator would."""
-        added = subprocess.run(
-            [str(BIN / "ces-hq"), "kiosk", "add", "--store", "s001", "--touchpoint",
-             "in_store_purchase", "--data-dir", str(self.data_dir)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        code = next(
-            word
-            for word in added.stdout.split()
-            if len(word) == 9 and word[4] == "-" and word.replace("-", "").isalnum()
-        )
-        subprocess.run(
-            [str(BIN / "ces-kiosk"), "enroll", "--hq", self.url, "--code", code,
-             "--data-dir", str(kiosk_dir)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-
-    def count(self) -> tuple[int, int]:
-        """(answers stored, distinct answer ids) in HQ's SQLite file."""
-        path = self.data_dir / "hq.db"
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            row = conn.execute("SELECT count(*), count(DISTINCT id) FROM responses").fetchone()
-            return int(row[0]), int(row[1])
+def hq_count(hq: HQService) -> tuple[int, int]:
+    """(answers stored, distinct answer ids) in HQ's SQLite file."""
+    path = hq.data_dir / "hq.db"
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        row = conn.execute("SELECT count(*), count(DISTINCT id) FROM responses").fetchone()
+        return int(row[0]), int(row[1])
 
 
 def pending(kiosk_dir: Path) -> tuple[int, int]:
@@ -216,10 +125,10 @@ def run_once(root: Path, answers: int, batch_size: int, template: Path | None) -
         shutil.copytree(template, kiosk_dir)
     else:
         fill_queue(kiosk_dir, answers)
-    with HQProcess(root / f"hq-{batch_size}-{answers}") as hq:
-        hq.enrol(kiosk_dir)
+    with HQService(root / f"hq-{batch_size}-{answers}") as hq:
+        enrol(hq, kiosk_dir)
         seconds, batches = drain(kiosk_dir, batch_size, limit_s=3600)
-        stored, distinct = hq.count()
+        stored, distinct = hq_count(hq)
     left, synced = pending(kiosk_dir)
     if (stored, distinct, left, synced) != (answers, answers, 0, answers):
         raise RuntimeError(

@@ -14,57 +14,50 @@ import argparse
 import json
 import os
 import platform
-import signal
-import subprocess
 import tempfile
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
 import requests
-from hqserve import CES_HQ, start_server
+from from_tests import HQService, make_answer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from ces.answer import COMPLETED, RAPID_FLAG, TIMEOUT
+from ces.locales import SUPPORTED_LOCALES
+from ces.timestamps import iso_utc
 from hq.db.database import HQDatabase, sqlite_url
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-_DAY = "2026-11-22"
+DAY = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+FACTORS = ("price", "ease", "service", "reputation", None)
 
 
 def answer(seq: int) -> dict[str, object]:
-    second = seq % 3600
-    clock = f"{9 + second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
-    return {
-        "id": str(uuid.uuid4()),
-        "seq": seq,
-        "survey_id": "in_store_purchase",
-        "survey_version": 1,
-        "locale": ("nl", "en", "de", "fr")[seq % 4],
-        "scale": "ces7",
-        "score": 1 + seq % 7,
-        "factor": ("price", "ease", "service", "reputation", None)[seq % 5],
-        "comment": "De kassa was snel en de medewerker vriendelijk." if seq % 4 == 0 else None,
-        "outcome": "completed" if seq % 10 else "timeout",
-        "flags": ["rapid"] if seq % 50 == 0 else [],
-        "started_at": f"{_DAY}T{clock}.000Z",
-        "answered_at": f"{_DAY}T{clock}.250Z",
-        "finished_at": f"{_DAY}T{clock}.900Z",
-    }
+    started = DAY + timedelta(seconds=seq % 3600)
+    return make_answer(
+        at=started + timedelta(milliseconds=250),
+        seq=seq,
+        locale=SUPPORTED_LOCALES[seq % len(SUPPORTED_LOCALES)],
+        score=1 + seq % 7,
+        factor=FACTORS[seq % 5],
+        comment="De kassa was snel en de medewerker vriendelijk." if seq % 4 == 0 else None,
+        outcome=COMPLETED if seq % 10 else TIMEOUT,
+        flags=[RAPID_FLAG] if seq % 50 == 0 else [],
+        started_at=iso_utc(started),
+        finished_at=iso_utc(started + timedelta(milliseconds=900)),
+    )
 
 
-def enrol(database_url: str, url: str) -> str:
-    out = subprocess.run(
-        [*CES_HQ, "kiosk", "add", "--store", "s001", "--touchpoint", "in_store_purchase",
-         "--database-url", database_url, "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    code = json.loads(out.stdout)["code"]
-    reply = requests.post(f"{url}/api/v1/enroll", json={"code": code}, timeout=10)
+def enrol(hq: HQService) -> str:
+    code = hq.add_kiosk("s001")
+    reply = requests.post(f"{hq.url}/api/v1/enroll", json={"code": code}, timeout=10)
     reply.raise_for_status()
     return str(reply.json()["token"])
 
@@ -78,9 +71,8 @@ class Rate:
 
 def run(database_url: str, batches: int, size: int, threads: int) -> Rate:
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_server(database_url, Path(tmp))
-        try:
-            token = enrol(database_url, url)
+        with HQService(Path(tmp), database_url) as hq:
+            token = enrol(hq)
             seqs = iter(range(1, (batches + 1) * size + 1))
             bodies = [
                 json.dumps({"responses": [answer(next(seqs)) for _ in range(size)]}).encode()
@@ -95,7 +87,7 @@ def run(database_url: str, batches: int, size: int, threads: int) -> Rate:
                         {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
                     )
                 reply = local.session.post(
-                    f"{url}/api/v1/responses",
+                    f"{hq.url}/api/v1/responses",
                     data=body,
                     headers={"X-Request-Id": str(uuid.uuid4())},
                     timeout=60,
@@ -105,16 +97,14 @@ def run(database_url: str, batches: int, size: int, threads: int) -> Rate:
                 assert statuses == {"new"}, statuses
 
             send(bodies[0])  # warm-up: first connections, compiled statements
-            server = psutil.Process(proc.pid)
+            assert hq.process is not None
+            server = psutil.Process(hq.process.pid)
             cpu_before = sum(server.cpu_times()[:2])
             started = time.perf_counter()
             with ThreadPoolExecutor(threads) as pool:
                 list(pool.map(send, bodies[1:]))
             elapsed = time.perf_counter() - started
             cpu = sum(server.cpu_times()[:2]) - cpu_before
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(30)
         store = HQDatabase.open(database_url)
         try:
             stored = store.count_answers()

@@ -37,18 +37,19 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psutil
 import requests
-from hqserve import start_server
+from from_tests import HQService, make_answer
 from requests.adapters import HTTPAdapter
 
+from ces.timestamps import iso_utc
 from hq import users
 from hq.db.database import HQDatabase, sqlite_url
 
@@ -83,23 +84,15 @@ class Clients:
 
 
 def answer(seq: int) -> dict[str, object]:
-    clock = f"09:{seq // 60 % 60:02d}:{seq % 60:02d}"
-    return {
-        "id": str(uuid.uuid4()),
-        "seq": seq,
-        "survey_id": "in_store_purchase",
-        "survey_version": 1,
-        "locale": "nl",
-        "scale": "ces7",
-        "score": 1 + seq % 7,
-        "factor": ("price", "ease", "service", "reputation", None)[seq % 5],
-        "comment": None,
-        "outcome": "completed",
-        "flags": [],
-        "started_at": f"2026-11-22T{clock}.000Z",
-        "answered_at": f"2026-11-22T{clock}.250Z",
-        "finished_at": f"2026-11-22T{clock}.900Z",
-    }
+    started = datetime(2026, 11, 22, 9, seq // 60 % 60, seq % 60, tzinfo=UTC)
+    return make_answer(
+        at=started + timedelta(milliseconds=250),
+        seq=seq,
+        score=1 + seq % 7,
+        factor=("price", "ease", "service", "reputation", None)[seq % 5],
+        started_at=iso_utc(started),
+        finished_at=iso_utc(started + timedelta(milliseconds=900)),
+    )
 
 
 def kiosk_batches(url: str, token: str, size: int, seconds: float, seq: itertools.count) -> list[float]:  # fmt: skip
@@ -187,8 +180,10 @@ def main() -> None:
             code = store.add_kiosk("s001", "in_store_purchase").code
         finally:
             store.close()
-        proc, url = start_server(database_url, work)
-        try:
+        with HQService(work, database_url) as hq:
+            url = hq.url
+            assert hq.process is not None
+            proc = hq.process
             reply = requests.post(f"{url}/api/v1/enroll", json={"code": code}, timeout=10)
             reply.raise_for_status()
             token = reply.json()["token"]
@@ -269,9 +264,6 @@ def main() -> None:
                     line += f"; guesses {sent} ({sent / seconds:.0f}/s) answered {shown}"
                 print(line, flush=True)
                 time.sleep(1)
-        finally:
-            proc.terminate()
-            proc.wait(30)
 
 
 if __name__ == "__main__":

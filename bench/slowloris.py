@@ -18,57 +18,20 @@ import argparse
 import json
 import os
 import platform
-import re
 import selectors
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import requests
+from from_tests import HQService, make_answers
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# `python -m hq.cli` from the given tree, with the open-file limit lowered first.
-RUN_CLI = (
-    "import resource, runpy, sys\n"
-    "limit = int(sys.argv.pop(1))\n"
-    "resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))\n"
-    "sys.argv[0] = 'ces-hq'\n"
-    "runpy.run_module('hq.cli', run_name='__main__')\n"
-)
-
-
-KIOSK = ["--store", "s042", "--touchpoint", "in_store_purchase", "--json"]
-
-
-def answers(n: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": str(uuid.uuid4()),
-            "seq": i + 1,
-            "survey_id": "in_store_purchase",
-            "survey_version": 1,
-            "locale": "nl",
-            "scale": "ces7",
-            "score": 6,
-            "factor": "service",
-            "comment": None,
-            "outcome": "completed",
-            "flags": [],
-            "started_at": "2026-11-22T09:00:00.000Z",
-            "answered_at": "2026-11-22T09:00:03.000Z",
-            "finished_at": "2026-11-22T09:00:05.000Z",
-        }
-        for i in range(n)
-    ]
 
 
 class Slowloris(threading.Thread):
@@ -135,45 +98,25 @@ class Slowloris(threading.Thread):
             key.fileobj.close()  # type: ignore[union-attr]
 
 
-def start(tree: Path, data: Path, file_limit: int, extra: list[str], log: Path) -> Any:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    cli = [sys.executable, "-c", RUN_CLI, str(file_limit)]
-    code = subprocess.run(
-        [*cli, "kiosk", "add", "--data-dir", str(data), *KIOSK],
+def start(tree: Path, data: Path, file_limit: int, extra: list[str], log: Path) -> HQService:
+    """`ces-hq serve` from ``tree`` with a lowered open-file limit; started and healthy."""
+    hq = HQService(
+        data,
+        options=extra,
+        file_limit=file_limit,
+        command=(sys.executable, "-m", "hq.cli"),
+        env={**os.environ, "PYTHONPATH": str(tree)},
         cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+        log_path=log,
     )
-    enrol_code = json.loads(code.stdout)["code"]
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            [*cli, "serve", "--port", "0", "--data-dir", str(data), *extra],
-            cwd=tree,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=err,
-            text=True,
-        )
-    assert proc.stdout is not None
-    found = re.search(r"http://\S+", proc.stdout.readline())
-    if not found:
-        raise SystemExit(f"ces-hq serve did not start: {log.read_text()}")
-    url = found.group(0)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline:
-            raise SystemExit("ces-hq serve did not answer /healthz")
-        time.sleep(0.05)
-    reply = requests.post(f"{url}/api/v1/enroll", json={"code": enrol_code}, timeout=10)
+    return hq.start()
+
+
+def enrol(hq: HQService) -> str:
+    code = hq.add_kiosk("s042")
+    reply = requests.post(f"{hq.url}/api/v1/enroll", json={"code": code}, timeout=10)
     reply.raise_for_status()
-    return proc, url, reply.json()["token"]
+    return str(reply.json()["token"])
 
 
 def kiosk_posts(
@@ -187,7 +130,7 @@ def kiosk_posts(
         try:
             reply = session.post(
                 f"{url}/api/v1/responses",
-                json={"responses": answers(10)},
+                json={"responses": make_answers(10)},
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=timeout,
             )
@@ -230,10 +173,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-slowloris-") as tmp:
         log = Path(tmp) / "serve.log"
-        proc, url, token = start(
-            args.tree.resolve(), Path(tmp) / "data", args.file_limit, args.serve_args, log
-        )
+        hq = start(args.tree.resolve(), Path(tmp) / "data", args.file_limit, args.serve_args, log)
         try:
+            url, token = hq.url, enrol(hq)
             quiet = kiosk_posts(url, token, args.posts, args.timeout, 0.1)
             host, port = url.removeprefix("http://").rsplit(":", 1)
             attack = Slowloris(host, int(port), args.slow, args.pace)
@@ -244,12 +186,7 @@ def main() -> None:
             attack.stop.set()
             attack.join(timeout=30)
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            hq.stop()
         text = log.read_text(errors="replace")
         if args.keep_log:
             args.keep_log.write_text(text)

@@ -21,7 +21,7 @@ preconfigure(Path(sys.argv[1]))
 app = application()
 kiosk = Kiosk(KioskOptions(data_dir=Path(sys.argv[1]), windowed=True))
 def first_frame():
-    assert kiosk.controller.screen == "attract"
+    assert kiosk.flow.state.screen.value == "attract"
     print("first-frame", flush=True)
     app.quit()
 kiosk.window.frameSwapped.connect(first_frame)

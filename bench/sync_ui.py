@@ -25,7 +25,8 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from drain import HQProcess, fill_queue, machine
+from drain import enrol, fill_queue, hq_count, machine
+from from_tests import HQService
 
 from kiosk.ui.simulate import simulate
 from sync.outbox import DB_FILENAME
@@ -100,8 +101,8 @@ def main() -> None:
             out["without_sync"] = measured(
                 simulate(responses=args.responses, seed=args.seed, data_dir=plain, keep=True)
             )
-        with HQProcess(root / "hq", hq_cpus) as hq:
-            hq.enrol(kiosk_dir)
+        with HQService(root / "hq", cpus=hq_cpus) as hq:
+            enrol(hq, kiosk_dir)
             before = backlog(kiosk_dir, args.queued)
             watch = BacklogWatch(kiosk_dir, args.queued)
             watch.start()
@@ -113,7 +114,7 @@ def main() -> None:
             left = backlog(kiosk_dir, args.queued)
             watch.halt.set()
             watch.join()
-            stored, _ = hq.count()
+            stored, _ = hq_count(hq)
         drained = before - left
         out["with_sync"] = measured(summary) | {
             "backlog_at_start": before,

@@ -9,7 +9,6 @@ date through ``message_until``, in the config they fetch (docs/protocol.md).
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,13 +17,15 @@ from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 
+from ces.locales import SUPPORTED_LOCALES
 from ces.scales import SCALES
-from hq import insights, stats, webtexts
+from hq.dashboard import insights, stats, webtexts
+from hq.dashboard.filters import EARLIEST_DAY, FilterError, Filters, check_day, latest_day
 from hq.db.database import HQDatabase
 from hq.db.tables import action_stores, actions
-from hq.filters import EARLIEST_DAY, FilterError, Filters, check_day, latest_day
 from hq.moments import moment, stamp, utcnow
 from hq.plaintext import markup_in
+from hq.storeinfo import STORE_ID_RE
 
 WINDOW_DAYS = 28
 MESSAGE_DAYS = 30  # how long a message shows when no end is given
@@ -33,8 +34,6 @@ MAX_STORES = 500
 # The kiosk's limits (sync/remote_config.py): at most 10 messages of 280 characters.
 MAX_MESSAGES = 10
 MAX_MESSAGE_CHARS = 280
-MESSAGE_LOCALES = ("nl", "en", "de", "fr")
-_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 class ActionError(ValueError):
@@ -87,13 +86,13 @@ def record(
     if len(unique) > MAX_STORES:
         raise ActionError("stores", f"at most {MAX_STORES} stores")
     for store_id in unique:
-        if not _ID_RE.fullmatch(store_id):
+        if not STORE_ID_RE.fullmatch(store_id):
             raise ActionError("stores", f"{store_id[:70]!r} is not a store id")
-    if touchpoint is not None and not _ID_RE.fullmatch(touchpoint):
+    if touchpoint is not None and not STORE_ID_RE.fullmatch(touchpoint):
         raise ActionError("touchpoint", "not a touchpoint id")
     texts = {k: " ".join(v.split()) for k, v in (message or {}).items() if v.strip()}
     for locale, text in texts.items():
-        if locale not in MESSAGE_LOCALES:
+        if locale not in SUPPORTED_LOCALES:
             raise ActionError("message", f"unknown language {locale[:10]!r}")
         if len(text) > MAX_MESSAGE_CHARS:
             raise ActionError(
@@ -120,7 +119,9 @@ def record(
                 created_at=stamp(utcnow()),
             )
         )
-        action_id = int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        action_id = int(key[0])
         if unique:
             conn.execute(
                 insert(action_stores), [{"action_id": action_id, "store_id": s} for s in unique]

@@ -15,6 +15,7 @@ misfiled. A rejected answer stays on the kiosk, set aside with the reason.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from hq.surveys import SurveyCatalog
@@ -31,6 +32,7 @@ class Assignments:
 
     catalog: SurveyCatalog
     _ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    _json: dict[str, str] = field(default_factory=dict)
 
     def survey_ids(self, touchpoint: str) -> frozenset[str]:
         found = self._ids.get(touchpoint)
@@ -49,3 +51,14 @@ class Assignments:
         """The survey files offered, as the config carries them (sorted by id)."""
         ids = self.survey_ids(touchpoint)
         return [doc for doc in self.catalog.documents if doc.get("id") in ids]
+
+    def documents_json(self, touchpoint: str) -> str:
+        """``documents`` as compact JSON text, kept per touchpoint: the config sends it often."""
+        found = self._json.get(touchpoint)
+        if found is None:
+            found = json.dumps(
+                self.documents(touchpoint), separators=(",", ":"), ensure_ascii=False
+            )
+            if len(self._json) < 10_000:
+                self._json[touchpoint] = found
+        return found

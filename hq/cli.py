@@ -22,7 +22,6 @@ import getpass
 import json
 import logging
 import os
-import re
 import signal
 import socket
 import sys
@@ -33,12 +32,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ces import __version__, extras
+
+# The console script imports this module before it calls main(): on a machine without the
+# HQ extra, say which install is missing before the imports below fail with a traceback.
+extras.require("ces-hq", "hq", extras.HQ_MODULES)
+
 from platformdirs import user_data_dir
 
-from ces import __version__
-from hq import export, filters, storeinfo, users
+from ces.answer import ID_RE
+from ces.timestamps import iso_utc
+from hq import storeinfo, users
+from hq.dashboard import export, filters
 from hq.db.database import HQDatabase, HQDatabaseError, KioskInfo, sqlite_url
-from hq.moments import iso_ms
 from hq.server_settings import (
     DEFAULT_BODY_TIMEOUT_S,
     DEFAULT_HEADER_TIMEOUT_S,
@@ -47,6 +53,7 @@ from hq.server_settings import (
     fits_file_limit,
     raise_file_limit,
 )
+from hq.storeinfo import STORE_ID_RE
 from hq.surveys import SurveyFolderError, default_folder, load_surveys
 
 log = logging.getLogger("effortless.hq.cli")
@@ -54,9 +61,6 @@ log = logging.getLogger("effortless.hq.cli")
 DATABASE_URL_ENV = "EFFORTLESS_HQ_DATABASE_URL"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
-_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-# Touchpoints are matched against the surveys' "touchpoint", so they follow survey ids.
-_TOUCHPOINT_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 class CliError(Exception):
@@ -71,7 +75,7 @@ def default_data_dir() -> Path:
 
 
 def _store_name(text: str) -> str:
-    if not _NAME_RE.fullmatch(text):
+    if not STORE_ID_RE.fullmatch(text):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a store id (1 to 64 letters, digits, '_' or '-', "
             "starting with a letter or digit)"
@@ -80,7 +84,8 @@ def _store_name(text: str) -> str:
 
 
 def _touchpoint(text: str) -> str:
-    if not _TOUCHPOINT_RE.fullmatch(text):
+    # Touchpoints are matched against the surveys' "touchpoint", so they follow survey ids.
+    if not ID_RE.fullmatch(text):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a touchpoint id (1 to 64 lowercase letters, digits, '_' or '-', "
             "starting with a letter or digit)"
@@ -152,7 +157,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_serve_command(commands)
+    _add_kiosk_command(commands)
+    _add_user_command(commands)
+    _add_store_command(commands)
+    _add_export_command(commands)
+    _add_db_command(commands)
+    return parser
 
+
+def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="run the HTTP API (one process, one worker)")
     serve.add_argument(
         "--host", default=DEFAULT_HOST, help=f"address to listen on ({DEFAULT_HOST})"
@@ -192,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
         f"({DEFAULT_BODY_TIMEOUT_S:g})",
     )
 
+
+def _add_kiosk_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kiosk = commands.add_parser("kiosk", help="add, list or revoke kiosks")
     actions = kiosk.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="create a kiosk and print its one-time enrolment code")
@@ -208,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("kiosk_id", type=_kiosk_id, metavar="ID")
     _database_options(revoke)
 
+
+def _add_user_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     user = commands.add_parser("user", help="HQ users who log in to the dashboard")
     user_actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
     user_add = user_actions.add_parser(
@@ -229,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     user_remove.add_argument("name", metavar="NAME")
     _database_options(user_remove)
 
+
+def _add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     shop = commands.add_parser("store", help="name stores and put them in regions")
     store_actions = shop.add_subparsers(dest="action", required=True, metavar="ACTION")
     store_set = store_actions.add_parser("set", help="set a store's name and/or region")
@@ -239,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     store_list = store_actions.add_parser("list", help="stores with a name or region")
     _database_options(store_list)
 
+
+def _add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser(
         "export", help="write the answers (filtered as in the dashboard) as CSV or JSON"
     )
@@ -265,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_options(export)
 
+
+def _add_db_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = commands.add_parser("db", help="look after HQ's database")
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     db_check = db_actions.add_parser(
@@ -275,7 +299,6 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     _database_options(db_check)
-    return parser
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -393,7 +416,7 @@ def _when(moment: datetime | None) -> str:
 
 def _kiosk_json(k: KioskInfo) -> dict[str, Any]:
     def stamp(m: datetime | None) -> str | None:
-        return None if m is None else iso_ms(m)
+        return None if m is None else iso_utc(m)
 
     return {
         "id": k.id,
@@ -431,7 +454,7 @@ def kiosk_add(args: argparse.Namespace) -> int:
                     "store": new.store,
                     "touchpoint": new.touchpoint,
                     "code": new.code,
-                    "code_expires_at": iso_ms(new.code_expires_at),
+                    "code_expires_at": iso_utc(new.code_expires_at),
                 }
             )
         )

@@ -39,9 +39,3 @@ def moment(value: datetime | str | None) -> datetime | None:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
-
-
-def iso_ms(moment: datetime) -> str:
-    """The protocol's form, with milliseconds, as the kiosk writes it: 2026-11-22T09:00:00.000Z."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ces.answer import ID_PATTERN
 from hq.db.database import HQDatabase
 from hq.db.tables import stores
 
-_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+# Store, region and touchpoint ids as HQ takes them from people (CLI, dashboard): the
+# contract's id rule, in either case.
+STORE_ID_RE = re.compile(ID_PATTERN, re.IGNORECASE | re.ASCII)
 MAX_NAME_CHARS = 128
 
 
@@ -29,9 +32,9 @@ def set_store(
     store: HQDatabase, store_id: str, *, name: str | None = None, region: str | None = None
 ) -> None:
     """Set a store's name and/or region; an empty string clears it, None leaves it."""
-    if not _ID_RE.fullmatch(store_id):
+    if not STORE_ID_RE.fullmatch(store_id):
         raise StoreInfoError(f"{store_id[:70]!r} is not a store id")
-    if region and not _ID_RE.fullmatch(region):
+    if region and not STORE_ID_RE.fullmatch(region):
         raise StoreInfoError(
             f"{region[:70]!r} is not a region id (letters, digits, '_' or '-', at most 64)"
         )

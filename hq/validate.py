@@ -17,24 +17,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ces.answer import ANSWER_FIELDS
+from ces.answer import ANSWER_FIELDS, ANSWER_ID_RE, FLAGS, ID_RE, MAX_FLAGS, OUTCOMES
 from ces.describe import kind
 from ces.locales import SUPPORTED_LOCALES
 from ces.scales import SCALES, Scale
 from ces.survey import Survey
+from ces.timestamps import MS_TIMESTAMP_RE, TIMESTAMP_RE
 from hq import moments
 
+# Every rule below is also what hq.schemas documents in /openapi.json: the schema is built
+# from these names, so a change here changes both.
 MAX_ANSWERS = 500
 MAX_COMMENT_CHARS = 1000
-MAX_FLAGS = 8
-KNOWN_FLAGS = frozenset({"rapid"})
+KNOWN_FLAGS = frozenset(FLAGS)
 _LOCALES = frozenset(SUPPORTED_LOCALES)
-OUTCOMES = frozenset({"completed", "timeout"})
+_OUTCOMES = frozenset(OUTCOMES)
 MAX_BIGINT = 2**63 - 1
 MAX_INT = 2**31 - 1
 MAX_QUEUE_DEPTH = MAX_INT
 MAX_APP_VERSION_CHARS = 64
 MAX_SYNC_ERROR_CHARS = 1000
+MAX_CODE_CHARS = 64
 
 _ANSWER_KEYS = frozenset(ANSWER_FIELDS)
 # An answer's moments lie between these: no kiosk answered before 2000, and a kiosk's clock
@@ -57,16 +60,11 @@ MANAGER_EVENT_KINDS = frozenset({"unlock", "pin_failed", "exit"})
 MAX_MANAGER_EVENTS = 100
 MAX_CONFIG_ERROR_CHARS = 500
 
-# The canonical form only (what str(uuid.uuid4()) gives): one answer, one spelling of its id.
-_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-# The clock part is checked here; whether the date exists (no 30 February) below.
-_TIMESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?Z")
-_MS_TIMESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z")
 _PLAIN_KEY_RE = re.compile(r"[A-Za-z0-9_]{1,40}")
 # What the kiosk's scrubber removes too; NUL and lone surrogates cannot even be stored.
-_BAD_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_VERSION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}")
+CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_BAD_CHARS_RE = re.compile(f"[{CONTROL_CHARS}\\ud800-\\udfff]")
+VERSION_RE = re.compile(rf"[0-9A-Za-z][0-9A-Za-z.+_-]{{0,{MAX_APP_VERSION_CHARS - 1}}}")
 
 
 class Invalid(ValueError):
@@ -151,7 +149,7 @@ def _string(value: object, field: str) -> str:
 
 def _identifier(value: object, field: str) -> str:
     text = _string(value, field)
-    if not _ID_RE.fullmatch(text):
+    if not ID_RE.fullmatch(text):
         raise Invalid(
             field,
             f"{show(text)} is not an id (1 to 64 of a-z, 0-9, '_', '-', starting with a-z or 0-9)",
@@ -179,7 +177,7 @@ def _real_date(text: str) -> bool:
 def timestamp(value: object, field: str) -> str:
     """The canonical text of a UTC timestamp like 2026-11-22T09:00:00.000Z."""
     text = _string(value, field)
-    if not _TIMESTAMP_RE.fullmatch(text):
+    if not TIMESTAMP_RE.fullmatch(text):
         raise Invalid(field, f"{show(text)} is not a UTC timestamp like 2026-11-22T09:00:00.000Z")
     if not _real_date(text[:10]):
         raise Invalid(field, f"{show(text)} has a date that does not exist")
@@ -219,7 +217,7 @@ def check_answer(
         raise _unexpected_fields(obj, _ANSWER_KEYS, ANSWER_FIELDS)
 
     answer_id = obj["id"]
-    if type(answer_id) is not str or not _UUID_RE.fullmatch(answer_id):
+    if type(answer_id) is not str or not ANSWER_ID_RE.fullmatch(answer_id):
         answer_id = _string(answer_id, "id")
         raise Invalid("id", f"{show(answer_id)} is not a UUID in lowercase 8-4-4-4-12 form")
     seq = obj["seq"]
@@ -274,8 +272,8 @@ def check_answer(
             raise Invalid("comment", "text contains a control character or a lone surrogate")
 
     outcome = obj["outcome"]
-    if type(outcome) is not str or outcome not in OUTCOMES:
-        raise Invalid("outcome", f"{_shown(outcome)} is not one of completed, timeout")
+    if type(outcome) is not str or outcome not in _OUTCOMES:
+        raise Invalid("outcome", f"{_shown(outcome)} is not one of {', '.join(OUTCOMES)}")
 
     flags = obj["flags"]
     if type(flags) is not list:
@@ -284,7 +282,7 @@ def check_answer(
         raise Invalid("flags", f"{len(flags)} flags; the limit is {MAX_FLAGS}")
     for i, flag in enumerate(flags):
         if type(flag) is not str or flag not in KNOWN_FLAGS:
-            raise Invalid(f"flags[{i}]", f"{_shown(flag)} is not a known flag (rapid)")
+            raise Invalid(f"flags[{i}]", f"{_shown(flag)} is not a known flag ({', '.join(FLAGS)})")
 
     started_at = _timestamp(obj["started_at"], "started_at")
     answered_at = _timestamp(obj["answered_at"], "answered_at")
@@ -343,7 +341,7 @@ def _timestamp(value: object, field: str) -> str:
         type(value) is str
         and len(value) == 24
         and value[:10] in _REAL_DATES
-        and _MS_TIMESTAMP_RE.fullmatch(value)
+        and MS_TIMESTAMP_RE.fullmatch(value)
     ):
         return value[:23] + "000Z"
     return timestamp(value, field)
@@ -357,7 +355,7 @@ def answer_id_of(obj: object) -> str | None:
     """The id to echo in a result: the answer's own, if it is a well-formed UUID."""
     if isinstance(obj, dict):
         value = obj.get("id")
-        if type(value) is str and _UUID_RE.fullmatch(value):
+        if type(value) is str and ANSWER_ID_RE.fullmatch(value):
             return value
     return None
 
@@ -414,7 +412,7 @@ def check_heartbeat(obj: object) -> Heartbeat:
     oldest = obj["oldest_unsent_at"]
     oldest_unsent_at = None if oldest is None else timestamp(oldest, "oldest_unsent_at")
     app_version = _string(obj["app_version"], "app_version")
-    if not _VERSION_RE.fullmatch(app_version):
+    if not VERSION_RE.fullmatch(app_version):
         raise Invalid(
             "app_version",
             f"{show(app_version)} is not a version (1 to 64 of A-Z, a-z, 0-9, '.', '+', '_', '-')",
@@ -451,6 +449,6 @@ def check_enrolment(obj: object) -> str:
     if obj.keys() != {"code"}:
         raise _unexpected_fields(obj, frozenset({"code"}), ("code",))
     code = _string(obj["code"], "code")
-    if len(code) > 64:
+    if len(code) > MAX_CODE_CHARS:
         raise Invalid("code", "too long to be an enrolment code")
     return code

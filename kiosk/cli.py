@@ -6,13 +6,10 @@ import argparse
 import json
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
-from ces import __version__
+from ces import __version__, extras
 
 log = logging.getLogger("effortless.cli")
 
@@ -20,6 +17,9 @@ COMMANDS = ("simulate", "screenshots", "enroll", "sync", "status", "recover")
 
 
 def default_data_dir() -> Path:
+    # Imported here: main() first says which install is missing when platformdirs is.
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir("effortless", appauthor=False))
 
 
@@ -184,13 +184,16 @@ def _logging(verbose: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     command = args_list[0] if args_list and args_list[0] in COMMANDS else "run"
+    qt_free = command in ("enroll", "sync", "status", "recover")
+    needed = extras.KIOSK_SYNC_MODULES if qt_free else extras.KIOSK_MODULES
+    extras.require("ces-kiosk", "kiosk", needed)
     if command == "simulate":
         args = simulate_parser().parse_args(args_list[1:])
         return _simulate(args)
     if command == "screenshots":
         args = screenshots_parser().parse_args(args_list[1:])
         return _screenshots(args)
-    if command in ("enroll", "sync", "status", "recover"):
+    if qt_free:
         from kiosk import sync_cli
 
         parser = {
@@ -222,21 +225,12 @@ def _run(args: argparse.Namespace) -> int:
         run_parser().error(
             f"unknown language {args.lang!r} (supported: {', '.join(SUPPORTED_LOCALES)})"
         )
-    from PySide6.QtCore import QTimer
-
     from kiosk.ui.app import RESTART_EXIT_CODE, Kiosk, KioskOptions, KioskStartError, application
+    from kiosk.ui.signals import exit_on_signals
     from kiosk.ui.watchdog import start_watchdog
 
     app = application()
-    # Qt's loop gives Python no chance to run its signal handlers; an idle timer does,
-    # so that SIGTERM (systemd stop) and Ctrl+C close the database cleanly.
-    # Posted, not called: a signal during start-up arrives before the loop it must end.
-    # exit(), not quit(): quit() first asks the windows to close, and the kiosk's won't.
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: QTimer.singleShot(0, lambda: app.exit(0)))
-    wake = QTimer()
-    wake.start(250)
-    wake.timeout.connect(lambda: None)
+    exit_on_signals(app)
     try:
         kiosk = Kiosk(
             KioskOptions(

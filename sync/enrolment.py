@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ces.keys import HQ_URL, INSECURE, KIOSK_ID, STORE_ID, TOKEN, TOUCHPOINT
+from ces.keys import HQ_URL, INSECURE, KIOSK_ID, NOT_AUTHORISED, STORE_ID, TOKEN, TOUCHPOINT
 from sync.client import (
     Enrolment,
     HQClient,
@@ -15,7 +15,7 @@ from sync.client import (
 )
 from sync.outbox import Outbox
 from sync.settings import Settings
-from sync.worker import LAST_ERROR, NOT_AUTHORISED
+from sync.worker import LAST_ERROR
 
 HINTS = {
     "code_expired": "code expired — ask HQ for a new one",

@@ -24,8 +24,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from ces.answer import ANSWER_FIELDS, OUTCOMES, AnswerStoreError, NewAnswer
-from sync.settings import KEYS as SETTINGS_KEYS
+from ces.answer import ANSWER_FIELDS, OUTCOMES, TIMEOUT, AnswerStoreError, NewAnswer
+from ces.keys import SETTINGS_KEYS
 from sync.settings import Settings
 
 log = logging.getLogger("effortless.outbox")
@@ -432,7 +432,7 @@ class Outbox:
                     continue
                 values = dict(answer)
                 if values.get("outcome") not in OUTCOMES:
-                    values["outcome"] = "timeout"
+                    values["outcome"] = TIMEOUT
                     values["finished_at"] = values.get("finished_at") or values["answered_at"]
                 values["seq"] = seq
                 conn.execute(

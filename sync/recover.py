@@ -105,7 +105,7 @@ def _checked(raw: dict[str, Any]) -> dict[str, Any] | None:
     if not all(isinstance(row[c], int) for c in ("survey_version", "score")):
         return None
     try:
-        flags = json.loads(row["flags"])
+        flags = json.loads(str(row["flags"]))  # a str: checked with _TEXT above
     except ValueError:
         return None
     if not isinstance(flags, list):
@@ -115,12 +115,11 @@ def _checked(raw: dict[str, Any]) -> dict[str, Any] | None:
 
 def read_answers(path: Path) -> Salvage:
     """Every answer that can still be read from ``path``, and how many could not."""
+    refused: RecoverError | None = None
     try:
         salvage = _read_through_sqlite(path)
     except RecoverError as exc:
         salvage, refused = Salvage([], 0), exc
-    else:
-        refused = None
     # SQLite reaches a row only through the pages above it; a damaged page near the top of
     # the table hides every row below it. The page scan finds those.
     rows = _newest_copies([*salvage.rows, *_scanned(path)])

@@ -15,41 +15,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from answers import make_answer, queue_answer
 from hqserver import HQService
 
-from ces.answer import NewAnswer
+from ces import keys
+from ces.answer import ANSWER_FIELDS, COMPLETED, RAPID_FLAG, TIMEOUT
+from ces.timestamps import iso_utc
 from kiosk import sync_cli
 from sync.outbox import DB_FILENAME, Outbox
 
 HQ_DB_FILENAME = "hq.db"
-SURVEY = ("in_store_purchase", 1, "ces7")
 FACTORS = ("price", "ease", "service", "reputation")
-# The fields an answer travels with (docs/protocol.md), the ones both sides must agree on.
-WIRE = (
-    "id",
-    "seq",
-    "survey_id",
-    "survey_version",
-    "locale",
-    "scale",
-    "score",
-    "factor",
-    "comment",
-    "outcome",
-    "flags",
-    "started_at",
-    "answered_at",
-    "finished_at",
-)
 
 
 def running_hq(data_dir: Path) -> Iterator[HQService]:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    service = HQService(data_dir).start()
-    try:
+    with HQService(data_dir) as service:
         yield service
-    finally:
-        service.stop()
 
 
 def enrol(data_dir: Path, hq_url: str, code: str) -> str:
@@ -59,13 +40,9 @@ def enrol(data_dir: Path, hq_url: str, code: str) -> str:
     )
     assert sync_cli.enroll(args) == 0
     with closing(Outbox.attach(data_dir)) as outbox:
-        kiosk_id = outbox.settings.get("kiosk_id")
+        kiosk_id = outbox.settings.get(keys.KIOSK_ID)
     assert kiosk_id
     return str(kiosk_id)
-
-
-def stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def write_answers(
@@ -76,40 +53,23 @@ def write_answers(
     start: datetime | None = None,
 ) -> list[str]:
     """n finished answers, as the kiosk writes them (one transaction per step)."""
-    kiosk_id = outbox.kiosk_id()
-    store, touchpoint = outbox.settings.get("store_id"), outbox.settings.get("touchpoint")
-    survey_id, version, scale = SURVEY
     moment = start or datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
     ids: list[str] = []
     for i in range(n):
         started = moment + timedelta(seconds=31 * i)
         answered = started + timedelta(milliseconds=1700)
-        finished = answered + timedelta(seconds=4, milliseconds=250)
-        answer_id = outbox.begin(
-            NewAnswer(
-                kiosk_id,
-                store,
-                touchpoint,
-                survey_id,
-                version,
-                "nl" if i % 3 else "en",
-                scale,
-                1 + i % 7,
-                stamp(started),
-                stamp(answered),
-                flags=("rapid",) if i % 11 == 0 else (),
-            )
+        answer = make_answer(
+            at=answered,
+            locale="nl" if i % 3 else "en",
+            score=1 + i % 7,
+            factor=factor if factor is not None else FACTORS[i % len(FACTORS)],
+            comment="Kassa was snel" if i % 5 == 0 else None,
+            outcome=COMPLETED if i % 9 else TIMEOUT,
+            flags=[RAPID_FLAG] if i % 11 == 0 else [],
+            started_at=iso_utc(started),
+            finished_at=iso_utc(answered + timedelta(seconds=4, milliseconds=250)),
         )
-        outbox.update(
-            answer_id,
-            {
-                "factor": factor if factor is not None else FACTORS[i % len(FACTORS)],
-                "comment": "Kassa was snel" if i % 5 == 0 else None,
-                "outcome": "completed" if i % 9 else "timeout",
-                "finished_at": stamp(finished),
-            },
-        )
-        ids.append(answer_id)
+        ids.append(queue_answer(outbox, answer))
     return ids
 
 
@@ -120,7 +80,7 @@ def _moment(value: str) -> datetime:
 
 
 def _wire(row: dict[str, Any]) -> dict[str, Any]:
-    out = {key: row[key] for key in WIRE}
+    out = {key: row[key] for key in ANSWER_FIELDS}
     out["id"] = str(uuid.UUID(str(row["id"])))
     out["flags"] = json.loads(row["flags"]) if isinstance(row["flags"], str) else row["flags"]
     for key in ("started_at", "answered_at", "finished_at"):

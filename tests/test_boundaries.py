@@ -1,168 +1,125 @@
 """Architecture rules, checked on the source tree as it is.
 
-- kiosk/flow/ and all of sync/ import no PySide6 (the flow is tested and the outbox and
-  sync run without Qt);
+- The layers (what may import what, and Qt only in kiosk.ui) are import-linter contracts in
+  pyproject.toml, which scripts/lint checks; the tests here prove each contract notices the
+  import it forbids, and that the kiosk.flow contract names every other kiosk module;
 - only ces/assets.py knows where the shipped assets live.
 """
 
 from __future__ import annotations
 
 import ast
-import json
-import os
 import re
+import shutil
 import subprocess
 import sys
-import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-QT_FREE = (ROOT / "kiosk" / "flow", ROOT / "sync")
-QT_PACKAGES = ("PySide6", "shiboken6")
-ASSETS_MODULE = ROOT / "kiosk" / "assets.py"
+PACKAGES = ("ces", "kiosk", "sync", "hq")
+ASSETS_MODULE = ROOT / "ces" / "assets.py"
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+_CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+CONTRACTS: dict[str, dict[str, object]] = {
+    contract["name"]: contract for contract in _CONFIG["tool"]["importlinter"]["contracts"]
+}
 
 
 def python_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def module_names(directory: Path, root: Path = ROOT) -> list[str]:
-    """Every importable module under ``directory``, found on disk."""
-    names = []
-    for path in python_files(directory):
-        parts = list(path.relative_to(root).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        names.append(".".join(parts))
-    return names
+# -- the import-linter contracts ---------------------------------------------------------
 
 
-def is_qt(name: str) -> bool:
-    return name.startswith(QT_PACKAGES)
-
-
-# -- PySide6 stays out of the flow and the sync ------------------------------------------
-
-_IMPORT_ALL = textwrap.dedent(
-    """
-    import importlib, json, sys
-    for name in sys.argv[1:]:
-        importlib.import_module(name)
-    print(json.dumps(sorted(sys.modules)))
-    """
-)
-
-
-def modules_loaded_by_importing(names: list[str], path: Path = ROOT) -> list[str]:
-    """Import ``names`` in a fresh interpreter; every module that ends up loaded."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")]),
-    }
+def lint_imports(root: Path) -> dict[str, str]:
+    """Run lint-imports on the tree at ``root``: each contract's name -> KEPT or BROKEN."""
     result = subprocess.run(
-        [sys.executable, "-c", _IMPORT_ALL, *names],
-        cwd=path,
-        env=env,
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo", "pyproject.toml"],
+        cwd=root,  # lint-imports puts its working directory first on sys.path
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    assert result.returncode == 0, result.stderr
-    loaded: list[str] = json.loads(result.stdout)
-    return loaded
+    verdicts = dict(re.findall(r"^(.+) (KEPT|BROKEN)\b", result.stdout, re.MULTILINE))
+    assert set(verdicts) == set(CONTRACTS), result.stdout + result.stderr
+    assert result.returncode == (1 if "BROKEN" in verdicts.values() else 0), result.stderr
+    return verdicts
 
 
-def test_importing_the_flow_and_the_sync_loads_no_qt() -> None:
-    names = [name for directory in QT_FREE for name in module_names(directory)]
-    # The discovery found the real packages (a broken discovery would pass vacuously).
-    assert {"kiosk.flow", "kiosk.flow.machine", "kiosk.flow.scrub", "sync", "sync.outbox"} <= set(
-        names
-    )
-
-    loaded = modules_loaded_by_importing(names)
-    assert set(names) <= set(loaded)
-    assert [m for m in loaded if is_qt(m)] == []
-
-
-def test_the_import_check_notices_a_module_that_loads_qt(tmp_path: Path) -> None:
-    package = tmp_path / "fakeflow"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "clean.py").write_text("import json\n")
-    (package / "sneaky.py").write_text("from PySide6 import QtCore  # noqa\n")
-
-    names = module_names(package, root=tmp_path)
-    assert sorted(names) == ["fakeflow", "fakeflow.clean", "fakeflow.sneaky"]
-    loaded = modules_loaded_by_importing(names, path=tmp_path)
-    assert "PySide6.QtCore" in [m for m in loaded if is_qt(m)]
+@pytest.fixture(scope="module")
+def tree_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the four packages and pyproject.toml, to add forbidden imports to."""
+    root = tmp_path_factory.mktemp("tree")
+    for package in PACKAGES:
+        shutil.copytree(
+            ROOT / package, root / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(ROOT / "pyproject.toml", root)
+    return root
 
 
-def qt_imports(source: str, filename: str = "<source>") -> list[str]:
-    """Every import of Qt in the source, wherever it is (module level, function, branch)."""
-    found = []
-    for node in ast.walk(ast.parse(source, filename)):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        elif isinstance(node, ast.Call) and node.args:
-            func = node.func
-            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            first = node.args[0]
-            if (
-                called in ("import_module", "__import__")
-                and isinstance(first, ast.Constant)
-                and isinstance(first.value, str)
-            ):
-                names = [first.value]
-        found += [f"{filename}:{node.lineno}: {n}" for n in names if n.split(".")[0] in QT_PACKAGES]
-    return found
+def test_the_source_tree_keeps_every_contract() -> None:
+    assert set(lint_imports(ROOT).values()) == {"KEPT"}
 
 
-def test_no_file_in_the_flow_or_the_sync_imports_qt_anywhere() -> None:
-    files = [path for directory in QT_FREE for path in python_files(directory)]
-    assert ROOT / "sync" / "outbox.py" in files
-    offending = [
-        hit
-        for path in files
-        for hit in qt_imports(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
-    ]
-    assert offending == []
+CES = "ces is the shared contract: it imports none of kiosk, sync, hq"
+SYNC = "sync imports only ces (not kiosk, not hq)"
+HQ = "hq imports only ces (not kiosk, not sync)"
+KIOSK = "kiosk never imports hq"
+FLOW = "kiosk.flow imports only ces and itself"
+QT = "no PySide6 (or shiboken6) outside kiosk.ui"
+
+# A forbidden import for each contract, added to a module of the copy, and every contract it
+# breaks: they follow chains, so hq importing ces importing sync breaks hq's too. Some sit
+# in a function or behind TYPE_CHECKING: the contracts see every import, not only the top.
+BREAKS = {
+    CES: ("ces/answer.py", "def later() -> None:\n    import sync.outbox\n", {CES, HQ, FLOW}),
+    SYNC: ("sync/client.py", "from kiosk import cli\n", {SYNC}),
+    HQ: ("hq/cli.py", "import sync.outbox\n", {HQ}),
+    KIOSK: ("kiosk/cli.py", "import hq.cli\n", {KIOSK}),
+    FLOW: (
+        "kiosk/flow/machine.py",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from kiosk.preset import x\n",
+        {FLOW},
+    ),
+    QT: ("kiosk/preset.py", "def later() -> None:\n    from PySide6.QtCore import QTimer\n", {QT}),
+}
 
 
-@pytest.mark.parametrize(
-    "source",
-    [
-        "import PySide6",
-        "import PySide6.QtCore as core",
-        "from PySide6.QtCore import QObject",
-        "from shiboken6 import Shiboken",
-        "def later():\n    from PySide6.QtGui import QGuiApplication\n    return QGuiApplication",
-        "class A:\n    def m(self):\n        if True:\n            import shiboken6",
-        "import importlib\nqt = importlib.import_module('PySide6.QtQml')",
-        "qt = __import__('PySide6')",
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from PySide6.QtCore import QTimer",
-    ],
-)
-def test_the_source_scan_catches_every_way_of_importing_qt(source: str) -> None:
-    assert len(qt_imports(source)) == 1
+def test_every_contract_has_a_break_to_prove_it() -> None:
+    assert set(BREAKS) == set(CONTRACTS)
 
 
-@pytest.mark.parametrize(
-    "source",
-    [
-        '"""Runs without PySide6."""\nimport sqlite3',
-        "from .PySide6 import helpers",  # a sibling module that merely shares the name
-        "import PySide6ish",
-        "name = 'PySide6.QtCore'",
-    ],
-)
-def test_the_source_scan_leaves_other_code_alone(source: str) -> None:
-    assert qt_imports(source) == []
+@pytest.mark.parametrize("contract", sorted(BREAKS))
+def test_each_contract_notices_the_import_it_forbids(tree_copy: Path, contract: str) -> None:
+    module, added, broken = BREAKS[contract]
+    path = tree_copy / module
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "\n\n" + added, encoding="utf-8")
+    try:
+        verdicts = lint_imports(tree_copy)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert {name for name, verdict in verdicts.items() if verdict == "BROKEN"} == broken
+
+
+def test_the_flow_contract_names_every_other_kiosk_module() -> None:
+    # kiosk.flow's contract lists what it may not import; a new kiosk module must be added.
+    others = {
+        f"kiosk.{path.stem}"
+        for path in (ROOT / "kiosk").iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__")
+        or (path.is_dir() and (path / "__init__.py").exists() and path.name != "flow")
+    }
+    assert {"kiosk.cli", "kiosk.ui"} <= others
+    forbidden = CONTRACTS[FLOW]["forbidden_modules"]
+    assert isinstance(forbidden, list)
+    assert others <= set(forbidden)
 
 
 # -- only ces/assets.py builds paths to the assets --------------------------------------
@@ -232,14 +189,14 @@ def asset_paths_built(source: str, filename: str = "<source>") -> list[str]:
     return found
 
 
-def test_only_kiosk_assets_builds_paths_to_the_assets() -> None:
+def test_only_ces_assets_builds_paths_to_the_assets() -> None:
     files = [
         path
-        for directory in (ROOT / "kiosk", ROOT / "sync")
-        for path in python_files(directory)
+        for package in PACKAGES
+        for path in python_files(ROOT / package)
         if path != ASSETS_MODULE
     ]
-    assert ROOT / "kiosk" / "flow" / "survey.py" in files
+    assert ROOT / "ces" / "survey.py" in files
     offending = [
         hit
         for path in files
@@ -251,8 +208,8 @@ def test_only_kiosk_assets_builds_paths_to_the_assets() -> None:
 def test_qml_and_scripts_do_not_reach_into_the_assets_folder() -> None:
     others = [
         path
-        for directory in (ROOT / "kiosk", ROOT / "sync")
-        for path in sorted(directory.rglob("*"))
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*"))
         if path.suffix in (".qml", ".js", ".mjs")
     ]
     offending = [

@@ -85,7 +85,7 @@ def check_sqlite(path: Path) -> Finding:
 
 _INDEXES = text(
     """
-    SELECT format('%I.%I', n.nspname, c.relname) AS index, t.relname AS table_name
+    SELECT format('%I.%I', n.nspname, c.relname) AS index_name, t.relname AS table_name
     FROM pg_index i
     JOIN pg_class c ON c.oid = i.indexrelid
     JOIN pg_class t ON t.oid = i.indrelid
@@ -157,13 +157,15 @@ def _amcheck(conn: Connection, shown: str) -> Finding:
     problems: list[str] = []
     for row in indexes:
         error = _run(
-            conn, f"SELECT {quoted}.bt_index_check(CAST(:rel AS regclass), true)", row.index
+            conn, f"SELECT {quoted}.bt_index_check(CAST(:rel AS regclass), true)", row.index_name
         )
         if error is not None:
             if error[0] not in _CORRUPTION_STATES:
                 hint = _GRANT_HINT if error[0] == _INSUFFICIENT_PRIVILEGE else ""
-                return Finding(NOT_CHECKED, [f"cannot check index {row.index}: {error[1]}{hint}"])
-            problems.append(f"  index {row.index} (table {row.table_name}): {error[1]}")
+                return Finding(
+                    NOT_CHECKED, [f"cannot check index {row.index_name}: {error[1]}{hint}"]
+                )
+            problems.append(f"  index {row.index_name} (table {row.table_name}): {error[1]}")
     if has_heapam:
         for row in tables:
             sql = (

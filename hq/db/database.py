@@ -53,7 +53,7 @@ from hq.db.tables import (
 from hq.moments import moment, stamp, utcnow
 from hq.validate import Answer, Heartbeat
 
-log = logging.getLogger("effortless.hq.db.database")
+log = logging.getLogger("effortless.hq.db")
 
 DB_FILENAME = "hq.db"
 # Indexes schema 2 added to the responses table.
@@ -431,9 +431,10 @@ class HQDatabase:
                     "Nothing was changed."
                 )
             metadata.create_all(conn)
-            if not self.is_sqlite and conn.dialect.server_version_info >= (14,):
+            version = conn.dialect.server_version_info
+            if not self.is_sqlite and version is not None and version >= (14,):
                 # PostgreSQL guesses one day per answer for the dashboard's day expression
-                # (hq.insights._day) and then plans no parallel workers for a year of
+                # (hq.dashboard.insights._day) and then plans no parallel workers for a year of
                 # answers per region: statistics on the expression itself (425 -> 265 ms).
                 conn.execute(
                     text(

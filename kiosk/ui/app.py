@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLoggingCategory, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QLoggingCategory, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
@@ -35,10 +35,13 @@ from kiosk.survey_source import SurveyChoice, choose_survey, remember_survey
 from kiosk.ui.controller import KioskController
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.manager import ManagerController
+from kiosk.ui.qmlmodule import MAIN_COMPONENT, QML_IMPORT_NAME, QML_IMPORT_PATH
 from kiosk.ui.qtlog import route_qt_messages
 from kiosk.ui.setup import SetupController
 from kiosk.ui.theme import FONT_FAMILY
-from kiosk.ui.themeobject import Theme
+
+# Imported for QmlElement's registration: Main uses the Theme singleton, which QML makes.
+from kiosk.ui.themeobject import Theme  # noqa: F401
 from sync.checkpoint import Checkpointer
 from sync.outbox import Outbox, OutboxError, OutboxUnavailable
 from sync.remote_config import RemoteConfig, load_saved
@@ -46,8 +49,6 @@ from sync.settings import Settings, SettingsDamaged
 from sync.worker import SyncWorker
 
 log = logging.getLogger("effortless.app")
-
-QML_DIR = Path(__file__).resolve().parent / "qml"
 
 
 QUIET_QT_CATEGORIES = "qt.multimedia.symbolsresolver=false;qt.qml.propertyCache.append=false"
@@ -204,24 +205,33 @@ class Kiosk:
             self.controller.set_messages(saved.messages)
         self.manager: ManagerController | None = None
         self.setup: SetupController | None = None
-        self.theme = Theme(self.engine)
-        self.engine.rootContext().setContextProperty("controller", self.controller)
-        self.engine.rootContext().setContextProperty("theme", self.theme)
+        self._window: QQuickWindow | None = None
+        # Main's properties: set before it is made, and on the window once it is there.
+        self._main_properties: dict[str, object] = {"controller": self.controller}
         if self.outbox is not None:
             self._storage_ready()
-        else:
-            self.engine.rootContext().setContextProperty("manager", None)
-            self.engine.rootContext().setContextProperty("setup", None)
         if self._storage_retry is not None:
             self._storage_retry.setInterval(options.storage_retry_ms)
             self._storage_retry.timeout.connect(self._retry_storage)
             self._storage_retry.start()
-        self.engine.load(QUrl.fromLocalFile(str(QML_DIR / "Main.qml")))
+        self.engine.addImportPath(str(QML_IMPORT_PATH))
+        self.engine.setInitialProperties(self._main_properties)
+        self.engine.loadFromModule(QML_IMPORT_NAME, MAIN_COMPONENT)
         roots = self.engine.rootObjects()
         if not roots or not isinstance(roots[0], QQuickWindow):
             raise KioskStartError("the kiosk's QML did not load; see the log for Qt's message")
-        self.window: QQuickWindow = roots[0]
+        self._window = roots[0]
         self._place_window()
+
+    @property
+    def window(self) -> QQuickWindow:
+        assert self._window is not None, "the window is made at the end of __init__"
+        return self._window
+
+    def _set_main_property(self, name: str, value: QObject) -> None:
+        self._main_properties[name] = value
+        if self._window is not None:
+            self._window.setProperty(name, value)
 
     def _setting(self, key: str) -> str | None:
         try:
@@ -274,8 +284,8 @@ class Kiosk:
         if lost:
             self.manager.enrolment_only = True
             self.manager.setup_requested.connect(self.setup.open_for_enrolment)
-        self.engine.rootContext().setContextProperty("manager", self.manager)
-        self.engine.rootContext().setContextProperty("setup", self.setup)
+        self._set_main_property("manager", self.manager)
+        self._set_main_property("setup", self.setup)
         if self._setting(TOKEN):
             self._start_sync()
 

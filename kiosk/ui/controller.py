@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import Property, QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import Property, QEnum, QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ces.assets import icons_dir
 from ces.scales import SMILEY5
 from ces.survey import Survey
 from kiosk.flow.machine import Flow, FlowState
 from kiosk.flow.texts import KEYBOARD_LOCALES, LANGUAGE_NAMES, UI_TEXT
+
+# QmlElement reads the module's name and version from this module's globals.
+from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa: F401
 
 log = logging.getLogger("effortless.ui")
 
@@ -48,11 +53,13 @@ def texts_for(
         "locale": locale,
         "keyboardLocale": KEYBOARD_LOCALES.get(locale, "en_GB"),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in survey.locales],
-        "attractMode": survey.attract_mode,
+        # The attract screen asks the question itself, with the answer buttons.
+        "questionOnAttract": survey.attract_mode == "question",
         "attractIcons": [_icon_url(icon) for icon in SMILEY5.icons],
         "teaser": survey.teaser[locale],
         "question": survey.question[locale],
-        "scaleId": scale.id,
+        # The smiley scale shows faces instead of numbers.
+        "smiley": scale.id == SMILEY5.id,
         "scalePoints": points,
         "lowLabel": labels[0],
         "highLabel": labels[-1],
@@ -73,7 +80,23 @@ def texts_for(
     }
 
 
-class KioskController(QObject):
+# PySide's stub gives QmlUncreatable no __call__; mypy reports that on the class line.
+@QmlElement
+@QmlUncreatable("the kiosk makes its controller and hands it to Main")
+class KioskController(QObject):  # type: ignore[operator]
+    """The shopper screens' view of the flow: which screen, its texts, and the taps."""
+
+    @QEnum
+    class Screen(IntEnum):
+        """The flow's screens (``kiosk.flow.machine.Screen``, by name) for QML to compare."""
+
+        ATTRACT = 0
+        QUESTION = 1
+        WHY = 2
+        COMMENT = 3
+        THANKS = 4
+        OUT_OF_ORDER = 5
+
     screenChanged = Signal()
     stillThereChanged = Signal()
     textsChanged = Signal()
@@ -131,18 +154,19 @@ class KioskController(QObject):
     def _on_tick(self) -> None:
         self._flow.tick()
 
-    def _get_screen(self) -> str:
-        return self._state.screen.value
+    # An int to Qt: PySide cannot give a property a Python enum's type; QML compares it
+    # with KioskController.Screen's values.
+    @Property(int, notify=screenChanged)
+    def screen(self) -> KioskController.Screen:
+        return KioskController.Screen[self._state.screen.name]
 
-    def _get_still_there(self) -> bool:
+    @Property(bool, notify=stillThereChanged)
+    def stillThere(self) -> bool:
         return self._state.still_there
 
-    def _get_texts(self) -> dict[str, Any]:
+    @Property("QVariantMap", notify=textsChanged)  # type: ignore[arg-type]
+    def texts(self) -> dict[str, Any]:
         return self._texts
-
-    screen = Property(str, _get_screen, notify=screenChanged)
-    stillThere = Property(bool, _get_still_there, notify=stillThereChanged)
-    texts = Property("QVariantMap", _get_texts, notify=textsChanged)  # type: ignore[arg-type]
 
     def _handled(self, name: str, taken: bool) -> None:
         self.tap_handled.emit(name, taken)

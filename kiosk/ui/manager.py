@@ -6,22 +6,28 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import Property, QEnum, QObject, QTimer, Signal, Slot
+from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ces import __version__
 from ces.keys import CHOSEN_SURVEY, HOME_LOCALE, HQ_URL, STORE_ID, TOUCHPOINT
 from ces.keys import MANAGER_EVENTS as EVENTS
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import Clock
-from kiosk.flow.machine import Flow
-from kiosk.flow.manager import Event, Manager, Mode
+from kiosk.flow.machine import Flow, Screen
+from kiosk.flow.manager import Event, Manager
+from kiosk.flow.manager import Mode as ManagerMode
 from kiosk.flow.pin import PinFormatError, PinGuard, check_format
 from kiosk.flow.texts import LANGUAGE_NAMES, manager_text
 from kiosk.flow.today import summarise
 from kiosk.survey_source import remember_survey
+
+# QmlElement reads the module's name and version from this module's globals.
+from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa: F401
 from sync.outbox import Outbox
 from sync.remote_config import load_saved
 from sync.settings import Settings, SettingsDamaged
@@ -41,7 +47,20 @@ def record_event(outbox: Outbox, event: Event) -> None:
     outbox.set_meta(EVENTS, json.dumps(events[-MAX_KEPT_EVENTS:]))
 
 
-class ManagerController(QObject):
+# PySide's stub gives QmlUncreatable no __call__; mypy reports that on the class line.
+@QmlElement
+@QmlUncreatable("the kiosk makes its manager controller once its database can be used")
+class ManagerController(QObject):  # type: ignore[operator]
+    """The PIN pad's and the manager screen's view of ``kiosk.flow.manager.Manager``."""
+
+    @QEnum
+    class Mode(IntEnum):
+        """What the manager sees (``kiosk.flow.manager.Mode``, by name) for QML to compare."""
+
+        CLOSED = 0
+        PIN = 1
+        OPEN = 2
+
     modeChanged = Signal()
     pinChanged = Signal()
     dataChanged = Signal()
@@ -92,13 +111,18 @@ class ManagerController(QObject):
 
     # -- properties -------------------------------------------------------------------
 
-    def _get_mode(self) -> str:
-        return self.model.mode.value
+    # An int to Qt (PySide cannot type a property with a Python enum); QML compares it
+    # with ManagerController.Mode's values.
+    @Property(int, notify=modeChanged)
+    def mode(self) -> ManagerController.Mode:
+        return ManagerController.Mode[self.model.mode.name]
 
-    def _get_pin_length(self) -> int:
+    @Property(int, notify=pinChanged)
+    def pinLength(self) -> int:
         return len(self._digits)
 
-    def _get_pin_message(self) -> str:
+    @Property(str, notify=pinChanged)
+    def pinMessage(self) -> str:
         attempt = self.model.last_attempt
         words = self._words()
         if attempt is None or attempt.accepted:
@@ -107,23 +131,19 @@ class ManagerController(QObject):
             return words["locked"].format(seconds=round(attempt.locked_for_s))
         return words["wrong_pin"].format(left=attempt.tries_left)
 
-    def _get_data(self) -> dict[str, Any]:
+    @Property("QVariantMap", notify=dataChanged)  # type: ignore[arg-type]
+    def data(self) -> dict[str, Any]:
         return self._data
 
-    def _get_message(self) -> str:
+    @Property(str, notify=messageChanged)
+    def message(self) -> str:
         return self._message
-
-    mode = Property(str, _get_mode, notify=modeChanged)
-    pinLength = Property(int, _get_pin_length, notify=pinChanged)
-    pinMessage = Property(str, _get_pin_message, notify=pinChanged)
-    data = Property("QVariantMap", _get_data, notify=dataChanged)  # type: ignore[arg-type]
-    message = Property(str, _get_message, notify=messageChanged)
 
     # -- the way in -------------------------------------------------------------------
 
     @Slot()
     def cornerTapped(self) -> None:
-        if self._flow.state.screen.value not in ("attract", "out_of_order"):
+        if self._flow.state.screen not in (Screen.ATTRACT, Screen.OUT_OF_ORDER):
             return
         if self.model.corner_tapped(then_pin=not self.enrolment_only) and self.enrolment_only:
             self.setup_requested.emit()
@@ -161,8 +181,8 @@ class ManagerController(QObject):
     def touched(self) -> None:
         self.model.touched()
 
-    def _on_mode_changed(self, mode: Mode) -> None:
-        if mode is Mode.CLOSED:
+    def _on_mode_changed(self, mode: ManagerMode) -> None:
+        if mode is ManagerMode.CLOSED:
             self._refresh.stop()
         else:
             self._on_refresh()
@@ -307,7 +327,16 @@ class ManagerController(QObject):
             )
         self._data = {
             "words": words,
-            "status": [{"key": k, "label": label, "value": value} for k, label, value in rows],
+            # A row to show in the danger colour: the last sync error, while there is one.
+            "status": [
+                {
+                    "key": k,
+                    "label": label,
+                    "value": value,
+                    "alert": k == "last_error" and bool(status.last_error),
+                }
+                for k, label, value in rows
+            ],
             "pending": stats.pending,
             "today": {
                 "n": today.n,

@@ -12,10 +12,14 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from kiosk.flow.pin import PinGuard
 from kiosk.flow.setup import SetupError, check_pin_pair, configure_standalone, finish
 from kiosk.flow.texts import LANGUAGE_NAMES, SUPPORTED_LOCALES, manager_text
+
+# QmlElement reads the module's name and version from this module's globals.
+from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa: F401
 from sync.enrolment import EnrolmentError, enrol, remember
 from sync.outbox import Outbox
 from sync.settings import Settings
@@ -23,7 +27,12 @@ from sync.settings import Settings
 log = logging.getLogger("effortless.ui.setup")
 
 
-class SetupController(QObject):
+# PySide's stub gives QmlUncreatable no __call__; mypy reports that on the class line.
+@QmlElement
+@QmlUncreatable("the kiosk makes its setup controller once its database can be used")
+class SetupController(QObject):  # type: ignore[operator]
+    """The first-run setup screen's state and actions."""
+
     activeChanged = Signal()
     stateChanged = Signal()
     # Past tense: setup is done and the kiosk may welcome shoppers (enrolled with HQ or not).
@@ -54,34 +63,33 @@ class SetupController(QObject):
         self._pending: tuple[str, str] | None = None
         self._enrolment_finished.connect(self._on_enrolment_finished)
 
-    def _get_active(self) -> bool:
+    @Property(bool, notify=activeChanged)
+    def active(self) -> bool:
         return self._active
 
-    def _get_busy(self) -> bool:
+    @Property(bool, notify=stateChanged)
+    def busy(self) -> bool:
         return self._busy
 
-    def _get_error(self) -> str:
+    @Property(str, notify=stateChanged)
+    def error(self) -> str:
         return self._error
 
-    def _get_words(self) -> dict[str, str]:
+    @Property("QVariantMap", notify=stateChanged)  # type: ignore[arg-type]
+    def words(self) -> dict[str, str]:
         return manager_text(self._locale)
 
-    def _get_languages(self) -> list[dict[str, str]]:
+    @Property("QVariantList", constant=True)  # type: ignore[arg-type]
+    def languages(self) -> list[dict[str, str]]:
         return [{"code": c, "name": LANGUAGE_NAMES[c]} for c in self._locales]
 
-    def _get_locale(self) -> str:
+    @Property(str, notify=stateChanged)
+    def locale(self) -> str:
         return self._locale
 
-    def _get_standalone(self) -> bool:
+    @Property(bool, notify=stateChanged)
+    def standaloneAllowed(self) -> bool:
         return self._standalone
-
-    active = Property(bool, _get_active, notify=activeChanged)
-    busy = Property(bool, _get_busy, notify=stateChanged)
-    error = Property(str, _get_error, notify=stateChanged)
-    words = Property("QVariantMap", _get_words, notify=stateChanged)  # type: ignore[arg-type]
-    languages = Property("QVariantList", _get_languages, constant=True)  # type: ignore[arg-type]
-    locale = Property(str, _get_locale, notify=stateChanged)
-    standaloneAllowed = Property(bool, _get_standalone, notify=stateChanged)
 
     def open_for_enrolment(self) -> None:
         """The manager's gesture on a kiosk that lost its settings: enrolment only."""

@@ -24,7 +24,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from ces.answer import NewAnswer
 from kiosk.flow.clock import ManualClock
-from kiosk.flow.machine import Recorder
+from kiosk.flow.machine import Recorder, Screen
 from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 from kiosk.ui.driver import FrameCounter, double_tap, tap, visible_item
@@ -57,7 +57,7 @@ class Samples:
             self._values.append(value)
         self.count += 1
 
-    def values(self) -> array:
+    def values(self) -> array[float]:
         return self._values[: self.count]
 
 
@@ -83,7 +83,7 @@ class TimedRecorder:
             self.commit_ms.append((time.perf_counter() - started) * 1000)
 
 
-def _percentiles(values: array, wanted: tuple[int, ...]) -> dict[str, float]:
+def _percentiles(values: array[float], wanted: tuple[int, ...]) -> dict[str, float]:
     if len(values) < 2:
         return {f"p{p}": round(values[0], 3) if values else 0.0 for p in wanted} | {
             "n": len(values)
@@ -96,7 +96,8 @@ def _percentiles(values: array, wanted: tuple[int, ...]) -> dict[str, float]:
 
 
 def _rss_mb() -> float:
-    return round(psutil.Process(os.getpid()).memory_info().rss / 2**20, 1)
+    rss: int = psutil.Process(os.getpid()).memory_info().rss
+    return round(rss / 2**20, 1)
 
 
 class _Shopper:
@@ -117,14 +118,14 @@ class _Shopper:
 
     def _tap(self, name: str, *, double: bool = False, think_s: float = 1.0) -> None:
         self.clock.advance(think_s)
-        before_screen = self.kiosk.controller.screen
+        before_screen = self.kiosk.flow.state.screen
         before = self.frames.count
         started = time.perf_counter()
         if double:
             double_tap(self.kiosk.window, name)
         else:
             tap(self.kiosk.window, name)
-        if self.kiosk.controller.screen != before_screen:
+        if self.kiosk.flow.state.screen is not before_screen:
             if not self.frames.wait_beyond(before):
                 raise SimulationError(f"no frame after tapping {name}")
             self.latencies_ms.append((self.frames.last_at - started) * 1000)
@@ -136,7 +137,7 @@ class _Shopper:
         self.kiosk.flow.tick()
         self.clock.advance(self.kiosk.flow.timing.still_there_s + 0.1)
         self.kiosk.flow.tick()
-        if self.kiosk.controller.screen != "attract":
+        if self.kiosk.flow.state.screen is not Screen.ATTRACT:
             raise SimulationError("an idle shopper was not given up on")
 
     def visit(self, hurry: bool) -> None:
@@ -177,8 +178,9 @@ class _Shopper:
         else:
             self.clock.advance(self.kiosk.flow.timing.thanks_s + 0.1)
             self.kiosk.flow.tick()
-        if self.kiosk.controller.screen != "attract":
-            raise SimulationError(f"shopper ended on {self.kiosk.controller.screen}, not attract")
+        screen = self.kiosk.flow.state.screen
+        if screen is not Screen.ATTRACT:
+            raise SimulationError(f"shopper ended on {screen.value}, not attract")
 
 
 def _idle() -> None:

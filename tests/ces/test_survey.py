@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from ces.assets import icons_dir, surveys_dir
+from ces.locales import DEFAULT_TEASERS
 from ces.scales import SCALES
 from ces.survey import (
     MAX_SURVEY_BYTES,
@@ -23,7 +24,6 @@ from ces.survey import (
     load_survey,
     parse_survey,
 )
-from kiosk.flow.texts import UI_TEXT
 
 DELETE = object()  # marks a field to remove in `edited`
 FILE = "(file)"
@@ -220,7 +220,7 @@ def test_defaults_for_optional_fields(tmp_path: Path) -> None:
     assert survey.scale.id == "ces7"
     assert survey.touchpoint is None
     assert survey.attract_mode == "teaser"
-    assert survey.teaser == {loc: UI_TEXT[loc]["teaser"] for loc in ("nl", "en")}
+    assert survey.teaser == {loc: DEFAULT_TEASERS[loc] for loc in ("nl", "en")}
     assert not survey.comment.enabled
     assert survey.idle_timeout_s == 20
 

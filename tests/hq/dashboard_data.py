@@ -1,14 +1,15 @@
-"""Known answers for the dashboard tests, stored through the real Store."""
+"""Known answers for the dashboard tests, stored through the real HQDatabase."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from answers import make_answer
+
+from ces.answer import COMPLETED, TIMEOUT
 from hq.db.database import EnrolledKiosk, HQDatabase
-from hq.moments import iso_ms
 
 SURVEY_OF_SCALE = {"ces7": "in_store_purchase", "smiley5": "returns_desk"}
 TOUCHPOINT_OF_SCALE = {"ces7": "in_store_purchase", "smiley5": "returns_desk"}
@@ -33,26 +34,21 @@ def kiosk(
 
 
 def add(store: HQDatabase, where: EnrolledKiosk, specs: Iterable[Spec]) -> int:
-    batch = []
-    for seq, spec in enumerate(specs, 1):
-        batch.append(
-            {
-                "id": str(uuid.uuid4()),
-                "seq": seq,
-                "survey_id": SURVEY_OF_SCALE[spec.scale],
-                "survey_version": 1,
-                "locale": "nl",
-                "scale": spec.scale,
-                "score": spec.score,
-                "factor": spec.factor,
-                "comment": spec.comment,
-                "outcome": "completed" if spec.factor else "timeout",
-                "flags": "[]",
-                "started_at": iso_ms(spec.at - timedelta(seconds=4)),
-                "answered_at": iso_ms(spec.at),
-                "finished_at": iso_ms(spec.at + timedelta(seconds=3)),
-            }
+    # Straight into ingest, which takes answers as HQ's checks leave them: flags as JSON text.
+    batch = [
+        make_answer(
+            at=spec.at,
+            seq=seq,
+            survey_id=SURVEY_OF_SCALE[spec.scale],
+            scale=spec.scale,
+            score=spec.score,
+            factor=spec.factor,
+            comment=spec.comment,
+            outcome=COMPLETED if spec.factor else TIMEOUT,
+            flags="[]",
         )
+        for seq, spec in enumerate(specs, 1)
+    ]
     for start in range(0, len(batch), 500):
         store.ingest(where, batch[start : start + 500])
     return len(batch)

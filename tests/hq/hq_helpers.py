@@ -1,21 +1,21 @@
-"""Helpers for the HQ tests: valid answers to vary, and a client for the real service."""
+"""Helpers for the HQ tests: valid answers and heartbeats to vary, and a client for the real
+service (in a thread, or `ces-hq serve` through tests/hqserver.py)."""
 
 from __future__ import annotations
 
 import re
-import signal
 import socket
-import subprocess
 import threading
-import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from answers import make_answer as make_answer
+from answers import make_answers as make_answers
+from hqserver import wait_until_healthy
 
 from hq import users
 from hq.app import create_app
@@ -24,33 +24,11 @@ from hq.server import make_server
 from hq.server_settings import ServerSettings, default_max_connections, file_limit
 from hq.surveys import SurveyCatalog
 
-STAMP = "2026-11-22T09:00:00.000Z"
 PASSWORD = "correct horse battery"
 
 
-# --- answers -------------------------------------------------------------------------------
-
-
-def make_answer(**changes: Any) -> dict[str, Any]:
-    """A valid answer to the in-store purchase survey (ces7), with a fresh id."""
-    answer: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
-        "seq": 1,
-        "survey_id": "in_store_purchase",
-        "survey_version": 1,
-        "locale": "nl",
-        "scale": "ces7",
-        "score": 6,
-        "factor": "service",
-        "comment": None,
-        "outcome": "completed",
-        "flags": [],
-        "started_at": STAMP,
-        "answered_at": "2026-11-22T09:00:03.000Z",
-        "finished_at": "2026-11-22T09:00:05.000Z",
-    }
-    answer.update(changes)
-    return answer
+# --- answers and heartbeats -------------------------------------------------------------------
+# Answers: tests/answers.py's make_answer and make_answers, which HQ tests import from here.
 
 
 def make_heartbeat(**changes: Any) -> dict[str, Any]:
@@ -67,20 +45,16 @@ def make_heartbeat(**changes: Any) -> dict[str, Any]:
     }
 
 
-def make_answers(n: int, **changes: Any) -> list[dict[str, Any]]:
-    return [make_answer(seq=i + 1, **changes) for i in range(n)]
-
-
 @dataclass
 class HQ:
-    """The real service on 127.0.0.1, and the store behind it for looking inside."""
+    """The real service on 127.0.0.1, and the database behind it for looking inside."""
 
     url: str
-    store: HQDatabase
+    db: HQDatabase
     session: requests.Session = field(default_factory=requests.Session)
 
     def add_kiosk(self, store: str = "s042", touchpoint: str = "in_store_purchase") -> NewKiosk:
-        return self.store.add_kiosk(store, touchpoint)
+        return self.db.add_kiosk(store, touchpoint)
 
     def enrol(self, code: str) -> requests.Response:
         return self.session.post(f"{self.url}/api/v1/enroll", json={"code": code}, timeout=30)
@@ -128,34 +102,6 @@ class HQ:
         return self.session.get(f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
 
 
-def stop(proc: subprocess.Popen[str]) -> None:
-    """End a `ces-hq serve` process the way systemd does: SIGTERM, then SIGKILL after 30 s."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    if proc.stdout is not None:
-        proc.stdout.close()
-
-
-def wait_until_healthy(url: str, alive: Callable[[], bool], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if not alive():
-            raise RuntimeError(f"HQ at {url} stopped before it answered")
-        try:
-            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"HQ at {url} did not answer /healthz within {timeout} s")
-        time.sleep(0.02)  # ok-sleep: polling a server that is starting, with a deadline
-
-
 @contextmanager
 def serving(
     store: HQDatabase,
@@ -192,7 +138,7 @@ def serving(
 
 
 def log_in(hq: HQ, name: str = "anna", password: str = PASSWORD) -> requests.Session:
-    users.add_user(hq.db.database, name, password)
+    users.add_user(hq.db, name, password)
     session = requests.Session()
     reply = session.post(
         f"{hq.url}/login",

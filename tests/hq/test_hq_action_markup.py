@@ -54,7 +54,7 @@ def field_value(page: str, name: str) -> str:
 
 
 def action_count(hq: HQ) -> int:
-    with hq.db.database.reading() as conn:
+    with hq.db.reading() as conn:
         return int(conn.execute(select(func.count()).select_from(actions)).scalar_one())
 
 
@@ -135,7 +135,7 @@ def test_a_message_with_markup_saved_before_the_check_is_still_sent(hq: HQ) -> N
     """Kiosks show it as plain text (tests/test_plain_text.py); HQ does not drop it."""
     _, token = hq.kiosk("s001", "in_store_purchase")
     text = {"nl": f"Oud bericht {IMG}"}
-    with hq.db.database.writing() as conn:
+    with hq.db.writing() as conn:
         conn.execute(
             insert(actions).values(
                 title="Old action",

@@ -13,15 +13,12 @@ from typing import Any
 
 from hq_helpers import HQ
 
-from ces.answer import NewAnswer
+from ces.answer import COMPLETED, NewAnswer
+from ces.timestamps import iso_utc
 from sync.client import HQClient
 from sync.outbox import Outbox
 
 SURVEYS = {"in_store_purchase": ("ces7", 6, "service"), "returns_desk": ("smiley5", 4, "staff")}
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def kiosk_batch(data_dir: Path, kiosk_id: str, survey_ids: list[str]) -> list[dict[str, Any]]:
@@ -42,16 +39,16 @@ def kiosk_batch(data_dir: Path, kiosk_id: str, survey_ids: list[str]) -> list[di
                     "nl",
                     scale,
                     score,
-                    _stamp(started),
-                    _stamp(started + timedelta(seconds=2)),
+                    iso_utc(started),
+                    iso_utc(started + timedelta(seconds=2)),
                 )
             )
             outbox.update(
                 answer_id,
                 {
                     "factor": factor,
-                    "outcome": "completed",
-                    "finished_at": _stamp(started + timedelta(seconds=5)),
+                    "outcome": COMPLETED,
+                    "finished_at": iso_utc(started + timedelta(seconds=5)),
                 },
             )
         return outbox.sendable(500)
@@ -83,7 +80,7 @@ def test_an_answer_to_another_touchpoints_survey_is_rejected_and_not_stored(
     assert results[1].error == (
         "survey_id: 'returns_desk' is not a survey of this kiosk's touchpoint 'in_store_purchase'"
     )
-    stored = hq.db.database.answers()
+    stored = hq.db.answers()
     assert [(a["id"], a["survey_id"]) for a in stored] == [(batch[0]["id"], "in_store_purchase")]
 
 
@@ -108,7 +105,7 @@ def test_hq_accepts_exactly_the_surveys_it_offers_in_the_config(
             if result["status"] == "new"
         }
         assert accepted == offered, touchpoint
-        stored = {a["survey_id"] for a in hq.db.database.answers(kiosk_id)}
+        stored = {a["survey_id"] for a in hq.db.answers(kiosk_id)}
         assert stored == offered, touchpoint
 
 
@@ -122,4 +119,4 @@ def test_a_rejected_resend_stays_rejected_and_the_good_one_stays_stored_once(
     again = [r["status"] for r in hq.results(token, batch)]
     assert first == ["new", "rejected"]
     assert again == ["duplicate", "rejected"]
-    assert hq.db.database.count_answers() == 1
+    assert hq.db.count_answers() == 1

@@ -39,7 +39,7 @@ def test_a_declared_length_over_1_mib_is_refused_before_the_body_is_sent(
         "error": "too_large",
         "message": "the body is larger than the limit of 1,048,576 bytes",
     }
-    assert hq_sqlite.store.count_answers() == 0
+    assert hq_sqlite.db.count_answers() == 0
 
 
 def test_a_chunked_body_is_cut_off_at_1_mib(hq_sqlite: HQ, expect_log: Any) -> None:
@@ -61,7 +61,7 @@ def test_a_chunked_body_is_cut_off_at_1_mib(hq_sqlite: HQ, expect_log: Any) -> N
     assert status == 413
     assert json.loads(body)["error"] == "too_large"
     assert sent < 16 * MIB
-    assert hq_sqlite.store.count_answers() == 0
+    assert hq_sqlite.db.count_answers() == 0
 
 
 def test_a_chunked_body_from_requests_over_the_limit(hq_sqlite: HQ, expect_log: Any) -> None:
@@ -78,7 +78,7 @@ def test_a_chunked_body_from_requests_over_the_limit(hq_sqlite: HQ, expect_log: 
     reply = hq_sqlite.send_raw(token, stream())
     assert reply.status_code == 413
     assert reply.json()["error"] == "too_large"
-    assert hq_sqlite.store.count_answers() == 0
+    assert hq_sqlite.db.count_answers() == 0
 
 
 @pytest.mark.parametrize(("size", "status"), [(MIB, 200), (MIB + 1, 413)])
@@ -91,7 +91,7 @@ def test_the_limit_is_exactly_1_mib(hq_sqlite: HQ, size: int, status: int, expec
     assert len(padded) == size
     reply = hq_sqlite.send_raw(token, padded)
     assert reply.status_code == status
-    assert hq_sqlite.store.count_answers() == (3 if status == 200 else 0)
+    assert hq_sqlite.db.count_answers() == (3 if status == 200 else 0)
 
 
 def test_a_full_batch_of_the_longest_plain_comments_fits(hq_sqlite: HQ) -> None:
@@ -161,7 +161,7 @@ def test_a_body_that_is_not_a_batch_is_a_400(
     reply = hq_sqlite.send_raw(token, body)
     assert reply.status_code == 400
     assert reply.json() == {"error": "bad_request", "message": message}
-    assert hq_sqlite.store.count_answers() == 0
+    assert hq_sqlite.db.count_answers() == 0
 
 
 def test_a_key_twice_in_an_answer_rejects_that_answer(hq_sqlite: HQ, expect_log: Any) -> None:
@@ -174,7 +174,7 @@ def test_a_key_twice_in_an_answer_rejects_that_answer(hq_sqlite: HQ, expect_log:
     )
     assert [r["status"] for r in results] == ["new", "rejected"]
     assert results[1]["error"] == "score: field appears twice"
-    assert hq_sqlite.store.count_answers() == 1
+    assert hq_sqlite.db.count_answers() == 1
 
 
 def test_a_bad_content_length_is_a_400(hq_sqlite: HQ, expect_log: Any) -> None:

@@ -65,7 +65,7 @@ def _seed(hq: HQ) -> dict[str, int]:
         ("s002", "north", 0.1),
         ("s003", "south", -0.15),
     ):
-        storeinfo.set_store(hq.db.database, store_id, region=region)
+        storeinfo.set_store(hq.db, store_id, region=region)
         specs = []
         for _ in range(400):
             at = NOW - timedelta(minutes=rng.randint(60, 56 * 24 * 60))
@@ -80,7 +80,7 @@ def _seed(hq: HQ) -> dict[str, int]:
                 + ["Lange rij bij de kassa", "Fijne service!", "Kon de retourbalie niet vinden"]
             )
             specs.append(Spec(at, score, factor, comment))
-        add(hq.db.database, kiosk(hq.db.database, store_id), specs)
+        add(hq.db, kiosk(hq.db, store_id), specs)
         counts[store_id] = len(specs)
         smileys = [
             Spec(
@@ -92,9 +92,9 @@ def _seed(hq: HQ) -> dict[str, int]:
             )
             for _ in range(120)
         ]
-        add(hq.db.database, kiosk(hq.db.database, store_id, "returns_desk"), smileys)
+        add(hq.db, kiosk(hq.db, store_id, "returns_desk"), smileys)
     actions.record(
-        hq.db.database,
+        hq.db,
         title="Second till opened on Saturdays",
         started_on=(NOW - timedelta(days=21)).date(),
         created_by="anna",
@@ -108,7 +108,7 @@ def _seed(hq: HQ) -> dict[str, int]:
 @pytest.fixture
 def dashboard(hq_sqlite: HQ, browser: Any) -> Iterator[tuple[HQ, Any, list[str]]]:
     counts = _seed(hq_sqlite)
-    users.add_user(hq_sqlite.store, "anna", PASSWORD)
+    users.add_user(hq_sqlite.db, "anna", PASSWORD)
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB"
     )

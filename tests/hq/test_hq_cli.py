@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 import requests
-from hq_helpers import HQ, make_answers, serving, stop, wait_until_healthy
+from hq_helpers import HQ, make_answers, serving
+from hqserver import HQService
 
 from hq.db.database import HQDatabase
 
@@ -254,25 +255,18 @@ def test_a_database_from_a_newer_ces_hq_is_refused(tmp_path: Path) -> None:
 
 
 @contextmanager
-def served(*args: str, log: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            [CES_HQ, "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=err, text=True
-        )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", line)
-        assert found, f"{line!r} {log.read_text()}"
-        wait_until_healthy(found.group(1), lambda: proc.poll() is None)
-        yield proc, found.group(1)
-    finally:
-        stop(proc)
+def served(
+    data_dir: Path, *, log: Path, database_url: str | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`ces-hq serve --port 0`, once it has printed its URL and answers /healthz."""
+    with HQService(data_dir, database_url, port=0, log_path=log) as hq:
+        assert hq.process is not None
+        yield hq.process, hq.url
 
 
 def test_serve_prints_its_url_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
-    with served("--data-dir", str(tmp_path / "data"), log=log) as (proc, url):
+    with served(tmp_path / "data", log=log) as (proc, url):
         assert requests.get(f"{url}/healthz", timeout=5).json() == {"status": "ok"}
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
@@ -284,7 +278,7 @@ def test_serve_prints_its_url_and_stops_cleanly_on_sigterm(tmp_path: Path) -> No
 
 def test_serve_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
-    with served("--data-dir", str(tmp_path), log=log) as (proc, _):
+    with served(tmp_path, log=log) as (proc, _):
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
     assert "Traceback" not in log.read_text()
@@ -328,8 +322,8 @@ def test_two_processes_on_one_database_store_each_answer_once(
     """Several ces-hq processes share a database; the same batch to each is stored once."""
     logs = [tmp_path / "one.log", tmp_path / "two.log"]
     with (
-        served("--database-url", database_url, log=logs[0]) as (_, url_one),
-        served("--database-url", database_url, log=logs[1]) as (_, url_two),
+        served(tmp_path, database_url=database_url, log=logs[0]) as (_, url_one),
+        served(tmp_path, database_url=database_url, log=logs[1]) as (_, url_two),
     ):
         store = HQDatabase.open(database_url)
         try:

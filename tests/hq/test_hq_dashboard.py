@@ -37,7 +37,7 @@ PAGES = [
 
 def seed(hq: HQ) -> str:
     """Today's answers at s001: 20 on CES 2.0 (70% easy) with comments; returns the kiosk id."""
-    k = kiosk(hq.db.database, "s001")
+    k = kiosk(hq.db, "s001")
     at = NOW - timedelta(hours=1)
     specs = [
         *many(at, 2, 3, "price"),
@@ -45,10 +45,10 @@ def seed(hq: HQ) -> str:
         *many(at, 6, 13, "ease"),
         Spec(at, 7, "service", "<script>alert('x')</script>"),
     ]
-    add(hq.db.database, k, specs)
+    add(hq.db, k, specs)
     add(
-        hq.db.database,
-        kiosk(hq.db.database, "s002"),
+        hq.db,
+        kiosk(hq.db, "s002"),
         [Spec(at, 1, "price", '=HYPERLINK("http://evil")')],
     )
     return k.id
@@ -114,7 +114,7 @@ def test_log_in_and_out(hq: HQ, expect_log: object) -> None:
 def test_a_wrong_password_is_refused_and_five_lock_the_user(hq_sqlite: HQ, expect_log) -> None:  # type: ignore[no-untyped-def]
     expect_log("effortless.hq.dashboard", r"login refused \(wrong\)")
     expect_log("effortless.hq.dashboard", r"login refused \(locked\)")
-    users.add_user(hq_sqlite.store, "anna", PASSWORD)
+    users.add_user(hq_sqlite.db, "anna", PASSWORD)
     for _ in range(4):
         reply = requests.post(
             f"{hq_sqlite.url}/login", data={"user": "anna", "password": "wrong wrong"}, timeout=30
@@ -139,8 +139,8 @@ def test_a_wrong_password_is_refused_and_five_lock_the_user(hq_sqlite: HQ, expec
 
 
 def test_passwords_are_stored_hashed(hq_sqlite: HQ) -> None:
-    users.add_user(hq_sqlite.store, "anna", PASSWORD)
-    with hq_sqlite.store.reading() as conn:
+    users.add_user(hq_sqlite.db, "anna", PASSWORD)
+    with hq_sqlite.db.reading() as conn:
         stored = conn.execute(select(users_table.c.password_hash)).scalar_one()
     assert PASSWORD not in stored
     assert stored.startswith("scrypt$")
@@ -150,7 +150,7 @@ def test_passwords_are_stored_hashed(hq_sqlite: HQ) -> None:
     "target", ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]
 )
 def test_login_never_redirects_off_site(hq_sqlite: HQ, target: str) -> None:
-    users.add_user(hq_sqlite.store, "anna", PASSWORD)
+    users.add_user(hq_sqlite.db, "anna", PASSWORD)
     reply = requests.post(
         f"{hq_sqlite.url}/login",
         data={"user": "anna", "password": PASSWORD, "next": target},
@@ -162,7 +162,7 @@ def test_login_never_redirects_off_site(hq_sqlite: HQ, target: str) -> None:
 
 
 def test_after_login_the_user_lands_on_the_page_they_asked_for(hq_sqlite: HQ) -> None:
-    users.add_user(hq_sqlite.store, "anna", PASSWORD)
+    users.add_user(hq_sqlite.db, "anna", PASSWORD)
     first = requests.get(f"{hq_sqlite.url}/fleet?lang=nl", timeout=30)
     assert 'name="next" value="/fleet?lang=nl"' in first.text
     reply = requests.post(
@@ -187,10 +187,10 @@ def test_hostile_logins_are_refused_plainly(
     hq_sqlite: HQ, form: dict[str, str], expect_log
 ) -> None:  # type: ignore[no-untyped-def]
     expect_log("effortless.hq.dashboard", "login refused")
-    users.add_user(hq_sqlite.store, "anna", PASSWORD)
+    users.add_user(hq_sqlite.db, "anna", PASSWORD)
     reply = requests.post(f"{hq_sqlite.url}/login", data=form, timeout=30)
     assert reply.status_code == 401
-    assert users.user_names(hq_sqlite.store) == ["anna"]
+    assert users.user_names(hq_sqlite.db) == ["anna"]
 
 
 def test_a_login_form_over_the_size_limit_is_refused_unread(hq_sqlite: HQ) -> None:
@@ -437,16 +437,16 @@ def test_a_bad_action_form_keeps_what_was_typed(
 
 
 def test_the_before_after_verdict_is_on_the_page(hq_sqlite: HQ) -> None:
-    k = kiosk(hq_sqlite.store, "s001")
+    k = kiosk(hq_sqlite.db, "s001")
     start = (NOW - timedelta(days=10)).date()
     at = datetime.combine(start, datetime.min.time(), UTC)
     add(
-        hq_sqlite.store,
+        hq_sqlite.db,
         k,
         many(at - timedelta(days=3), 6, 60, "price") + many(at - timedelta(days=2), 2, 40, "price"),
     )
     add(
-        hq_sqlite.store,
+        hq_sqlite.db,
         k,
         many(at + timedelta(days=1), 6, 90, "price") + many(at + timedelta(days=2), 2, 10, "price"),
     )

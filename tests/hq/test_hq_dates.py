@@ -17,10 +17,11 @@ import requests
 from hq_helpers import HQ, csrf_of, log_in, make_answer
 from sqlalchemy import insert, select
 
+from ces.timestamps import iso_utc
 from hq import cli
+from hq.dashboard.filters import latest_day
 from hq.db.tables import actions as actions_table
-from hq.filters import latest_day
-from hq.moments import iso_ms, stamp, utcnow
+from hq.moments import stamp, utcnow
 
 # --- answers ---------------------------------------------------------------------------------
 
@@ -45,7 +46,7 @@ BAD_MOMENTS = [
     ),
     (
         "finished-next-year",
-        {"finished_at": iso_ms(utcnow() + timedelta(days=400))},
+        {"finished_at": iso_utc(utcnow() + timedelta(days=400))},
         "finished_at: .* is more than a day after HQ's clock",
     ),
     (
@@ -75,12 +76,12 @@ def test_an_answer_outside_the_date_bounds_is_rejected_naming_the_field(
     assert results[1]["id"] == bad["id"]
     assert results[1]["status"] == "rejected"
     assert re.match(error, results[1]["error"]), results[1]["error"]
-    assert [a["id"] for a in hq.db.database.answers()] == [good["id"]]
+    assert [a["id"] for a in hq.db.answers()] == [good["id"]]
 
 
 def test_the_edges_of_the_bounds_are_accepted(hq: HQ) -> None:
     _, token = hq.kiosk()
-    soon = iso_ms(utcnow() + timedelta(hours=23))
+    soon = iso_utc(utcnow() + timedelta(hours=23))
     same = "2026-11-22T09:00:00.000Z"
     answers = [
         make_answer(seq=1, started_at="2000-01-01T00:00:00Z"),
@@ -175,7 +176,7 @@ def test_an_action_date_outside_the_range_is_a_form_error_naming_the_field(
     error = html.unescape(re.search(r'id="action-error"[^>]*>([^<]*)<', reply.text).group(1))  # type: ignore[union-attr]
     assert error.startswith(f"{field}: ")
     assert "outside 2000-01-01 .. " in error
-    with hq.db.database.reading() as conn:
+    with hq.db.reading() as conn:
         assert conn.execute(select(actions_table)).first() is None
     assert session.get(f"{hq.url}/actions", timeout=30).status_code == 200
 
@@ -194,7 +195,7 @@ def test_an_action_on_the_last_day_of_the_range_is_saved_and_shown(hq: HQ) -> No
 def test_an_action_stored_before_the_bounds_still_shows_and_can_be_removed(
     hq: HQ, day: date
 ) -> None:
-    with hq.db.database.writing() as conn:
+    with hq.db.writing() as conn:
         action_id = conn.execute(
             insert(actions_table).values(
                 title="From an older HQ",

@@ -22,9 +22,9 @@ from hq_helpers import HQ, make_answer, make_heartbeat, serving
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from ces.timestamps import iso_utc
 from hq import cli
 from hq.db.database import EnrolledKiosk, HQDatabase, sqlite_url
-from hq.moments import iso_ms
 from hq.surveys import SurveyCatalog
 from hq.validate import check_answer
 
@@ -53,7 +53,7 @@ def _fill(store: HQDatabase, surveys: SurveyCatalog, n: int = 3000) -> None:
     for first in range(0, n, 500):
         batch = []
         for i in range(first, first + 500):
-            at = iso_ms(start + timedelta(seconds=30 * i))
+            at = iso_utc(start + timedelta(seconds=30 * i))
             answer = make_answer(
                 id=_id(rnd),
                 seq=i + 1,

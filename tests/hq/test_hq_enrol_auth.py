@@ -71,7 +71,7 @@ def test_codes_are_short_and_typeable(hq: HQ) -> None:
 
 def test_an_expired_code_is_refused(hq: HQ, expect_log: Any) -> None:
     expect_log("effortless.hq.api", r"enrolment refused: code_expired")
-    old = hq.db.database.add_kiosk(
+    old = hq.db.add_kiosk(
         "s042", "in_store_purchase", now=utcnow() - timedelta(hours=72, seconds=1)
     )
     reply = hq.enrol(old.code)
@@ -80,11 +80,11 @@ def test_an_expired_code_is_refused(hq: HQ, expect_log: Any) -> None:
         "error": "code_expired",
         "message": "code expired — ask HQ for a new one",
     }
-    assert hq.db.database.kiosk(old.id).enrolled_at is None
+    assert hq.db.kiosk(old.id).enrolled_at is None
 
 
 def test_a_code_just_inside_72_hours_works(hq: HQ) -> None:
-    recent = hq.db.database.add_kiosk(
+    recent = hq.db.add_kiosk(
         "s042", "in_store_purchase", now=utcnow() - timedelta(hours=71, minutes=59)
     )
     assert hq.enrol(recent.code).status_code == 200
@@ -102,11 +102,11 @@ def test_an_unknown_code_is_404(hq: HQ, code: str, expect_log: Any) -> None:
 def test_a_revoked_kiosk_cannot_enrol(hq: HQ, expect_log: Any) -> None:
     expect_log("effortless.hq.api", r"enrolment refused: kiosk_revoked")
     new = hq.add_kiosk()
-    assert hq.db.database.revoke(new.id) is True
+    assert hq.db.revoke(new.id) is True
     reply = hq.enrol(new.code)
     assert reply.status_code == 403
     assert reply.json()["error"] == "kiosk_revoked"
-    assert hq.db.database.kiosk(new.id).enrolled_at is None
+    assert hq.db.kiosk(new.id).enrolled_at is None
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_a_code_used_concurrently_enrols_once(hq: HQ, expect_log: Any) -> None:
 
     def enrol() -> None:
         barrier.wait(timeout=30)
-        statuses.append(HQ(hq.url, hq.db.database).enrol(code).status_code)
+        statuses.append(HQ(hq.url, hq.db).enrol(code).status_code)
 
     threads = [threading.Thread(target=enrol) for _ in range(tries)]
     for t in threads:
@@ -157,13 +157,13 @@ def test_a_code_used_concurrently_enrols_once(hq: HQ, expect_log: Any) -> None:
 
 def test_only_a_hash_of_the_token_is_stored(hq: HQ) -> None:
     kiosk_id, token = hq.kiosk()
-    with hq.db.database.engine.connect() as conn:
+    with hq.db.engine.connect() as conn:
         stored = conn.execute(
             select(kiosks.c.token_hash).where(kiosks.c.id == kiosk_id)
         ).scalar_one()
     assert stored == hashlib.sha256(token.encode()).hexdigest()
-    if hq.db.database.is_sqlite:
-        folder = Path(str(hq.db.database.url.database)).parent
+    if hq.db.is_sqlite:
+        folder = Path(str(hq.db.url.database)).parent
         for path in folder.iterdir():
             assert token.encode() not in path.read_bytes(), path
 
@@ -201,15 +201,15 @@ def test_no_valid_token_is_401_and_writes_nothing(
 ) -> None:
     expect_log("effortless.hq.api", logged)
     kiosk_id, _ = hq.kiosk()
-    before = hq.db.database.kiosk(kiosk_id)
+    before = hq.db.kiosk(kiosk_id)
     reply = _call(hq, endpoint, None if authorization is None else authorization.encode("latin-1"))
     assert reply.status_code == 401
     assert reply.headers["www-authenticate"] == "Bearer"
     body = reply.json()
     assert body["error"] == "unauthorized"
     assert body["message"]
-    assert hq.db.database.count_answers() == 0
-    assert hq.db.database.kiosk(kiosk_id) == before
+    assert hq.db.count_answers() == 0
+    assert hq.db.kiosk(kiosk_id) == before
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -217,16 +217,16 @@ def test_a_revoked_token_is_401(hq: HQ, endpoint: str, expect_log: Any) -> None:
     expect_log("effortless.hq.api", "unknown or revoked token")
     kiosk_id, token = hq.kiosk()
     assert _call(hq, endpoint, f"Bearer {token}").status_code == 200
-    answers_before = hq.db.database.count_answers()
-    assert hq.db.database.revoke(kiosk_id) is True
-    assert hq.db.database.revoke(kiosk_id) is False
-    before = hq.db.database.kiosk(kiosk_id)
+    answers_before = hq.db.count_answers()
+    assert hq.db.revoke(kiosk_id) is True
+    assert hq.db.revoke(kiosk_id) is False
+    before = hq.db.kiosk(kiosk_id)
 
     reply = _call(hq, endpoint, f"Bearer {token}")
     assert reply.status_code == 401
     assert reply.json()["error"] == "unauthorized"
-    assert hq.db.database.count_answers() == answers_before
-    assert hq.db.database.kiosk(kiosk_id) == before
+    assert hq.db.count_answers() == answers_before
+    assert hq.db.kiosk(kiosk_id) == before
 
 
 def test_the_bearer_scheme_is_case_insensitive(hq: HQ) -> None:
@@ -240,5 +240,5 @@ def test_a_token_writes_only_as_its_own_kiosk(hq: HQ) -> None:
     kiosk_b, _ = hq.kiosk(store="s002")
     answer = make_answer()
     hq.results(token_a, [answer])
-    assert hq.db.database.count_answers(kiosk_a) == 1
-    assert hq.db.database.count_answers(kiosk_b) == 0
+    assert hq.db.count_answers(kiosk_a) == 1
+    assert hq.db.count_answers(kiosk_b) == 0

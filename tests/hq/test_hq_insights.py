@@ -9,10 +9,11 @@ import pytest
 from dashboard_data import Spec, add, kiosk, many
 from sqlalchemy import create_engine, inspect, select, text, update
 
-from hq import actions, insights, storeinfo
+from hq import actions, storeinfo
+from hq.dashboard import insights
+from hq.dashboard.filters import Filters
 from hq.db.database import DASHBOARD_INDEXES, HQDatabase
 from hq.db.tables import SCHEMA_VERSION, daily_answers, meta
-from hq.filters import Filters
 from hq.moments import stamp
 
 DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)  # a Tuesday

@@ -21,7 +21,7 @@ HEARTBEAT: dict[str, Any] = {
 
 
 def events_of(hq: HQ, kiosk_id: str) -> list[tuple[str, str | None]]:
-    with hq.db.database.engine.connect() as conn:
+    with hq.db.engine.connect() as conn:
         rows = conn.execute(
             select(kiosk_events.c.kind, kiosk_events.c.detail)
             .where(kiosk_events.c.kiosk_id == kiosk_id)

@@ -59,12 +59,12 @@ def test_a_client_that_drops_mid_body_is_one_info_line_without_traceback(
     # Nothing else about the drops: no ERROR, no traceback, from HQ or from uvicorn.
     assert [r for r in caplog.records if r.exc_info is not None] == []
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
-    assert hq_sqlite.store.count_answers() == 0
+    assert hq_sqlite.db.count_answers() == 0
 
 
 def _refuse_every_answer(hq: HQ) -> None:
     """A real database fault: a trigger makes every insert of an answer fail."""
-    with hq.db.database.engine.begin() as conn:
+    with hq.db.engine.begin() as conn:
         conn.execute(
             text(
                 "CREATE TRIGGER refuse_answers BEFORE INSERT ON responses "
@@ -90,7 +90,7 @@ def test_a_500_keeps_the_keep_alive_connection_usable(hq_sqlite: HQ, expect_log:
         status, _, body = read_raw_response(sock)
         assert status == 200, body
         assert sock.getsockname() == local
-    assert hq_sqlite.store.count_answers() == 0
+    assert hq_sqlite.db.count_answers() == 0
 
 
 def test_a_500_is_logged_once_with_its_traceback(

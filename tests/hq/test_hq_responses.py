@@ -206,7 +206,7 @@ def test_an_invalid_answer_is_rejected_and_its_neighbours_stored(
     # The id is echoed when it is a valid one; otherwise null.
     has_valid_id = isinstance(bad, dict) and "id" in bad and not error.startswith("id:")
     assert results[1]["id"] == (bad["id"] if has_valid_id else None)
-    assert {a["id"] for a in hq.db.database.answers()} == {before["id"], after["id"]}
+    assert {a["id"] for a in hq.db.answers()} == {before["id"], after["id"]}
 
 
 def test_every_rule_of_the_protocol_table_has_a_case() -> None:
@@ -258,7 +258,7 @@ def test_valid_edges_are_accepted_and_stored_as_sent(hq: HQ) -> None:
     assert _statuses(hq.results(token, answers[:3])) == ["new"] * 3
     assert _statuses(hq.results(token_any, answers[3:])) == ["new"] * 2
 
-    stored = {a["id"]: a for a in hq.db.database.answers()}
+    stored = {a["id"]: a for a in hq.db.answers()}
     for sent in answers:
         row = stored[sent["id"]]
         for key in ("seq", "survey_id", "survey_version", "locale", "scale", "score", "factor"):
@@ -285,7 +285,7 @@ def test_store_and_touchpoint_come_from_the_token(hq: HQ) -> None:
     b = make_answer(survey_id="returns_desk", scale="smiley5", score=4, factor="staff")
     assert _statuses(hq.results(token_a, [a])) == ["new"]
     assert _statuses(hq.results(token_b, [b])) == ["new"]
-    rows = {r["id"]: r for r in hq.db.database.answers()}
+    rows = {r["id"]: r for r in hq.db.answers()}
     assert (rows[a["id"]]["kiosk_id"], rows[a["id"]]["store_id"], rows[a["id"]]["touchpoint"]) == (
         kiosk_a,
         "s001",
@@ -306,7 +306,7 @@ def test_a_resend_is_duplicate_and_stored_once(hq: HQ) -> None:
     batch = make_answers(20)
     assert _statuses(hq.results(token, batch)) == ["new"] * 20
     assert _statuses(hq.results(token, batch)) == ["duplicate"] * 20
-    assert hq.db.database.count_answers() == 20
+    assert hq.db.count_answers() == 20
 
 
 def test_a_resend_in_another_timestamp_spelling_is_still_a_duplicate(hq: HQ) -> None:
@@ -336,12 +336,12 @@ def test_the_same_id_with_other_content_is_a_conflict_and_changes_nothing(
     original = make_answer(comment="as first sent")
     other = make_answer(seq=2)
     assert _statuses(hq.results(token, [original])) == ["new"]
-    before = hq.db.database.answers()
+    before = hq.db.answers()
 
     results = hq.results(token, [{**original, **change}, other])
     assert results[0] == {"id": original["id"], "status": "rejected", "error": CONFLICT_ERROR}
     assert results[1] == {"id": other["id"], "status": "new"}
-    after = [r for r in hq.db.database.answers() if r["id"] == original["id"]]
+    after = [r for r in hq.db.answers() if r["id"] == original["id"]]
     assert after == [r for r in before if r["id"] == original["id"]]
 
 
@@ -353,7 +353,7 @@ def test_another_kiosk_cannot_claim_or_overwrite_an_answer(hq: HQ, expect_log: A
     assert _statuses(hq.results(token_a, [answer])) == ["new"]
     # Identical content, but from another kiosk: not a resend.
     assert hq.results(token_b, [answer])[0]["error"] == CONFLICT_ERROR
-    (row,) = hq.db.database.answers()
+    (row,) = hq.db.answers()
     assert (row["kiosk_id"], row["store_id"]) == (kiosk_a, "s001")
 
 
@@ -364,7 +364,7 @@ def test_an_id_twice_in_one_batch(hq: HQ, expect_log: Any) -> None:
     results = hq.results(token, [a, a, b, {**b, "score": 1}])
     assert _statuses(results) == ["new", "duplicate", "new", "rejected"]
     assert results[3]["error"] == CONFLICT_ERROR
-    stored = {r["id"]: r["score"] for r in hq.db.database.answers()}
+    stored = {r["id"]: r["score"] for r in hq.db.answers()}
     assert stored == {a["id"]: a["score"], b["id"]: b["score"]}
 
 
@@ -379,7 +379,7 @@ def test_the_same_batch_sent_concurrently_is_stored_once(hq: HQ) -> None:
     def send() -> None:
         try:
             barrier.wait(timeout=30)
-            outcomes.append(HQ(hq.url, hq.db.database).results(token, batch))
+            outcomes.append(HQ(hq.url, hq.db).results(token, batch))
         except BaseException as exc:
             errors.append(exc)
 
@@ -394,7 +394,7 @@ def test_the_same_batch_sent_concurrently_is_stored_once(hq: HQ) -> None:
         per_answer = Counter(results[i]["status"] for results in outcomes)
         assert per_answer == {"new": 1, "duplicate": senders - 1}, answer["id"]
         assert all(results[i]["id"] == answer["id"] for results in outcomes)
-    assert hq.db.database.count_answers() == len(batch)
+    assert hq.db.count_answers() == len(batch)
 
 
 def test_a_mixed_batch_keeps_the_order_of_results(hq: HQ, expect_log: Any) -> None:
@@ -421,5 +421,5 @@ def test_500_answers_are_accepted_and_501_refused(hq: HQ, expect_log: Any) -> No
         "error": "too_large",
         "message": "501 answers in one request; the limit is 500",
     }
-    assert hq.db.database.count_answers() == 0
+    assert hq.db.count_answers() == 0
     assert _statuses(hq.results(token, make_answers(500))) == ["new"] * 500

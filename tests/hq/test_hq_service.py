@@ -50,7 +50,7 @@ def test_a_heartbeat_is_recorded_with_the_server_time(hq: HQ) -> None:
     assert len(reply.json()["server_time"]) == 24
     assert _ms(sent_at) <= server_time <= received_at
 
-    k = hq.db.database.kiosk(kiosk_id)
+    k = hq.db.kiosk(kiosk_id)
     assert k.heartbeat_at is not None
     assert _ms(k.heartbeat_at) == server_time
     assert k.last_seen_at == k.heartbeat_at
@@ -79,7 +79,7 @@ def test_the_latest_heartbeat_wins_and_nulls_are_allowed(hq: HQ) -> None:
         "last_sync_error": "HQ answered 503",
     }
     assert hq.post("/api/v1/heartbeat", token, empty).status_code == 200
-    k = hq.db.database.kiosk(kiosk_id)
+    k = hq.db.kiosk(kiosk_id)
     assert (k.queue_depth, k.oldest_unsent_at, k.survey_id, k.survey_version) == (
         0,
         None,
@@ -96,7 +96,7 @@ def test_a_long_or_odd_sync_error_is_kept_storable(hq: HQ) -> None:
         hq.post("/api/v1/heartbeat", token, {**HEARTBEAT, "last_sync_error": error}).status_code
         == 200
     )
-    stored = hq.db.database.kiosk(kiosk_id).last_sync_error
+    stored = hq.db.kiosk(kiosk_id).last_sync_error
     assert stored is not None
     assert len(stored) == 1000
     assert stored.startswith("bad\ufffdbyte \ufffd eee")
@@ -136,11 +136,11 @@ def test_a_bad_heartbeat_is_400_and_changes_nothing(
 ) -> None:
     expect_log("effortless.hq.api", "400 bad_request")
     kiosk_id, token = hq.kiosk()
-    before = hq.db.database.kiosk(kiosk_id)
+    before = hq.db.kiosk(kiosk_id)
     reply = hq.post("/api/v1/heartbeat", token, {**HEARTBEAT, **change})
     assert reply.status_code == 400
     assert reply.json() == {"error": "bad_request", "message": message}
-    assert hq.db.database.kiosk(kiosk_id) == before
+    assert hq.db.kiosk(kiosk_id) == before
 
 
 def test_a_heartbeat_without_a_field_is_400(hq_sqlite: HQ, expect_log: Any) -> None:

@@ -11,8 +11,6 @@ import json
 import re
 import select
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -21,22 +19,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from hq_helpers import make_answers, stop, wait_until_healthy
+from hq_helpers import make_answers
+from hqserver import HQService, ces_hq
 
-from hq import app, server_settings
+from hq import server_settings
+from hq.api.routes import responses
 from hq.db.database import HQDatabase, sqlite_url
 
-# `python -m hq.cli`, optionally with the open-file limit lowered first (both soft
-# and hard, so the server cannot raise it back).
-_RUN_CLI = (
-    "import resource, runpy, sys\n"
-    "limit = int(sys.argv.pop(1))\n"
-    "if limit:\n"
-    "    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))\n"
-    "sys.argv[0] = 'ces-hq'\n"
-    "runpy.run_module('hq.cli', run_name='__main__')\n"
-)
-_CLI = [sys.executable, "-c", _RUN_CLI]
 DEADLINE_S = 30
 
 
@@ -57,7 +46,9 @@ class Served:
 
 @contextmanager
 def ces_hq_serve(tmp_path: Path, *options: str, file_limit: int = 0) -> Iterator[Served]:
-    """`ces-hq serve` on a free port with one enrolled kiosk; stopped (SIGTERM) at the end."""
+    """`ces-hq serve` on a free port with one enrolled kiosk; stopped (SIGTERM) at the end.
+
+    ``file_limit`` lowers its open-file limit (soft and hard, so it cannot raise it back)."""
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
     store = HQDatabase.open(sqlite_url(data))
@@ -66,24 +57,10 @@ def ces_hq_serve(tmp_path: Path, *options: str, file_limit: int = 0) -> Iterator
     finally:
         store.close()
     log = tmp_path / "serve.log"
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            [*_CLI, str(file_limit), "serve", "--port", "0", "--data-dir", str(data), *options],
-            stdout=subprocess.PIPE,
-            stderr=err,
-            text=True,
-        )
-    try:
-        assert proc.stdout is not None
-        found = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", proc.stdout.readline())
-        assert found, log.read_text()
-        url = found.group(1)
-        wait_until_healthy(url, lambda: proc.poll() is None)
-        reply = requests.post(f"{url}/api/v1/enroll", json={"code": code}, timeout=DEADLINE_S)
+    with HQService(data, options=options, file_limit=file_limit or None, log_path=log) as hq:
+        reply = requests.post(f"{hq.url}/api/v1/enroll", json={"code": code}, timeout=DEADLINE_S)
         assert reply.status_code == 200, reply.text
-        yield Served(url, log, reply.json()["token"])
-    finally:
-        stop(proc)
+        yield Served(hq.url, log, reply.json()["token"])
 
 
 class SlowClient:
@@ -248,13 +225,7 @@ def test_serve_refuses_limits_that_make_no_sense(tmp_path: Path) -> None:
         ("--header-timeout", "0", "must be more than 0 and at most 3600: '0'"),
         ("--body-timeout", "soon", "not a number of seconds: 'soon'"),
     ]:
-        result = subprocess.run(
-            [*_CLI, "0", "serve", "--data-dir", str(tmp_path), option, value],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = ces_hq("serve", "--data-dir", str(tmp_path), option, value)
         assert result.returncode == 2, result.stderr
         assert result.stderr.splitlines()[-1].endswith(f"argument {option}: {message}")
 
@@ -270,7 +241,7 @@ def test_the_documented_defaults_are_the_defaults() -> None:
     assert f"client_header_timeout {header}s;" in deployment
     assert f"client_body_timeout {body}s;" in deployment
     assert "client_max_body_size 1m;" in deployment
-    assert app.MAX_RESPONSES_BYTES == 1024 * 1024
+    assert responses.MAX_RESPONSES_BYTES == 1024 * 1024
     assert f"`Retry-After: {server_settings.RETRY_AFTER_S}`" in deployment
     assert f"e.g. {server_settings.default_max_connections(1024)} for 1,024" in deployment
     assert f"stopped arriving for {body} s" in protocol

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from hq import stats
-from hq.stats import FactorRow, compare, factor_rows, priorities, summarise, wilson
+from hq.dashboard import stats
+from hq.dashboard.stats import FactorRow, compare, factor_rows, priorities, summarise, wilson
 
 # 20 answers on CES 2.0: 14 easy (5-7), 2 neutral (4), 4 difficult (1-3).
 COUNTS = {1: 2, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8}
@@ -172,7 +172,7 @@ def test_scales_are_never_compared_with_each_other() -> None:
 
 
 def test_the_dashboard_says_everything_in_both_languages() -> None:
-    from hq.webtexts import EN, NL
+    from hq.dashboard.webtexts import EN, NL
 
     assert set(EN) == set(NL)
     for key, english in EN.items():

@@ -100,7 +100,7 @@ def test_forty_parallel_wrong_passwords_check_at_most_five_and_lock_the_user(
     expect_log("effortless.hq.dashboard", r"login refused \(wrong\)")
     expect_log("effortless.hq.dashboard", r"login refused \(locked\)")
     hq = hq_lenient
-    users.add_user(hq.db.database, "anna", PASSWORD)
+    users.add_user(hq.db, "anna", PASSWORD)
 
     def guess(i: int) -> tuple[int, str]:
         with requests.Session() as s:
@@ -189,7 +189,7 @@ def test_login_attempts_from_one_address_are_throttled_with_429_and_retry_after(
     expect_log("effortless.hq.dashboard", r"login refused \(wrong\)")
     expect_log("effortless.hq.dashboard", r"login attempts throttled")
     hq = hq_sqlite
-    users.add_user(hq.db.database, "anna", PASSWORD)
+    users.add_user(hq.db, "anna", PASSWORD)
     statuses = []
     with requests.Session() as s:
         # Different (unknown) users: the per-user lockout never applies, only the address.
@@ -228,11 +228,11 @@ def test_wrong_enrolment_codes_are_throttled_per_address_and_write_nothing(
     expect_log("effortless.hq.api", r"enrolment refused: unknown_code")
     expect_log("effortless.hq.api", r"enrolment attempts throttled")
     new = hq.add_kiosk()
-    before = _codes_and_kiosks(hq.db.database)
+    before = _codes_and_kiosks(hq.db)
     watcher = None
-    if hq.db.database.is_sqlite:
+    if hq.db.is_sqlite:
         # data_version changes when any other connection commits to the file.
-        watcher = sqlite3.connect(str(hq.db.database.url.database))
+        watcher = sqlite3.connect(str(hq.db.url.database))
         version = watcher.execute("PRAGMA data_version").fetchone()
     statuses = []
     for i in range(30):
@@ -246,7 +246,7 @@ def test_wrong_enrolment_codes_are_throttled_per_address_and_write_nothing(
     assert "try again in" in reply.json()["message"]
     # Even the right code waits at the throttled address.
     assert hq.enrol(new.code).status_code == 429
-    assert _codes_and_kiosks(hq.db.database) == before
+    assert _codes_and_kiosks(hq.db) == before
     if watcher is not None:
         assert watcher.execute("PRAGMA data_version").fetchone() == version
         watcher.close()
@@ -260,7 +260,7 @@ def test_a_wrong_code_is_answered_while_another_process_holds_the_write_lock(
     hq_sqlite: HQ, expect_log: Any
 ) -> None:
     expect_log("effortless.hq.api", r"enrolment refused: unknown_code")
-    other = sqlite3.connect(str(hq_sqlite.store.url.database), isolation_level=None)
+    other = sqlite3.connect(str(hq_sqlite.db.url.database), isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # a writer in another process, mid-transaction
         reply = hq_sqlite.enrol("ABCD-EFGH")

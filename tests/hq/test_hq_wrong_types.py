@@ -143,7 +143,7 @@ def test_an_answer_with_a_wrong_type_at_any_field_is_rejected_naming_it(
             named = result["error"].split(": ")[0].split("[")[0]
             assert named == field.split("[")[0], (field, raw[:30], result["error"])
             assert result["error"].startswith(field), (field, raw[:30], result["error"])
-    assert hq.db.database.count_answers() == new == len(VALID_ANSWER_VALUES)
+    assert hq.db.count_answers() == new == len(VALID_ANSWER_VALUES)
 
 
 # A list is a batch; its odd items are rejected one by one ("(answer): ...").

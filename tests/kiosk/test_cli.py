@@ -152,7 +152,7 @@ def test_the_kiosk_starts_on_its_defaults_and_stops_cleanly_on_sigterm(tmp_path:
 
 
 def test_every_option_is_documented_in_the_readme() -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     parsers = (
         run_parser(),
         simulate_parser(),

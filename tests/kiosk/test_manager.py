@@ -13,6 +13,7 @@ from ces.keys import MANAGER_EVENTS as EVENTS
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.pin import FIRST_LOCKOUT_S, verify_pin
 from kiosk.ui.app import Kiosk
+from kiosk.ui.controller import KioskController
 from kiosk.ui.driver import is_shown, tap, visible_item
 
 pytestmark = pytest.mark.ui
@@ -74,7 +75,7 @@ def test_four_taps_are_not_enough_and_slow_taps_do_not_add_up(
     press(kiosk, clock, "managerCorner")
     assert not is_shown(kiosk.window, "pinPad")
     # Corner taps never start a shopper's session.
-    assert kiosk.controller.screen == "attract"
+    assert kiosk.controller.screen == KioskController.Screen.ATTRACT
 
 
 def test_the_right_pin_opens_the_manager_screen(kiosk: Kiosk, clock: ManualClock) -> None:
@@ -114,7 +115,7 @@ def test_the_manager_screen_closes_by_itself_after_a_minute(
     assert is_shown(kiosk.window, "managerScreen")
     clock.advance(2)
     qtbot.waitUntil(lambda: not is_shown(kiosk.window, "managerScreen"))
-    assert kiosk.controller.screen == "attract"
+    assert kiosk.controller.screen == KioskController.Screen.ATTRACT
 
 
 def test_the_pin_pad_closes_by_itself_too(kiosk: Kiosk, clock: ManualClock, qtbot: Any) -> None:

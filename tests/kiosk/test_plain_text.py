@@ -19,8 +19,9 @@ from PySide6.QtQuick import QQuickItem
 
 from ces.assets import surveys_dir
 from kiosk.flow.clock import ManualClock
-from kiosk.ui.app import QML_DIR, Kiosk
+from kiosk.ui.app import Kiosk
 from kiosk.ui.driver import is_shown, tap, visible_item
+from kiosk.ui.qmlmodule import QML_MODULE_DIR
 from sync.remote_config import parse_config, save
 
 pytestmark = pytest.mark.ui
@@ -90,7 +91,7 @@ def nothing_fetched_from(kiosk: Kiosk, server: Recorder, qtbot: Any) -> list[str
     component = QQmlComponent(kiosk.engine)
     component.setData(
         f'import QtQuick\nImage {{ source: "{server.url("barrier.png")}" }}'.encode(),
-        (QML_DIR / "Barrier.qml").as_uri(),
+        (QML_MODULE_DIR / "Barrier.qml").as_uri(),
     )
     barrier = component.create()
     assert barrier is not None, component.errorString()
@@ -230,7 +231,7 @@ def unguarded(qml: str) -> list[str]:
 
 
 def test_every_text_element_in_the_qml_is_plain_text() -> None:
-    files = sorted(QML_DIR.glob("*.qml"))
+    files = sorted(QML_MODULE_DIR.glob("*.qml"))
     assert files
     found = {f.name: unguarded(f.read_text(encoding="utf-8")) for f in files}
     assert {name: lines for name, lines in found.items() if lines} == {}

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from ces.answer import ANSWER_FIELDS
+from ces.keys import CONFIG_ETAG
 from sync.checkpoint import Checkpointer
 from sync.outbox import (
     DB_FILENAME,
@@ -29,25 +31,8 @@ from sync.outbox import (
     OutboxError,
 )
 
-REQUIRED_COLUMNS = {
-    "id",
-    "seq",
-    "kiosk_id",
-    "store_id",
-    "touchpoint",
-    "survey_id",
-    "survey_version",
-    "locale",
-    "scale",
-    "score",
-    "factor",
-    "comment",
-    "outcome",
-    "flags",
-    "started_at",
-    "answered_at",
-    "synced_at",
-}
+# Every wire field, where the answer was given, and whether HQ has it.
+REQUIRED_COLUMNS = {*ANSWER_FIELDS, "kiosk_id", "store_id", "touchpoint", "synced_at"}
 NOW = datetime(2026, 3, 15, 9, 30, 5, tzinfo=UTC)
 
 
@@ -570,13 +555,13 @@ def test_meta_values_are_set_replaced_and_kept(data_dir: Path) -> None:
     box = Outbox.open(data_dir)
     assert box.meta("last_sync_error") is None
     box.set_meta("last_sync_error", "HQ not reachable")
-    box.set_meta("config_etag", "v1")
+    box.set_meta(CONFIG_ETAG, "v1")
     box.set_meta("last_sync_error", "HQ answered 503")
     box.close()
 
     box = Outbox.open(data_dir)
     assert box.meta("last_sync_error") == "HQ answered 503"
-    assert box.meta("config_etag") == "v1"
+    assert box.meta(CONFIG_ETAG) == "v1"
     box.close()
 
 

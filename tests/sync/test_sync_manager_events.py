@@ -6,7 +6,6 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from hqserver import HQService
 from sync_fixtures import enrol, running_hq, wait_until
 
 from ces.keys import MANAGER_EVENTS as EVENTS
+from ces.timestamps import utc_now
 from hq.db.database import DB_FILENAME as HQ_DB
 from kiosk.flow.manager import Event
 from kiosk.preset import preconfigure
@@ -37,7 +37,7 @@ def test_unlocks_and_failed_pins_reach_hq_once(hq: HQService, tmp_path: Path) ->
     preconfigure(data)
     enrol(data, hq.url, hq.add_kiosk())
     with closing(Outbox.attach(data)) as outbox:
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        now = utc_now()
         record_event(outbox, Event("pin_failed", now))
         record_event(outbox, Event("unlock", now))
     worker = SyncWorker(data, heartbeat_s=0.1, idle_wake_s=0.1)

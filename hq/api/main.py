@@ -1,0 +1,14 @@
+"""Protocol v1, all its routers in order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from hq.api.routes import config, enrolment, health, heartbeat, responses
+
+router = APIRouter()
+router.include_router(enrolment.router)
+router.include_router(responses.router)
+router.include_router(heartbeat.router)
+router.include_router(config.router)
+router.include_router(health.router)

@@ -1,0 +1,1 @@
+"""The protocol's endpoints, one router per group."""

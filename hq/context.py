@@ -1,0 +1,89 @@
+"""What every request handler shares: one HQContext per app, on ``app.state.hq``.
+
+Handlers receive it as the ``Context`` dependency; nothing is captured in closures.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from fastapi import Depends
+from starlette.requests import Request
+
+from hq.api.replies import unavailable
+from hq.assignment import Assignments
+from hq.db.database import POOL_SIZE, HQDatabase, WritesFailing, describe_error, is_unavailable
+from hq.hashpool import HashPool
+from hq.middleware import request_id
+from hq.surveys import SurveyCatalog
+from hq.throttle import AddressThrottle, Limits
+
+log = logging.getLogger("effortless.hq.api")
+
+T = TypeVar("T")
+
+
+@dataclass
+class HQContext:
+    """The database, the surveys and the limits of one HQ app."""
+
+    database: HQDatabase
+    surveys: SurveyCatalog
+    limits: Limits
+    assignments: Assignments
+    enrol_throttle: AddressThrottle
+    login_throttle: AddressThrottle
+    hash_pool: HashPool
+    # Worker-thread limits by pool name, made inside the event loop (open_limiters).
+    limiters: dict[str, anyio.CapacityLimiter] = field(default_factory=dict)
+    # One log line per stretch of refusals for a full hash pool, not one per refused login.
+    pool_full_logged: bool = False
+
+    @classmethod
+    def create(cls, database: HQDatabase, surveys: SurveyCatalog, limits: Limits) -> HQContext:
+        return cls(
+            database=database,
+            surveys=surveys,
+            limits=limits,
+            assignments=Assignments(surveys),
+            enrol_throttle=AddressThrottle(limits.enrol_burst, limits.enrol_per_minute),
+            login_throttle=AddressThrottle(limits.login_burst, limits.login_per_minute),
+            hash_pool=HashPool(limits.hash_workers, limits.hash_queue),
+        )
+
+    def open_limiters(self) -> None:
+        """Database calls are bounded by the connection pool, batches by the writers."""
+        self.limiters["store"] = anyio.CapacityLimiter(POOL_SIZE)
+        self.limiters["ingest"] = anyio.CapacityLimiter(self.database.concurrent_writers)
+
+    async def in_thread(self, func: Callable[..., T], *args: Any, pool: str = "store") -> T:
+        """Run database work in a worker thread; a database that does not answer is a 503."""
+        try:
+            return await anyio.to_thread.run_sync(func, *args, limiter=self.limiters[pool])
+        except WritesFailing as exc:
+            # /healthz says so too, and `ces-hq db check` says what is damaged; a kiosk
+            # keeps the answers and sends them again later.
+            log.error("request %s: the database does not take writes: %s", request_id(), exc)
+            raise unavailable("the database does not take writes; try again later") from None
+        except Exception as exc:
+            if is_unavailable(exc):
+                log.error(
+                    "request %s: the database did not answer: %s",
+                    request_id(),
+                    describe_error(exc),
+                )
+                raise unavailable("the database did not answer; try again later") from None
+            raise
+
+
+def hq_context(request: Request) -> HQContext:
+    found: HQContext = request.app.state.hq
+    return found
+
+
+Context = Annotated[HQContext, Depends(hq_context)]

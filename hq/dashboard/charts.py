@@ -1,0 +1,201 @@
+"""Chart.js configurations for the dashboard's charts, built from the figures on the page.
+
+Only what to draw: every number here is also in the page's table beside the chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ces.scales import SCALES
+from hq.dashboard import insights, stats
+
+# Bars a side-by-side chart draws (the table shows every group).
+GROUPS = 30
+COLOURS = {"easy": "#2e7d32", "neutral": "#9e9e9e", "difficult": "#c62828"}
+
+
+def _shares(summary: stats.Summary) -> list[float]:
+    return [round(c / summary.n * 100, 1) if summary.n else 0.0 for c in summary.counts.values()]
+
+
+def distribution(summary: stats.Summary) -> dict[str, Any]:
+    scale = SCALES[summary.scale]
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [str(p) for p in scale.points],
+            "datasets": [
+                {
+                    "label": "%",
+                    "data": _shares(summary),
+                    "backgroundColor": [COLOURS[scale.band(p).value] for p in scale.points],
+                }
+            ],
+        },
+        "options": {"plugins": {"legend": {"display": False}}},
+    }
+
+
+def factor(
+    view: insights.FactorView, labels: dict[str, str], t: Mapping[str, str]
+) -> dict[str, Any]:
+    rows = view.rows
+    names = [labels.get(r.factor, r.factor) if r.factor else t["no_factor"] for r in rows]
+    return {
+        "type": "bar",
+        "data": {
+            "labels": names,
+            "datasets": [
+                {
+                    "label": t["band_easy"],
+                    "data": [r.easy for r in rows],
+                    "backgroundColor": "#2e7d32",
+                },
+                {
+                    "label": t["band_neutral"],
+                    "data": [r.neutral for r in rows],
+                    "backgroundColor": "#9e9e9e",
+                },
+                {
+                    "label": t["band_difficult"],
+                    "data": [r.difficult for r in rows],
+                    "backgroundColor": "#c62828",
+                },
+            ],
+        },
+        "options": {
+            "indexAxis": "y",
+            "scales": {"x": {"stacked": True}, "y": {"stacked": True}},
+        },
+    }
+
+
+def priority(
+    view: insights.FactorView, labels: dict[str, str], t: Mapping[str, str]
+) -> dict[str, Any]:
+    ranked = view.priorities
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [f"{p.rank}. {labels.get(p.factor, p.factor)}" for p in ranked],
+            "datasets": [
+                {
+                    "label": t["share_of_difficult"],
+                    "data": [round(p.share, 1) for p in ranked],
+                    "backgroundColor": "#c62828",
+                }
+            ],
+        },
+        "options": {
+            "indexAxis": "y",
+            "plugins": {"legend": {"display": False}},
+            "scales": {"x": {"min": 0, "max": 100}},
+        },
+    }
+
+
+def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any]:
+    def value(x: float | None) -> float | None:
+        return None if x is None else round(x, 1)
+
+    return {
+        "type": "line",
+        "data": {
+            "labels": [p.start.isoformat() for p in periods],
+            "datasets": [
+                {
+                    "label": t["band_lower"],
+                    "data": [
+                        value(p.summary.easy_ci.low if p.summary.easy_ci else None) for p in periods
+                    ],
+                    "borderColor": "rgba(21,101,192,0.2)",
+                    "pointRadius": 0,
+                    "fill": False,
+                },
+                {
+                    "label": t["band_upper"],
+                    "data": [
+                        value(p.summary.easy_ci.high if p.summary.easy_ci else None)
+                        for p in periods
+                    ],
+                    "borderColor": "rgba(21,101,192,0.2)",
+                    "backgroundColor": "rgba(21,101,192,0.15)",
+                    "pointRadius": 0,
+                    "fill": "-1",
+                },
+                {
+                    "label": t["pct_easy"],
+                    "data": [value(p.summary.pct_easy) for p in periods],
+                    "borderColor": "#1565c0",
+                    "backgroundColor": "#1565c0",
+                    "fill": False,
+                },
+            ],
+        },
+        "options": {"scales": {"y": {"min": 0, "max": 100}}, "spanGaps": True},
+    }
+
+
+def group(groups: list[insights.Group], t: Mapping[str, str]) -> dict[str, Any]:
+    shown = sorted(groups, key=lambda g: -g.summary.n)[:GROUPS]
+    shown.sort(key=lambda g: -(g.summary.pct_easy or 0))
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [g.key or t["no_region"] for g in shown],
+            "datasets": [
+                {
+                    "label": t["pct_easy"],
+                    "data": [round(g.summary.pct_easy or 0, 1) for g in shown],
+                    "backgroundColor": [
+                        "#bdbdbd" if g.summary.too_few else "#1565c0" for g in shown
+                    ],
+                }
+            ],
+        },
+        "options": {
+            "indexAxis": "y",
+            "plugins": {"legend": {"display": False}},
+            "scales": {"x": {"min": 0, "max": 100}},
+        },
+    }
+
+
+# Distinguishable on white and for the common colour-vision deficiencies (Okabe-Ito).
+LINE_COLOURS = (
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#f0e442",
+    "#000000",
+)
+
+
+def trend_lines(lines: Mapping[str, list[insights.Period]], t: Mapping[str, str]) -> dict[str, Any]:
+    """% easy per period, one line per store, touchpoint or region (their bands in the table)."""
+    first = next(iter(lines.values()))
+    return {
+        "type": "line",
+        "data": {
+            "labels": [p.start.isoformat() for p in first],
+            "datasets": [
+                {
+                    "label": group or t["no_region"],
+                    "data": [
+                        None if p.summary.pct_easy is None else round(p.summary.pct_easy, 1)
+                        for p in periods
+                    ],
+                    "borderColor": LINE_COLOURS[i % len(LINE_COLOURS)],
+                    "backgroundColor": LINE_COLOURS[i % len(LINE_COLOURS)],
+                    "fill": False,
+                }
+                for i, (group, periods) in enumerate(lines.items())
+            ],
+        },
+        "options": {"scales": {"y": {"min": 0, "max": 100}}, "spanGaps": True},
+    }

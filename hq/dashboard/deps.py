@@ -1,0 +1,129 @@
+"""The dashboard's dependencies: the signed-in user, the CSRF-checked form, the filters and
+what every page shows around its own content."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlencode
+
+from fastapi import Depends
+from starlette.requests import Request
+
+from ces.scales import SCALES
+from hq import users
+from hq.body import read_capped
+from hq.context import Context, HQContext
+from hq.dashboard import insights, stats, webtexts
+from hq.dashboard.filters import FilterError, Filters, parse_filters
+from hq.dashboard.pages import PAGE_PATHS, PageError, Redirect
+from hq.dashboard.rendering import language
+
+__all__ = ["CheckedForm", "Context", "CurrentUser", "PageContext", "PageFilters", "page_of"]
+
+SESSION_COOKIE = "ces_session"
+MAX_FORM_BYTES = 64 * 1024
+MAX_FORM_FIELDS = 1000
+
+
+async def signed_in(request: Request, hq: Context) -> users.Session:
+    """The session of the user signed in, or a redirect to /login and back."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    found = await hq.in_thread(users.session, hq.database, token) if token else None
+    if found is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise Redirect("/login?" + urlencode({"next": target}))
+    # For the error page, should the page fail later.
+    request.state.session = found
+    return found
+
+
+CurrentUser = Annotated[users.Session, Depends(signed_in)]
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """A urlencoded form (the last value of each field; every ``stores`` value, one a line)."""
+    body = await read_capped(request, MAX_FORM_BYTES)
+    try:
+        parsed = parse_qs(
+            body.decode("utf-8"),
+            keep_blank_values=True,
+            strict_parsing=False,
+            max_num_fields=MAX_FORM_FIELDS,
+        )
+    except (UnicodeDecodeError, ValueError):
+        raise PageError(400, "the form could not be read") from None
+    out = {k: v[-1] for k, v in parsed.items() if k != "stores"}
+    out["stores"] = "\n".join(parsed.get("stores", []))
+    return out
+
+
+async def checked_form(request: Request, user: CurrentUser) -> dict[str, str]:
+    """The form, if it carries the session's CSRF token."""
+    form = await read_form(request)
+    if not hmac.compare_digest(form.get("csrf", ""), user.csrf):
+        raise PageError(403, webtexts.text(language(request))["csrf"])
+    return form
+
+
+CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+def filters_of(request: Request) -> Filters:
+    try:
+        return parse_filters(dict(request.query_params))
+    except FilterError as e:
+        t = webtexts.text(language(request))
+        raise PageError(400, f"{t['bad_filter']}: {e}") from None
+
+
+PageFilters = Annotated[Filters, Depends(filters_of)]
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page shows around its content; ``values`` go to the template."""
+
+    f: Filters
+    labels: dict[str, str]
+    values: dict[str, Any]
+
+
+def page_of(name: str) -> Any:
+    """The dependency for page ``name``'s PageContext (after the session and the filters)."""
+
+    async def page_context(
+        request: Request, user: CurrentUser, f: PageFilters, hq: Context
+    ) -> PageContext:
+        found = await hq.in_thread(insights.choices, hq.database)
+        lang = language(request)
+        labels = factor_labels(hq, lang)
+        values = {
+            "session": user,
+            "page": name,
+            "pages": PAGE_PATHS,
+            "f": f,
+            "choices": found,
+            "surveys": sorted(hq.surveys.by_id),
+            "query": urlencode(f.query()),
+            "labels": labels,
+            "min_n": stats.MIN_N,
+            "scale_labels": {s.id: s.labels.get(lang) or s.labels["en"] for s in SCALES.values()},
+            "bands": {s.id: {p: s.band(p).value for p in s.points} for s in SCALES.values()},
+        }
+        return PageContext(f, labels, values)
+
+    dependency: Callable[..., Awaitable[PageContext]] = page_context
+    return Depends(dependency)
+
+
+def factor_labels(hq: HQContext, lang: str) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for survey in hq.surveys.by_id.values():
+        for factor in survey.factors:
+            labels.setdefault(
+                factor.id, factor.label.get(lang) or next(iter(factor.label.values()))
+            )
+    return labels

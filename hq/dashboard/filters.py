@@ -1,0 +1,137 @@
+"""Which answers a dashboard page, an export or the command line looks at.
+
+The same names everywhere: ``from``, ``to`` (dates, both included, UTC days), ``store``,
+``region``, ``touchpoint``, ``survey``. Parsed from untrusted text (query strings), so
+every value is checked and a bad one is named in the error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from hq.storeinfo import STORE_ID_RE
+
+# The default range: the last twelve weeks, today included.
+DEFAULT_DAYS = 84
+# The widest range a page may ask for; wider is refused rather than scanned.
+MAX_DAYS = 3 * 366
+# The days HQ works with at all, in filters and in actions: no answer is older than
+# EARLIEST_DAY (hq.validate refuses them), and nothing is planned more than
+# FUTURE_YEARS ahead. Dates outside are refused with a 400 naming the field, so that no
+# date arithmetic on them reaches the ends of Python's calendar (year 1, year 9999).
+EARLIEST_DAY = date(2000, 1, 1)
+FUTURE_YEARS = 10
+
+
+class FilterError(ValueError):
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date  # included
+    store: str | None = None
+    region: str | None = None
+    touchpoint: str | None = None
+    survey: str | None = None
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time(), UTC)
+
+    @property
+    def end_before(self) -> datetime:
+        """The first moment after the range."""
+        return datetime.combine(self.end + timedelta(days=1), time(), UTC)
+
+    def query(self, **changes: str | None) -> dict[str, str]:
+        """These filters as query parameters (for links), with some changed."""
+        out = {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "store": self.store,
+            "region": self.region,
+            "touchpoint": self.touchpoint,
+            "survey": self.survey,
+        }
+        out.update(changes)
+        return {k: v for k, v in out.items() if v}
+
+    def narrowed(self, **changes: object) -> Filters:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def latest_day(now: date | None = None) -> date:
+    """The last day a filter or an action may name: FUTURE_YEARS after today."""
+    day = now or today()
+    try:
+        return day.replace(year=day.year + FUTURE_YEARS)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + FUTURE_YEARS, day=28)
+
+
+def check_day(day: date, field: str, now: date | None = None) -> date:
+    """``day`` if HQ works with it, else FilterError naming ``field`` and the range."""
+    last = latest_day(now)
+    if not EARLIEST_DAY <= day <= last:
+        raise FilterError(
+            field,
+            f"{day.isoformat()} is outside {EARLIEST_DAY.isoformat()} .. {last.isoformat()}",
+        )
+    return day
+
+
+def default_filters(now: date | None = None) -> Filters:
+    end = now or today()
+    return Filters(start=end - timedelta(days=DEFAULT_DAYS - 1), end=end)
+
+
+def parse_filters(params: Mapping[str, str], now: date | None = None) -> Filters:
+    """Filters from query parameters; missing ones take their defaults."""
+    defaults = default_filters(now)
+    start = _date(params, "from", now) or defaults.start
+    end = _date(params, "to", now) or defaults.end
+    if end < start:
+        raise FilterError("to", f"{end.isoformat()} is before from ({start.isoformat()})")
+    if (end - start).days + 1 > MAX_DAYS:
+        raise FilterError("from", f"the range is longer than {MAX_DAYS} days")
+    return Filters(
+        start=start,
+        end=end,
+        store=_id(params, "store"),
+        region=_id(params, "region"),
+        touchpoint=_id(params, "touchpoint"),
+        survey=_id(params, "survey"),
+    )
+
+
+def _date(params: Mapping[str, str], field: str, now: date | None) -> date | None:
+    raw = params.get(field, "").strip()
+    if not raw:
+        return None
+    if len(raw) != 10:
+        raise FilterError(field, "expected a date as YYYY-MM-DD")
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise FilterError(field, "expected a date as YYYY-MM-DD") from None
+    return check_day(day, field, now)
+
+
+def _id(params: Mapping[str, str], field: str) -> str | None:
+    raw = params.get(field, "").strip()
+    if not raw:
+        return None
+    if not STORE_ID_RE.fullmatch(raw):
+        raise FilterError(field, "not a valid id (letters, digits, '_' or '-', at most 64)")
+    return raw

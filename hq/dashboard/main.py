@@ -1,0 +1,21 @@
+"""The dashboard, all its routers in order, and its static files."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.staticfiles import StaticFiles
+
+from ces.assets import hq_static_dir
+from hq.dashboard.routes import actions, charts, comments, export, fleet, login
+
+router = APIRouter()
+router.include_router(login.router)
+router.include_router(charts.router)
+router.include_router(fleet.router)
+router.include_router(comments.router)
+router.include_router(actions.router)
+router.include_router(export.router)
+
+
+def static_files() -> StaticFiles:
+    return StaticFiles(directory=hq_static_dir())

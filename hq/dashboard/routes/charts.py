@@ -1,0 +1,84 @@
+"""The chart pages: overview, factors, priorities, trend and compare."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from hq.dashboard import charts, insights, webtexts
+from hq.dashboard.deps import Context, PageContext, page_of
+from hq.dashboard.pages import PAGE_PATHS, PageRoute
+from hq.dashboard.rendering import language, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@router.get(PAGE_PATHS["overview"], name="overview")
+async def overview(
+    request: Request, page: Annotated[PageContext, page_of("overview")], hq: Context
+) -> Response:
+    summaries = await hq.in_thread(insights.overview, hq.database, page.f)
+    drawn = {s.scale: charts.distribution(s) for s in summaries}
+    return render(request, "overview.html", summaries=summaries, charts=drawn, **page.values)
+
+
+@router.get(PAGE_PATHS["factors"], name="factors")
+async def factors(
+    request: Request, page: Annotated[PageContext, page_of("factors")], hq: Context
+) -> Response:
+    views = await hq.in_thread(insights.factors, hq.database, page.f)
+    t = webtexts.text(language(request))
+    drawn = {v.summary.scale: charts.factor(v, page.labels, t) for v in views}
+    return render(request, "factors.html", views=views, charts=drawn, **page.values)
+
+
+@router.get(PAGE_PATHS["priorities"], name="priorities")
+async def priorities(
+    request: Request, page: Annotated[PageContext, page_of("priorities")], hq: Context
+) -> Response:
+    views = await hq.in_thread(insights.factors, hq.database, page.f)
+    t = webtexts.text(language(request))
+    drawn = {v.summary.scale: charts.priority(v, page.labels, t) for v in views}
+    return render(request, "priorities.html", views=views, charts=drawn, **page.values)
+
+
+@router.get(PAGE_PATHS["trend"], name="trend")
+async def trend(
+    request: Request, page: Annotated[PageContext, page_of("trend")], hq: Context
+) -> Response:
+    by = "day" if request.query_params.get("by") == "day" else "week"
+    split = request.query_params.get("split") or None
+    if split not in insights.GROUPINGS:
+        split = None
+    series = await hq.in_thread(insights.trend, hq.database, page.f, by, split)
+    t = webtexts.text(language(request))
+    drawn = {
+        scale: charts.trend(lines[""], t) if split is None else charts.trend_lines(lines, t)
+        for scale, lines in series.items()
+    }
+    return render(
+        request,
+        "trend.html",
+        series=series,
+        charts=drawn,
+        by=by,
+        split=split,
+        split_lines=insights.SPLIT_LINES,
+        **page.values,
+    )
+
+
+@router.get(PAGE_PATHS["compare"], name="compare")
+async def compare(
+    request: Request, page: Annotated[PageContext, page_of("compare")], hq: Context
+) -> Response:
+    by = request.query_params.get("by", "store")
+    if by not in insights.GROUPINGS:
+        by = "store"
+    groups = await hq.in_thread(insights.compare_groups, hq.database, page.f, by)
+    t = webtexts.text(language(request))
+    drawn = {scale: charts.group(found, t) for scale, found in groups.items()}
+    return render(request, "compare.html", groups=groups, charts=drawn, by=by, **page.values)

@@ -1,0 +1,366 @@
+"""The dashboard's words, in English and Dutch, and how numbers are written in each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES = ("en", "nl")
+
+EN: dict[str, str] = {
+    "title": "Effortless HQ",
+    "nav_overview": "Overview",
+    "nav_factors": "Factors",
+    "nav_priorities": "Priorities",
+    "nav_trend": "Trend",
+    "nav_compare": "Side by side",
+    "nav_actions": "Actions",
+    "nav_fleet": "Fleet",
+    "nav_comments": "Comments",
+    "log_out": "Log out",
+    "logged_in_as": "Logged in as",
+    "login_title": "Log in to Effortless HQ",
+    "user": "User name",
+    "password": "Password",
+    "log_in": "Log in",
+    "login_wrong": "Wrong user name or password.",
+    "login_locked": "Too many wrong passwords: try again after {until} UTC.",
+    "login_throttled": (
+        "Too many login attempts from your address: try again in {seconds} seconds."
+    ),
+    "login_busy": "HQ is checking many passwords right now: try again in a moment.",
+    "f_from": "From",
+    "f_to": "To",
+    "f_store": "Store",
+    "f_region": "Region",
+    "f_touchpoint": "Touchpoint",
+    "f_survey": "Survey",
+    "f_all": "all",
+    "f_apply": "Apply",
+    "f_reset": "Reset",
+    "export_csv": "Export CSV",
+    "export_json": "Export JSON",
+    "days_utc": "Days are UTC.",
+    "bad_filter": "This filter cannot be used",
+    "no_answers": "No answers match these filters.",
+    "scale_ces7": "CES 2.0 (1-7, 7 = strongly agree it was easy)",
+    "scale_ces5": "CES 1.0 (1-5, 1 = very low effort)",
+    "scale_smiley5": "Smileys (1-5, 5 = happiest)",
+    "n": "n",
+    "pct_easy": "% easy",
+    "pct_difficult": "% difficult",
+    "net_easy": "Net Easy",
+    "mean": "Mean",
+    "ci": "95% CI",
+    "too_few": "too few answers",
+    "too_few_long": "Fewer than {min} answers: read these figures as an indication only.",
+    "distribution": "Distribution",
+    "point": "Score",
+    "label": "Label",
+    "count": "Answers",
+    "share": "Share",
+    "band_easy": "easy",
+    "band_neutral": "neutral",
+    "band_difficult": "difficult",
+    "factor": "Factor",
+    "no_factor": "(no factor chosen)",
+    "chosen": "Chosen",
+    "pct_of_answers": "% of answers",
+    "factors_intro": (
+        "Per factor: how often shoppers chose it as what influenced their answer most, "
+        "and how those shoppers found their visit."
+    ),
+    "priorities_intro": (
+        "Factors ranked by the share of difficult answers that name them: fix the top one "
+        "first. {total} difficult answers on this scale."
+    ),
+    "rank": "Rank",
+    "share_of_difficult": "Share of difficult answers",
+    "difficult_naming": "Difficult answers naming it",
+    "pct_difficult_choosers": "Difficult among those who chose it",
+    "pct_difficult_all": "Difficult among all answers",
+    "ahead": "Ahead of the next?",
+    "ahead_yes": "yes, clearly",
+    "ahead_no": "not clearly (within noise)",
+    "no_difficult": "No difficult answers in this selection.",
+    "trend_by": "Per",
+    "by_week": "week",
+    "by_day": "day",
+    "period": "Period",
+    "split_by": "Lines per",
+    "split_top": "The {count} stores with the most answers (filter by region for others).",
+    "week_of": "week of",
+    "band_lower": "CI low",
+    "band_upper": "CI high",
+    "compare_by": "Side by side per",
+    "by_store": "store",
+    "by_touchpoint": "touchpoint",
+    "by_region": "region",
+    "group": "Group",
+    "no_region": "(no region)",
+    "chart_top": "Chart: the {count} groups with the most answers; the table has all.",
+    "actions_intro": (
+        "Record an improvement. The dashboard compares % easy in the {days} days after its date "
+        "with the {days} days before, on the same stores and touchpoint."
+    ),
+    "a_title": "What was improved",
+    "a_stores": "Stores (none selected: every store)",
+    "a_touchpoint": "Touchpoint",
+    "a_date": "Date",
+    "a_message": "“You said, we did” text for the kiosks (optional)",
+    "a_message_lang": "Text ({lang})",
+    "a_message_until": "Show until (default: 30 days)",
+    "a_save": "Record action",
+    "a_saved": "Action recorded.",
+    "a_removed": "Action removed.",
+    "a_remove": "Remove",
+    "a_none": "No actions recorded yet.",
+    "a_every_store": "every store",
+    "a_every_touchpoint": "every touchpoint",
+    "a_markup": (
+        "The message may not contain HTML tags such as <img> or entities such as &amp;: "
+        "kiosks show it as plain text, exactly as typed."
+    ),
+    "scale": "Scale",
+    "before": "Before",
+    "after": "After",
+    "change": "Change",
+    "p_value": "p",
+    "verdict": "Verdict",
+    "v_better": "better, more than noise",
+    "v_worse": "worse, more than noise",
+    "v_noise": "no change beyond noise",
+    "v_too_few": "too few answers to tell",
+    "v_not_yet": "not started yet",
+    "message_shown": "Message shown on kiosks until {until}",
+    "by": "by",
+    "fleet_intro": (
+        "Every kiosk with its latest heartbeat. A kiosk is marked silent when its store and "
+        "touchpoint usually get {expected} or more answers in the time since its last one."
+    ),
+    "k_store": "Store",
+    "k_touchpoint": "Touchpoint",
+    "k_status": "Status",
+    "k_last_seen": "Last seen",
+    "k_last_answer": "Last answer",
+    "k_queue": "Queue",
+    "k_oldest": "Oldest unsent",
+    "k_version": "Version",
+    "k_warning": "Warning",
+    "k_silent": "silent: usually {expected} answers since its last one",
+    "k_error": "sync error",
+    "never": "never",
+    "status_enrolled": "enrolled",
+    "status_waiting": "waiting for enrolment",
+    "status_revoked": "revoked",
+    "silent_count": "{count} silent kiosk(s)",
+    "no_kiosks": "No kiosks yet: add one with ces-hq kiosk add.",
+    "c_search": "Contains",
+    "c_band": "Answer",
+    "c_all": "all",
+    "c_when": "When (UTC)",
+    "c_score": "Score",
+    "c_comment": "Comment",
+    "c_none": "No comments match.",
+    "c_count": "Comments: {total}",
+    "c_next": "Older",
+    "c_prev": "Newer",
+    "error_title": "Something is not right",
+    "csrf": "This form has expired; reload the page and try again.",
+}
+
+NL: dict[str, str] = {
+    "title": "Effortless HQ",
+    "nav_overview": "Overzicht",
+    "nav_factors": "Factoren",
+    "nav_priorities": "Prioriteiten",
+    "nav_trend": "Verloop",
+    "nav_compare": "Naast elkaar",
+    "nav_actions": "Acties",
+    "nav_fleet": "Kiosken",
+    "nav_comments": "Opmerkingen",
+    "log_out": "Uitloggen",
+    "logged_in_as": "Ingelogd als",
+    "login_title": "Inloggen bij Effortless HQ",
+    "user": "Gebruikersnaam",
+    "password": "Wachtwoord",
+    "log_in": "Inloggen",
+    "login_wrong": "Onjuiste gebruikersnaam of wachtwoord.",
+    "login_locked": "Te vaak een onjuist wachtwoord: probeer het na {until} UTC opnieuw.",
+    "login_throttled": (
+        "Te veel inlogpogingen vanaf uw adres: probeer het over {seconds} seconden opnieuw."
+    ),
+    "login_busy": "HQ controleert nu veel wachtwoorden: probeer het zo dadelijk opnieuw.",
+    "f_from": "Van",
+    "f_to": "Tot en met",
+    "f_store": "Winkel",
+    "f_region": "Regio",
+    "f_touchpoint": "Contactmoment",
+    "f_survey": "Vragenlijst",
+    "f_all": "alle",
+    "f_apply": "Toepassen",
+    "f_reset": "Herstellen",
+    "export_csv": "Exporteer CSV",
+    "export_json": "Exporteer JSON",
+    "days_utc": "Dagen in UTC.",
+    "bad_filter": "Dit filter kan niet gebruikt worden",
+    "no_answers": "Geen antwoorden bij deze filters.",
+    "scale_ces7": "CES 2.0 (1-7, 7 = helemaal mee eens dat het makkelijk was)",
+    "scale_ces5": "CES 1.0 (1-5, 1 = heel weinig moeite)",
+    "scale_smiley5": "Smileys (1-5, 5 = blijste gezicht)",
+    "n": "n",
+    "pct_easy": "% makkelijk",
+    "pct_difficult": "% moeilijk",
+    "net_easy": "Net Easy",
+    "mean": "Gemiddelde",
+    "ci": "95%-BI",
+    "too_few": "te weinig antwoorden",
+    "too_few_long": "Minder dan {min} antwoorden: lees deze cijfers alleen als indicatie.",
+    "distribution": "Verdeling",
+    "point": "Score",
+    "label": "Omschrijving",
+    "count": "Antwoorden",
+    "share": "Aandeel",
+    "band_easy": "makkelijk",
+    "band_neutral": "neutraal",
+    "band_difficult": "moeilijk",
+    "factor": "Factor",
+    "no_factor": "(geen factor gekozen)",
+    "chosen": "Gekozen",
+    "pct_of_answers": "% van de antwoorden",
+    "factors_intro": (
+        "Per factor: hoe vaak klanten hem kozen als wat hun antwoord het meest beïnvloedde, "
+        "en hoe die klanten hun bezoek vonden."
+    ),
+    "priorities_intro": (
+        "Factoren gerangschikt naar het aandeel van de moeilijke antwoorden dat ze noemt: pak "
+        "de bovenste eerst aan. {total} moeilijke antwoorden op deze schaal."
+    ),
+    "rank": "Rang",
+    "share_of_difficult": "Aandeel van de moeilijke antwoorden",
+    "difficult_naming": "Moeilijke antwoorden die hem noemen",
+    "pct_difficult_choosers": "Moeilijk bij wie hem koos",
+    "pct_difficult_all": "Moeilijk bij alle antwoorden",
+    "ahead": "Duidelijk boven de volgende?",
+    "ahead_yes": "ja, duidelijk",
+    "ahead_no": "niet duidelijk (binnen de ruis)",
+    "no_difficult": "Geen moeilijke antwoorden in deze selectie.",
+    "trend_by": "Per",
+    "by_week": "week",
+    "by_day": "dag",
+    "period": "Periode",
+    "split_by": "Lijnen per",
+    "split_top": "De {count} winkels met de meeste antwoorden (filter op regio voor andere).",
+    "week_of": "week van",
+    "band_lower": "BI laag",
+    "band_upper": "BI hoog",
+    "compare_by": "Naast elkaar per",
+    "by_store": "winkel",
+    "by_touchpoint": "contactmoment",
+    "by_region": "regio",
+    "group": "Groep",
+    "no_region": "(geen regio)",
+    "chart_top": "Grafiek: de {count} groepen met de meeste antwoorden; de tabel heeft ze allemaal.",
+    "actions_intro": (
+        "Leg een verbetering vast. Het dashboard vergelijkt % makkelijk in de {days} dagen na de "
+        "datum met de {days} dagen ervoor, bij dezelfde winkels en hetzelfde contactmoment."
+    ),
+    "a_title": "Wat is er verbeterd",
+    "a_stores": "Winkels (geen gekozen: alle winkels)",
+    "a_touchpoint": "Contactmoment",
+    "a_date": "Datum",
+    "a_message": "“Jij zei, wij deden”-tekst voor de kiosken (niet verplicht)",
+    "a_message_lang": "Tekst ({lang})",
+    "a_message_until": "Tonen tot en met (standaard: 30 dagen)",
+    "a_save": "Actie vastleggen",
+    "a_saved": "Actie vastgelegd.",
+    "a_removed": "Actie verwijderd.",
+    "a_remove": "Verwijderen",
+    "a_none": "Nog geen acties vastgelegd.",
+    "a_every_store": "alle winkels",
+    "a_every_touchpoint": "alle contactmomenten",
+    "a_markup": (
+        "Het bericht mag geen HTML-tags zoals <img> of entiteiten zoals &amp; bevatten: "
+        "kiosken tonen het als platte tekst, precies zoals getypt."
+    ),
+    "scale": "Schaal",
+    "before": "Voor",
+    "after": "Na",
+    "change": "Verschil",
+    "p_value": "p",
+    "verdict": "Oordeel",
+    "v_better": "beter, meer dan ruis",
+    "v_worse": "slechter, meer dan ruis",
+    "v_noise": "geen verschil buiten de ruis",
+    "v_too_few": "te weinig antwoorden om te zeggen",
+    "v_not_yet": "nog niet begonnen",
+    "message_shown": "Bericht op de kiosken tot en met {until}",
+    "by": "door",
+    "fleet_intro": (
+        "Elke kiosk met zijn laatste heartbeat. Een kiosk heet stil als zijn winkel en "
+        "contactmoment sinds zijn laatste antwoord gewoonlijk {expected} of meer antwoorden krijgen."
+    ),
+    "k_store": "Winkel",
+    "k_touchpoint": "Contactmoment",
+    "k_status": "Status",
+    "k_last_seen": "Laatst gezien",
+    "k_last_answer": "Laatste antwoord",
+    "k_queue": "Wachtrij",
+    "k_oldest": "Oudste niet verzonden",
+    "k_version": "Versie",
+    "k_warning": "Waarschuwing",
+    "k_silent": "stil: gewoonlijk {expected} antwoorden sinds het laatste",
+    "k_error": "synchronisatiefout",
+    "never": "nooit",
+    "status_enrolled": "aangemeld",
+    "status_waiting": "wacht op aanmelding",
+    "status_revoked": "ingetrokken",
+    "silent_count": "{count} stille kiosk(en)",
+    "no_kiosks": "Nog geen kiosken: voeg er een toe met ces-hq kiosk add.",
+    "c_search": "Bevat",
+    "c_band": "Antwoord",
+    "c_all": "alle",
+    "c_when": "Wanneer (UTC)",
+    "c_score": "Score",
+    "c_comment": "Opmerking",
+    "c_none": "Geen opmerkingen gevonden.",
+    "c_count": "Opmerkingen: {total}",
+    "c_next": "Ouder",
+    "c_prev": "Nieuwer",
+    "error_title": "Er klopt iets niet",
+    "csrf": "Dit formulier is verlopen; laad de pagina opnieuw en probeer het nog eens.",
+}
+
+TEXTS: dict[str, dict[str, str]] = {"en": EN, "nl": NL}
+# Message languages, each named in itself.
+LANGUAGE_NAMES = {
+    "en": {"en": "English", "nl": "Dutch"},
+    "nl": {"en": "Engels", "nl": "Nederlands"},
+}
+
+
+def choose_language(asked: str | None, cookie: str | None, accept: str | None) -> str:
+    for candidate in (asked, cookie):
+        if candidate in LANGUAGES:
+            return candidate
+    for part in (accept or "").split(",")[:20]:
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LANGUAGES:
+            return tag
+    return "en"
+
+
+def number(value: float | None, lang: str, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    if lang == "nl":
+        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text
+
+
+def count(value: int, lang: str) -> str:
+    return number(value, lang, 0)
+
+
+def text(lang: str) -> Mapping[str, str]:
+    return TEXTS[lang]

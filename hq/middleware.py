@@ -1,0 +1,92 @@
+"""The middlewares around every request: its id (for logs and the response) and a last
+answer for a request that failed unexpectedly."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hq.api.replies import error_response
+
+log = logging.getLogger("effortless.hq.api")
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def request_id() -> str:
+    """The id of the request being handled, for log lines ("-" outside a request)."""
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Takes the client's X-Request-Id (or makes one), for the logs and the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                given = value.decode("latin-1")
+                break
+        # A client's id goes into log lines, so only a plain one is kept.
+        chosen = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
+        token = _request_id.set(chosen)
+        header = (b"x-request-id", chosen.encode("ascii"))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), header]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            _request_id.reset(token)
+
+
+class CrashMiddleware:
+    """Answers a request that failed unexpectedly with 500, logged once with its traceback.
+
+    Starlette's handler for Exception re-raises after answering, so uvicorn logged a second
+    traceback and closed the keep-alive connection; here the connection stays usable.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception as exc:
+            if started:
+                # Half a response cannot be taken back; returning without finishing it
+                # makes uvicorn close the connection, which tells the client.
+                log.error(
+                    "request %s failed after its response had started",
+                    request_id(),
+                    exc_info=exc,
+                )
+                return
+            log.error("request %s failed", request_id(), exc_info=exc)
+            reply = error_response(500, "internal_error", "HQ failed to handle this request")
+            await reply(scope, receive, watched_send)

@@ -1,0 +1,23 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+
+// One button per survey language, each labelled in its own language.
+Row {
+    id: root
+    property string namePrefix: ""
+    property real unit: 8
+    required property KioskController controller
+    spacing: unit
+    Repeater {
+        model: root.controller.texts.languages
+        BigButton {
+            required property var modelData
+            objectName: root.namePrefix + "lang_" + modelData.code
+            text: modelData.name
+            secondary: modelData.code !== root.controller.texts.locale
+            fontSize: Math.max(20, root.unit * 2.6)
+            width: Math.max(Theme.minTouch * 1.8, implicitWidth)
+            onClicked: root.controller.chooseLocale(modelData.code)
+        }
+    }
+}

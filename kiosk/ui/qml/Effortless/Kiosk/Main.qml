@@ -1,0 +1,148 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Window
+import QtQuick.VirtualKeyboard
+import QtQuick.VirtualKeyboard.Settings
+
+Window {
+    id: window
+    objectName: "kioskWindow"
+    title: "Effortless"
+    color: Theme.background
+    // Sizes follow the shorter side, so landscape and portrait both fit.
+    readonly property real unit: Math.min(width, height) / 100
+
+    // Set by the kiosk (kiosk/ui/app.py). Without a database there is no manager and no
+    // setup: those stay null until it can be used.
+    required property KioskController controller
+    property ManagerController manager: null
+    property SetupController setup: null
+    readonly property int flowScreen: window.controller.screen
+    readonly property bool setupActive: window.setup !== null && window.setup.active
+
+    Item {
+        id: screens
+        anchors.fill: parent
+        AttractScreen {
+            objectName: "attractScreen"
+            anchors.fill: parent
+            unit: window.unit
+            controller: window.controller
+            visible: window.flowScreen === KioskController.Screen.ATTRACT
+        }
+        QuestionScreen {
+            objectName: "questionScreen"
+            anchors.fill: parent
+            unit: window.unit
+            controller: window.controller
+            visible: window.flowScreen === KioskController.Screen.QUESTION
+        }
+        WhyScreen {
+            objectName: "whyScreen"
+            anchors.fill: parent
+            unit: window.unit
+            controller: window.controller
+            visible: window.flowScreen === KioskController.Screen.WHY
+        }
+        CommentScreen {
+            objectName: "commentScreen"
+            anchors.fill: parent
+            unit: window.unit
+            controller: window.controller
+            keyboardHeight: keyboard.active ? keyboard.height : 0
+            visible: window.flowScreen === KioskController.Screen.COMMENT
+        }
+        ThanksScreen {
+            objectName: "thanksScreen"
+            anchors.fill: parent
+            unit: window.unit
+            controller: window.controller
+            visible: window.flowScreen === KioskController.Screen.THANKS
+        }
+        OutOfOrderScreen {
+            objectName: "outOfOrderScreen"
+            anchors.fill: parent
+            unit: window.unit
+            controller: window.controller
+            visible: window.flowScreen === KioskController.Screen.OUT_OF_ORDER
+        }
+    }
+
+    InputPanel {
+        id: keyboard
+        objectName: "onScreenKeyboard"
+        z: 40
+        width: window.width
+        y: active ? window.height - height : window.height
+        visible: active && (window.flowScreen === KioskController.Screen.COMMENT
+                            || (window.manager !== null
+                                && window.manager.mode === ManagerController.Mode.OPEN)
+                            || window.setupActive)
+    }
+
+    Binding {
+        target: VirtualKeyboardSettings
+        property: "locale"
+        value: window.controller.texts.keyboardLocale || "en_GB"
+    }
+
+    // The hidden way in for the store manager: five taps in the top-left corner of the
+    // attract (or out-of-order) screen. Nothing shows it.
+    MouseArea {
+        objectName: "managerCorner"
+        z: 15
+        width: Theme.minTouch * 1.3; height: width
+        visible: window.manager !== null && window.manager.mode === ManagerController.Mode.CLOSED
+                 && !window.setupActive
+                 && (window.flowScreen === KioskController.Screen.ATTRACT
+                     || window.flowScreen === KioskController.Screen.OUT_OF_ORDER)
+        // On release: a handler that hides itself on press hands the release to whatever
+        // is underneath, which would start a shopper session.
+        onReleased: window.manager.cornerTapped()
+    }
+
+    Loader {
+        anchors.fill: parent
+        z: 35
+        active: window.setupActive
+        sourceComponent: SetupScreen {
+            objectName: "setupScreen"
+            unit: window.unit
+            setup: window.setup
+        }
+    }
+
+    // Without a database there is no manager to talk to: these are not even made then.
+    Loader {
+        anchors.fill: parent
+        z: 30
+        active: window.manager !== null
+        sourceComponent: ManagerScreen {
+            objectName: "managerScreen"
+            unit: window.unit
+            manager: window.manager
+            visible: window.manager.mode === ManagerController.Mode.OPEN
+        }
+    }
+
+    Loader {
+        anchors.fill: parent
+        z: 31
+        active: window.manager !== null
+        sourceComponent: PinPad {
+            objectName: "pinPad"
+            unit: window.unit
+            manager: window.manager
+            visible: window.manager.mode === ManagerController.Mode.PIN
+        }
+    }
+
+    StillThereOverlay {
+        objectName: "stillThereOverlay"
+        anchors.fill: parent
+        z: 45  // above the on-screen keyboard: "still there?" must be answerable
+        unit: window.unit
+        controller: window.controller
+        visible: window.controller.stillThere
+    }
+}

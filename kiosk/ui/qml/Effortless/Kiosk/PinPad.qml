@@ -1,0 +1,89 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+
+// The manager's PIN pad; the digits live in the controller, never in QML.
+Rectangle {
+    id: root
+    property real unit: 8
+    required property ManagerController manager
+    readonly property var words: root.manager.data.words || {}
+    color: Theme.overlay
+
+    MouseArea { anchors.fill: parent; onPressed: root.manager.touched() }
+
+    Column {
+        anchors.centerIn: parent
+        spacing: root.unit * 2
+        Text {
+            textFormat: Text.PlainText
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: root.words.pin_title || "PIN"
+            color: Theme.overlayText
+            font.pixelSize: Math.max(28, root.unit * 4)
+            font.weight: Font.Bold
+        }
+        Text {
+            objectName: "pinDots"
+            textFormat: Text.PlainText
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: "●".repeat(root.manager.pinLength) || " "
+            color: Theme.overlayText
+            font.pixelSize: Math.max(28, root.unit * 4)
+        }
+        Text {
+            objectName: "pinMessage"
+            textFormat: Text.PlainText
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: root.manager.pinMessage
+            color: Theme.overlayText
+            font.pixelSize: Math.max(20, root.unit * 2.5)
+        }
+        Grid {
+            anchors.horizontalCenter: parent.horizontalCenter
+            columns: 3
+            spacing: root.unit * 1.5
+            Repeater {
+                model: ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+                BigButton {
+                    required property string modelData
+                    objectName: "pinKey_" + modelData
+                    width: Theme.minTouch * 1.2; height: Theme.minTouch
+                    text: modelData
+                    fontSize: Math.max(28, root.unit * 4)
+                    onClicked: root.manager.pinDigit(modelData)
+                }
+            }
+            BigButton {
+                objectName: "pinClear"
+                width: Theme.minTouch * 1.2; height: Theme.minTouch
+                secondary: true
+                text: root.words.clear || "Clear"
+                fontSize: Math.max(18, root.unit * 2.2)
+                onClicked: root.manager.pinClear()
+            }
+            BigButton {
+                objectName: "pinKey_0"
+                width: Theme.minTouch * 1.2; height: Theme.minTouch
+                text: "0"
+                fontSize: Math.max(28, root.unit * 4)
+                onClicked: root.manager.pinDigit("0")
+            }
+            BigButton {
+                objectName: "pinOk"
+                width: Theme.minTouch * 1.2; height: Theme.minTouch
+                text: root.words.ok || "OK"
+                fontSize: Math.max(22, root.unit * 3)
+                onClicked: root.manager.pinSubmit()
+            }
+        }
+        BigButton {
+            objectName: "pinCancel"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Theme.minTouch * 3
+            secondary: true
+            text: root.words.cancel || "Cancel"
+            fontSize: Math.max(20, root.unit * 2.5)
+            onClicked: root.manager.close()
+        }
+    }
+}

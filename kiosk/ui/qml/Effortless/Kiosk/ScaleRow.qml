@@ -1,0 +1,68 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+
+// The answer buttons of the survey's scale, with the end labels written out below.
+Column {
+    id: root
+    property string namePrefix: "score_"
+    property real unit: 8
+    required property KioskController controller
+    readonly property var points: root.controller.texts.scalePoints || []
+    readonly property bool smiley: root.controller.texts.smiley === true
+    spacing: unit * 1.5
+
+    Row {
+        id: buttons
+        spacing: root.unit * 1.2
+        anchors.horizontalCenter: parent.horizontalCenter
+        readonly property real cell: Math.max(Theme.minTouch,
+            Math.min(root.unit * (root.smiley ? 22 : 16),
+                     (root.width - spacing * (root.points.length - 1)) / Math.max(1, root.points.length)))
+        Repeater {
+            model: root.points
+            BigButton {
+                required property var modelData
+                objectName: root.namePrefix + modelData.value
+                width: buttons.cell
+                height: root.smiley ? buttons.cell : Math.max(Theme.minTouch, buttons.cell * 0.9)
+                text: root.smiley ? "" : String(modelData.value)
+                accessibleName: root.smiley ? modelData.label : modelData.value + " — " + modelData.label
+                iconSource: modelData.icon
+                iconSize: root.smiley ? buttons.cell * 0.8 : 0
+                color: root.smiley ? (pressed ? Theme.factorButtonPressed : Theme.factorButton)
+                                   : (pressed ? Theme.buttonPressed : Theme.button)
+                border.width: root.smiley ? 3 : 0
+                border.color: Theme.factorButtonBorder
+                fontSize: Math.max(28, root.unit * 5)
+                onClicked: root.controller.answerScore(modelData.value)
+            }
+        }
+    }
+    Item {
+        width: buttons.width
+        height: low.implicitHeight
+        anchors.horizontalCenter: parent.horizontalCenter
+        Text {
+            id: low
+            objectName: root.namePrefix + "lowLabel"
+            textFormat: Text.PlainText
+            anchors.left: parent.left
+            width: parent.width / 2 - root.unit
+            text: root.controller.texts.lowLabel || ""
+            color: Theme.mutedText
+            font.pixelSize: Math.max(20, root.unit * 2.6)
+            wrapMode: Text.WordWrap
+        }
+        Text {
+            objectName: root.namePrefix + "highLabel"
+            textFormat: Text.PlainText
+            anchors.right: parent.right
+            width: parent.width / 2 - root.unit
+            horizontalAlignment: Text.AlignRight
+            text: root.controller.texts.highLabel || ""
+            color: Theme.mutedText
+            font.pixelSize: Math.max(20, root.unit * 2.6)
+            wrapMode: Text.WordWrap
+        }
+    }
+}
