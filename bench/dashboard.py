@@ -294,22 +294,20 @@ def chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[An
 # --- filling a database -----------------------------------------------------------------
 
 
-def set_up(store: HQDatabase, now: datetime) -> dict[tuple[str, str], str]:
+def set_up(db: HQDatabase, now: datetime) -> dict[tuple[str, str], str]:
     """Stores, kiosks (enrolled a year ago), the dashboard user and some actions."""
     kiosk_ids = {}
     enrolled = now - timedelta(days=DAYS + 1)
     for i, store_id in enumerate(store_ids()):
-        storeinfo.set_store(
-            store, store_id, name=f"Winkel {i + 1}", region=REGIONS[i % len(REGIONS)]
-        )
+        storeinfo.set_store(db, store_id, name=f"Winkel {i + 1}", region=REGIONS[i % len(REGIONS)])
         for touchpoint in SURVEY_SHARE:
-            new = store.add_kiosk(store_id, touchpoint, now=enrolled)
-            store.enrol(new.code, now=enrolled)
+            new = db.add_kiosk(store_id, touchpoint, now=enrolled)
+            db.enrol(new.code, now=enrolled)
             kiosk_ids[(store_id, touchpoint)] = new.id
-    users.add_user(store, USER, PASSWORD)
+    users.add_user(db, USER, PASSWORD)
     today = now.date()
     actions.record(
-        store,
+        db,
         title="Extra kassa open op zaterdag",
         started_on=today - timedelta(days=42),
         created_by=USER,
@@ -318,14 +316,14 @@ def set_up(store: HQDatabase, now: datetime) -> dict[tuple[str, str], str]:
         message={"nl": "U vroeg om meer kassa's op zaterdag: die zijn er nu.", "en": ""},
     )
     actions.record(
-        store,
+        db,
         title="Retourbalie bij de ingang",
         started_on=today - timedelta(days=120),
         created_by=USER,
         touchpoint="returns_desk",
     )
     actions.record(
-        store,
+        db,
         title="Nieuwe prijskaartjes",
         started_on=today - timedelta(days=14),
         created_by=USER,
@@ -335,9 +333,9 @@ def set_up(store: HQDatabase, now: datetime) -> dict[tuple[str, str], str]:
 
 def sqlite_statistics(database_url: str, analyzed: bool) -> None:
     """Give SQLite's planner ANALYZE statistics, or take them away (as HQ never runs it)."""
-    store = HQDatabase.open(database_url)
+    db = HQDatabase.open(database_url)
     try:
-        with store.writing() as conn:
+        with db.writing() as conn:
             found = conn.exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
             ).first()
@@ -346,16 +344,16 @@ def sqlite_statistics(database_url: str, analyzed: bool) -> None:
             elif not analyzed and found is not None:
                 conn.exec_driver_sql("DROP TABLE sqlite_stat1")
     finally:
-        store.close()
+        db.close()
 
 
-def load_sqlite(store: HQDatabase, rows: Iterable[tuple[Any, ...]]) -> int:
+def load_sqlite(db: HQDatabase, rows: Iterable[tuple[Any, ...]]) -> int:
     names = ", ".join(COLUMNS)
     group = "(" + ", ".join("?" * len(COLUMNS)) + ")"
     statements: dict[int, str] = {}
     count = 0
     for chunk in chunks(rows, TX_ROWS):
-        with store.writing() as conn:
+        with db.writing() as conn:
             for page in chunks(chunk, SQLITE_ROWS_PER_INSERT):
                 sql = statements.get(len(page))
                 if sql is None:
@@ -367,9 +365,9 @@ def load_sqlite(store: HQDatabase, rows: Iterable[tuple[Any, ...]]) -> int:
     return count
 
 
-def load_postgresql(store: HQDatabase, rows: Iterable[tuple[Any, ...]]) -> int:
+def load_postgresql(db: HQDatabase, rows: Iterable[tuple[Any, ...]]) -> int:
     count = 0
-    raw = store.engine.raw_connection()
+    raw = db.engine.raw_connection()
     try:
         pg = raw.driver_connection
         assert pg is not None
@@ -385,16 +383,16 @@ def load_postgresql(store: HQDatabase, rows: Iterable[tuple[Any, ...]]) -> int:
     return count
 
 
-def settle(store: HQDatabase) -> None:
+def settle(db: HQDatabase) -> None:
     """After the bulk load: VACUUM ANALYZE (PostgreSQL) or a full checkpoint (SQLite)."""
-    if store.is_sqlite:
-        raw = store.engine.raw_connection()  # outside a transaction, as a checkpoint must be
+    if db.is_sqlite:
+        raw = db.engine.raw_connection()  # outside a transaction, as a checkpoint must be
         try:
             raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
     else:
-        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
 
 
@@ -402,18 +400,18 @@ def fill(database_url: str, answers: int, seed: int) -> float:
     """A database as described in the module docstring; returns the seconds it took."""
     started = time.perf_counter()
     now = utcnow()
-    store = HQDatabase.open(database_url)
+    db = HQDatabase.open(database_url)
     try:
-        kiosk_ids = set_up(store, now)
+        kiosk_ids = set_up(db, now)
         rows = answer_rows(answers, now, kiosk_ids, seed)
-        load = load_sqlite if store.is_sqlite else load_postgresql
-        loaded = load(store, rows)
-        assert loaded == answers == store.count_answers(), (loaded, answers)
+        load = load_sqlite if db.is_sqlite else load_postgresql
+        loaded = load(db, rows)
+        assert loaded == answers == db.count_answers(), (loaded, answers)
         # What ingest keeps beside the answers, counted from them as after any bulk load.
-        store.rebuild_daily_answers()
-        settle(store)
+        db.rebuild_daily_answers()
+        settle(db)
     finally:
-        store.close()
+        db.close()
     return time.perf_counter() - started
 
 
@@ -421,11 +419,11 @@ def reusable(database_url: str, answers: int) -> bool:
     """A kept database with this many answers (all counted in daily_answers), the newest
     less than a day old."""
     try:
-        store = HQDatabase.open(database_url)
+        db = HQDatabase.open(database_url)
     except HQDatabaseError:
         return False
     try:
-        with store.reading() as conn:
+        with db.reading() as conn:
             count, newest = conn.execute(
                 select(func.count(), func.max(responses.c.answered_at))
             ).one()
@@ -440,7 +438,7 @@ def reusable(database_url: str, answers: int) -> bool:
                 if index.name not in {i["name"] for i in found.get_indexes(table.name)}
             ]
     finally:
-        store.close()
+        db.close()
     newest_at = moment(newest)
     fresh = newest_at is not None and utcnow() - newest_at < timedelta(days=1)
     return count == answers == counted and user is not None and fresh and not missing
@@ -597,34 +595,34 @@ def print_table(kind: str, timings: Sequence[Timing], today: date) -> None:
 # --- explaining -------------------------------------------------------------------------
 
 
-def page_work(store: HQDatabase, url: str) -> None:
+def page_work(db: HQDatabase, url: str) -> None:
     """What the page at ``url`` asks the store (hq/dashboard/), in-process."""
     path, _, query = url.partition("?")
     params = dict(parse_qsl(query))
     f = parse_filters(params)
-    insights.choices(store)
+    insights.choices(db)
     if path == "/":
-        insights.overview(store, f)
+        insights.overview(db, f)
     elif path in ("/factors", "/priorities"):
-        insights.factors(store, f)
+        insights.factors(db, f)
     elif path == "/trend":
         by = "day" if params.get("by") == "day" else "week"
-        insights.trend(store, f, by, params.get("split") or None)
+        insights.trend(db, f, by, params.get("split") or None)
     elif path == "/compare":
-        insights.compare_groups(store, f, params.get("by", "store"))
+        insights.compare_groups(db, f, params.get("by", "store"))
     elif path == "/fleet":
-        insights.fleet(store, utcnow())
+        insights.fleet(db, utcnow())
     elif path == "/comments":
-        insights.comments(store, f, contains=params.get("q", ""))
+        insights.comments(db, f, contains=params.get("q", ""))
     elif path == "/actions":
-        for action in actions.all_actions(store):
-            actions.effect(store, action, f.end)
+        for action in actions.all_actions(db):
+            actions.effect(db, action, f.end)
     else:
         raise ValueError(f"no page {path!r}")
 
 
 def explain(database_url: str, url: str, today: date) -> None:
-    store = HQDatabase.open(database_url)
+    db = HQDatabase.open(database_url)
     try:
         captured: list[tuple[str, Any]] = []
 
@@ -633,20 +631,20 @@ def explain(database_url: str, url: str, today: date) -> None:
             if statement.lstrip().upper().startswith("SELECT"):
                 captured.append((statement, parameters))
 
-        event.listen(store.engine, "before_cursor_execute", capture)
-        page_work(store, url)  # warm
+        event.listen(db.engine, "before_cursor_execute", capture)
+        page_work(db, url)  # warm
         captured.clear()
         started = time.perf_counter()
-        page_work(store, url)
+        page_work(db, url)
         total = (time.perf_counter() - started) * 1000
-        event.remove(store.engine, "before_cursor_execute", capture)
+        event.remove(db.engine, "before_cursor_execute", capture)
         print(f"\n--- {label(url, today)}: {total:.1f} ms in-process, {len(captured)} SELECTs")
         for statement, parameters in captured:
-            with store.reading() as conn:
+            with db.reading() as conn:
                 started = time.perf_counter()
                 rows = conn.exec_driver_sql(statement, parameters).fetchall()
                 ms = (time.perf_counter() - started) * 1000
-                if store.is_sqlite:
+                if db.is_sqlite:
                     plan = conn.exec_driver_sql(
                         "EXPLAIN QUERY PLAN " + statement, parameters
                     ).fetchall()
@@ -663,7 +661,7 @@ def explain(database_url: str, url: str, today: date) -> None:
             for line in lines:
                 print("    " + line)
     finally:
-        store.close()
+        db.close()
 
 
 def _sqlite_plan(rows: Sequence[Any]) -> list[str]:

@@ -105,11 +105,11 @@ def run(database_url: str, batches: int, size: int, threads: int) -> Rate:
                 list(pool.map(send, bodies[1:]))
             elapsed = time.perf_counter() - started
             cpu = sum(server.cpu_times()[:2]) - cpu_before
-        store = HQDatabase.open(database_url)
+        db = HQDatabase.open(database_url)
         try:
-            stored = store.count_answers()
+            stored = db.count_answers()
         finally:
-            store.close()
+            db.close()
         assert stored == (batches + 1) * size, (stored, (batches + 1) * size)
         return Rate(batches * size / elapsed, batches * size / cpu, os.getloadavg()[0])
 

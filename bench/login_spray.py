@@ -174,12 +174,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         database_url = sqlite_url(work)
-        store = HQDatabase.open(database_url)
+        db = HQDatabase.open(database_url)
         try:
-            users.add_user(store, "anna", "correct horse battery")
-            code = store.add_kiosk("s001", "in_store_purchase").code
+            users.add_user(db, "anna", "correct horse battery")
+            code = db.add_kiosk("s001", "in_store_purchase").code
         finally:
-            store.close()
+            db.close()
         with HQService(work, database_url) as hq:
             url = hq.url
             assert hq.process is not None

@@ -41,6 +41,9 @@ SETTINGS_KEYS = frozenset(
 # Meta keys in kiosk.db.
 # Written by the manager screen, sent with the next heartbeat.
 MANAGER_EVENTS = "manager_events"
+# Sync bookkeeping of the worker.
+LAST_SYNC_AT = "last_sync_at"
+LAST_ERROR = "last_sync_error"
 NOT_AUTHORISED = "not_authorised"
 CONFIG_ETAG = "config_etag"
 CONFIG_ERROR = "config_error"

@@ -67,7 +67,7 @@ class Effect:
 
 
 def record(
-    store: HQDatabase,
+    db: HQDatabase,
     *,
     title: str,
     started_on: date,
@@ -107,7 +107,7 @@ def record(
         message_until = min(started_on + timedelta(days=MESSAGE_DAYS - 1), latest_day())
     if message_until is not None and message_until < started_on:
         raise ActionError("message_until", "ends before the action's date")
-    with store.writing() as conn:
+    with db.writing() as conn:
         result = conn.execute(
             insert(actions).values(
                 title=title,
@@ -136,15 +136,15 @@ def _check_day(day: date, field: str) -> None:
         raise ActionError(e.field, e.problem) from None
 
 
-def remove(store: HQDatabase, action_id: int) -> bool:
-    with store.writing() as conn:
+def remove(db: HQDatabase, action_id: int) -> bool:
+    with db.writing() as conn:
         conn.execute(delete(action_stores).where(action_stores.c.action_id == action_id))
         return bool(conn.execute(delete(actions).where(actions.c.id == action_id)).rowcount)
 
 
-def all_actions(store: HQDatabase) -> list[Action]:
+def all_actions(db: HQDatabase) -> list[Action]:
     """Every action, newest date first."""
-    with store.reading() as conn:
+    with db.reading() as conn:
         rows = list(
             conn.execute(
                 select(actions).order_by(actions.c.started_on.desc(), actions.c.id.desc())
@@ -176,7 +176,7 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def effect(store: HQDatabase, action: Action, today: date) -> Effect:
+def effect(db: HQDatabase, action: Action, today: date) -> Effect:
     if not _measurable(action.started_on, today):
         # Stored before dates were bounded (e.g. 0001-01-01): shown without figures, so the
         # page still lists it and its remove button, rather than failing on the windows.
@@ -190,7 +190,7 @@ def effect(store: HQDatabase, action: Action, today: date) -> Effect:
 
     def summaries(start: date, end: date) -> dict[str, stats.Summary]:
         f = Filters(start=start, end=end, touchpoint=action.touchpoint)
-        return {s.scale: s for s in insights.overview(store, f, action.stores or None)}
+        return {s.scale: s for s in insights.overview(db, f, action.stores or None)}
 
     was = summaries(*before)
     now = summaries(*after) if after else {}
@@ -207,7 +207,7 @@ def _measurable(day: date, today: date) -> bool:
 
 
 def messages_for(
-    store: HQDatabase, store_id: str, touchpoint: str, today: date
+    db: HQDatabase, store_id: str, touchpoint: str, today: date
 ) -> list[dict[str, Any]]:
     """The "you said, we did" messages a kiosk shows today, newest first, as config entries."""
     in_store = select(action_stores.c.action_id).where(action_stores.c.store_id == store_id)
@@ -224,5 +224,5 @@ def messages_for(
         .order_by(actions.c.started_on.desc(), actions.c.id.desc())
         .limit(MAX_MESSAGES)
     )
-    with store.reading() as conn:
+    with db.reading() as conn:
         return [{"text": json.loads(row.message)} for row in conn.execute(query)]

@@ -28,11 +28,9 @@ from hq.surveys import SurveyCatalog
 from hq.throttle import Limits
 
 
-def create_app(
-    store: HQDatabase, surveys: SurveyCatalog, *, limits: Limits | None = None
-) -> FastAPI:
+def create_app(db: HQDatabase, surveys: SurveyCatalog, *, limits: Limits | None = None) -> FastAPI:
     """HQ's application over the database ``store``, offering ``surveys``."""
-    context = HQContext.create(store, surveys, limits or Limits())
+    context = HQContext.create(db, surveys, limits or Limits())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

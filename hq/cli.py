@@ -314,7 +314,7 @@ def _database_url(args: argparse.Namespace) -> str:
     return sqlite_url(data_dir)
 
 
-def _open_store(args: argparse.Namespace) -> HQDatabase:
+def _open_database(args: argparse.Namespace) -> HQDatabase:
     try:
         return HQDatabase.open(_database_url(args))
     except HQDatabaseError as e:
@@ -388,12 +388,12 @@ def serve(args: argparse.Namespace) -> int:
         surveys = load_surveys(args.surveys or default_folder())
     except SurveyFolderError as e:
         raise CliError(f"survey folder: {e}") from None
-    with closing(_open_store(args)) as store:
+    with closing(_open_database(args)) as db:
         sock = _listen(args.host, args.port)
-        server = make_server(create_app(store, surveys), _server_settings(args))
+        server = make_server(create_app(db, surveys), _server_settings(args))
         print(
             f"ces-hq {__version__} listening on {_url(sock)} "
-            f"(database {store.describe()}, {len(surveys.by_id)} surveys from {surveys.folder})",
+            f"(database {db.describe()}, {len(surveys.by_id)} surveys from {surveys.folder})",
             flush=True,
         )
         # uvicorn stops gracefully on SIGTERM/SIGINT and then raises the signal again with
@@ -439,13 +439,13 @@ def _kiosk_json(k: KioskInfo) -> dict[str, Any]:
 
 
 def kiosk_add(args: argparse.Namespace) -> int:
-    store = _open_store(args)
+    db = _open_database(args)
     try:
-        new = store.add_kiosk(args.store, args.touchpoint)
+        new = db.add_kiosk(args.store, args.touchpoint)
     except HQDatabaseError as e:
         raise CliError(str(e)) from None
     finally:
-        store.close()
+        db.close()
     if args.json:
         print(
             json.dumps(
@@ -476,8 +476,8 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def kiosk_list(args: argparse.Namespace) -> int:
-    with closing(_open_store(args)) as store:
-        found = store.kiosks()
+    with closing(_open_database(args)) as db:
+        found = db.kiosks()
     if args.json:
         print(json.dumps([_kiosk_json(k) for k in found], indent=2))
         return 0
@@ -502,13 +502,13 @@ def kiosk_list(args: argparse.Namespace) -> int:
 
 
 def kiosk_revoke(args: argparse.Namespace) -> int:
-    store = _open_store(args)
+    db = _open_database(args)
     try:
-        changed = store.revoke(args.kiosk_id)
+        changed = db.revoke(args.kiosk_id)
     except HQDatabaseError as e:
         raise CliError(str(e)) from None
     finally:
-        store.close()
+        db.close()
     if changed:
         print(f"kiosk {args.kiosk_id} revoked: its token and enrolment code no longer work")
     else:
@@ -536,8 +536,8 @@ def user_add(args: argparse.Namespace) -> int:
     try:
         users.check_name(args.name)
         password = _read_password(args)
-        with closing(_open_store(args)) as store:
-            new = users.add_user(store, args.name, password, replace=args.replace)
+        with closing(_open_database(args)) as db:
+            new = users.add_user(db, args.name, password, replace=args.replace)
     except users.UserError as e:
         raise CliError(str(e)) from None
     if new:
@@ -548,8 +548,8 @@ def user_add(args: argparse.Namespace) -> int:
 
 
 def user_list(args: argparse.Namespace) -> int:
-    with closing(_open_store(args)) as store:
-        names = users.user_names(store)
+    with closing(_open_database(args)) as db:
+        names = users.user_names(db)
     if not names:
         print("no users yet; add one with: ces-hq user add NAME")
     for name in names:
@@ -558,8 +558,8 @@ def user_list(args: argparse.Namespace) -> int:
 
 
 def user_remove(args: argparse.Namespace) -> int:
-    with closing(_open_store(args)) as store:
-        removed = users.remove_user(store, args.name)
+    with closing(_open_database(args)) as db:
+        removed = users.remove_user(db, args.name)
     if not removed:
         raise CliError(f"no user {args.name!r}")
     print(f"user {args.name} removed")
@@ -572,20 +572,20 @@ def user_remove(args: argparse.Namespace) -> int:
 def store_set(args: argparse.Namespace) -> int:
     if args.name is None and args.region is None:
         raise CliError("say what to set: --name and/or --region")
-    store = _open_store(args)
+    db = _open_database(args)
     try:
-        storeinfo.set_store(store, args.store_id, name=args.name, region=args.region)
+        storeinfo.set_store(db, args.store_id, name=args.name, region=args.region)
     except storeinfo.StoreInfoError as e:
         raise CliError(str(e)) from None
     finally:
-        store.close()
+        db.close()
     print(f"store {args.store_id} updated")
     return 0
 
 
 def store_list(args: argparse.Namespace) -> int:
-    with closing(_open_store(args)) as store:
-        found = storeinfo.store_list(store)
+    with closing(_open_database(args)) as db:
+        found = storeinfo.store_list(db)
     if not found:
         print("no store has a name or region yet; set one with: ces-hq store set STORE --region R")
         return 0
@@ -612,10 +612,10 @@ def export_answers(args: argparse.Namespace) -> int:
     except filters.FilterError as e:
         raise CliError(f"--{e.field}: {e.problem}") from None
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    with closing(_open_store(args)) as store:
-        total = export.count(store, chosen) if show else 0
+    with closing(_open_database(args)) as db:
+        total = export.count(db, chosen) if show else 0
         bar = Progress(total, sys.stderr) if show else None
-        rows = export.rows(store, chosen)
+        rows = export.rows(db, chosen)
         counted = _counting(rows, bar)
         try:
             out = args.output.open("wb") if args.output else sys.stdout.buffer

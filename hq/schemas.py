@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ces.answer import ANSWER_ID_RE, FLAGS, ID_RE, MAX_FLAGS, OUTCOMES
 from ces.locales import SUPPORTED_LOCALES
+from ces.manager_events import MAX_MANAGER_EVENTS
 from ces.scales import SCALES
 from ces.timestamps import TIMESTAMP_RE
 from hq.validate import (
@@ -30,7 +31,6 @@ from hq.validate import (
     MAX_COMMENT_CHARS,
     MAX_CONFIG_ERROR_CHARS,
     MAX_INT,
-    MAX_MANAGER_EVENTS,
     MAX_QUEUE_DEPTH,
     MAX_SYNC_ERROR_CHARS,
     VERSION_RE,

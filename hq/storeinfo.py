@@ -29,7 +29,7 @@ class StoreInfo:
 
 
 def set_store(
-    store: HQDatabase, store_id: str, *, name: str | None = None, region: str | None = None
+    db: HQDatabase, store_id: str, *, name: str | None = None, region: str | None = None
 ) -> None:
     """Set a store's name and/or region; an empty string clears it, None leaves it."""
     if not STORE_ID_RE.fullmatch(store_id):
@@ -40,7 +40,7 @@ def set_store(
         )
     if name is not None and (len(name) > MAX_NAME_CHARS or not name.isprintable()):
         raise StoreInfoError(f"a store name is at most {MAX_NAME_CHARS} printable characters")
-    with store.writing() as conn:
+    with db.writing() as conn:
         row = conn.execute(select(stores).where(stores.c.id == store_id)).first()
         values = {
             "name": (name or None) if name is not None else (row.name if row else None),
@@ -52,8 +52,8 @@ def set_store(
             conn.execute(stores.update().where(stores.c.id == store_id).values(**values))
 
 
-def store_list(store: HQDatabase) -> list[StoreInfo]:
-    with store.reading() as conn:
+def store_list(db: HQDatabase) -> list[StoreInfo]:
+    with db.reading() as conn:
         return [
             StoreInfo(r.id, r.name, r.region)
             for r in conn.execute(select(stores).order_by(stores.c.id))

@@ -67,13 +67,13 @@ def verify_password(password: str, stored: str) -> bool:
 _DUMMY_HASH = hash_password("not-a-real-password", salt=b"\0" * 16)
 
 
-def add_user(store: HQDatabase, name: str, password: str, *, replace: bool = False) -> bool:
+def add_user(db: HQDatabase, name: str, password: str, *, replace: bool = False) -> bool:
     """Create a user, or set a new password when ``replace``. True if the user is new."""
     check_name(name)
     check_password(password)
     hashed = hash_password(password)
     now = stamp(utcnow())
-    with store.writing() as conn:
+    with db.writing() as conn:
         exists = conn.execute(select(users.c.name).where(users.c.name == name)).first()
         if exists is not None:
             if not replace:
@@ -97,14 +97,14 @@ def add_user(store: HQDatabase, name: str, password: str, *, replace: bool = Fal
     return True
 
 
-def remove_user(store: HQDatabase, name: str) -> bool:
-    with store.writing() as conn:
+def remove_user(db: HQDatabase, name: str) -> bool:
+    with db.writing() as conn:
         conn.execute(delete(user_sessions).where(user_sessions.c.user_name == name))
         return bool(conn.execute(delete(users).where(users.c.name == name)).rowcount)
 
 
-def user_names(store: HQDatabase) -> list[str]:
-    with store.reading() as conn:
+def user_names(db: HQDatabase) -> list[str]:
+    with db.reading() as conn:
         return [r.name for r in conn.execute(select(users.c.name).order_by(users.c.name))]
 
 
@@ -126,7 +126,7 @@ class Attempt:
     locks_until: datetime | None = None
 
 
-def begin_login(store: HQDatabase, name: str, now: datetime | None = None) -> Attempt:
+def begin_login(db: HQDatabase, name: str, now: datetime | None = None) -> Attempt:
     """Count an attempt for ``name`` before its password is checked; LoginRefused if locked.
 
     The count is taken in the database by a conditional UPDATE, so between concurrent
@@ -139,8 +139,8 @@ def begin_login(store: HQDatabase, name: str, now: datetime | None = None) -> At
     now = now or utcnow()
     if not USER_RE.fullmatch(name):
         return Attempt(name, _DUMMY_HASH, known=False)
-    at = store.timestamp(now)
-    with store.reading() as conn:
+    at = db.timestamp(now)
+    with db.reading() as conn:
         row = conn.execute(select(users.c.locked_until).where(users.c.name == name)).first()
     if row is None:
         return Attempt(name, _DUMMY_HASH, known=False)
@@ -149,7 +149,7 @@ def begin_login(store: HQDatabase, name: str, now: datetime | None = None) -> At
         raise LoginRefused("locked", locked_until)
     lock = now + timedelta(minutes=LOCKOUT_MINUTES)
     this_user = users.c.name == name
-    with store.writing() as conn:
+    with db.writing() as conn:
         # A lockout that has run out ends here, with a fresh count.
         conn.execute(
             update(users)
@@ -190,9 +190,7 @@ def check_attempt(attempt: Attempt, password: str) -> bool:
     return right and attempt.known
 
 
-def finish_login(
-    store: HQDatabase, attempt: Attempt, right: bool, now: datetime | None = None
-) -> str:
+def finish_login(db: HQDatabase, attempt: Attempt, right: bool, now: datetime | None = None) -> str:
     """A new session token after a right password; LoginRefused after a wrong one."""
     if not right:
         if attempt.locks_until is not None:
@@ -200,14 +198,14 @@ def finish_login(
         raise LoginRefused("wrong")
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    with store.writing() as conn:
+    with db.writing() as conn:
         conn.execute(
             update(users)
             .where(users.c.name == attempt.name)
             .values(failed_logins=0, locked_until=None)
         )
         # Expired sessions are swept as new ones are made.
-        conn.execute(delete(user_sessions).where(user_sessions.c.expires_at < store.timestamp(now)))
+        conn.execute(delete(user_sessions).where(user_sessions.c.expires_at < db.timestamp(now)))
         conn.execute(
             insert(user_sessions).values(
                 token_hash=_token_hash(token),
@@ -220,20 +218,20 @@ def finish_login(
     return token
 
 
-def log_in(store: HQDatabase, name: str, password: str, now: datetime | None = None) -> str:
+def log_in(db: HQDatabase, name: str, password: str, now: datetime | None = None) -> str:
     """A new session token for a right name and password; LoginRefused otherwise.
 
     All in the calling thread; the dashboard runs the three steps on separate pools.
     """
-    attempt = begin_login(store, name, now)
-    return finish_login(store, attempt, check_attempt(attempt, password), now)
+    attempt = begin_login(db, name, now)
+    return finish_login(db, attempt, check_attempt(attempt, password), now)
 
 
-def session(store: HQDatabase, token: str, now: datetime | None = None) -> Session | None:
+def session(db: HQDatabase, token: str, now: datetime | None = None) -> Session | None:
     if not token or len(token) > 128:
         return None
     now = now or utcnow()
-    with store.reading() as conn:
+    with db.reading() as conn:
         row = conn.execute(
             select(user_sessions.c.user_name, user_sessions.c.csrf, user_sessions.c.expires_at)
             .join(users, users.c.name == user_sessions.c.user_name)
@@ -247,8 +245,8 @@ def session(store: HQDatabase, token: str, now: datetime | None = None) -> Sessi
     return Session(row.user_name, row.csrf, expires)
 
 
-def log_out(store: HQDatabase, token: str) -> None:
-    with store.writing() as conn:
+def log_out(db: HQDatabase, token: str) -> None:
+    with db.writing() as conn:
         conn.execute(delete(user_sessions).where(user_sessions.c.token_hash == _token_hash(token)))
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from ces.answer import ANSWER_FIELDS, ANSWER_ID_RE, FLAGS, ID_RE, MAX_FLAGS, OUTCOMES
 from ces.describe import kind
 from ces.locales import SUPPORTED_LOCALES
+from ces.manager_events import MANAGER_EVENT_KINDS as KIOSK_MANAGER_EVENT_KINDS
+from ces.manager_events import MAX_MANAGER_EVENTS
 from ces.scales import SCALES, Scale
 from ces.survey import Survey
 from ces.timestamps import MS_TIMESTAMP_RE, TIMESTAMP_RE
@@ -56,8 +58,7 @@ HEARTBEAT_FIELDS = (
 _HEARTBEAT_KEYS = frozenset(HEARTBEAT_FIELDS)
 # Optional: what happened on the kiosk since the last heartbeat (issue 4).
 HEARTBEAT_OPTIONAL = ("manager_events", "config_error")
-MANAGER_EVENT_KINDS = frozenset({"unlock", "pin_failed", "exit"})
-MAX_MANAGER_EVENTS = 100
+MANAGER_EVENT_KINDS = frozenset(KIOSK_MANAGER_EVENT_KINDS)
 MAX_CONFIG_ERROR_CHARS = 500
 
 _PLAIN_KEY_RE = re.compile(r"[A-Za-z0-9_]{1,40}")

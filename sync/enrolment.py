@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import math
 
-from ces.keys import HQ_URL, INSECURE, KIOSK_ID, NOT_AUTHORISED, STORE_ID, TOKEN, TOUCHPOINT
+from ces.keys import (
+    HQ_URL,
+    INSECURE,
+    KIOSK_ID,
+    LAST_ERROR,
+    NOT_AUTHORISED,
+    STORE_ID,
+    TOKEN,
+    TOUCHPOINT,
+)
 from sync.client import (
     Enrolment,
     HQClient,
@@ -15,7 +24,6 @@ from sync.client import (
 )
 from sync.outbox import Outbox
 from sync.settings import Settings
-from sync.worker import LAST_ERROR
 
 HINTS = {
     "code_expired": "code expired — ask HQ for a new one",

@@ -9,7 +9,6 @@ batch with the same request id, until HQ acknowledges it.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import threading
@@ -27,7 +26,8 @@ from ces.keys import (
     CONFIG_ETAG,
     HQ_URL,
     INSECURE,
-    MANAGER_EVENTS,
+    LAST_ERROR,
+    LAST_SYNC_AT,
     NOT_AUTHORISED,
     STORE_ID,
     TOKEN,
@@ -36,6 +36,7 @@ from ces.keys import (
 from ces.timestamps import iso_utc, utc_now
 from sync.backoff import Backoff
 from sync.client import HQClient, HQError, NotAuthorisedError, RefusedError, RetryableError
+from sync.manager_events import forget_delivered, pending_events
 from sync.outbox import Outbox, describe
 from sync.remote_config import ConfigError, RemoteConfig, parse_config, save
 from sync.settings import Settings, SettingsDamaged
@@ -48,9 +49,6 @@ IDLE_WAKE_S = 30.0
 HEARTBEAT_S = 60.0
 RETENTION_DAYS = 30
 
-# Sync bookkeeping in kiosk_meta (the token and HQ's address are settings: sync.settings).
-LAST_SYNC_AT = "last_sync_at"
-LAST_ERROR = "last_sync_error"
 CONFIG_POLL_S = 300.0
 
 
@@ -87,6 +85,29 @@ def read_status(outbox: Outbox) -> SyncStatus:
 
 class NotEnrolledError(RuntimeError):
     pass
+
+
+def heartbeat_body(outbox: Outbox, survey: tuple[str, int] | None) -> dict[str, Any]:
+    """The heartbeat as the kiosk sends it (docs/protocol.md): its queue, version, survey,
+    clock, last error, and what waits to be told (manager events, a refused config)."""
+    stats = outbox.stats()
+    survey_id, survey_version = survey or (None, None)
+    body: dict[str, Any] = {
+        "queue_depth": stats.pending,
+        "oldest_unsent_at": stats.oldest_unsent_at,
+        "app_version": __version__,
+        "survey_id": survey_id,
+        "survey_version": survey_version,
+        "kiosk_time": utc_now(),
+        "last_sync_error": outbox.meta(LAST_ERROR),
+    }
+    events = pending_events(outbox)
+    if events:
+        body["manager_events"] = events
+    config_error = outbox.meta(CONFIG_ERROR)
+    if config_error is not None:
+        body["config_error"] = config_error
+    return body
 
 
 class SyncWorker:
@@ -286,28 +307,13 @@ class SyncWorker:
         self._on_config(config)
 
     def _heartbeat(self, outbox: Outbox, client: HQClient) -> None:
-        stats = outbox.stats()
-        survey_id, survey_version = self._survey or (None, None)
-        events = json.loads(outbox.meta(MANAGER_EVENTS) or "[]")
-        payload: dict[str, Any] = {
-            "queue_depth": stats.pending,
-            "oldest_unsent_at": stats.oldest_unsent_at,
-            "app_version": __version__,
-            "survey_id": survey_id,
-            "survey_version": survey_version,
-            "kiosk_time": utc_now(),
-            "last_sync_error": outbox.meta(LAST_ERROR),
-        }
-        if events:
-            payload["manager_events"] = events
-        if outbox.meta(CONFIG_ERROR) is not None:
-            payload["config_error"] = outbox.meta(CONFIG_ERROR)
+        payload = heartbeat_body(outbox, self._survey)
+        events = payload.get("manager_events", [])
         try:
             client.heartbeat(payload)
             if events:
                 # Only what was delivered: events recorded meanwhile wait for the next one.
-                remaining = json.loads(outbox.meta(MANAGER_EVENTS) or "[]")[len(events) :]
-                outbox.set_meta(MANAGER_EVENTS, json.dumps(remaining))
+                forget_delivered(outbox, events)
         except NotAuthorisedError as exc:
             self._not_authorised(outbox, exc)
         except HQError as exc:

@@ -49,13 +49,13 @@ PAGE_ROWS = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
 
 
-def count(store: HQDatabase, f: Filters) -> int:
-    query = select(func.count()).select_from(responses).where(*conditions(store, f))
-    with store.reading() as conn:
+def count(db: HQDatabase, f: Filters) -> int:
+    query = select(func.count()).select_from(responses).where(*conditions(db, f))
+    with db.reading() as conn:
         return int(conn.execute(query).scalar_one())
 
 
-def rows(store: HQDatabase, f: Filters) -> Iterator[dict[str, Any]]:
+def rows(db: HQDatabase, f: Filters) -> Iterator[dict[str, Any]]:
     """The filtered answers in time order, as plain values."""
     query = (
         select(
@@ -78,10 +78,10 @@ def rows(store: HQDatabase, f: Filters) -> Iterator[dict[str, Any]]:
             responses.c.kiosk_id,
         )
         .select_from(responses.outerjoin(stores, stores.c.id == responses.c.store_id))
-        .where(*conditions(store, f))
+        .where(*conditions(db, f))
         .order_by(responses.c.answered_at, responses.c.id)
     )
-    with store.reading() as conn:
+    with db.reading() as conn:
         result = conn.execution_options(stream_results=True, yield_per=PAGE_ROWS).execute(query)
         for row in result.mappings():
             item = dict(row)

@@ -45,17 +45,17 @@ PROFILE_DAYS = 28
 SILENCE_HORIZON_DAYS = 7
 
 
-def _day(store: HQDatabase) -> ColumnElement[Any]:
-    if store.is_sqlite:
+def _day(db: HQDatabase) -> ColumnElement[Any]:
+    if db.is_sqlite:
         return func.substr(responses.c.answered_at, 1, 10)
     # The expression of the responses_answer_day statistics (Store._prepare_schema).
     return func.date(func.timezone("UTC", responses.c.answered_at))
 
 
-def _hour_of_week(store: HQDatabase) -> ColumnElement[Any]:
+def _hour_of_week(db: HQDatabase) -> ColumnElement[Any]:
     """0 = Sunday 00:00-01:00 UTC ... 167 = Saturday 23:00-24:00."""
     at = responses.c.answered_at
-    if store.is_sqlite:
+    if db.is_sqlite:
         day = func.cast(func.strftime("%w", at), Integer())
         hour = func.cast(func.substr(at, 12, 2), Integer())
         return day * 24 + hour
@@ -63,10 +63,10 @@ def _hour_of_week(store: HQDatabase) -> ColumnElement[Any]:
     return func.cast(func.extract("dow", local) * 24 + func.extract("hour", local), Integer())
 
 
-def conditions(store: HQDatabase, f: Filters) -> list[ColumnElement[bool]]:
+def conditions(db: HQDatabase, f: Filters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [
-        responses.c.answered_at >= store.timestamp(f.start_at),
-        responses.c.answered_at < store.timestamp(f.end_before),
+        responses.c.answered_at >= db.timestamp(f.start_at),
+        responses.c.answered_at < db.timestamp(f.end_before),
     ]
     if f.store:
         where.append(responses.c.store_id == f.store)
@@ -81,8 +81,8 @@ def conditions(store: HQDatabase, f: Filters) -> list[ColumnElement[bool]]:
     return where
 
 
-def _counts(store: HQDatabase, query: Select[Any]) -> list[Any]:
-    with store.reading() as conn:
+def _counts(db: HQDatabase, query: Select[Any]) -> list[Any]:
+    with db.reading() as conn:
         return list(conn.execute(query))
 
 
@@ -97,14 +97,14 @@ class _Source:
 
 
 def _source(
-    store: HQDatabase, f: Filters, store_ids: Sequence[str] | None = None, by_store: bool = False
+    db: HQDatabase, f: Filters, store_ids: Sequence[str] | None = None, by_store: bool = False
 ) -> _Source:
     """daily_answers when no store or region is asked about (all stores), else the answers."""
     if f.store or f.region or store_ids or by_store:
-        where = conditions(store, f)
+        where = conditions(db, f)
         if store_ids:
             where.append(responses.c.store_id.in_(list(store_ids)))
-        return _Source(responses, func.count(), _day(store), where)
+        return _Source(responses, func.count(), _day(db), where)
     t = daily_answers
     where = [t.c.day >= f.start, t.c.day <= f.end]
     if f.touchpoint:
@@ -118,14 +118,14 @@ def _source(
 
 
 def overview(
-    store: HQDatabase, f: Filters, store_ids: Sequence[str] | None = None
+    db: HQDatabase, f: Filters, store_ids: Sequence[str] | None = None
 ) -> list[stats.Summary]:
     """One summary per scale found, in the order of SCALES (only ``store_ids``, if given)."""
-    src = _source(store, f, store_ids)
+    src = _source(db, f, store_ids)
     c = src.table.c
     query = select(c.scale, c.score, src.count).where(*src.where).group_by(c.scale, c.score)
     per_scale: dict[str, dict[int, int]] = defaultdict(dict)
-    for scale, score, count in _counts(store, query):
+    for scale, score, count in _counts(db, query):
         if scale in SCALES:
             per_scale[scale][int(score)] = int(count)
     return [stats.summarise(s, per_scale[s]) for s in SCALES if s in per_scale]
@@ -141,8 +141,8 @@ class FactorView:
     priorities: list[stats.Priority]
 
 
-def factors(store: HQDatabase, f: Filters) -> list[FactorView]:
-    src = _source(store, f)
+def factors(db: HQDatabase, f: Filters) -> list[FactorView]:
+    src = _source(db, f)
     c = src.table.c
     query = (
         select(c.scale, c.factor, c.score, src.count)
@@ -150,7 +150,7 @@ def factors(store: HQDatabase, f: Filters) -> list[FactorView]:
         .group_by(c.scale, c.factor, c.score)
     )
     per_scale: dict[str, list[tuple[str | None, int, int]]] = defaultdict(list)
-    for scale, factor, score, count in _counts(store, query):
+    for scale, factor, score, count in _counts(db, query):
         if scale in SCALES:
             per_scale[scale].append((factor, int(score), int(count)))
     out = []
@@ -180,14 +180,14 @@ SPLIT_LINES = 8
 
 
 def trend(
-    store: HQDatabase, f: Filters, by: str = "week", split: str | None = None
+    db: HQDatabase, f: Filters, by: str = "week", split: str | None = None
 ) -> dict[str, dict[str, list[Period]]]:
     """Per scale and group, a summary per day or week (weeks start on Monday; days are UTC).
 
     Without ``split`` the one group is "". Split by store, touchpoint or region, the
     SPLIT_LINES groups with the most answers are kept.
     """
-    src = _source(store, f, by_store=split in ("store", "region"))
+    src = _source(db, f, by_store=split in ("store", "region"))
     c = src.table.c
     where = src.where
     day = src.day.label("day")
@@ -205,7 +205,7 @@ def trend(
                 .order_by(func.count().desc(), responses.c.store_id)
                 .limit(SPLIT_LINES)
             )
-            where = [*where, responses.c.store_id.in_([r[0] for r in _counts(store, top)])]
+            where = [*where, responses.c.store_id.in_([r[0] for r in _counts(db, top)])]
     query = (
         select(day, *keys, c.scale, c.score, src.count)
         .select_from(from_)
@@ -216,7 +216,7 @@ def trend(
         lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     )
     totals: dict[str, int] = defaultdict(int)
-    for row in _counts(store, query):
+    for row in _counts(db, query):
         raw_day, scale, score, count = row[0], row[-3], row[-2], row[-1]
         group = row[1] if keys else ""
         if scale not in SCALES:
@@ -281,9 +281,9 @@ class Group:
     summary: stats.Summary
 
 
-def compare_groups(store: HQDatabase, f: Filters, by: str) -> dict[str, list[Group]]:
+def compare_groups(db: HQDatabase, f: Filters, by: str) -> dict[str, list[Group]]:
     """Per scale, a summary per store, touchpoint or region; best % easy first."""
-    src = _source(store, f, by_store=by in ("store", "region"))
+    src = _source(db, f, by_store=by in ("store", "region"))
     key, from_ = _group_key(by, src.table)
     c = src.table.c
     query = (
@@ -293,7 +293,7 @@ def compare_groups(store: HQDatabase, f: Filters, by: str) -> dict[str, list[Gro
         .group_by(key, c.scale, c.score)
     )
     per: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for group, scale, score, count in _counts(store, query):
+    for group, scale, score, count in _counts(db, query):
         if scale in SCALES:
             per[scale][group][int(score)] = int(count)
     out: dict[str, list[Group]] = {}
@@ -323,7 +323,7 @@ class Comment:
 
 
 def comments(
-    store: HQDatabase,
+    db: HQDatabase,
     f: Filters,
     *,
     contains: str = "",
@@ -332,7 +332,7 @@ def comments(
     page: int = 1,
 ) -> tuple[list[Comment], int]:
     """A page of comments, newest first, and how many match in all."""
-    where = [*conditions(store, f), responses.c.comment.is_not(None)]
+    where = [*conditions(db, f), responses.c.comment.is_not(None)]
     if contains:
         escaped = contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(func.lower(responses.c.comment).like(f"%{escaped.lower()}%", escape="\\"))
@@ -358,7 +358,7 @@ def comments(
         .offset((page - 1) * COMMENTS_PAGE)
     )
     total_query = select(func.count()).select_from(responses).where(*where)
-    with store.reading() as conn:
+    with db.reading() as conn:
         rows = list(conn.execute(query))
         total = int(conn.execute(total_query).scalar_one())
     out = []
@@ -419,10 +419,10 @@ class FleetRow:
         return self.status == "enrolled" and self.expected_since >= SILENT_EXPECTED
 
 
-def fleet(store: HQDatabase, now: datetime) -> list[FleetRow]:
+def fleet(db: HQDatabase, now: datetime) -> list[FleetRow]:
     since = now - timedelta(days=PROFILE_DAYS)
-    with store.reading() as conn:
-        rates, last = _answer_profiles(store, conn, since, now)
+    with db.reading() as conn:
+        rates, last = _answer_profiles(db, conn, since, now)
         kiosk_rows = list(
             conn.execute(
                 select(kiosks).order_by(kiosks.c.store, kiosks.c.touchpoint, kiosks.c.created_at)
@@ -470,10 +470,10 @@ def fleet(store: HQDatabase, now: datetime) -> list[FleetRow]:
 
 
 def _answer_profiles(
-    store: HQDatabase, conn: Connection, since: datetime, now: datetime
+    db: HQDatabase, conn: Connection, since: datetime, now: datetime
 ) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], datetime]]:
     """Per (store, touchpoint): answers per hour of the week, and the latest answer."""
-    how = _hour_of_week(store).label("how")
+    how = _hour_of_week(db).label("how")
     query = (
         select(
             responses.c.store_id,
@@ -483,8 +483,8 @@ def _answer_profiles(
             func.max(responses.c.answered_at),
         )
         .where(
-            responses.c.answered_at >= store.timestamp(since),
-            responses.c.answered_at < store.timestamp(now),
+            responses.c.answered_at >= db.timestamp(since),
+            responses.c.answered_at < db.timestamp(now),
         )
         .group_by(responses.c.store_id, responses.c.touchpoint, how)
     )
@@ -523,9 +523,9 @@ class Choices:
     touchpoints: list[str]
 
 
-def choices(store: HQDatabase) -> Choices:
+def choices(db: HQDatabase) -> Choices:
     """Stores and touchpoints as kiosks were enrolled for them (not a scan of the answers)."""
-    with store.reading() as conn:
+    with db.reading() as conn:
         pairs = list(conn.execute(select(kiosks.c.store, kiosks.c.touchpoint).distinct()))
         known = {row.id: row for row in conn.execute(select(stores))}
     store_ids = sorted({p.store for p in pairs} | set(known))

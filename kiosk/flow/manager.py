@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ces.manager_events import PIN_FAILED, UNLOCK
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import Clock
 from kiosk.flow.pin import Attempt, PinGuard
@@ -93,10 +94,10 @@ class Manager:
         attempt = self._guard.attempt(pin)
         self.last_attempt = attempt
         if attempt.accepted:
-            self._event("unlock" if self.purpose == "open" else self.purpose)
+            self._event(UNLOCK if self.purpose == "open" else self.purpose)
             self._set(Mode.OPEN)
         else:
-            self._event("pin_failed")
+            self._event(PIN_FAILED)
             self._set(Mode.PIN)
         return attempt
 

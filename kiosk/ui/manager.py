@@ -15,11 +15,10 @@ from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ces import __version__
 from ces.keys import CHOSEN_SURVEY, HOME_LOCALE, HQ_URL, STORE_ID, TOUCHPOINT
-from ces.keys import MANAGER_EVENTS as EVENTS
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import Clock
 from kiosk.flow.machine import Flow, Screen
-from kiosk.flow.manager import Event, Manager
+from kiosk.flow.manager import Manager
 from kiosk.flow.manager import Mode as ManagerMode
 from kiosk.flow.pin import PinFormatError, PinGuard, check_format
 from kiosk.flow.texts import LANGUAGE_NAMES, manager_text
@@ -28,6 +27,7 @@ from kiosk.survey_source import remember_survey
 
 # QmlElement reads the module's name and version from this module's globals.
 from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa: F401
+from sync.manager_events import record_event
 from sync.outbox import Outbox
 from sync.remote_config import load_saved
 from sync.settings import Settings, SettingsDamaged
@@ -35,16 +35,8 @@ from sync.worker import SyncWorker, read_status
 
 log = logging.getLogger("effortless.ui.manager")
 
-MAX_KEPT_EVENTS = 100
 REFRESH_MS = 1000
 TICK_MS = 500
-
-
-def record_event(outbox: Outbox, event: Event) -> None:
-    """Unlocks and failed PINs wait in the database for the next heartbeat."""
-    events = json.loads(outbox.meta(EVENTS) or "[]")
-    events.append({"kind": event.kind, "at": event.at})
-    outbox.set_meta(EVENTS, json.dumps(events[-MAX_KEPT_EVENTS:]))
 
 
 # PySide's stub gives QmlUncreatable no __call__; mypy reports that on the class line.
@@ -91,7 +83,9 @@ class ManagerController(QObject):  # type: ignore[operator]
         self._data_dir = data_dir
         self._worker = worker
         self.guard = PinGuard(settings, clock.utcnow)
-        self.model = Manager(self.guard, clock, on_event=lambda e: record_event(outbox, e))
+        self.model = Manager(
+            self.guard, clock, on_event=lambda e: record_event(outbox, e.kind, e.at)
+        )
         self.model.subscribe(self._on_mode_changed)
         self._digits = ""
         self._message = ""

@@ -83,7 +83,7 @@ def sqlite_database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def store(database_url: str) -> Iterator[HQDatabase]:
+def db(database_url: str) -> Iterator[HQDatabase]:
     opened = HQDatabase.open(database_url)
     yield opened
     opened.close()
@@ -98,10 +98,10 @@ def surveys() -> SurveyCatalog:
 
 
 @pytest.fixture
-def hq(store: HQDatabase, surveys: SurveyCatalog) -> Iterator[HQ]:
+def hq(db: HQDatabase, surveys: SurveyCatalog) -> Iterator[HQ]:
     """The service on SQLite and on PostgreSQL."""
-    with serving(store, surveys) as url:
-        yield HQ(url, store)
+    with serving(db, surveys) as url:
+        yield HQ(url, db)
 
 
 @pytest.fixture

@@ -26,14 +26,14 @@ class Spec:
 
 
 def kiosk(
-    store: HQDatabase, store_id: str = "s001", touchpoint: str = "in_store_purchase"
+    db: HQDatabase, store_id: str = "s001", touchpoint: str = "in_store_purchase"
 ) -> EnrolledKiosk:
-    new = store.add_kiosk(store_id, touchpoint, now=ENROLLED)
-    enrolment = store.enrol(new.code, now=ENROLLED)
+    new = db.add_kiosk(store_id, touchpoint, now=ENROLLED)
+    enrolment = db.enrol(new.code, now=ENROLLED)
     return EnrolledKiosk(enrolment.kiosk_id, enrolment.store, enrolment.touchpoint)
 
 
-def add(store: HQDatabase, where: EnrolledKiosk, specs: Iterable[Spec]) -> int:
+def add(db: HQDatabase, where: EnrolledKiosk, specs: Iterable[Spec]) -> int:
     # Straight into ingest, which takes answers as HQ's checks leave them: flags as JSON text.
     batch = [
         make_answer(
@@ -50,7 +50,7 @@ def add(store: HQDatabase, where: EnrolledKiosk, specs: Iterable[Spec]) -> int:
         for seq, spec in enumerate(specs, 1)
     ]
     for start in range(0, len(batch), 500):
-        store.ingest(where, batch[start : start + 500])
+        db.ingest(where, batch[start : start + 500])
     return len(batch)
 
 

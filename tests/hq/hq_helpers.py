@@ -104,7 +104,7 @@ class HQ:
 
 @contextmanager
 def serving(
-    store: HQDatabase,
+    db: HQDatabase,
     surveys: SurveyCatalog,
     *,
     settings: ServerSettings | None = None,
@@ -121,7 +121,7 @@ def serving(
     port = sock.getsockname()[1]
     if settings is None:
         settings = ServerSettings(max_connections=default_max_connections(file_limit()))
-    server = make_server(create_app(store, surveys, **app_options), settings)
+    server = make_server(create_app(db, surveys, **app_options), settings)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"

@@ -132,7 +132,7 @@ def test_angle_brackets_in_plain_text_are_saved_and_sent_as_typed(hq: HQ) -> Non
 
 
 def test_a_message_with_markup_saved_before_the_check_is_still_sent(hq: HQ) -> None:
-    """Kiosks show it as plain text (tests/test_plain_text.py); HQ does not drop it."""
+    """Kiosks show it as plain text (tests/kiosk/test_plain_text.py); HQ does not drop it."""
     _, token = hq.kiosk("s001", "in_store_purchase")
     text = {"nl": f"Oud bericht {IMG}"}
     with hq.db.writing() as conn:

@@ -76,11 +76,11 @@ def test_kiosk_add_prints_the_id_and_a_one_time_code(where: list[str], database_
     assert before + timedelta(hours=72) - timedelta(seconds=1) <= expiry
     assert expiry <= datetime.now(UTC) + timedelta(hours=72)
 
-    store = HQDatabase.open(database_url)
+    db = HQDatabase.open(database_url)
     try:
-        assert store.enrol(code.group(1)).kiosk_id == kiosk_id.group(1)
+        assert db.enrol(code.group(1)).kiosk_id == kiosk_id.group(1)
     finally:
-        store.close()
+        db.close()
 
 
 def test_kiosk_add_as_json(where: list[str]) -> None:
@@ -120,12 +120,12 @@ def test_kiosk_list_shows_each_kiosk_and_its_latest_heartbeat(
         == "no kiosks yet; add one with: ces-hq kiosk add --store STORE --touchpoint TP"
     )
 
-    store = HQDatabase.open(database_url)
+    db = HQDatabase.open(database_url)
     try:
-        waiting = store.add_kiosk("s001", "returns_desk")
-        busy = store.add_kiosk("s002", "in_store_purchase")
-        token = store.enrol(busy.code).token
-        with serving(store, surveys) as url:
+        waiting = db.add_kiosk("s001", "returns_desk")
+        busy = db.add_kiosk("s002", "in_store_purchase")
+        token = db.enrol(busy.code).token
+        with serving(db, surveys) as url:
             beat = {
                 "queue_depth": 42,
                 "oldest_unsent_at": None,
@@ -135,11 +135,11 @@ def test_kiosk_list_shows_each_kiosk_and_its_latest_heartbeat(
                 "kiosk_time": "2026-11-22T09:05:00.000Z",
                 "last_sync_error": None,
             }
-            assert HQ(url, store).post("/api/v1/heartbeat", token, beat).status_code == 200
-        revoked = store.add_kiosk("s003", "returns_desk")
-        store.revoke(revoked.id)
+            assert HQ(url, db).post("/api/v1/heartbeat", token, beat).status_code == 200
+        revoked = db.add_kiosk("s003", "returns_desk")
+        db.revoke(revoked.id)
     finally:
-        store.close()
+        db.close()
 
     table = ces_hq("kiosk", "list", *where)
     assert table.returncode == 0, table.stderr
@@ -165,12 +165,12 @@ def test_kiosk_list_shows_each_kiosk_and_its_latest_heartbeat(
 
 
 def test_kiosk_revoke(where: list[str], database_url: str) -> None:
-    store = HQDatabase.open(database_url)
+    db = HQDatabase.open(database_url)
     try:
-        new = store.add_kiosk("s001", "returns_desk")
-        token = store.enrol(new.code).token
+        new = db.add_kiosk("s001", "returns_desk")
+        token = db.enrol(new.code).token
     finally:
-        store.close()
+        db.close()
     first = ces_hq("kiosk", "revoke", new.id.upper(), *where)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == (
@@ -179,11 +179,11 @@ def test_kiosk_revoke(where: list[str], database_url: str) -> None:
     again = ces_hq("kiosk", "revoke", new.id, *where)
     assert again.returncode == 0
     assert again.stdout.strip() == f"kiosk {new.id} was already revoked"
-    store = HQDatabase.open(database_url)
+    db = HQDatabase.open(database_url)
     try:
-        assert store.authenticate(token) is None
+        assert db.authenticate(token) is None
     finally:
-        store.close()
+        db.close()
 
 
 def test_kiosk_revoke_errors(where: list[str]) -> None:
@@ -325,9 +325,9 @@ def test_two_processes_on_one_database_store_each_answer_once(
         served(tmp_path, database_url=database_url, log=logs[0]) as (_, url_one),
         served(tmp_path, database_url=database_url, log=logs[1]) as (_, url_two),
     ):
-        store = HQDatabase.open(database_url)
+        db = HQDatabase.open(database_url)
         try:
-            _, token = HQ(url_one, store).kiosk()
+            _, token = HQ(url_one, db).kiosk()
             batch = make_answers(300)
             urls = [url_one, url_two] * 3
             barrier = threading.Barrier(len(urls))
@@ -335,7 +335,7 @@ def test_two_processes_on_one_database_store_each_answer_once(
 
             def send(url: str) -> None:
                 barrier.wait(timeout=30)
-                outcomes.append([r["status"] for r in HQ(url, store).results(token, batch)])
+                outcomes.append([r["status"] for r in HQ(url, db).results(token, batch)])
 
             threads = [threading.Thread(target=send, args=(u,)) for u in urls]
             for t in threads:
@@ -345,9 +345,9 @@ def test_two_processes_on_one_database_store_each_answer_once(
             assert len(outcomes) == len(urls)
             for i in range(len(batch)):
                 assert Counter(o[i] for o in outcomes) == {"new": 1, "duplicate": len(urls) - 1}
-            assert store.count_answers() == len(batch)
+            assert db.count_answers() == len(batch)
         finally:
-            store.close()
+            db.close()
     for log in logs:
         assert "Traceback" not in log.read_text()
 

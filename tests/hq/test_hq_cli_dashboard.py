@@ -47,11 +47,11 @@ def test_user_add_list_and_remove(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     assert "user anna added" in added.stdout
     assert run("user", "list", *where).stdout.split() == ["anna"]
-    store = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
+    db = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
     try:
-        assert users.log_in(store, "anna", PASSWORD)
+        assert users.log_in(db, "anna", PASSWORD)
     finally:
-        store.close()
+        db.close()
     again = run("user", "add", "anna", "--password-stdin", *where, stdin=PASSWORD + "\n")
     assert "exists already" in one_line_error(again)
     replaced = run(
@@ -106,13 +106,13 @@ def test_store_set_and_list(tmp_path: Path) -> None:
 
 
 def _seeded(tmp_path: Path) -> list[str]:
-    store = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
+    db = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
     try:
         at = datetime.now(UTC) - timedelta(hours=2)
-        add(store, kiosk(store, "s001"), many(at, 6, 30, "price"))
-        add(store, kiosk(store, "s002"), [Spec(at, 1, "service", "@SUM(A1) lange rij")])
+        add(db, kiosk(db, "s001"), many(at, 6, 30, "price"))
+        add(db, kiosk(db, "s002"), [Spec(at, 1, "service", "@SUM(A1) lange rij")])
     finally:
-        store.close()
+        db.close()
     return ["--data-dir", str(tmp_path)]
 
 
@@ -162,11 +162,11 @@ def test_export_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
 
 
 def test_export_into_a_pipe_that_closes_early_ends_quietly(tmp_path: Path) -> None:
-    store = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
+    db = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
     try:
-        add(store, kiosk(store), many(datetime.now(UTC) - timedelta(hours=3), 6, 2000, "price"))
+        add(db, kiosk(db), many(datetime.now(UTC) - timedelta(hours=3), 6, 2000, "price"))
     finally:
-        store.close()
+        db.close()
     process = subprocess.Popen(
         [CES_HQ, "export", "--format", "csv", "--data-dir", str(tmp_path)],
         stdout=subprocess.PIPE,

@@ -39,15 +39,15 @@ def _id(rnd: random.Random) -> str:
     return str(uuid.UUID(int=rnd.getrandbits(128), version=4))
 
 
-def _fill(store: HQDatabase, surveys: SurveyCatalog, n: int = 3000) -> None:
+def _fill(db: HQDatabase, surveys: SurveyCatalog, n: int = 3000) -> None:
     """n answers over a few days: a file of some hundreds of pages.
 
     The ids are drawn from a seeded generator, so the pages lie the same way every run and
     the garbage below always hits the same b-tree pages.
     """
     rnd = random.Random(42)
-    new = store.add_kiosk("s001", "in_store_purchase")
-    enrolment = store.enrol(new.code)
+    new = db.add_kiosk("s001", "in_store_purchase")
+    enrolment = db.enrol(new.code)
     kiosk = EnrolledKiosk(enrolment.kiosk_id, enrolment.store, enrolment.touchpoint)
     start = datetime(2026, 11, 1, tzinfo=UTC)
     for first in range(0, n, 500):
@@ -63,17 +63,17 @@ def _fill(store: HQDatabase, surveys: SurveyCatalog, n: int = 3000) -> None:
                 finished_at=at,
             )
             batch.append(check_answer(answer, surveys.rules))
-        store.ingest(kiosk, batch)
+        db.ingest(kiosk, batch)
 
 
 @pytest.fixture
 def filled_db(tmp_path: Path, surveys: SurveyCatalog) -> Path:
     """A closed SQLite HQ database with answers in it (its WAL checkpointed away)."""
-    store = HQDatabase.open(sqlite_url(tmp_path))
+    db = HQDatabase.open(sqlite_url(tmp_path))
     try:
-        _fill(store, surveys)
+        _fill(db, surveys)
     finally:
-        store.close()
+        db.close()
     path = tmp_path / "hq.db"
     assert not (tmp_path / "hq.db-wal").exists()
     return path
@@ -98,21 +98,19 @@ def hq_on(surveys: SurveyCatalog) -> Iterator[Any]:
     opened: list[HQDatabase] = []
 
     def start(path: Path) -> Any:
-        store = HQDatabase.open(sqlite_url(path.parent))
-        opened.append(store)
-        return serving(store, surveys), store
+        db = HQDatabase.open(sqlite_url(path.parent))
+        opened.append(db)
+        return serving(db, surveys), db
 
     yield start
-    for store in opened:
-        store.close()
+    for db in opened:
+        db.close()
 
 
-def test_a_healthy_database_checks_fine(
-    store: HQDatabase, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, out, err = _db_check(store.url.render_as_string(hide_password=False), capsys)
+def test_a_healthy_database_checks_fine(db: HQDatabase, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _db_check(db.url.render_as_string(hide_password=False), capsys)
     assert (status, err) == (0, "")
-    if store.is_sqlite:
+    if db.is_sqlite:
         assert out.endswith("hq.db: SQLite integrity_check: ok\n")
     else:
         assert "amcheck: " in out
@@ -206,7 +204,7 @@ def test_healthz_follows_writes_that_fail_and_recover_on_postgresql(
     pg_url: str, surveys: SurveyCatalog, expect_log: Any
 ) -> None:
     expect_log("effortless.hq.api", "the database does not take writes: simulated damage")
-    store = HQDatabase.open(pg_url)
+    db = HQDatabase.open(pg_url)
     trigger = (
         "CREATE OR REPLACE FUNCTION effortless_test_fail() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN RAISE EXCEPTION 'simulated damage' USING ERRCODE = 'XX001'; END $$; "
@@ -214,11 +212,11 @@ def test_healthz_follows_writes_that_fail_and_recover_on_postgresql(
         "FOR EACH ROW EXECUTE FUNCTION effortless_test_fail()"
     )
     try:
-        with serving(store, surveys) as url:
-            hq = HQ(url, store)
+        with serving(db, surveys) as url:
+            hq = HQ(url, db)
             _, token = hq.kiosk()
             assert requests.get(f"{url}/healthz", timeout=30).status_code == 200
-            with store.engine.begin() as conn:
+            with db.engine.begin() as conn:
                 conn.execute(text(trigger))
             try:
                 assert hq.send(token, [make_answer()]).status_code == 503
@@ -226,14 +224,14 @@ def test_healthz_follows_writes_that_fail_and_recover_on_postgresql(
                 assert health.status_code == 503
                 assert "simulated damage" in health.json()["message"]
             finally:
-                with store.engine.begin() as conn:
+                with db.engine.begin() as conn:
                     conn.execute(text("DROP TRIGGER effortless_test_fail ON responses"))
                     conn.execute(text("DROP FUNCTION effortless_test_fail()"))
             # Repaired: the probe write works again, and so does ingest.
             assert requests.get(f"{url}/healthz", timeout=30).status_code == 200
             assert [r["status"] for r in hq.results(token, [make_answer()])] == ["new"]
     finally:
-        store.close()
+        db.close()
 
 
 def test_a_missing_database_could_not_be_checked(

@@ -20,9 +20,9 @@ DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)  # a Tuesday
 RANGE = Filters(start=date(2026, 11, 1), end=date(2026, 11, 30))
 
 
-def _known(store: HQDatabase) -> None:
+def _known(db: HQDatabase) -> None:
     """s001: the 20 answers of test_hq_stats (ces7), s002: 10 easy, s003 (returns): smileys."""
-    a = kiosk(store, "s001")
+    a = kiosk(db, "s001")
     specs = [
         *many(DAY, 1, 2, "price"),
         *many(DAY, 2, 1, "price"),
@@ -32,18 +32,18 @@ def _known(store: HQDatabase) -> None:
         *many(DAY, 6, 4, "ease"),
         *many(DAY, 7, 8, "service"),
     ]
-    add(store, a, specs)
-    add(store, kiosk(store, "s002"), many(DAY + timedelta(days=7), 7, 10, "price"))
+    add(db, a, specs)
+    add(db, kiosk(db, "s002"), many(DAY + timedelta(days=7), 7, 10, "price"))
     add(
-        store,
-        kiosk(store, "s003", "returns_desk"),
+        db,
+        kiosk(db, "s003", "returns_desk"),
         many(DAY, 5, 3, "waiting", scale="smiley5") + many(DAY, 1, 1, "staff", scale="smiley5"),
     )
 
 
-def test_overview_counts_per_scale_and_never_mixes_them(store: HQDatabase) -> None:
-    _known(store)
-    found = {s.scale: s for s in insights.overview(store, RANGE)}
+def test_overview_counts_per_scale_and_never_mixes_them(db: HQDatabase) -> None:
+    _known(db)
+    found = {s.scale: s for s in insights.overview(db, RANGE)}
     assert set(found) == {"ces7", "smiley5"}
     ces = found["ces7"]
     assert ces.n == 30
@@ -53,40 +53,39 @@ def test_overview_counts_per_scale_and_never_mixes_them(store: HQDatabase) -> No
     assert found["smiley5"].easy == 3
 
 
-def test_filters_narrow_what_is_counted(store: HQDatabase) -> None:
-    _known(store)
-    one = insights.overview(store, RANGE.narrowed(store="s001"))
+def test_filters_narrow_what_is_counted(db: HQDatabase) -> None:
+    _known(db)
+    one = insights.overview(db, RANGE.narrowed(store="s001"))
     assert [(s.scale, s.n) for s in one] == [("ces7", 20)]
     assert one[0].pct_easy == pytest.approx(70.0)
-    returns = insights.overview(store, RANGE.narrowed(touchpoint="returns_desk"))
+    returns = insights.overview(db, RANGE.narrowed(touchpoint="returns_desk"))
     assert [(s.scale, s.n) for s in returns] == [("smiley5", 4)]
-    survey = insights.overview(store, RANGE.narrowed(survey="in_store_purchase"))
+    survey = insights.overview(db, RANGE.narrowed(survey="in_store_purchase"))
     assert [(s.scale, s.n) for s in survey] == [("ces7", 30)]
     # The dates include both ends: s002's answers are on 17 November.
-    assert insights.overview(store, RANGE.narrowed(start=date(2026, 11, 17)))[0].n == 10
-    assert insights.overview(store, RANGE.narrowed(end=date(2026, 11, 16)))[0].n == 20
+    assert insights.overview(db, RANGE.narrowed(start=date(2026, 11, 17)))[0].n == 10
+    assert insights.overview(db, RANGE.narrowed(end=date(2026, 11, 16)))[0].n == 20
     assert (
-        insights.overview(store, RANGE.narrowed(start=date(2026, 12, 1), end=date(2026, 12, 2)))
-        == []
+        insights.overview(db, RANGE.narrowed(start=date(2026, 12, 1), end=date(2026, 12, 2))) == []
     )
 
 
-def test_regions_come_from_the_store_table(store: HQDatabase) -> None:
-    _known(store)
-    storeinfo.set_store(store, "s001", region="north")
-    storeinfo.set_store(store, "s003", region="north", name="Utrecht")
-    north = insights.overview(store, RANGE.narrowed(region="north"))
+def test_regions_come_from_the_store_table(db: HQDatabase) -> None:
+    _known(db)
+    storeinfo.set_store(db, "s001", region="north")
+    storeinfo.set_store(db, "s003", region="north", name="Utrecht")
+    north = insights.overview(db, RANGE.narrowed(region="north"))
     assert [(s.scale, s.n) for s in north] == [("ces7", 20), ("smiley5", 4)]
-    groups = insights.compare_groups(store, RANGE, "region")
+    groups = insights.compare_groups(db, RANGE, "region")
     assert {g.key: g.summary.n for g in groups["ces7"]} == {"north": 20, "": 10}
-    chosen = insights.choices(store)
+    chosen = insights.choices(db)
     assert chosen.regions == ["north"]
     assert ("s003", "s003 · Utrecht") in chosen.stores
 
 
-def test_factors_and_priorities_from_sql(store: HQDatabase) -> None:
-    _known(store)
-    (view,) = [v for v in insights.factors(store, RANGE.narrowed(store="s001"))]
+def test_factors_and_priorities_from_sql(db: HQDatabase) -> None:
+    _known(db)
+    (view,) = [v for v in insights.factors(db, RANGE.narrowed(store="s001"))]
     rows = {r.factor: r for r in view.rows}
     assert (rows["price"].chosen, rows["price"].difficult) == (3, 3)
     assert (rows["service"].easy, rows["service"].neutral) == (8, 2)
@@ -95,18 +94,18 @@ def test_factors_and_priorities_from_sql(store: HQDatabase) -> None:
     assert [(p.factor, p.share) for p in view.priorities] == [("price", 75.0)]
 
 
-def test_trend_buckets_by_week_starting_monday_and_by_day(store: HQDatabase) -> None:
-    k = kiosk(store)
+def test_trend_buckets_by_week_starting_monday_and_by_day(db: HQDatabase) -> None:
+    k = kiosk(db)
     sunday = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
     monday = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
-    add(store, k, many(sunday, 7, 3, "price") + many(monday, 1, 2, "price"))
+    add(db, k, many(sunday, 7, 3, "price") + many(monday, 1, 2, "price"))
     f = Filters(start=date(2026, 11, 16), end=date(2026, 11, 29))
-    weeks = insights.trend(store, f, "week")["ces7"][""]
+    weeks = insights.trend(db, f, "week")["ces7"][""]
     assert [(p.start, p.summary.n, p.summary.easy) for p in weeks] == [
         (date(2026, 11, 16), 3, 3),
         (date(2026, 11, 23), 2, 0),
     ]
-    days = insights.trend(store, f, "day")["ces7"][""]
+    days = insights.trend(db, f, "day")["ces7"][""]
     assert len(days) == 14  # every day in the range, empty ones included
     by_day = {p.start: p.summary.n for p in days}
     assert by_day[date(2026, 11, 22)] == 3
@@ -114,22 +113,22 @@ def test_trend_buckets_by_week_starting_monday_and_by_day(store: HQDatabase) -> 
     assert by_day[date(2026, 11, 24)] == 0
 
 
-def test_side_by_side_per_store_and_touchpoint(store: HQDatabase) -> None:
-    _known(store)
-    stores_ = insights.compare_groups(store, RANGE, "store")["ces7"]
+def test_side_by_side_per_store_and_touchpoint(db: HQDatabase) -> None:
+    _known(db)
+    stores_ = insights.compare_groups(db, RANGE, "store")["ces7"]
     # Best % easy first: s002 (100%) before s001 (70%); s002 has too few answers, which
     # sorts it after those with enough (none here), then by % easy.
     assert [(g.key, g.summary.n) for g in stores_] == [("s002", 10), ("s001", 20)]
-    touchpoints = insights.compare_groups(store, RANGE, "touchpoint")
+    touchpoints = insights.compare_groups(db, RANGE, "touchpoint")
     assert [g.key for g in touchpoints["smiley5"]] == ["returns_desk"]
     with pytest.raises(ValueError, match="group by"):
-        insights.compare_groups(store, RANGE, "kiosk_id; DROP TABLE responses")
+        insights.compare_groups(db, RANGE, "kiosk_id; DROP TABLE responses")
 
 
-def test_comments_are_filtered_and_search_is_literal(store: HQDatabase) -> None:
-    k = kiosk(store)
+def test_comments_are_filtered_and_search_is_literal(db: HQDatabase) -> None:
+    k = kiosk(db)
     add(
-        store,
+        db,
         k,
         [
             Spec(DAY, 2, "price", "Lange rij bij de kassa"),
@@ -139,31 +138,31 @@ def test_comments_are_filtered_and_search_is_literal(store: HQDatabase) -> None:
             Spec(DAY + timedelta(minutes=4), 1, None, "'; DROP TABLE responses; --"),
         ],
     )
-    found, total = insights.comments(store, RANGE)
+    found, total = insights.comments(db, RANGE)
     assert total == 4
     assert found[0].text.startswith("'; DROP")  # newest first, stored and shown as text
-    kassa, n = insights.comments(store, RANGE, contains="kassa")
+    kassa, n = insights.comments(db, RANGE, contains="kassa")
     assert n == 2 and {c.score for c in kassa} == {2, 7}  # noqa: PT018
-    assert insights.comments(store, RANGE, contains="kassa", band="difficult")[1] == 1
-    assert insights.comments(store, RANGE, factor="service")[1] == 1
+    assert insights.comments(db, RANGE, contains="kassa", band="difficult")[1] == 1
+    assert insights.comments(db, RANGE, factor="service")[1] == 1
     # % and _ are characters to find, not wildcards.
-    assert insights.comments(store, RANGE, contains="100%")[1] == 1
-    assert insights.comments(store, RANGE, contains="%")[1] == 1
-    assert insights.comments(store, RANGE, contains="n_e")[1] == 1  # tevreden_echt
-    assert insights.comments(store, RANGE, contains="r_e")[1] == 0  # not "medeweRKEr"
-    assert insights.comments(store, RANGE, page=2) == ([], 4)
-    assert store.count_answers() == 5
+    assert insights.comments(db, RANGE, contains="100%")[1] == 1
+    assert insights.comments(db, RANGE, contains="%")[1] == 1
+    assert insights.comments(db, RANGE, contains="n_e")[1] == 1  # tevreden_echt
+    assert insights.comments(db, RANGE, contains="r_e")[1] == 0  # not "medeweRKEr"
+    assert insights.comments(db, RANGE, page=2) == ([], 4)
+    assert db.count_answers() == 5
 
 
-def test_a_kiosk_silent_when_it_usually_gets_answers_is_marked(store: HQDatabase) -> None:
+def test_a_kiosk_silent_when_it_usually_gets_answers_is_marked(db: HQDatabase) -> None:
     now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-    quiet = kiosk(store, "s001")
-    busy = kiosk(store, "s002")
+    quiet = kiosk(db, "s001")
+    busy = kiosk(db, "s002")
     # One answer an hour for 26 days; s001's stop 10 hours ago, s002's an hour ago.
     hours = range(26 * 24)
-    add(store, quiet, [Spec(now - timedelta(hours=10 + h), 6, "price") for h in hours])
-    add(store, busy, [Spec(now - timedelta(hours=1 + h), 6, "price") for h in hours])
-    rows = {r.store: r for r in insights.fleet(store, now)}
+    add(db, quiet, [Spec(now - timedelta(hours=10 + h), 6, "price") for h in hours])
+    add(db, busy, [Spec(now - timedelta(hours=1 + h), 6, "price") for h in hours])
+    rows = {r.store: r for r in insights.fleet(db, now)}
     assert rows["s001"].silent
     # The 10 silent hours of the week were each seen 3 times in the last 28 days (7, 14 and
     # 21 days ago); the first of them also today, at the last answer: 9 * 3/4 + 4/4.
@@ -172,65 +171,65 @@ def test_a_kiosk_silent_when_it_usually_gets_answers_is_marked(store: HQDatabase
     assert rows["s001"].last_answer_at == now - timedelta(hours=10)
 
 
-def test_a_kiosk_that_never_gets_answers_at_night_is_not_silent_at_night(store: HQDatabase) -> None:
+def test_a_kiosk_that_never_gets_answers_at_night_is_not_silent_at_night(db: HQDatabase) -> None:
     # Answers only 09:00-17:00 on weekdays; at 06:00 the last one was 14 hours ago.
-    k = kiosk(store)
+    k = kiosk(db)
     now = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)  # Friday
     specs = []
     for day in range(1, 27):
         start = (now - timedelta(days=day)).replace(hour=9)
         if start.weekday() < 5:
             specs += [Spec(start + timedelta(hours=h), 6, "price") for h in range(8)]
-    add(store, k, specs)
-    (row,) = insights.fleet(store, now)
+    add(db, k, specs)
+    (row,) = insights.fleet(db, now)
     # Only the hour of its last answer (16:00, one answer each Thursday) counts.
     assert row.expected_since == pytest.approx(1.0)
     assert not row.silent
 
 
-def test_an_action_shows_before_and_after_on_its_stores(store: HQDatabase) -> None:
-    a, b = kiosk(store, "s001"), kiosk(store, "s002")
+def test_an_action_shows_before_and_after_on_its_stores(db: HQDatabase) -> None:
+    a, b = kiosk(db, "s001"), kiosk(db, "s002")
     start = date(2026, 10, 1)
     at = datetime(2026, 10, 1, 12, tzinfo=UTC)
     # s001: 60% easy in the 28 days before, 75% after. s002 (not in the action) is worse
     # after, which must not count.
     add(
-        store,
+        db,
         a,
         many(at - timedelta(days=10), 6, 60, "price")
         + many(at - timedelta(days=9), 2, 40, "price"),
     )
     add(
-        store,
+        db,
         a,
         many(at + timedelta(days=5), 6, 75, "price") + many(at + timedelta(days=6), 2, 25, "price"),
     )
-    add(store, b, many(at + timedelta(days=5), 1, 100, "price"))
+    add(db, b, many(at + timedelta(days=5), 1, 100, "price"))
     action_id = actions.record(
-        store,
+        db,
         title="Returns labels printed at the desk",
         started_on=start,
         created_by="anna",
         stores=["s001"],
         touchpoint="in_store_purchase",
     )
-    (found,) = actions.all_actions(store)
+    (found,) = actions.all_actions(db)
     assert found.id == action_id and found.stores == ("s001",)  # noqa: PT018
-    effect = actions.effect(store, found, today=date(2026, 11, 20))
+    effect = actions.effect(db, found, today=date(2026, 11, 20))
     (change,) = effect.changes
     assert (change.before.n, change.after.n) == (100, 100)
     assert change.change == pytest.approx(15.0)
     assert change.significant
     assert effect.after == (start, date(2026, 10, 28))
     # An action dated in the future has no "after" yet.
-    later = actions.effect(store, found, today=date(2026, 9, 30))
+    later = actions.effect(db, found, today=date(2026, 9, 30))
     assert later.after is None
 
 
-def test_messages_reach_the_kiosks_of_their_stores_in_their_period(store: HQDatabase) -> None:
+def test_messages_reach_the_kiosks_of_their_stores_in_their_period(db: HQDatabase) -> None:
     start = date(2026, 11, 1)
     actions.record(
-        store,
+        db,
         title="Extra till",
         started_on=start,
         created_by="anna",
@@ -239,30 +238,30 @@ def test_messages_reach_the_kiosks_of_their_stores_in_their_period(store: HQData
         message_until=date(2026, 11, 10),
     )
     actions.record(
-        store,
+        db,
         title="Chain-wide",
         started_on=start,
         created_by="anna",
         touchpoint="returns_desk",
         message={"en": "Faster returns"},
     )
-    actions.record(store, title="No message", started_on=start, created_by="anna")
+    actions.record(db, title="No message", started_on=start, created_by="anna")
     day = date(2026, 11, 5)
-    s001 = actions.messages_for(store, "s001", "in_store_purchase", day)
+    s001 = actions.messages_for(db, "s001", "in_store_purchase", day)
     assert s001 == [
         {"text": {"nl": "Jij zei: lange rij. Wij deden: extra kassa.", "en": "You said: queue."}}
     ]
-    assert actions.messages_for(store, "s002", "in_store_purchase", day) == []
-    assert actions.messages_for(store, "s002", "returns_desk", day) == [
+    assert actions.messages_for(db, "s002", "in_store_purchase", day) == []
+    assert actions.messages_for(db, "s002", "returns_desk", day) == [
         {"text": {"en": "Faster returns"}}
     ]
     # s001's action names no touchpoint: its returns desk shows both, newest first.
-    assert len(actions.messages_for(store, "s001", "returns_desk", day)) == 2
-    assert actions.messages_for(store, "s001", "in_store_purchase", date(2026, 11, 11)) == []
-    assert actions.messages_for(store, "s001", "in_store_purchase", date(2026, 10, 31)) == []
+    assert len(actions.messages_for(db, "s001", "returns_desk", day)) == 2
+    assert actions.messages_for(db, "s001", "in_store_purchase", date(2026, 11, 11)) == []
+    assert actions.messages_for(db, "s001", "in_store_purchase", date(2026, 10, 31)) == []
     # The chain-wide message shows for 30 days by default.
-    assert actions.messages_for(store, "s009", "returns_desk", date(2026, 11, 30)) != []
-    assert actions.messages_for(store, "s009", "returns_desk", date(2026, 12, 1)) == []
+    assert actions.messages_for(db, "s009", "returns_desk", date(2026, 11, 30)) != []
+    assert actions.messages_for(db, "s009", "returns_desk", date(2026, 12, 1)) == []
 
 
 @pytest.mark.parametrize(
@@ -279,7 +278,7 @@ def test_messages_reach_the_kiosks_of_their_stores_in_their_period(store: HQData
     ],
 )
 def test_bad_actions_are_refused_with_the_field(
-    store: HQDatabase, changes: dict[str, object], field: str
+    db: HQDatabase, changes: dict[str, object], field: str
 ) -> None:
     args: dict[str, object] = {
         "title": "Better signs",
@@ -288,15 +287,15 @@ def test_bad_actions_are_refused_with_the_field(
     }
     args.update(changes)
     with pytest.raises(actions.ActionError) as refused:
-        actions.record(store, **args)  # type: ignore[arg-type]
+        actions.record(db, **args)  # type: ignore[arg-type]
     assert refused.value.field == field
-    assert actions.all_actions(store) == []
+    assert actions.all_actions(db) == []
 
 
 def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url: str) -> None:
-    store = HQDatabase.open(database_url)
-    add(store, kiosk(store), many(DAY, 6, 5, "price") + many(DAY + timedelta(days=1), 2, 3))
-    with store.engine.begin() as conn:
+    db = HQDatabase.open(database_url)
+    add(db, kiosk(db), many(DAY, 6, 5, "price") + many(DAY + timedelta(days=1), 2, 3))
+    with db.engine.begin() as conn:
         for name in DASHBOARD_INDEXES:
             conn.execute(text(f"DROP INDEX {name}"))
         for table in (
@@ -310,7 +309,7 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("CREATE INDEX responses_store_time ON responses (store_id, answered_at)"))
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
-    store.close()
+    db.close()
     upgraded = HQDatabase.open(database_url)
     upgraded.close()
     engine = create_engine(upgraded.url)
@@ -329,32 +328,32 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
         engine.dispose()
 
 
-def test_trend_split_per_touchpoint_and_store(store: HQDatabase) -> None:
-    _known(store)
-    per_touchpoint = insights.trend(store, RANGE, "week", "touchpoint")
+def test_trend_split_per_touchpoint_and_store(db: HQDatabase) -> None:
+    _known(db)
+    per_touchpoint = insights.trend(db, RANGE, "week", "touchpoint")
     assert list(per_touchpoint["ces7"]) == ["in_store_purchase"]
     assert list(per_touchpoint["smiley5"]) == ["returns_desk"]
-    per_store = insights.trend(store, RANGE, "week", "store")["ces7"]
+    per_store = insights.trend(db, RANGE, "week", "store")["ces7"]
     # Most answers first; each line has every week of the range.
     assert list(per_store) == ["s001", "s002"]
     weeks = {p.start: p.summary.n for p in per_store["s002"]}
     assert weeks[date(2026, 11, 16)] == 10
     assert sum(weeks.values()) == 10
-    storeinfo.set_store(store, "s001", region="north")
-    per_region = insights.trend(store, RANGE, "week", "region")["ces7"]
+    storeinfo.set_store(db, "s001", region="north")
+    per_region = insights.trend(db, RANGE, "week", "region")["ces7"]
     assert set(per_region) == {"north", ""}
 
 
-def test_a_store_split_draws_only_the_busiest_stores(store: HQDatabase) -> None:
+def test_a_store_split_draws_only_the_busiest_stores(db: HQDatabase) -> None:
     for i in range(insights.SPLIT_LINES + 2):
-        add(store, kiosk(store, f"s{i:03d}"), many(DAY, 6, 1 + i, "price"))
-    lines = insights.trend(store, RANGE, "week", "store")["ces7"]
+        add(db, kiosk(db, f"s{i:03d}"), many(DAY, 6, 1 + i, "price"))
+    lines = insights.trend(db, RANGE, "week", "store")["ces7"]
     assert len(lines) == insights.SPLIT_LINES
     assert "s000" not in lines and "s001" not in lines  # noqa: PT018 (the two smallest)
 
 
-def _daily(store: HQDatabase) -> dict[tuple[object, ...], int]:
-    with store.reading() as conn:
+def _daily(db: HQDatabase) -> dict[tuple[object, ...], int]:
+    with db.reading() as conn:
         rows = conn.execute(
             select(
                 daily_answers.c.day,
@@ -368,9 +367,9 @@ def _daily(store: HQDatabase) -> dict[tuple[object, ...], int]:
         return {tuple(str(v) for v in r[:-1]): int(r[-1]) for r in rows}
 
 
-def _from_answers(store: HQDatabase) -> dict[tuple[object, ...], int]:
+def _from_answers(db: HQDatabase) -> dict[tuple[object, ...], int]:
     counted: dict[tuple[object, ...], int] = {}
-    for a in store.answers():
+    for a in db.answers():
         key = (
             a["answered_at"].date().isoformat(),
             a["touchpoint"],
@@ -383,9 +382,9 @@ def _from_answers(store: HQDatabase) -> dict[tuple[object, ...], int]:
 
 
 def test_daily_counts_agree_with_the_answers_through_resends_and_conflicts(
-    store: HQDatabase,
+    db: HQDatabase,
 ) -> None:
-    k = kiosk(store)
+    k = kiosk(db)
     late = datetime(2026, 11, 10, 23, 59, 59, tzinfo=UTC)
     specs = many(DAY, 6, 4, "price") + many(late, 2, 3) + many(late + timedelta(seconds=2), 7, 2)
     batch = [
@@ -407,56 +406,56 @@ def test_daily_counts_agree_with_the_answers_through_resends_and_conflicts(
         }
         for i, spec in enumerate(specs)
     ]
-    store.ingest(k, [dict(a) for a in batch[:5]])
+    db.ingest(k, [dict(a) for a in batch[:5]])
     # A resend of all (5 duplicates, 4 new), with one answer twice in the batch, and an
     # answer whose id is taken by other content (rejected): only the 4 new count.
     conflict = dict(batch[0], score=1)
-    results = store.ingest(k, [dict(a) for a in batch] + [dict(batch[6]), conflict])
+    results = db.ingest(k, [dict(a) for a in batch] + [dict(batch[6]), conflict])
     assert [r.status for r in results].count("new") == 4
-    assert _daily(store) == _from_answers(store)
-    assert sum(_daily(store).values()) == 9
+    assert _daily(db) == _from_answers(db)
+    assert sum(_daily(db).values()) == 9
     # 23:59:59 UTC is still 10 November; 2 s later is the 11th.
-    assert ("2026-11-11", "in_store_purchase", "ces7", "7", "service") not in _daily(store)
-    assert _daily(store)[("2026-11-11", "in_store_purchase", "ces7", "7", "")] == 2
-    before = _daily(store)
-    store.rebuild_daily_answers()
-    assert _daily(store) == before
+    assert ("2026-11-11", "in_store_purchase", "ces7", "7", "service") not in _daily(db)
+    assert _daily(db)[("2026-11-11", "in_store_purchase", "ces7", "7", "")] == 2
+    before = _daily(db)
+    db.rebuild_daily_answers()
+    assert _daily(db) == before
 
 
-def test_concurrent_batches_are_all_counted(store: HQDatabase) -> None:
-    k = kiosk(store)
+def test_concurrent_batches_are_all_counted(db: HQDatabase) -> None:
+    k = kiosk(db)
 
     def send(n: int) -> None:
         for _ in range(5):
-            add(store, k, many(DAY, 6, 40, "price"))
+            add(db, k, many(DAY, 6, 40, "price"))
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(send, range(4)))
-    assert sum(_daily(store).values()) == 800
-    assert _daily(store) == _from_answers(store)
+    assert sum(_daily(db).values()) == 800
+    assert _daily(db) == _from_answers(db)
 
 
-def test_all_stores_and_one_region_covering_them_give_the_same_figures(store: HQDatabase) -> None:
-    _known(store)
+def test_all_stores_and_one_region_covering_them_give_the_same_figures(db: HQDatabase) -> None:
+    _known(db)
     for store_id in ("s001", "s002", "s003"):
-        storeinfo.set_store(store, store_id, region="all")
+        storeinfo.set_store(db, store_id, region="all")
     # All stores: counted from daily_answers; a region: from the answers themselves.
-    assert insights.overview(store, RANGE) == insights.overview(store, RANGE.narrowed(region="all"))
-    assert insights.factors(store, RANGE) == insights.factors(store, RANGE.narrowed(region="all"))
-    assert insights.trend(store, RANGE, "day") == insights.trend(
-        store, RANGE.narrowed(region="all"), "day"
+    assert insights.overview(db, RANGE) == insights.overview(db, RANGE.narrowed(region="all"))
+    assert insights.factors(db, RANGE) == insights.factors(db, RANGE.narrowed(region="all"))
+    assert insights.trend(db, RANGE, "day") == insights.trend(
+        db, RANGE.narrowed(region="all"), "day"
     )
-    assert insights.compare_groups(store, RANGE, "touchpoint") == insights.compare_groups(
-        store, RANGE.narrowed(region="all"), "touchpoint"
+    assert insights.compare_groups(db, RANGE, "touchpoint") == insights.compare_groups(
+        db, RANGE.narrowed(region="all"), "touchpoint"
     )
 
 
-def test_postgresql_has_statistics_on_the_answer_day(store: HQDatabase) -> None:
-    if store.is_sqlite:
+def test_postgresql_has_statistics_on_the_answer_day(db: HQDatabase) -> None:
+    if db.is_sqlite:
         pytest.skip("statistics on an expression are PostgreSQL's")
-    k = kiosk(store)
-    add(store, k, many(DAY, 6, 50, "price") + many(DAY + timedelta(days=3), 2, 50, "price"))
-    with store.engine.connect() as conn:
+    k = kiosk(db)
+    add(db, k, many(DAY, 6, 50, "price") + many(DAY + timedelta(days=3), 2, 50, "price"))
+    with db.engine.connect() as conn:
         conn.execute(text("ANALYZE responses"))
         found = conn.execute(
             text(

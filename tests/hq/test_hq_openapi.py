@@ -22,16 +22,18 @@ from jsonschema import Draft202012Validator
 
 from ces.answer import MAX_FLAGS, RAPID_FLAG, TIMEOUT
 from ces.keys import CONFIG_ERROR
+from ces.manager_events import MANAGER_EVENT_KINDS, MAX_MANAGER_EVENTS
 from ces.timestamps import iso_utc
 from hq.db.database import HQDatabase
 from hq.surveys import SurveyCatalog
 from hq.throttle import Limits
-from hq.validate import MAX_ANSWERS, MAX_COMMENT_CHARS, MAX_MANAGER_EVENTS
+from hq.validate import MAX_ANSWERS, MAX_COMMENT_CHARS
 from sync.client import HQClient
 from sync.enrolment import enrol, remember
+from sync.manager_events import record_event
 from sync.outbox import Outbox
 from sync.remote_config import ConfigError, parse_config
-from sync.worker import BATCH_SIZE, SyncWorker
+from sync.worker import BATCH_SIZE, heartbeat_body
 
 HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
 # Bounded and repeatable: the same cases every run, well under a minute.
@@ -112,11 +114,8 @@ def test_the_kiosks_real_batch_and_heartbeat_fit_the_schema_and_hq_takes_them(
     for answer in answers:
         queue_answer(outbox, answer)
     # What the worker reports besides: PIN pad events and a config it refused.
-    from kiosk.flow.manager import Event
-    from kiosk.ui.manager import record_event
-
-    for kind in ("unlock", "pin_failed", "exit"):
-        record_event(outbox, Event(kind, iso_utc(now - timedelta(minutes=1))))
+    for kind in MANAGER_EVENT_KINDS:
+        record_event(outbox, kind, iso_utc(now - timedelta(minutes=1)))
     with pytest.raises(ConfigError) as refused:
         parse_config({"kiosk_id": "k", "surveys": "none"})
     outbox.set_meta(CONFIG_ERROR, str(refused.value)[:500])
@@ -124,10 +123,9 @@ def test_the_kiosks_real_batch_and_heartbeat_fit_the_schema_and_hq_takes_them(
     client = HQClient(base_url, enrolment.token)
     sent: list[requests.Response] = []
     client.session.hooks["response"].append(lambda reply, *args, **kwargs: sent.append(reply))
-    worker = SyncWorker(tmp_path, survey=("in_store_purchase", 1))
     try:
         results = client.send_answers(outbox.sendable(BATCH_SIZE), str(uuid.uuid4()))
-        worker._heartbeat(outbox, client)
+        client.heartbeat(heartbeat_body(outbox, ("in_store_purchase", 1)))
     finally:
         client.close()
         outbox.close()

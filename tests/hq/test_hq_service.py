@@ -204,20 +204,20 @@ def test_each_kiosk_has_its_own_etag(hq: HQ) -> None:
 def test_config_follows_the_survey_folder(tmp_path: Path, sqlite_database_url: str) -> None:
     folder = tmp_path / "surveys"
     shutil.copytree(surveys_dir(), folder)
-    store = HQDatabase.open(sqlite_database_url)
+    db = HQDatabase.open(sqlite_database_url)
     try:
-        with serving(store, load_surveys(folder)) as url:
-            _, token = HQ(url, store).kiosk(touchpoint="kassa")  # offered every survey
-            first = HQ(url, store).get("/api/v1/config", token)
+        with serving(db, load_surveys(folder)) as url:
+            _, token = HQ(url, db).kiosk(touchpoint="kassa")  # offered every survey
+            first = HQ(url, db).get("/api/v1/config", token)
         survey = json.loads((folder / "returns_desk.json").read_text(encoding="utf-8"))
         survey["version"] = 2
         (folder / "returns_desk.json").write_text(json.dumps(survey), encoding="utf-8")
-        with serving(store, load_surveys(folder)) as url:
-            second = HQ(url, store).get(
+        with serving(db, load_surveys(folder)) as url:
+            second = HQ(url, db).get(
                 "/api/v1/config", token, headers={"If-None-Match": first.headers["etag"]}
             )
     finally:
-        store.close()
+        db.close()
     assert second.status_code == 200
     assert second.headers["etag"] != first.headers["etag"]
     versions = {s["id"]: s["version"] for s in second.json()["surveys"]}
@@ -231,14 +231,14 @@ def test_answers_to_a_survey_outside_the_folder_are_rejected(
     folder = tmp_path / "surveys"
     folder.mkdir()
     shutil.copy(surveys_dir() / "returns_desk.json", folder)
-    store = HQDatabase.open(sqlite_database_url)
+    db = HQDatabase.open(sqlite_database_url)
     try:
-        with serving(store, load_surveys(folder)) as url:
-            hq = HQ(url, store)
+        with serving(db, load_surveys(folder)) as url:
+            hq = HQ(url, db)
             _, token = hq.kiosk()
             results = hq.results(token, make_answers(1))
     finally:
-        store.close()
+        db.close()
     assert results[0]["error"] == "survey_id: unknown survey"
 
 
@@ -259,17 +259,17 @@ def test_a_database_that_goes_away_is_503_with_retry_after(
     admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    store = HQDatabase.open(make_url(pg_database).set(database=name).render_as_string(False))
+    db = HQDatabase.open(make_url(pg_database).set(database=name).render_as_string(False))
     try:
-        with serving(store, surveys) as url:
-            hq = HQ(url, store)
+        with serving(db, surveys) as url:
+            hq = HQ(url, db)
             _, token = hq.kiosk()
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
             health = hq.get("/healthz")
             sent = hq.send(token, make_answers(2))
     finally:
-        store.close()
+        db.close()
         admin.dispose()
     for reply in (health, sent):
         assert reply.status_code == 503

@@ -51,11 +51,11 @@ def ces_hq_serve(tmp_path: Path, *options: str, file_limit: int = 0) -> Iterator
     ``file_limit`` lowers its open-file limit (soft and hard, so it cannot raise it back)."""
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
-    store = HQDatabase.open(sqlite_url(data))
+    db = HQDatabase.open(sqlite_url(data))
     try:
-        code = store.add_kiosk("s042", "in_store_purchase").code
+        code = db.add_kiosk("s042", "in_store_purchase").code
     finally:
-        store.close()
+        db.close()
     log = tmp_path / "serve.log"
     with HQService(data, options=options, file_limit=file_limit or None, log_path=log) as hq:
         reply = requests.post(f"{hq.url}/api/v1/enroll", json={"code": code}, timeout=DEADLINE_S)

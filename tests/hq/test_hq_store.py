@@ -31,16 +31,16 @@ def _checked(surveys: SurveyCatalog, answers: list[dict[str, Any]]) -> list[dict
     return [check_answer(dict(a), surveys.rules) for a in answers]
 
 
-def _enrolled(store: HQDatabase) -> EnrolledKiosk:
-    new = store.add_kiosk("s042", "in_store_purchase")
-    token = store.enrol(new.code).token
-    kiosk = store.authenticate(token)
+def _enrolled(db: HQDatabase) -> EnrolledKiosk:
+    new = db.add_kiosk("s042", "in_store_purchase")
+    token = db.enrol(new.code).token
+    kiosk = db.authenticate(token)
     assert kiosk is not None
     return kiosk
 
 
-def test_the_schema_is_made_with_its_version_and_indexes(store: HQDatabase) -> None:
-    with store.engine.connect() as conn:
+def test_the_schema_is_made_with_its_version_and_indexes(db: HQDatabase) -> None:
+    with db.engine.connect() as conn:
         version = conn.execute(text("SELECT value FROM hq_meta WHERE key = 'schema_version'"))
         assert version.scalar_one() == str(SCHEMA_VERSION)
         inspector = inspect(conn)
@@ -72,11 +72,11 @@ def test_reopening_keeps_what_is_stored(database_url: str, surveys: SurveyCatalo
 
 
 def test_a_newer_schema_is_refused_and_left_alone(database_url: str) -> None:
-    store = HQDatabase.open(database_url)
-    with store.engine.begin() as conn:
+    db = HQDatabase.open(database_url)
+    with db.engine.begin() as conn:
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="99"))
         conn.execute(text("DROP TABLE enrolment_codes"))
-    store.close()
+    db.close()
 
     with pytest.raises(SchemaTooNew) as refused:
         HQDatabase.open(database_url)
@@ -95,15 +95,15 @@ def test_a_newer_schema_is_refused_and_left_alone(database_url: str) -> None:
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_database_url: str) -> None:
-    store = HQDatabase.open(sqlite_database_url)
+    db = HQDatabase.open(sqlite_database_url)
     try:
-        with store.engine.connect() as conn:
+        with db.engine.connect() as conn:
             settings = {
                 name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
                 for name in ("journal_mode", "busy_timeout", "synchronous", "foreign_keys")
             }
     finally:
-        store.close()
+        db.close()
     assert settings == {
         "journal_mode": "wal",
         "busy_timeout": 10_000,
@@ -152,24 +152,24 @@ def test_an_unreachable_database_is_one_clear_error() -> None:
     assert "\n" not in message
 
 
-def test_unknown_kiosks(store: HQDatabase) -> None:
+def test_unknown_kiosks(db: HQDatabase) -> None:
     missing = "3f1c2b9e-0000-4000-8000-000000000000"
     with pytest.raises(UnknownKiosk):
-        store.revoke(missing)
+        db.revoke(missing)
     with pytest.raises(UnknownKiosk):
-        store.kiosk(missing)
+        db.kiosk(missing)
 
 
-def test_ingest_results_and_stored_columns(store: HQDatabase, surveys: SurveyCatalog) -> None:
-    kiosk = _enrolled(store)
+def test_ingest_results_and_stored_columns(db: HQDatabase, surveys: SurveyCatalog) -> None:
+    kiosk = _enrolled(db)
     first = _checked(surveys, make_answers(3))
-    assert [r.status for r in store.ingest(kiosk, first)] == ["new"] * 3
+    assert [r.status for r in db.ingest(kiosk, first)] == ["new"] * 3
     resent = {**make_answers(1)[0], "id": first[0]["id"]}
     changed = {**resent, "score": 1}
     again = _checked(surveys, [*make_answers(1), resent, changed])
-    results = store.ingest(kiosk, again)
+    results = db.ingest(kiosk, again)
     assert [r.status for r in results] == ["new", "duplicate", "rejected"]
-    rows = store.answers(kiosk.id)
+    rows = db.answers(kiosk.id)
     assert len(rows) == 4
     assert all(len(r["content_hash"]) == 64 for r in rows)
     # One receipt per ingest transaction.
@@ -188,11 +188,11 @@ def test_several_stores_on_one_database_store_each_answer_once(
         outcomes: list[list[str]] = []
         errors: list[BaseException] = []
 
-        def ingest(store: HQDatabase) -> None:
+        def ingest(db: HQDatabase) -> None:
             try:
                 answers = _checked(surveys, batch)
                 barrier.wait(timeout=30)
-                outcomes.append([r.status for r in store.ingest(kiosk, answers)])
+                outcomes.append([r.status for r in db.ingest(kiosk, answers)])
             except BaseException as exc:
                 errors.append(exc)
 
@@ -221,10 +221,10 @@ def test_overlapping_batches_in_opposite_order_do_not_deadlock(
         barrier = threading.Barrier(2)
         outcomes: list[list[str]] = []
 
-        def ingest(store: HQDatabase, answers: list[dict[str, Any]]) -> None:
+        def ingest(db: HQDatabase, answers: list[dict[str, Any]]) -> None:
             checked = _checked(surveys, answers)
             barrier.wait(timeout=30)
-            outcomes.append([r.status for r in store.ingest(kiosk, checked)])
+            outcomes.append([r.status for r in db.ingest(kiosk, checked)])
 
         threads = [
             threading.Thread(target=ingest, args=a) for a in zip(stores, orders, strict=True)
@@ -248,10 +248,10 @@ def test_a_code_works_once_across_stores(database_url: str) -> None:
         barrier = threading.Barrier(len(stores))
         outcomes: list[str] = []
 
-        def enrol(store: HQDatabase) -> None:
+        def enrol(db: HQDatabase) -> None:
             barrier.wait(timeout=30)
             try:
-                store.enrol(code)
+                db.enrol(code)
                 outcomes.append("enrolled")
             except EnrolRefused as refused:
                 outcomes.append(refused.reason)

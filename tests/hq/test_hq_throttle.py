@@ -83,12 +83,12 @@ def in_parallel(count: int, work: Any) -> list[Any]:
 
 
 @pytest.fixture
-def hq_lenient(store: HQDatabase, surveys: SurveyCatalog) -> Iterator[HQ]:
+def hq_lenient(db: HQDatabase, surveys: SurveyCatalog) -> Iterator[HQ]:
     """The service with the per-address throttle and the hashing queue out of the way, so
     every parallel guess reaches the per-user lockout (on SQLite and PostgreSQL)."""
     lenient = Limits(login_burst=1000, login_per_minute=1000, hash_queue=100)
-    with serving(store, surveys, limits=lenient) as url:
-        yield HQ(url, store)
+    with serving(db, surveys, limits=lenient) as url:
+        yield HQ(url, db)
 
 
 # --- item 6: the login lockout ---------------------------------------------------------------
@@ -123,42 +123,42 @@ def test_forty_parallel_wrong_passwords_check_at_most_five_and_lock_the_user(
     assert "ces_session" not in right.cookies
 
 
-def test_a_lockout_ends_after_its_window_and_then_counts_afresh(store: HQDatabase) -> None:
-    users.add_user(store, "anna", PASSWORD)
+def test_a_lockout_ends_after_its_window_and_then_counts_afresh(db: HQDatabase) -> None:
+    users.add_user(db, "anna", PASSWORD)
     start = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
     said = []
     for _ in range(users.MAX_FAILED_LOGINS):
         with pytest.raises(users.LoginRefused) as refused:
-            users.log_in(store, "anna", "a wrong one", now=start)
+            users.log_in(db, "anna", "a wrong one", now=start)
         said.append(refused.value.reason)
     assert said == ["wrong"] * (users.MAX_FAILED_LOGINS - 1) + ["locked"]
     window = timedelta(minutes=users.LOCKOUT_MINUTES)
     with pytest.raises(users.LoginRefused, match="locked"):
-        users.log_in(store, "anna", PASSWORD, now=start + window - timedelta(seconds=1))
+        users.log_in(db, "anna", PASSWORD, now=start + window - timedelta(seconds=1))
     later = start + window
     # After the window: the tries are back, all of them, and no more.
     for _ in range(users.MAX_FAILED_LOGINS - 1):
         with pytest.raises(users.LoginRefused, match="wrong"):
-            users.log_in(store, "anna", "a wrong one", now=later)
-    assert users.log_in(store, "anna", PASSWORD, now=later)
+            users.log_in(db, "anna", "a wrong one", now=later)
+    assert users.log_in(db, "anna", PASSWORD, now=later)
     for _ in range(users.MAX_FAILED_LOGINS - 1):
         with pytest.raises(users.LoginRefused, match="wrong"):
-            users.log_in(store, "anna", "a wrong one", now=later)
+            users.log_in(db, "anna", "a wrong one", now=later)
 
 
 def test_a_login_is_refused_at_once_with_503_while_every_password_check_is_busy(
-    store: HQDatabase, surveys: SurveyCatalog, expect_log: Any
+    db: HQDatabase, surveys: SurveyCatalog, expect_log: Any
 ) -> None:
     expect_log("effortless.hq.dashboard", r"login refused \(wrong\)")
     expect_log("effortless.hq.dashboard", r"every password check is busy")
-    users.add_user(store, "anna", PASSWORD)
+    users.add_user(db, "anna", PASSWORD)
     # A stored hash 16 times as costly as the default (scrypt p=16): the one check in the
     # pool runs long enough for other logins to find it full.
-    with store.writing() as conn:
+    with db.writing() as conn:
         slow = scrypt.hash_secret(PASSWORD).replace("$1$", "$16$", 1)
         conn.execute(update(users_table).values(password_hash=slow))
     one_at_a_time = Limits(login_burst=1000, login_per_minute=1000, hash_workers=1, hash_queue=0)
-    with serving(store, surveys, limits=one_at_a_time) as url:
+    with serving(db, surveys, limits=one_at_a_time) as url:
         slow_reply: list[requests.Response] = []
 
         def slow_login() -> None:
@@ -214,8 +214,8 @@ def test_login_attempts_from_one_address_are_throttled_with_429_and_retry_after(
 # --- item 8: enrolment codes -------------------------------------------------------------------
 
 
-def _codes_and_kiosks(store: HQDatabase) -> list[Any]:
-    with store.reading() as conn:
+def _codes_and_kiosks(db: HQDatabase) -> list[Any]:
+    with db.reading() as conn:
         return [
             *conn.execute(select(enrolment_codes).order_by(enrolment_codes.c.code_hash)).all(),
             *conn.execute(select(kiosks).order_by(kiosks.c.id)).all(),
