@@ -58,10 +58,10 @@ class HQContext:
 
     def open_limiters(self) -> None:
         """Database calls are bounded by the connection pool, batches by the writers."""
-        self.limiters["store"] = anyio.CapacityLimiter(POOL_SIZE)
+        self.limiters["database"] = anyio.CapacityLimiter(POOL_SIZE)
         self.limiters["ingest"] = anyio.CapacityLimiter(self.database.concurrent_writers)
 
-    async def in_thread(self, func: Callable[..., T], *args: Any, pool: str = "store") -> T:
+    async def in_thread(self, func: Callable[..., T], *args: Any, pool: str = "database") -> T:
         """Run database work in a worker thread; a database that does not answer is a 503."""
         try:
             return await anyio.to_thread.run_sync(func, *args, limiter=self.limiters[pool])
