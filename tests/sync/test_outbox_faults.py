@@ -191,6 +191,8 @@ def test_the_kiosk_is_out_of_order_while_the_fault_lasts_then_carries_on(
     _nothing_moved_aside(data_dir)
     assert kiosk.outbox is not None
     assert kiosk.outbox.stats().pending == QUEUED
+    # The manager's way in came with the database: the corner is there on the attract screen.
+    assert visible_item(kiosk.window, "managerCorner") is not None
     # The same database takes the next shopper's answer.
     clock.advance(1)
     tap(kiosk.window, "startArea")
@@ -198,6 +200,15 @@ def test_the_kiosk_is_out_of_order_while_the_fault_lasts_then_carries_on(
     tap(kiosk.window, "score_6")
     qtbot.waitUntil(lambda: is_shown(kiosk.window, "whyScreen"))
     assert kiosk.outbox.count() == QUEUED + 1
+    # And the manager's PIN pad opens from the corner once the shopper has gone.
+    clock.advance(60)
+    qtbot.waitUntil(lambda: is_shown(kiosk.window, "stillThereOverlay"))
+    clock.advance(kiosk.flow.timing.still_there_s)
+    qtbot.waitUntil(lambda: is_shown(kiosk.window, "attractScreen"))
+    for _ in range(5):
+        clock.advance(0.4)
+        tap(kiosk.window, "managerCorner")
+    assert is_shown(kiosk.window, "pinPad")
 
 
 @pytest.mark.parametrize("command", ["sync", "status"])
