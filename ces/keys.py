@@ -44,6 +44,8 @@ MANAGER_EVENTS = "manager_events"
 # Sync bookkeeping of the worker.
 LAST_SYNC_AT = "last_sync_at"
 LAST_ERROR = "last_sync_error"
+# The same error as a kind and values (sync.problems), for the kiosk's screens.
+LAST_PROBLEM = "last_sync_problem"
 NOT_AUTHORISED = "not_authorised"
 CONFIG_ETAG = "config_etag"
 CONFIG_ERROR = "config_error"

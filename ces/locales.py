@@ -23,3 +23,12 @@ DEFAULT_TEASERS: dict[str, str] = {
     "de": "Helfen Sie uns, besser zu werden — 10 Sekunden",
     "fr": "Aidez-nous à nous améliorer — 10 secondes",
 }
+
+# What a kiosk's "you said, we did" banner puts before each message from HQ ("<this>: <text>"),
+# so HQ's dashboard can preview the banner as the kiosk shows it.
+YOU_SAID: dict[str, str] = {
+    "nl": "U zei, wij deden",
+    "en": "You said, we did",
+    "de": "Sie sagten, wir haben gehandelt",
+    "fr": "Vous l'avez dit, nous l'avons fait",
+}

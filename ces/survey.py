@@ -120,6 +120,16 @@ class Survey:
     source: str
     raw: bytes
 
+    def serves(self, touchpoint: str | None) -> bool:
+        """Whether this survey is meant for the touchpoint (its ``touchpoint`` or its id): the
+        one rule the kiosk and HQ match surveys to touchpoints by."""
+        return touchpoint is not None and touchpoint in (self.touchpoint, self.id)
+
+    @property
+    def served_touchpoint(self) -> str:
+        """The touchpoint to file this survey's answers under: its ``touchpoint``, else its id."""
+        return self.touchpoint or self.id
+
     def factor(self, factor_id: str) -> Factor | None:
         return next((f for f in self.factors if f.id == factor_id), None)
 

@@ -76,7 +76,9 @@ def record(
     touchpoint: str | None = None,
     message: Mapping[str, str] | None = None,
     message_until: date | None = None,
+    locales: Sequence[str] = SUPPORTED_LOCALES,
 ) -> int:
+    """Stores an action; a message may be in ``locales`` (the languages of HQ's surveys)."""
     title = " ".join(title.split())
     if not title:
         raise ActionError("title", "say what was improved")
@@ -100,6 +102,10 @@ def record(
             )
         if markup_in(text):
             raise ActionError(f"message_{locale}", webtexts.EN["a_markup"], text_key="a_markup")
+        if locale not in locales:
+            raise ActionError(
+                f"message_{locale}", webtexts.EN["a_no_survey_language"], "a_no_survey_language"
+            )
     _check_day(started_on, "started_on")
     if message_until is not None:
         _check_day(message_until, "message_until")

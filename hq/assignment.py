@@ -26,6 +26,17 @@ def rejection(survey_id: str, touchpoint: str) -> str:
     return f"survey_id: '{survey_id}' is not a survey of this kiosk's touchpoint '{touchpoint}'"
 
 
+def served_touchpoints(catalog: SurveyCatalog) -> list[str]:
+    """The touchpoints a survey is meant for (its ``touchpoint``, else its id), sorted: the
+    ones a kiosk may be enrolled for (``ces-hq kiosk add``)."""
+    return sorted({survey.served_touchpoint for survey in catalog.by_id.values()})
+
+
+def is_served(catalog: SurveyCatalog, touchpoint: str) -> bool:
+    """Whether a survey names this touchpoint, by the rule ``Assignments`` offers them."""
+    return any(survey.serves(touchpoint) for survey in catalog.by_id.values())
+
+
 @dataclass
 class Assignments:
     """The surveys offered per touchpoint, worked out once per touchpoint."""
@@ -40,7 +51,7 @@ class Assignments:
             matching = frozenset(
                 survey_id
                 for survey_id, survey in self.catalog.by_id.items()
-                if touchpoint in (survey.touchpoint, survey_id)
+                if survey.serves(touchpoint)
             )
             found = matching or frozenset(self.catalog.by_id)
             if len(self._ids) < 10_000:

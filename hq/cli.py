@@ -2,7 +2,7 @@
 
     ces-hq serve [--host 127.0.0.1] [--port 8080] [--database-url URL | --data-dir D] [--surveys DIR]
                  [--max-connections N] [--header-timeout 10] [--body-timeout 30]
-    ces-hq kiosk add --store STORE --touchpoint TP [--json]
+    ces-hq kiosk add --store STORE --touchpoint TP [--json] [--surveys DIR]
     ces-hq kiosk list [--json]
     ces-hq kiosk revoke ID
     ces-hq user add NAME [--password-stdin] [--replace] | user list | user remove NAME
@@ -10,6 +10,7 @@
     ces-hq export --format csv|json [--from DATE] [--to DATE] [--store S] [--region R]
                   [--touchpoint T] [--survey S] [--output FILE]
     ces-hq db check
+    ces-hq demo [--json]
 
 Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
 command line argparse refuses), never a traceback.
@@ -43,6 +44,7 @@ from platformdirs import user_data_dir
 from ces.answer import ID_RE
 from ces.timestamps import iso_utc
 from hq import storeinfo, users
+from hq.assignment import is_served, served_touchpoints
 from hq.dashboard import export, filters
 from hq.db.database import HQDatabase, HQDatabaseError, KioskInfo, sqlite_url
 from hq.server_settings import (
@@ -163,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store_command(commands)
     _add_export_command(commands)
     _add_db_command(commands)
+    _add_demo_command(commands)
     return parser
 
 
@@ -216,6 +219,13 @@ def _add_kiosk_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "--touchpoint", required=True, type=_touchpoint, help="touchpoint id, e.g. returns_desk"
     )
     add.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add.add_argument(
+        "--surveys",
+        type=Path,
+        metavar="DIR",
+        help="the survey folder HQ serves (as for serve; default: the kiosk's own surveys): "
+        "the touchpoint must be one a survey there is for",
+    )
     _database_options(add)
     listing = actions.add_parser("list", help="every kiosk with its latest heartbeat")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -299,6 +309,16 @@ def _add_db_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
         ),
     )
     _database_options(db_check)
+
+
+def _add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = commands.add_parser(
+        "demo",
+        help="load 12 weeks of sample answers, stores and an action into an empty database "
+        "(once), and print a dashboard login (user demo, a new password each run)",
+    )
+    demo.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _database_options(demo)
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -438,7 +458,22 @@ def _kiosk_json(k: KioskInfo) -> dict[str, Any]:
     }
 
 
+def _check_touchpoint(touchpoint: str, folder: Path | None) -> None:
+    """A kiosk for a touchpoint no survey is for would run a survey HQ files elsewhere."""
+    try:
+        surveys = load_surveys(folder or default_folder())
+    except SurveyFolderError as e:
+        raise CliError(f"survey folder: {e}") from None
+    if not is_served(surveys, touchpoint):
+        served = ", ".join(served_touchpoints(surveys))
+        raise CliError(
+            f"no survey is for touchpoint {touchpoint!r}; the touchpoints there are: {served} "
+            f"(surveys in {surveys.folder}; another folder with --surveys DIR)"
+        )
+
+
 def kiosk_add(args: argparse.Namespace) -> int:
+    _check_touchpoint(args.touchpoint, args.surveys)
     db = _open_database(args)
     try:
         new = db.add_kiosk(args.store, args.touchpoint)
@@ -696,6 +731,37 @@ def db_check(args: argparse.Namespace) -> int:
     return finding.status
 
 
+# --- demo data ------------------------------------------------------------------------------
+
+
+def demo(args: argparse.Namespace) -> int:
+    from hq import demo as sample
+
+    try:
+        surveys = load_surveys(default_folder())
+    except SurveyFolderError as e:
+        raise CliError(f"survey folder: {e}") from None
+    with closing(_open_database(args)) as db:
+        try:
+            loaded = sample.load(db, surveys)
+        except sample.DemoError as e:
+            raise CliError(str(e)) from None
+    if args.json:
+        print(json.dumps(sample.summary_json(loaded)))
+        return 0
+    if loaded.already:
+        print(f"the demo data is in this database already ({loaded.last_day}); nothing added")
+    else:
+        print(
+            f"demo data loaded: {loaded.answers:,} answers from {loaded.first_day} to "
+            f"{loaded.last_day}, {loaded.stores} stores, surveys {', '.join(loaded.surveys)}, "
+            f"an action on {loaded.action_on}"
+        )
+    print(f"dashboard user:  {loaded.user}")
+    print(f"password:        {loaded.password}")
+    return 0
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -706,6 +772,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args)
         if args.command == "export":
             return export_answers(args)
+        if args.command == "demo":
+            return demo(args)
         handlers = {
             ("kiosk", "add"): kiosk_add,
             ("kiosk", "list"): kiosk_list,

@@ -14,6 +14,11 @@ from ces import __version__, extras
 log = logging.getLogger("effortless.cli")
 
 COMMANDS = ("simulate", "screenshots", "enroll", "sync", "status", "recover")
+QT_PLATFORM = "QT_QPA_PLATFORM"
+NO_DISPLAY = (
+    "no display (DISPLAY and WAYLAND_DISPLAY are unset); run it in the kiosk's graphical "
+    "session, or set QT_QPA_PLATFORM"
+)
 
 
 def default_data_dir() -> Path:
@@ -41,6 +46,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("expected a number of at least 1")
     return value
+
+
+def _days(text: str) -> int:
+    days = _positive(text)
+    if days > 3660:
+        raise argparse.ArgumentTypeError("expected at most 3660 days (ten years)")
+    return days
 
 
 def _common(parser: argparse.ArgumentParser, *, data_dir_help: str | None) -> None:
@@ -91,6 +103,20 @@ def simulate_parser() -> argparse.ArgumentParser:
         "--responses", type=_positive, required=True, metavar="N", help="number of shoppers"
     )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument(
+        "--days",
+        type=_days,
+        metavar="N",
+        help=(
+            "spread the shoppers over the last N days, ending now (default: a week, or "
+            "more when there are over one a minute)"
+        ),
+    )
+    parser.add_argument(
+        "--allow-upload",
+        action="store_true",
+        help="simulate into an enrolled kiosk's data dir: its sync sends the answers to HQ",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     return parser
 
@@ -189,9 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     extras.require("ces-kiosk", "kiosk", needed)
     if command == "simulate":
         args = simulate_parser().parse_args(args_list[1:])
+        _offscreen()
         return _simulate(args)
     if command == "screenshots":
         args = screenshots_parser().parse_args(args_list[1:])
+        _offscreen()
         return _screenshots(args)
     if qt_free:
         from kiosk import sync_cli
@@ -217,7 +245,31 @@ def main(argv: list[str] | None = None) -> int:
     return _run(args)
 
 
+def _offscreen() -> None:
+    """simulate and screenshots never show a window: without a display Qt would abort, and
+    with one simulate would draw over the kiosk running there. An explicit choice stands."""
+    if not os.environ.get(QT_PLATFORM):
+        os.environ[QT_PLATFORM] = "offscreen"
+
+
+def has_display() -> bool:
+    """Whether Qt can find a screen on its own. Only Linux and the BSDs need a display
+    server for it; an explicit QT_QPA_PLATFORM (offscreen, eglfs, linuxfb) is taken as is.
+    """
+    if sys.platform in ("win32", "darwin") or os.environ.get(QT_PLATFORM):
+        return True
+    if any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET")):
+        return True
+    # Wayland clients connect to wayland-0 when WAYLAND_DISPLAY is unset.
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    return runtime is not None and runtime != "" and Path(runtime, "wayland-0").exists()
+
+
 def _run(args: argparse.Namespace) -> int:
+    if not has_display():
+        # Qt would abort (exit 134) suggesting a reinstall, which is not the cause.
+        print(f"ces-kiosk: {NO_DISPLAY}", file=sys.stderr)
+        return 1
     _logging(args.verbose)
     from kiosk.flow.texts import SUPPORTED_LOCALES
 
@@ -265,7 +317,33 @@ def _run(args: argparse.Namespace) -> int:
     return code
 
 
+def _enrolled_hq(data_dir: Path | None) -> str | None:
+    """The HQ an existing data dir's kiosk is enrolled with ("" if unnamed), else None."""
+    if data_dir is None:
+        return None
+    from ces.keys import HQ_URL, TOKEN
+    from sync.settings import Settings, SettingsDamaged
+
+    try:
+        values = Settings(data_dir).load()
+    except SettingsDamaged:
+        # The kiosk would be out of order; simulate says so.
+        return None
+    if not values.get(TOKEN):
+        return None
+    return values.get(HQ_URL) or ""
+
+
 def _simulate(args: argparse.Namespace) -> int:
+    hq = _enrolled_hq(args.data_dir)
+    if hq is not None and not args.allow_upload:
+        where = f" ({hq})" if hq else ""
+        print(
+            f"ces-kiosk simulate: {args.data_dir} is an enrolled kiosk's data dir: its simulated "
+            f"answers would be sent to HQ{where}; use another --data-dir, or --allow-upload",
+            file=sys.stderr,
+        )
+        return 2
     _logging(args.verbose)
     logging.getLogger("effortless").setLevel(logging.WARNING)
     from kiosk.ui.simulate import SimulationError, simulate
@@ -278,6 +356,7 @@ def _simulate(args: argparse.Namespace) -> int:
             survey_path=args.survey,
             size=args.size,
             keep=args.keep,
+            days=args.days,
         )
     except SimulationError as exc:
         print(f"ces-kiosk simulate: {exc}", file=sys.stderr)

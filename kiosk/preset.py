@@ -11,7 +11,7 @@ from sync.settings import Settings
 
 
 def preconfigure(
-    data_dir: Path, *, store: str = "demo", touchpoint: str = "demo", pin: str = "0000"
+    data_dir: Path, *, store: str = "demo", touchpoint: str = "in_store_purchase", pin: str = "0000"
 ) -> None:
     """Set up a kiosk without the setup screen (simulator, screenshots, benchmarks)."""
     settings = Settings.open(data_dir)

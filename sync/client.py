@@ -16,7 +16,9 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from ces import __version__
+from sync import problems
 from sync.backoff import parse_retry_after
+from sync.problems import Problem
 
 log = logging.getLogger("effortless.sync.client")
 
@@ -27,7 +29,12 @@ RESULT_STATUSES = frozenset({"new", "duplicate", "rejected"})
 
 
 class HQError(Exception):
-    """A call to HQ did not succeed; ``str()`` says why in plain words."""
+    """A call to HQ did not succeed; ``str()`` says why in plain English (logs, command
+    line), ``problem`` the same for the kiosk's screens to word in their language."""
+
+    def __init__(self, message: str, problem: Problem) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 class InsecureURLError(HQError):
@@ -39,9 +46,13 @@ class RetryableError(HQError):
     that makes no sense (garbage or missing results)."""
 
     def __init__(
-        self, message: str, retry_after_s: float | None = None, status: int | None = None
+        self,
+        message: str,
+        problem: Problem,
+        retry_after_s: float | None = None,
+        status: int | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, problem)
         self.retry_after_s = retry_after_s
         # HQ's HTTP status; None when no answer came.
         self.status = status
@@ -55,9 +66,13 @@ class RefusedError(HQError):
     """HQ understood and said no (4xx other than the above); retrying will not help."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, Problem(problems.HQ_REFUSED, {"status": str(status)}))
         self.status = status
         self.code = code
+
+
+# A reply that is not what the protocol says, whatever was wrong with it.
+_BAD_ANSWER = Problem(problems.HQ_BAD_ANSWER)
 
 
 @dataclass(frozen=True)
@@ -87,10 +102,14 @@ def _is_loopback(host: str) -> bool:
 def check_url(url: str, *, allow_insecure_http: bool = False) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureURLError(f"not an HQ address: {url!r} (expected https://host[:port])")
+        raise InsecureURLError(
+            f"not an HQ address: {url!r} (expected https://host[:port])",
+            Problem(problems.NOT_HQ_ADDRESS, {"address": url.strip()}),
+        )
     if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
         raise InsecureURLError(
-            f"refusing plain http to {parts.hostname}: use https, or --allow-insecure-http"
+            f"refusing plain http to {parts.hostname}: use https, or --allow-insecure-http",
+            Problem(problems.PLAIN_HTTP, {"host": parts.hostname}),
         )
     return url.strip().rstrip("/")
 
@@ -129,17 +148,31 @@ class HQClient:
                 method, url, json=json, headers=all_headers, timeout=self.timeout
             )
         except requests.Timeout as exc:
-            raise RetryableError(f"HQ did not answer in time at {self.base_url}") from exc
+            raise RetryableError(
+                f"HQ did not answer in time at {self.base_url}",
+                Problem(problems.HQ_TIMEOUT, {"url": self.base_url}),
+            ) from exc
         except requests.ConnectionError as exc:
-            raise RetryableError(f"HQ not reachable at {self.base_url}") from exc
+            raise RetryableError(
+                f"HQ not reachable at {self.base_url}",
+                Problem(problems.HQ_UNREACHABLE, {"url": self.base_url}),
+            ) from exc
         except requests.RequestException as exc:
-            raise RetryableError(f"talking to HQ failed: {type(exc).__name__}") from exc
+            what = type(exc).__name__
+            raise RetryableError(
+                f"talking to HQ failed: {what}", Problem(problems.HQ_FAILED, {"error": what})
+            ) from exc
         status = response.status_code
         if status in (401, 403):
-            raise NotAuthorisedError("kiosk not authorised by HQ")
+            raise NotAuthorisedError("kiosk not authorised by HQ", Problem(problems.NOT_AUTHORISED))
         if status in RETRYABLE_STATUS:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise RetryableError(f"HQ answered {status}", retry_after, status)
+            raise RetryableError(
+                f"HQ answered {status}",
+                Problem(problems.HQ_STATUS, {"status": str(status)}),
+                retry_after,
+                status,
+            )
         if status >= 400:
             code, message = _error_of(response)
             raise RefusedError(status, code, message)
@@ -155,7 +188,9 @@ class HQClient:
                 touchpoint=str(body["touchpoint"]),
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise RetryableError("HQ's enrolment answer is not what the protocol says") from exc
+            raise RetryableError(
+                "HQ's enrolment answer is not what the protocol says", _BAD_ANSWER
+            ) from exc
 
     def send_answers(self, answers: list[dict[str, Any]], request_id: str) -> list[Result]:
         response = self._request(
@@ -175,9 +210,9 @@ class HQClient:
         try:
             body = response.json()
         except ValueError as exc:
-            raise RetryableError("HQ's config is not JSON") from exc
+            raise RetryableError("HQ's config is not JSON", _BAD_ANSWER) from exc
         if not isinstance(body, dict):
-            raise RetryableError("HQ's config is not an object")
+            raise RetryableError("HQ's config is not an object", _BAD_ANSWER)
         return body, response.headers.get("ETag")
 
     def heartbeat(self, payload: dict[str, Any]) -> None:
@@ -197,9 +232,9 @@ def _results_for(answers: list[dict[str, Any]], response: requests.Response) -> 
     try:
         results = response.json()["results"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise RetryableError("HQ's answer had no results") from exc
+        raise RetryableError("HQ's answer had no results", _BAD_ANSWER) from exc
     if not isinstance(results, list) or len(results) != len(answers):
-        raise RetryableError("HQ's answer did not have one result per answer")
+        raise RetryableError("HQ's answer did not have one result per answer", _BAD_ANSWER)
     out: list[Result] = []
     for sent, result in zip(answers, results, strict=True):
         if (
@@ -207,7 +242,7 @@ def _results_for(answers: list[dict[str, Any]], response: requests.Response) -> 
             or result.get("id") != sent["id"]
             or result.get("status") not in RESULT_STATUSES
         ):
-            raise RetryableError("HQ's results do not match the answers sent")
+            raise RetryableError("HQ's results do not match the answers sent", _BAD_ANSWER)
         error = result.get("error")
         out.append(Result(sent["id"], result["status"], str(error) if error is not None else None))
     return out

@@ -9,11 +9,13 @@ from ces.keys import (
     INSECURE,
     KIOSK_ID,
     LAST_ERROR,
+    LAST_PROBLEM,
     NOT_AUTHORISED,
     STORE_ID,
     TOKEN,
     TOUCHPOINT,
 )
+from sync import problems
 from sync.client import (
     Enrolment,
     HQClient,
@@ -23,21 +25,32 @@ from sync.client import (
     RetryableError,
 )
 from sync.outbox import Outbox
+from sync.problems import Problem
 from sync.settings import Settings
 
+# HQ's refusal codes (docs/protocol.md), with what to do, for the command line.
 HINTS = {
     "code_expired": "code expired — ask HQ for a new one",
     "code_used": "this code was already used — ask HQ for a new one",
     "unknown_code": "HQ does not know this code — check it, or ask HQ for a new one",
     "kiosk_revoked": "HQ revoked this kiosk — ask HQ for a new code",
 }
+# The same for the kiosk's screens (sync.problems).
+_HINT_KINDS = {
+    "code_expired": problems.CODE_EXPIRED,
+    "code_used": problems.CODE_USED,
+    "unknown_code": problems.UNKNOWN_CODE,
+    "kiosk_revoked": problems.KIOSK_REVOKED,
+}
 
 
 class EnrolmentError(Exception):
-    """Enrolment failed; the message says what to do."""
+    """Enrolment failed; the message says what to do (in English, for the command line),
+    ``problem`` says it for the setup screen to word in the manager's language."""
 
-    def __init__(self, message: str, *, bad_address: bool = False) -> None:
+    def __init__(self, message: str, problem: Problem, *, bad_address: bool = False) -> None:
         super().__init__(message)
+        self.problem = problem
         # The address itself was refused before anything was sent.
         self.bad_address = bad_address
 
@@ -47,20 +60,24 @@ def enrol(url: str, code: str, *, allow_insecure_http: bool = False) -> tuple[st
     try:
         client = HQClient(url, allow_insecure_http=allow_insecure_http)
     except InsecureURLError as exc:
-        raise EnrolmentError(str(exc), bad_address=True) from exc
+        raise EnrolmentError(str(exc), exc.problem, bad_address=True) from exc
     try:
         return client.base_url, client.enroll(code.strip())
     except RefusedError as exc:
-        raise EnrolmentError(HINTS.get(exc.code, str(exc))) from exc
+        kind = _HINT_KINDS.get(exc.code)
+        if kind is None:
+            raise EnrolmentError(str(exc), exc.problem) from exc
+        raise EnrolmentError(HINTS[exc.code], Problem(kind)) from exc
     except RetryableError as exc:
         if exc.status == 429:
             wait = math.ceil(exc.retry_after_s or 60)
             raise EnrolmentError(
-                f"HQ refuses further codes from this address for now — try again in {wait} s"
+                f"HQ refuses further codes from this address for now — try again in {wait} s",
+                Problem(problems.ENROL_THROTTLED, {"seconds": str(wait)}),
             ) from exc
-        raise EnrolmentError(f"{exc} — check the address and the network") from exc
+        raise EnrolmentError(f"{exc} — check the address and the network", exc.problem) from exc
     except HQError as exc:
-        raise EnrolmentError(f"{exc} — check the address and the network") from exc
+        raise EnrolmentError(f"{exc} — check the address and the network", exc.problem) from exc
     finally:
         client.close()
 
@@ -85,5 +102,5 @@ def remember(
         }
     )
     if outbox is not None:
-        for key in (NOT_AUTHORISED, LAST_ERROR):
+        for key in (NOT_AUTHORISED, LAST_ERROR, LAST_PROBLEM):
             outbox.delete_meta(key)

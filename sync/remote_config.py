@@ -35,7 +35,7 @@ class RemoteConfig:
     def survey_for(self, touchpoint: str) -> Survey | None:
         """The survey meant for this touchpoint, else the only one offered."""
         for survey in self.surveys:
-            if survey.touchpoint == touchpoint or survey.id == touchpoint:
+            if survey.serves(touchpoint):
                 return survey
         return self.surveys[0] if len(self.surveys) == 1 else None
 

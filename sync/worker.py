@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from ces.keys import (
     HQ_URL,
     INSECURE,
     LAST_ERROR,
+    LAST_PROBLEM,
     LAST_SYNC_AT,
     NOT_AUTHORISED,
     STORE_ID,
@@ -34,10 +35,12 @@ from ces.keys import (
     TOUCHPOINT,
 )
 from ces.timestamps import iso_utc, utc_now
+from sync import problems
 from sync.backoff import Backoff
 from sync.client import HQClient, HQError, NotAuthorisedError, RefusedError, RetryableError
 from sync.manager_events import forget_delivered, pending_events
 from sync.outbox import Outbox, describe
+from sync.problems import Problem
 from sync.remote_config import ConfigError, RemoteConfig, parse_config, save
 from sync.settings import Settings, SettingsDamaged
 
@@ -81,6 +84,16 @@ def read_status(outbox: Outbox) -> SyncStatus:
         last_sync_at=outbox.meta(LAST_SYNC_AT),
         last_error=outbox.meta(LAST_ERROR),
     )
+
+
+@dataclass(frozen=True)
+class SyncNowReport:
+    """How the sync a person asked for went (``SyncWorker.sync_now``): ``sent`` answers
+    HQ took since, or the ``problem`` that stopped it (None: HQ was reached)."""
+
+    ticket: int
+    sent: int
+    problem: Problem | None
 
 
 class NotEnrolledError(RuntimeError):
@@ -148,6 +161,13 @@ class SyncWorker:
         self._last_heartbeat = -float("inf")
         self._last_purge = -float("inf")
         self.batches_sent = 0
+        # "Sync now": a ticket per tap; the loop answers the latest with a report.
+        self._hurry = threading.Event()
+        self._requests_lock = threading.Lock()
+        self._requested = 0
+        self._serving = 0
+        self._sent_since_request = 0
+        self._report: SyncNowReport | None = None
 
     # -- control ----------------------------------------------------------------------
 
@@ -160,8 +180,24 @@ class SyncWorker:
         self._idle.clear()
         self._wake.set()
 
+    def sync_now(self) -> int:
+        """A person asked to sync now: cut any wait short (a backoff too) and try HQ at
+        once. Returns the ticket that ``report`` answers."""
+        with self._requests_lock:
+            self._requested += 1
+            ticket = self._requested
+        self._hurry.set()
+        self.wake()
+        return ticket
+
+    def report(self) -> SyncNowReport | None:
+        """How the latest "sync now" the loop has finished with went."""
+        with self._requests_lock:
+            return self._report
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._hurry.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -183,7 +219,8 @@ class SyncWorker:
                 delay = self._backoff.next_delay()
                 reason = describe(exc, self._data_dir)
                 log.warning("sync paused: %s; next try in %.0f s", reason, delay)
-                self._sleep(delay)
+                # Only stopping cuts this short: "sync now" cannot fix the disk.
+                self._stop.wait(delay)
 
     def _run_once(self) -> None:
         outbox = Outbox.attach(self._data_dir)
@@ -212,7 +249,9 @@ class SyncWorker:
         inflight: list[dict[str, Any]] = []
         request_id = ""
         while not self._stop.is_set():
+            self._take_request()
             if outbox.meta(NOT_AUTHORISED) is not None:
+                self._answer_request(Problem(problems.NOT_AUTHORISED))
                 self._idle.set()
                 self._wait(self._idle_wake_s)
                 continue
@@ -222,7 +261,8 @@ class SyncWorker:
                 inflight = outbox.sendable(self._batch_size)
                 request_id = str(uuid.uuid4())
             if not inflight:
-                self._housekeeping(outbox, client)
+                reached = self._housekeeping(outbox, client)
+                self._answer_request(reached)
                 self._idle.set()
                 self._wait(self._idle_wake_s)
                 continue
@@ -241,43 +281,77 @@ class SyncWorker:
                 # and try again later rather than lose them.
                 delay = self._backoff.next_delay()
                 self._record_error(
-                    outbox, f"{exc}; next try in {delay:.0f} s", level=logging.WARNING
+                    outbox,
+                    f"{exc}; next try in {delay:.0f} s",
+                    level=logging.WARNING,
+                    problem=replace(exc.problem, retry_in_s=round(delay)),
                 )
                 self._sleep(delay)
                 continue
             except RetryableError as exc:
                 delay = self._backoff.next_delay(exc.retry_after_s)
-                self._record_error(outbox, f"{exc}; next try in {delay:.0f} s")
+                self._record_error(
+                    outbox,
+                    f"{exc}; next try in {delay:.0f} s",
+                    problem=replace(exc.problem, retry_in_s=round(delay)),
+                )
                 self._sleep(delay)
                 continue
-            self._apply(outbox, results)
+            self._sent_since_request += self._apply(outbox, results)
             self._backoff.reset()
             self.batches_sent += 1
             inflight = []
 
-    def _apply(self, outbox: Outbox, results: list[Any]) -> None:
+    def _take_request(self) -> None:
+        """Start answering the latest "sync now": count from here, and say whether HQ can
+        be reached even when nothing waits (the heartbeat is due at once)."""
+        if not self._hurry.is_set():
+            return
+        self._hurry.clear()
+        with self._requests_lock:
+            if self._requested == self._serving:
+                return
+            self._serving = self._requested
+        self._sent_since_request = 0
+        self._last_heartbeat = -float("inf")
+
+    def _answer_request(self, problem: Problem | None) -> None:
+        """Report on the "sync now" being served, if one is waiting for its report."""
+        with self._requests_lock:
+            if self._serving == 0 or (self._report and self._report.ticket == self._serving):
+                return
+            self._report = SyncNowReport(self._serving, self._sent_since_request, problem)
+
+    def _apply(self, outbox: Outbox, results: list[Any]) -> int:
         now = utc_now()
         acknowledged = [r.id for r in results if r.status in ("new", "duplicate")]
         rejected = [(r.id, r.error or "rejected by HQ") for r in results if r.status == "rejected"]
-        outbox.acknowledge(acknowledged, rejected, now, {LAST_SYNC_AT: now, LAST_ERROR: None})
+        outbox.acknowledge(
+            acknowledged, rejected, now, {LAST_SYNC_AT: now, LAST_ERROR: None, LAST_PROBLEM: None}
+        )
         for answer_id, reason in rejected:
             log.warning("HQ rejected answer %s: %s", answer_id, reason)
         log.info("synced %d answers (%d rejected)", len(acknowledged), len(rejected))
+        return len(acknowledged)
 
-    def _housekeeping(self, outbox: Outbox, client: HQClient) -> None:
+    def _housekeeping(self, outbox: Outbox, client: HQClient) -> Problem | None:
+        """Config, heartbeat and purge when due; the problem that kept the heartbeat from
+        HQ, if one was due and did not get there."""
+        problem = None
         now = self._monotonic()
         if self._on_config is not None and now - self._last_config_poll >= self._config_poll_s:
             self._last_config_poll = now
             self._poll_config(outbox, client)
         if now - self._last_heartbeat >= self._heartbeat_s:
             self._last_heartbeat = now
-            self._heartbeat(outbox, client)
+            problem = self._heartbeat(outbox, client)
         if now - self._last_purge >= 3600:
             self._last_purge = now
             before = datetime.now(UTC) - self._retention
             purged = outbox.purge_synced(iso_utc(before))
             if purged:
                 log.info("deleted %d answers HQ has had for over %s", purged, self._retention)
+        return problem
 
     def _poll_config(self, outbox: Outbox, client: HQClient) -> None:
         try:
@@ -306,7 +380,7 @@ class SyncWorker:
         assert self._on_config is not None
         self._on_config(config)
 
-    def _heartbeat(self, outbox: Outbox, client: HQClient) -> None:
+    def _heartbeat(self, outbox: Outbox, client: HQClient) -> Problem | None:
         payload = heartbeat_body(outbox, self._survey)
         events = payload.get("manager_events", [])
         try:
@@ -316,23 +390,36 @@ class SyncWorker:
                 forget_delivered(outbox, events)
         except NotAuthorisedError as exc:
             self._not_authorised(outbox, exc)
+            return exc.problem
         except HQError as exc:
             log.info("heartbeat not delivered: %s", exc)
+            return exc.problem
+        return None
 
     def _not_authorised(self, outbox: Outbox, exc: Exception) -> None:
         log.error("sync stopped: %s; answers stay queued", exc)
         outbox.set_meta(NOT_AUTHORISED, utc_now())
-        self._record_error(outbox, "kiosk not authorised", level=logging.ERROR)
+        self._record_error(
+            outbox,
+            "kiosk not authorised",
+            level=logging.ERROR,
+            problem=Problem(problems.NOT_AUTHORISED),
+        )
 
-    def _record_error(self, outbox: Outbox, message: str, level: int = logging.INFO) -> None:
+    def _record_error(
+        self, outbox: Outbox, message: str, level: int = logging.INFO, *, problem: Problem
+    ) -> None:
         # An unreachable HQ is part of a kiosk's normal life, not a warning.
         log.log(level, "sync: %s", message)
         outbox.set_meta(LAST_ERROR, message)
+        # The same for the manager screen, in the store's language (sync.problems).
+        problems.keep(outbox, problem)
+        self._answer_request(problem)
 
     def _wait(self, seconds: float) -> None:
         self._wake.wait(seconds)
         self._wake.clear()
 
     def _sleep(self, seconds: float) -> None:
-        """Backoff: new answers do not cut it short, only stopping does."""
-        self._stop.wait(seconds)
+        """Backoff: new answers do not cut it short; "sync now" and stopping do."""
+        self._hurry.wait(seconds)

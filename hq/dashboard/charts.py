@@ -1,11 +1,15 @@
 """Chart.js configurations for the dashboard's charts, built from the figures on the page.
 
 Only what to draw: every number here is also in the page's table beside the chart.
+Two keys are the dashboard's own, read by dashboard.js: ``percentAxes`` (axes whose ticks
+get a % sign: Chart.js takes that only as a function) and a dataset's ``sameLegendAs``
+(the index of the dataset whose legend entry stands for it too, e.g. an interval's two
+bounds as one entry).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ces.scales import SCALES
@@ -14,6 +18,10 @@ from hq.dashboard import insights, stats
 # Bars a side-by-side chart draws (the table shows every group).
 GROUPS = 30
 COLOURS = {"easy": "#2e7d32", "neutral": "#9e9e9e", "difficult": "#c62828"}
+# Counts are whole: without this Chart.js puts ticks at 0.2, 0.4, ... for small ones.
+COUNT_TICKS = {"ticks": {"precision": 0}}
+BAND_COLOUR = "rgba(21,101,192,0.15)"
+BAND_EDGE = "rgba(21,101,192,0.2)"
 
 
 def _shares(summary: stats.Summary) -> list[float]:
@@ -34,7 +42,8 @@ def distribution(summary: stats.Summary) -> dict[str, Any]:
                 }
             ],
         },
-        "options": {"plugins": {"legend": {"display": False}}},
+        "options": {"plugins": {"legend": {"display": False}}, "scales": {"y": {"min": 0}}},
+        "percentAxes": ["y"],
     }
 
 
@@ -67,7 +76,7 @@ def factor(
         },
         "options": {
             "indexAxis": "y",
-            "scales": {"x": {"stacked": True}, "y": {"stacked": True}},
+            "scales": {"x": {"stacked": True, **COUNT_TICKS}, "y": {"stacked": True}},
         },
     }
 
@@ -93,6 +102,7 @@ def priority(
             "plugins": {"legend": {"display": False}},
             "scales": {"x": {"min": 0, "max": 100}},
         },
+        "percentAxes": ["x"],
     }
 
 
@@ -106,22 +116,25 @@ def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any
             "labels": [p.start.isoformat() for p in periods],
             "datasets": [
                 {
-                    "label": t["band_lower"],
+                    "label": t["ci"],
                     "data": [
                         value(p.summary.easy_ci.low if p.summary.easy_ci else None) for p in periods
                     ],
-                    "borderColor": "rgba(21,101,192,0.2)",
+                    "borderColor": BAND_EDGE,
+                    # Unfilled; the colour is for the band's one legend entry.
+                    "backgroundColor": BAND_COLOUR,
                     "pointRadius": 0,
                     "fill": False,
                 },
                 {
-                    "label": t["band_upper"],
+                    "label": t["ci"],
+                    "sameLegendAs": 0,
                     "data": [
                         value(p.summary.easy_ci.high if p.summary.easy_ci else None)
                         for p in periods
                     ],
-                    "borderColor": "rgba(21,101,192,0.2)",
-                    "backgroundColor": "rgba(21,101,192,0.15)",
+                    "borderColor": BAND_EDGE,
+                    "backgroundColor": BAND_COLOUR,
                     "pointRadius": 0,
                     "fill": "-1",
                 },
@@ -134,17 +147,31 @@ def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any
                 },
             ],
         },
-        "options": {"scales": {"y": {"min": 0, "max": 100}}, "spanGaps": True},
+        # A period without answers is a gap, not a line from its neighbours.
+        "options": {"scales": {"y": {"min": 0, "max": 100}}, "spanGaps": False},
+        "percentAxes": ["y"],
     }
 
 
-def group(groups: list[insights.Group], t: Mapping[str, str]) -> dict[str, Any]:
+def _name(key: str, t: Mapping[str, str], label: Callable[[str], str] | None) -> str:
+    """A group's name: a store's id and name (``label``), a touchpoint, or a region."""
+    if not key:
+        return t["no_region"]
+    return label(key) if label else key
+
+
+def group(
+    groups: list[insights.Group],
+    t: Mapping[str, str],
+    label: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
+    """% easy per group; ``label`` names stores (for groups that are stores)."""
     shown = sorted(groups, key=lambda g: -g.summary.n)[:GROUPS]
     shown.sort(key=lambda g: -(g.summary.pct_easy or 0))
     return {
         "type": "bar",
         "data": {
-            "labels": [g.key or t["no_region"] for g in shown],
+            "labels": [_name(g.key, t, label) for g in shown],
             "datasets": [
                 {
                     "label": t["pct_easy"],
@@ -160,6 +187,7 @@ def group(groups: list[insights.Group], t: Mapping[str, str]) -> dict[str, Any]:
             "plugins": {"legend": {"display": False}},
             "scales": {"x": {"min": 0, "max": 100}},
         },
+        "percentAxes": ["x"],
     }
 
 
@@ -176,8 +204,13 @@ LINE_COLOURS = (
 )
 
 
-def trend_lines(lines: Mapping[str, list[insights.Period]], t: Mapping[str, str]) -> dict[str, Any]:
-    """% easy per period, one line per store, touchpoint or region (their bands in the table)."""
+def trend_lines(
+    lines: Mapping[str, list[insights.Period]],
+    t: Mapping[str, str],
+    label: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
+    """% easy per period, one line per store, touchpoint or region (their bands in the table);
+    ``label`` names stores (for lines that are stores)."""
     first = next(iter(lines.values()))
     return {
         "type": "line",
@@ -185,7 +218,7 @@ def trend_lines(lines: Mapping[str, list[insights.Period]], t: Mapping[str, str]
             "labels": [p.start.isoformat() for p in first],
             "datasets": [
                 {
-                    "label": group or t["no_region"],
+                    "label": _name(group, t, label),
                     "data": [
                         None if p.summary.pct_easy is None else round(p.summary.pct_easy, 1)
                         for p in periods
@@ -197,5 +230,6 @@ def trend_lines(lines: Mapping[str, list[insights.Period]], t: Mapping[str, str]
                 for i, (group, periods) in enumerate(lines.items())
             ],
         },
-        "options": {"scales": {"y": {"min": 0, "max": 100}}, "spanGaps": True},
+        "options": {"scales": {"y": {"min": 0, "max": 100}}, "spanGaps": False},
+        "percentAxes": ["y"],
     }

@@ -76,7 +76,9 @@ def filters_of(request: Request) -> Filters:
         return parse_filters(dict(request.query_params))
     except FilterError as e:
         t = webtexts.text(language(request))
-        raise PageError(400, f"{t['bad_filter']}: {e}") from None
+        field = t.get(f"field_{e.field}", e.field)
+        problem = t[f"filter_{e.key}"].format_map(e.values)
+        raise PageError(400, f"{t['bad_filter']}: {field}: {problem}") from None
 
 
 PageFilters = Annotated[Filters, Depends(filters_of)]
@@ -88,6 +90,7 @@ class PageContext:
 
     f: Filters
     labels: dict[str, str]
+    choices: insights.Choices
     values: dict[str, Any]
 
 
@@ -106,6 +109,8 @@ def page_of(name: str) -> Any:
             "pages": PAGE_PATHS,
             "f": f,
             "choices": found,
+            # Every table and chart names a store by this: id and name, or the id alone.
+            "store_label": found.store_label,
             "surveys": sorted(hq.surveys.by_id),
             "query": urlencode(f.query()),
             "labels": labels,
@@ -113,7 +118,7 @@ def page_of(name: str) -> Any:
             "scale_labels": {s.id: s.labels.get(lang) or s.labels["en"] for s in SCALES.values()},
             "bands": {s.id: {p: s.band(p).value for p in s.points} for s in SCALES.values()},
         }
-        return PageContext(f, labels, values)
+        return PageContext(f, labels, found, values)
 
     dependency: Callable[..., Awaitable[PageContext]] = page_context
     return Depends(dependency)

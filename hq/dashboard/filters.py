@@ -26,9 +26,17 @@ FUTURE_YEARS = 10
 
 
 class FilterError(ValueError):
-    def __init__(self, field: str, problem: str) -> None:
+    """A value HQ cannot use. ``problem`` is English (command line, logs); the dashboard
+    words it in the page's language from ``key`` (``filter_<key>`` in webtexts) and
+    ``values``."""
+
+    def __init__(
+        self, field: str, problem: str, key: str, values: Mapping[str, str] | None = None
+    ) -> None:
         self.field = field
         self.problem = problem
+        self.key = key
+        self.values = dict(values or {})
         super().__init__(f"{field}: {problem}")
 
 
@@ -84,9 +92,13 @@ def check_day(day: date, field: str, now: date | None = None) -> date:
     """``day`` if HQ works with it, else FilterError naming ``field`` and the range."""
     last = latest_day(now)
     if not EARLIEST_DAY <= day <= last:
+        values = {
+            "day": day.isoformat(),
+            "first": EARLIEST_DAY.isoformat(),
+            "last": last.isoformat(),
+        }
         raise FilterError(
-            field,
-            f"{day.isoformat()} is outside {EARLIEST_DAY.isoformat()} .. {last.isoformat()}",
+            field, "{day} is outside {first} .. {last}".format_map(values), "outside", values
         )
     return day
 
@@ -102,9 +114,17 @@ def parse_filters(params: Mapping[str, str], now: date | None = None) -> Filters
     start = _date(params, "from", now) or defaults.start
     end = _date(params, "to", now) or defaults.end
     if end < start:
-        raise FilterError("to", f"{end.isoformat()} is before from ({start.isoformat()})")
+        values = {"end": end.isoformat(), "start": start.isoformat()}
+        raise FilterError(
+            "to", "{end} is before from ({start})".format_map(values), "before_from", values
+        )
     if (end - start).days + 1 > MAX_DAYS:
-        raise FilterError("from", f"the range is longer than {MAX_DAYS} days")
+        raise FilterError(
+            "from",
+            f"the range is longer than {MAX_DAYS} days",
+            "too_long",
+            {"days": str(MAX_DAYS)},
+        )
     return Filters(
         start=start,
         end=end,
@@ -120,11 +140,11 @@ def _date(params: Mapping[str, str], field: str, now: date | None) -> date | Non
     if not raw:
         return None
     if len(raw) != 10:
-        raise FilterError(field, "expected a date as YYYY-MM-DD")
+        raise FilterError(field, "expected a date as YYYY-MM-DD", "date_format")
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        raise FilterError(field, "expected a date as YYYY-MM-DD") from None
+        raise FilterError(field, "expected a date as YYYY-MM-DD", "date_format") from None
     return check_day(day, field, now)
 
 
@@ -133,5 +153,7 @@ def _id(params: Mapping[str, str], field: str) -> str | None:
     if not raw:
         return None
     if not STORE_ID_RE.fullmatch(raw):
-        raise FilterError(field, "not a valid id (letters, digits, '_' or '-', at most 64)")
+        raise FilterError(
+            field, "not a valid id (letters, digits, '_' or '-', at most 64)", "bad_id"
+        )
     return raw

@@ -7,6 +7,7 @@ timestamp becomes a day or an hour of the week differs, in ``_day`` and ``_hour_
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -522,6 +523,14 @@ class Choices:
     regions: list[str]
     touchpoints: list[str]
 
+    def store_label(self, store_id: str) -> str:
+        """A store as the dashboard names it: its id and, where it has one, its name."""
+        return self._labels.get(store_id, store_id)
+
+    @functools.cached_property
+    def _labels(self) -> dict[str, str]:
+        return dict(self.stores)
+
 
 def choices(db: HQDatabase) -> Choices:
     """Stores and touchpoints as kiosks were enrolled for them (not a scan of the answers)."""
@@ -529,8 +538,10 @@ def choices(db: HQDatabase) -> Choices:
         pairs = list(conn.execute(select(kiosks.c.store, kiosks.c.touchpoint).distinct()))
         known = {row.id: row for row in conn.execute(select(stores))}
     store_ids = sorted({p.store for p in pairs} | set(known))
-    shown = [
-        (s, f"{s} · {known[s].name}" if s in known and known[s].name else s) for s in store_ids
-    ]
+    shown = [(s, store_label(s, known[s].name if s in known else None)) for s in store_ids]
     regions = sorted({r.region for r in known.values() if r.region})
     return Choices(shown, regions, sorted({p.touchpoint for p in pairs}))
+
+
+def store_label(store_id: str, name: str | None) -> str:
+    return f"{store_id} · {name}" if name else store_id

@@ -54,6 +54,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             languages=webtexts.LANGUAGE_NAMES[lang],
             fmt=lambda v, d=1: webtexts.number(v, lang, d),
             count=lambda v: webtexts.count(v, lang),
+            p_value=lambda v: p_value(v, lang),
             path=request.url.path,
             lang_link=lambda code: with_query(request, lang=code),
             **context,
@@ -63,6 +64,16 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     if request.query_params.get("lang") == lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+# Below this a p-value is shown as "< 0.001": its digits would read as a plain 0.
+P_FLOOR = 0.001
+
+
+def p_value(value: float | None, lang: str) -> str:
+    if value is not None and value < P_FLOOR:
+        return "< " + webtexts.number(P_FLOOR, lang, 3)
+    return webtexts.number(value, lang, 3)
 
 
 def with_query(request: Request, **changes: str) -> str:

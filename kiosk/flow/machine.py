@@ -282,6 +282,10 @@ class Flow:
         ):
             self._reset()
 
+    @property
+    def placement(self) -> Placement:
+        return self._placement
+
     def set_placement(self, placement: Placement) -> None:
         """Where the kiosk stands changed (set up, enrolled); applies to the next answer."""
         self._placement = placement

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from ces.keys import HOME_LOCALE, PIN_HASH, STORE_ID, TOUCHPOINT
+from ces.keys import CHOSEN_SURVEY, HOME_LOCALE, PIN_HASH, STORE_ID, TOUCHPOINT
+from ces.survey import Survey
 from kiosk.flow.pin import PinFormatError, PinGuard, SettingsStore, check_format
 from kiosk.flow.texts import manager_text
 
@@ -13,7 +15,12 @@ MAX_NAME_CHARS = 64
 
 
 class SetupError(ValueError):
-    pass
+    """A mistake on the setup screen; ``key`` names its words in the manager's catalog, so
+    the screen says it in whatever language it shows when it is read."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(manager_text("en")[key])
+        self.key = key
 
 
 class Settings(SettingsStore, Protocol):
@@ -74,20 +81,19 @@ def access(settings: Settings) -> tuple[str, str]:
     return Access.FIRST_RUN, ""
 
 
-def check_pin_pair(pin: str, repeat: str, locale: str) -> None:
-    words = manager_text(locale)
+def check_pin_pair(pin: str, repeat: str) -> None:
     if pin != repeat:
-        raise SetupError(words["pins_differ"])
+        raise SetupError("pins_differ")
     try:
         check_format(pin)
     except PinFormatError:
-        raise SetupError(words["pin_format"]) from None
+        raise SetupError("pin_format") from None
 
 
-def clean_name(value: str, locale: str) -> str:
+def clean_name(value: str) -> str:
     name = " ".join(value.split())[:MAX_NAME_CHARS]
     if not name:
-        raise SetupError(manager_text(locale)["store_required"])
+        raise SetupError("store_required")
     return name
 
 
@@ -97,10 +103,35 @@ def finish(settings: Settings, guard: PinGuard, pin: str, locale: str) -> None:
     guard.set_pin(pin)
 
 
+def touchpoint_of(survey: Survey) -> str:
+    """The touchpoint a survey serves (``Survey.served_touchpoint``)."""
+    return survey.served_touchpoint
+
+
+def pick_survey(touchpoint: str, surveys: Sequence[Survey]) -> Survey:
+    """The survey of the touchpoint the manager picked from those the kiosk has."""
+    for survey in surveys:
+        if touchpoint_of(survey) == touchpoint:
+            return survey
+    raise SetupError("touchpoint_required")
+
+
 def configure_standalone(
-    settings: Settings, guard: PinGuard, store: str, touchpoint: str, pin: str, locale: str
+    settings: Settings,
+    guard: PinGuard,
+    store: str,
+    touchpoint: str,
+    pin: str,
+    locale: str,
+    *,
+    survey_id: str | None = None,
 ) -> None:
-    """Lock the kiosk to a store and touchpoint typed in, for a kiosk without HQ."""
-    store_name, touchpoint_name = clean_name(store, locale), clean_name(touchpoint, locale)
-    settings.update({STORE_ID: store_name, TOUCHPOINT: touchpoint_name})
+    """Lock the kiosk to a store and touchpoint, for a kiosk without HQ; ``survey_id`` is
+    the survey it runs for that touchpoint (see ``pick_survey``)."""
+    values = {STORE_ID: clean_name(store), TOUCHPOINT: " ".join(touchpoint.split())}
+    if not values[TOUCHPOINT]:
+        raise SetupError("touchpoint_required")
+    if survey_id is not None:
+        values[CHOSEN_SURVEY] = survey_id
+    settings.update(values)
     finish(settings, guard, pin, locale)

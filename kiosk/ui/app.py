@@ -31,6 +31,8 @@ from kiosk.flow.machine import (
     Timing,
 )
 from kiosk.flow.setup import Access, access, lost_reason
+from kiosk.flow.survey_choice import choosable
+from kiosk.own_surveys import own_survey, own_surveys
 from kiosk.survey_source import SurveyChoice, choose_survey, remember_survey
 from kiosk.ui.controller import KioskController
 from kiosk.ui.lockdown import Lockdown
@@ -117,8 +119,8 @@ def _load_fonts() -> None:
 
 
 def _survey_from(config: RemoteConfig, chosen: str | None) -> Survey | None:
-    """The manager's choice among HQ's surveys, else the one for this touchpoint."""
-    for survey in config.surveys:
+    """The manager's choice among HQ's surveys of this touchpoint, else the one for it."""
+    for survey in choosable(config.surveys, config.touchpoint, enrolled=True):
         if survey.id == chosen:
             return survey
     return config.survey_for(config.touchpoint)
@@ -170,6 +172,11 @@ class Kiosk:
             if from_hq is not None:
                 # The survey HQ assigned (or the manager chose from HQ's) wins over the default.
                 choice = SurveyChoice(from_hq)
+        else:
+            # Without HQ: the survey of the touchpoint picked at setup.
+            picked = own_survey(self._setting(CHOSEN_SURVEY), options.survey_path)
+            if picked is not None:
+                choice = SurveyChoice(picked)
         # The survey to run once the kiosk may serve shoppers (storage back, set up again).
         self._survey = choice.survey
         survey = choice.survey
@@ -265,6 +272,7 @@ class Kiosk:
             data_dir,
             lambda: self.sync_worker,
             self.engine,
+            surveys=lambda: own_surveys(self.options.survey_path),
         )
         self.manager.exit_requested.connect(self._on_exit_requested)
         self.manager.restart_requested.connect(self._on_restart_requested)
@@ -279,8 +287,11 @@ class Kiosk:
             self.engine,
             active=self.access == Access.FIRST_RUN,
             standalone=not lost,
+            surveys=lambda: own_surveys(self.options.survey_path),
         )
         self.setup.completed.connect(self._on_setup_completed)
+        setup = self.setup
+        self.manager.hq_requested.connect(lambda: setup.open_for_hq(self.flow.state.locale))
         if lost:
             self.manager.enrolment_only = True
             self.manager.setup_requested.connect(self.setup.open_for_enrolment)
@@ -316,6 +327,11 @@ class Kiosk:
         home = self._setting(HOME_LOCALE)
         if home and self.options.lang is None:
             self.flow.set_home_locale(home)
+        if not enrolled:
+            picked = own_survey(self._setting(CHOSEN_SURVEY), self.options.survey_path)
+            if picked is not None:
+                self._survey = picked
+                self.flow.replace_survey(picked)
         if was_lost and self._survey is not None:
             self.flow.replace_survey(self._survey)
         if enrolled and self.sync_worker is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from enum import IntEnum
 from pathlib import Path
@@ -14,19 +15,25 @@ from PySide6.QtCore import Property, QEnum, QObject, QTimer, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
 from ces import __version__
-from ces.keys import CHOSEN_SURVEY, HOME_LOCALE, HQ_URL, STORE_ID, TOUCHPOINT
+from ces.keys import CHOSEN_SURVEY, HOME_LOCALE, HQ_URL, STORE_ID, TOKEN, TOUCHPOINT
+from ces.survey import Survey
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import Clock
+from kiosk.flow.localtime import local_time
 from kiosk.flow.machine import Flow, Screen
 from kiosk.flow.manager import Manager
 from kiosk.flow.manager import Mode as ManagerMode
 from kiosk.flow.pin import PinFormatError, PinGuard, check_format
-from kiosk.flow.texts import LANGUAGE_NAMES, manager_text
+from kiosk.flow.setup import touchpoint_of
+from kiosk.flow.survey_choice import choosable, friendly, touchpoint_after
+from kiosk.flow.texts import LANGUAGE_NAMES, manager_text, problem_text
 from kiosk.flow.today import summarise
+from kiosk.own_surveys import own_surveys
 from kiosk.survey_source import remember_survey
 
 # QmlElement reads the module's name and version from this module's globals.
 from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa: F401
+from sync import problems
 from sync.manager_events import record_event
 from sync.outbox import Outbox
 from sync.remote_config import load_saved
@@ -37,6 +44,8 @@ log = logging.getLogger("effortless.ui.manager")
 
 REFRESH_MS = 1000
 TICK_MS = 500
+# How often the screen looks for the outcome of "Sync now" while it waits for one.
+SYNC_POLL_MS = 100
 
 
 # PySide's stub gives QmlUncreatable no __call__; mypy reports that on the class line.
@@ -62,6 +71,8 @@ class ManagerController(QObject):  # type: ignore[operator]
     restart_requested = Signal()
     # The gesture on a kiosk that lost its settings: there is no PIN to ask for.
     setup_requested = Signal()
+    # "Connect to HQ" on a kiosk set up without HQ: the setup screen's enrolment part.
+    hq_requested = Signal()
 
     def __init__(
         self,
@@ -72,6 +83,7 @@ class ManagerController(QObject):  # type: ignore[operator]
         data_dir: Path,
         worker: Callable[[], SyncWorker | None],
         parent: QObject | None = None,
+        surveys: Callable[[], Sequence[Survey]] = own_surveys,
     ) -> None:
         super().__init__(parent)
         self._flow = flow
@@ -82,6 +94,14 @@ class ManagerController(QObject):  # type: ignore[operator]
         self._clock = clock
         self._data_dir = data_dir
         self._worker = worker
+        # The surveys a kiosk without HQ has (an enrolled one runs what HQ offers).
+        self._own_surveys = surveys
+        # A survey tapped on the manager screen, waiting for the manager to confirm it.
+        self._confirming: Survey | None = None
+        self._sync_ticket = 0
+        self._sync_poll = QTimer(self)
+        self._sync_poll.setInterval(SYNC_POLL_MS)
+        self._sync_poll.timeout.connect(self._check_sync)
         self.guard = PinGuard(settings, clock.utcnow)
         self.model = Manager(
             self.guard, clock, on_event=lambda e: record_event(outbox, e.kind, e.at)
@@ -102,6 +122,7 @@ class ManagerController(QObject):  # type: ignore[operator]
         """Stop the timers: the database they read is about to close."""
         self._refresh.stop()
         self._tick.stop()
+        self._sync_poll.stop()
 
     # -- properties -------------------------------------------------------------------
 
@@ -114,6 +135,11 @@ class ManagerController(QObject):  # type: ignore[operator]
     @Property(int, notify=pinChanged)
     def pinLength(self) -> int:
         return len(self._digits)
+
+    @Property(str, notify=pinChanged)
+    def pinTitle(self) -> str:
+        """What the PIN is asked for: to open the manager screen, or to leave the app."""
+        return self._words()["pin_title_exit" if self.model.purpose == "exit" else "pin_title"]
 
     @Property(str, notify=pinChanged)
     def pinMessage(self) -> str:
@@ -168,6 +194,8 @@ class ManagerController(QObject):  # type: ignore[operator]
     @Slot()
     def close(self) -> None:
         self._digits = ""
+        self._confirming = None
+        self._sync_poll.stop()
         self._set_message("")
         self.model.close()
 
@@ -193,8 +221,34 @@ class ManagerController(QObject):  # type: ignore[operator]
         if worker is None:
             self._set_message(self._words()["not_enrolled"])
             return
-        worker.wake()
+        # Wakes the worker out of any wait, a backoff too; the outcome shows when it comes.
+        self._sync_ticket = worker.sync_now()
+        self._set_message(self._words()["sync_sending"])
+        self._sync_poll.start()
         self._on_refresh()
+
+    def _check_sync(self) -> None:
+        worker = self._worker()
+        report = worker.report() if worker is not None else None
+        if report is None or report.ticket < self._sync_ticket:
+            return
+        self._sync_poll.stop()
+        words = self._words()
+        if report.problem is None and report.sent == 0:
+            self._set_message(words["sync_nothing"])
+        elif report.problem is None:
+            self._set_message(words["sync_sent"].format(n=report.sent))
+        else:
+            problem = report.problem
+            reason = problem_text(self._locale(), problem.kind, problem.values, problem.retry_in_s)
+            self._set_message(words["sync_not_sent"].format(reason=reason))
+        self._on_refresh()
+
+    @Slot()
+    def connectHq(self) -> None:
+        self.model.touched()
+        if self._worker() is None:
+            self.hq_requested.emit()
 
     @Slot(str)
     def setLanguage(self, locale: str) -> None:
@@ -208,16 +262,43 @@ class ManagerController(QObject):  # type: ignore[operator]
 
     @Slot(str)
     def chooseSurvey(self, survey_id: str) -> None:
-        """Run another of the surveys HQ offers (from the next shopper on)."""
+        """A survey tapped: ask the manager to confirm the switch (``confirmSurvey``)."""
         self.model.touched()
-        config = load_saved(self._data_dir)
-        chosen = next((s for s in config.surveys if s.id == survey_id), None) if config else None
-        if chosen is None:
+        chosen = next((s for s in self._choosable() if s.id == survey_id), None)
+        current = self._flow.survey
+        if chosen is None or (current is not None and current.id == chosen.id):
+            self._confirming = None
+        else:
+            self._confirming = chosen
+        self._on_refresh()
+
+    @Slot()
+    def cancelSurvey(self) -> None:
+        self.model.touched()
+        self._confirming = None
+        self._on_refresh()
+
+    @Slot()
+    def confirmSurvey(self) -> None:
+        """Run the survey tapped, from the next shopper on; the kiosk's touchpoint follows
+        it where the kiosk decides its touchpoint (kiosk/flow/survey_choice.py)."""
+        self.model.touched()
+        chosen, self._confirming = self._confirming, None
+        if chosen is None or chosen not in self._choosable():
+            self._on_refresh()
             return
+        enrolled = self._enrolled()
+        touchpoint = touchpoint_after(chosen, self._setting(TOUCHPOINT), enrolled=enrolled)
         remember_survey(chosen, self._data_dir)
-        self._settings.update({CHOSEN_SURVEY: chosen.id})
+        values = {CHOSEN_SURVEY: chosen.id}
+        if touchpoint is not None:
+            values[TOUCHPOINT] = touchpoint
+        self._settings.update(values)
+        self._flow.set_placement(replace(self._flow.placement, touchpoint=touchpoint))
         self._flow.replace_survey(chosen)
-        log.info("manager chose survey %s v%s", chosen.id, chosen.version)
+        log.info(
+            "manager chose survey %s v%s (touchpoint %s)", chosen.id, chosen.version, touchpoint
+        )
         self._on_refresh()
 
     @Slot(str, str)
@@ -267,21 +348,69 @@ class ManagerController(QObject):  # type: ignore[operator]
 
     # -- data for the screen ----------------------------------------------------------
 
+    def _locale(self) -> str:
+        return self._flow.state.locale if self._flow.survey else "en"
+
     def _words(self) -> dict[str, str]:
-        return manager_text(self._flow.state.locale if self._flow.survey else "en")
+        return manager_text(self._locale())
+
+    def _setting(self, key: str) -> str | None:
+        try:
+            return self._settings.get(key)
+        except SettingsDamaged:
+            return None
+
+    def _enrolled(self) -> bool:
+        return bool(self._setting(TOKEN))
+
+    def _choosable(self) -> tuple[Survey, ...]:
+        """What the manager may switch to: the surveys of the kiosk's touchpoint that HQ
+        offers when enrolled, any survey the kiosk has without HQ."""
+        enrolled = self._enrolled()
+        if enrolled:
+            config = load_saved(self._data_dir)
+            surveys: Sequence[Survey] = config.surveys if config is not None else ()
+        else:
+            surveys = self._own_surveys()
+        return choosable(surveys, self._setting(TOUCHPOINT), enrolled=enrolled)
+
+    def _survey_label(self, survey: Survey) -> str:
+        touchpoint = touchpoint_of(survey)
+        if survey.id == touchpoint:
+            return friendly(survey.id)
+        return f"{friendly(touchpoint)}: {friendly(survey.id)}"
 
     def _set_message(self, text: str) -> None:
         self._message = text
         self.messageChanged.emit()
 
     def _offered_surveys(self) -> list[dict[str, str]]:
-        config = load_saved(self._data_dir)
-        if config is None:
+        offered = self._choosable()
+        # One survey is no choice: the section is left out.
+        if len(offered) < 2:
             return []
-        return [
-            {"id": s.id, "label": f"{s.touchpoint or s.id} ({s.id} v{s.version})"}
-            for s in config.surveys
-        ]
+        return [{"id": s.id, "label": self._survey_label(s)} for s in offered]
+
+    def _confirm_data(self) -> dict[str, str]:
+        chosen = self._confirming
+        if chosen is None:
+            return {}
+        words = self._words()
+        key = "confirm_survey" if self._enrolled() else "confirm_survey_touchpoint"
+        return {
+            "id": chosen.id,
+            "question": words[key].format(
+                survey=self._survey_label(chosen), touchpoint=friendly(touchpoint_of(chosen))
+            ),
+        }
+
+    def _last_error(self, english: str | None) -> str:
+        """The last sync error in the screen's language (English only from an older kiosk)."""
+        problem = problems.last(self._outbox)
+        if problem is None:
+            return english or self._words()["none"]
+        locale = self._flow.state.locale if self._flow.survey else "en"
+        return problem_text(locale, problem.kind, problem.values, problem.retry_in_s)
 
     def _on_refresh(self) -> None:
         words = self._words()
@@ -294,16 +423,21 @@ class ManagerController(QObject):  # type: ignore[operator]
             settings = {}
         hq = settings.get(HQ_URL)
         version = f"{__version__} / {survey.id} v{survey.version}" if survey else __version__
+        # Times in the store's own time, not the protocol's UTC.
+        now = self._clock.utcnow()
+        oldest_unsent = local_time(stats.oldest_unsent_at, now)
+        last_sync = local_time(status.last_sync_at, now)
+        touchpoint = settings.get(TOUCHPOINT)
         rows = [
             ("synced", words["synced"], str(stats.synced)),
             ("pending", words["pending"], str(stats.pending)),
             ("rejected", words["rejected"], str(stats.rejected)),
-            ("oldest_unsent", words["oldest_unsent"], stats.oldest_unsent_at or words["none"]),
-            ("last_sync", words["last_sync"], status.last_sync_at or words["never"]),
-            ("last_error", words["last_error"], status.last_error or words["none"]),
+            ("oldest_unsent", words["oldest_unsent"], oldest_unsent or words["none"]),
+            ("last_sync", words["last_sync"], last_sync or words["never"]),
+            ("last_error", words["last_error"], self._last_error(status.last_error)),
             ("hq", words["hq"], hq or words["not_enrolled"]),
             ("store", words["store"], settings.get(STORE_ID) or "-"),
-            ("touchpoint", words["touchpoint"], settings.get(TOUCHPOINT) or "-"),
+            ("touchpoint", words["touchpoint"], friendly(touchpoint) if touchpoint else "-"),
             ("versions", words["versions"], version),
         ]
         local_now = self._clock.utcnow().astimezone()
@@ -332,6 +466,8 @@ class ManagerController(QObject):  # type: ignore[operator]
                 for k, label, value in rows
             ],
             "pending": stats.pending,
+            # Answers of a kiosk without HQ are never sent: no "Sync now", "Connect to HQ".
+            "enrolled": bool(hq),
             "today": {
                 "n": today.n,
                 "easy": "-" if today.easy_pct is None else f"{today.easy_pct:g}%",
@@ -348,6 +484,7 @@ class ManagerController(QObject):  # type: ignore[operator]
             "homeLocale": settings.get(HOME_LOCALE) or (survey.default_locale if survey else ""),
             "exportPath": "/media",
             "surveys": self._offered_surveys(),
+            "confirmSurvey": self._confirm_data(),
             "currentSurvey": survey.id if survey else "",
         }
         self.dataChanged.emit()

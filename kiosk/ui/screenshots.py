@@ -1,28 +1,89 @@
-"""ces-kiosk screenshots: every screen of a survey, rendered offscreen to PNG."""
+"""ces-kiosk screenshots: every screen of a survey, rendered offscreen to PNG.
+
+Each picture is checked, as it is taken, to show the screen it is named for (the item in
+front, by objectName), so a picture can never quietly show another screen.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from PySide6.QtQuick import QQuickWindow
 
 from kiosk.flow.clock import ManualClock
 from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
-from kiosk.ui.driver import FrameCounter, tap
+from kiosk.ui.driver import FrameCounter, is_shown, tap
+from sync.outbox import DB_FILENAME
+
+log = logging.getLogger("effortless.screenshots")
 
 DEMO_PIN = "2580"
+# What may cover the shopper's screen, front first (their z order in Main.qml), then the
+# shopper's screens themselves.
+OVERLAYS = ("stillThereOverlay", "setupScreen", "pinPad", "managerScreen")
+SCREENS = (
+    "attractScreen",
+    "questionScreen",
+    "whyScreen",
+    "commentScreen",
+    "thanksScreen",
+    "outOfOrderScreen",
+)
 
 
 class ScreenshotError(RuntimeError):
     pass
 
 
-def _save(kiosk: Kiosk, frames: FrameCounter, path: Path) -> Path:
+def front(window: QQuickWindow) -> str:
+    """The objectName of the screen in front: the one a person sees."""
+    for name in (*OVERLAYS, *SCREENS):
+        if is_shown(window, name):
+            return name
+    return ""
+
+
+def _save(kiosk: Kiosk, frames: FrameCounter, path: Path, screen: str) -> Path:
     frames.settle()
+    shown = front(kiosk.window)
+    if shown != screen:
+        raise ScreenshotError(f"{path.name} would show {shown or 'nothing'}, not {screen}")
     image = kiosk.window.grabWindow()
     if image.isNull() or not image.save(str(path)):
         raise ScreenshotError(f"could not write {path}")
+    log.info("%s: %s", path.name, screen)
     return path
+
+
+@contextlib.contextmanager
+def _database_locked(data_dir: Path) -> Iterator[None]:
+    """Another program holding the kiosk database's write lock: one of the passing faults
+    that put a set-up kiosk out of order (disk full, read-only, locked)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    holder = sqlite3.connect(data_dir / DB_FILENAME, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        yield
+    finally:
+        holder.close()
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """The fault is ours, on purpose: the kiosk's ERROR about it would only alarm."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def render_screens(
@@ -46,64 +107,74 @@ def render_screens(
             frames = FrameCounter(kiosk.window)
             tag = f"{survey.id}-{size[0]}x{size[1]}"
 
-            def shot(n: int, name: str) -> None:
-                written.append(_save(kiosk, frames, out / f"{tag}-{n}-{name}.png"))
+            def shot(n: int, name: str, screen: str) -> None:
+                written.append(_save(kiosk, frames, out / f"{tag}-{n}-{name}.png", screen))
 
             def step(name: str) -> None:
                 clock.advance(1.0)
                 tap(kiosk.window, name)
 
-            shot(1, "attract")
+            shot(1, "attract", "attractScreen")
             if survey.attract_mode == "question":
                 step("attract_score_4")
             else:
                 step("startArea")
-                shot(2, "question")
+                shot(2, "question", "questionScreen")
                 step("score_6")
-            shot(3, "why")
+            shot(3, "why", "whyScreen")
             if survey.comment.enabled:
                 step(f"factor_{survey.factors[0].id}")
-                shot(4, "comment")
+                shot(4, "comment", "commentScreen")
                 clock.advance(survey.idle_timeout_s + 0.1)
                 kiosk.flow.tick()
-                shot(5, "still-there")
+                shot(5, "still-there", "stillThereOverlay")
                 step("stillHereButton")
                 step("sendComment")
             else:
                 clock.advance(survey.idle_timeout_s + 0.1)
                 kiosk.flow.tick()
-                shot(5, "still-there")
+                shot(5, "still-there", "stillThereOverlay")
                 step("stillHereButton")
                 step(f"factor_{survey.factors[0].id}")
-            shot(6, "thanks")
+            shot(6, "thanks", "thanksScreen")
             step("thanksArea")
             for _ in range(5):
                 clock.advance(0.3)
                 tap(kiosk.window, "managerCorner")
-            written.append(_save(kiosk, frames, out / f"manager-{size[0]}x{size[1]}-1-pin.png"))
+            manager = f"manager-{size[0]}x{size[1]}"
+            written.append(_save(kiosk, frames, out / f"{manager}-1-pin.png", "pinPad"))
             for digit in DEMO_PIN:
                 tap(kiosk.window, f"pinKey_{digit}")
             tap(kiosk.window, "pinOk")
-            written.append(_save(kiosk, frames, out / f"manager-{size[0]}x{size[1]}-2-screen.png"))
+            written.append(_save(kiosk, frames, out / f"{manager}-2-screen.png", "managerScreen"))
         finally:
             kiosk.close()
     with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
+        # A new kiosk's first start.
         kiosk = Kiosk(
             KioskOptions(data_dir=Path(tmp), survey_path=survey_path, windowed=True, size=size)
         )
         try:
             frames = FrameCounter(kiosk.window)
-            written.append(_save(kiosk, frames, out / f"setup-{size[0]}x{size[1]}.png"))
+            written.append(
+                _save(kiosk, frames, out / f"setup-{size[0]}x{size[1]}.png", "setupScreen")
+            )
         finally:
             kiosk.close()
     with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
-        missing = Path(tmp) / "no-such-survey.json"
-        kiosk = Kiosk(
-            KioskOptions(data_dir=Path(tmp), survey_path=missing, windowed=True, size=size)
-        )
-        try:
-            frames = FrameCounter(kiosk.window)
-            written.append(_save(kiosk, frames, out / f"out-of-order-{size[0]}x{size[1]}.png"))
-        finally:
-            kiosk.close()
+        # A set-up kiosk whose database another program holds: out of order, with why.
+        preconfigure(Path(tmp), store="s042", pin=DEMO_PIN)
+        with _database_locked(Path(tmp)):
+            with _quiet("effortless.app"):
+                kiosk = Kiosk(
+                    KioskOptions(
+                        data_dir=Path(tmp), survey_path=survey_path, windowed=True, size=size
+                    )
+                )
+            try:
+                frames = FrameCounter(kiosk.window)
+                path = out / f"out-of-order-{size[0]}x{size[1]}.png"
+                written.append(_save(kiosk, frames, path, "outOfOrderScreen"))
+            finally:
+                kiosk.close()
     return written

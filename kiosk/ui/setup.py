@@ -3,28 +3,45 @@ thread; the answer comes back to the UI thread as a signal.
 
 A kiosk that was in use but lost its settings does not show this screen by itself: the
 manager's gesture opens it (``open_for_enrolment``), and then only with a new enrolment
-code from HQ, never "without HQ"."""
+code from HQ, never "without HQ". A kiosk set up without HQ is connected later from the
+manager screen (``open_for_hq``): the enrolment part only, keeping its PIN.
+
+Every message is kept as a key of the manager's catalog (with its values) and worded when
+the screen reads it, so it follows the language chosen on the screen."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtQml import QmlElement, QmlUncreatable
 
+from ces.survey import Survey
 from kiosk.flow.pin import PinGuard
-from kiosk.flow.setup import SetupError, check_pin_pair, configure_standalone, finish
-from kiosk.flow.texts import LANGUAGE_NAMES, SUPPORTED_LOCALES, manager_text
+from kiosk.flow.setup import (
+    SetupError,
+    check_pin_pair,
+    configure_standalone,
+    finish,
+    pick_survey,
+    touchpoint_of,
+)
+from kiosk.flow.texts import LANGUAGE_NAMES, SUPPORTED_LOCALES, manager_text, problem_text
 
 # QmlElement reads the module's name and version from this module's globals.
 from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa: F401
 from sync.enrolment import EnrolmentError, enrol, remember
 from sync.outbox import Outbox
+from sync.problems import Problem
 from sync.settings import Settings
 
 log = logging.getLogger("effortless.ui.setup")
+
+# What the screen says: a key of the manager's catalog with its values, or sync's problem.
+Message = tuple[str, dict[str, str]] | Problem
 
 
 # PySide's stub gives QmlUncreatable no __call__; mypy reports that on the class line.
@@ -49,6 +66,7 @@ class SetupController(QObject):  # type: ignore[operator]
         *,
         active: bool,
         standalone: bool = True,
+        surveys: Callable[[], Sequence[Survey]] = tuple,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
@@ -57,10 +75,17 @@ class SetupController(QObject):  # type: ignore[operator]
         self._locales = locales or SUPPORTED_LOCALES[:2]
         self._active = active
         self._standalone = standalone
+        # Connecting a kiosk already in use: it keeps its PIN, and the manager may go back.
+        self._later = False
         self._busy = False
-        self._error = ""
+        # A message: a manager catalog key with its values, or a problem from sync.
+        self._error: Message | None = None
         self._locale = self._locales[0]
         self._pending: tuple[str, str] | None = None
+        # The surveys to pick the touchpoint from: read when first shown, not at start.
+        self._surveys_of = surveys
+        self._surveys: tuple[Survey, ...] | None = None
+        self._touchpoint = ""
         self._enrolment_finished.connect(self._on_enrolment_finished)
 
     @Property(bool, notify=activeChanged)
@@ -73,7 +98,12 @@ class SetupController(QObject):  # type: ignore[operator]
 
     @Property(str, notify=stateChanged)
     def error(self) -> str:
-        return self._error
+        if self._error is None:
+            return ""
+        if isinstance(self._error, Problem):
+            return problem_text(self._locale, self._error.kind, self._error.values)
+        key, values = self._error
+        return manager_text(self._locale)[key].format(**values)
 
     @Property("QVariantMap", notify=stateChanged)  # type: ignore[arg-type]
     def words(self) -> dict[str, str]:
@@ -91,42 +121,90 @@ class SetupController(QObject):  # type: ignore[operator]
     def standaloneAllowed(self) -> bool:
         return self._standalone
 
+    @Property(bool, notify=stateChanged)
+    def pinNeeded(self) -> bool:
+        return not self._later
+
+    @Property(bool, notify=stateChanged)
+    def cancellable(self) -> bool:
+        return self._later
+
+    @Property("QVariantList", notify=stateChanged)  # type: ignore[arg-type]
+    def touchpoints(self) -> list[dict[str, str]]:
+        """The touchpoints of the kiosk's surveys, to pick one from."""
+        return [
+            {"id": touchpoint_of(s), "label": touchpoint_of(s).replace("_", " ")}
+            for s in self._own_surveys()
+        ]
+
+    @Property(str, notify=stateChanged)
+    def touchpoint(self) -> str:
+        return self._touchpoint
+
+    def _own_surveys(self) -> tuple[Survey, ...]:
+        if self._surveys is None:
+            self._surveys = tuple(self._surveys_of())
+            if len(self._surveys) == 1:
+                self._touchpoint = touchpoint_of(self._surveys[0])
+        return self._surveys
+
     def open_for_enrolment(self) -> None:
         """The manager's gesture on a kiosk that lost its settings: enrolment only."""
         if self._active:
             return
         self._standalone = False
+        self._later = False
+        self._open()
+
+    def open_for_hq(self, locale: str) -> None:
+        """The manager connects a kiosk set up without HQ: enrolment only, PIN kept."""
+        if self._active:
+            return
+        self._standalone = False
+        self._later = True
+        if locale in self._locales:
+            self._locale = locale
+        self._open()
+
+    def _open(self) -> None:
         self._active = True
-        self._set(error="")
+        self._set()
         self.activeChanged.emit()
 
     def set_outbox(self, outbox: Outbox) -> None:
         self._outbox = outbox
 
-    def _set(self, *, busy: bool | None = None, error: str | None = None) -> None:
+    def _set(self, *, busy: bool | None = None, error: Message | None = None) -> None:
+        """Change the state and say so; ``error`` replaces the message (None clears it)."""
         if busy is not None:
             self._busy = busy
-        if error is not None:
-            self._error = error
+        self._error = error
         self.stateChanged.emit()
 
     @Slot(str)
     def chooseLanguage(self, locale: str) -> None:
         if locale in self._locales:
             self._locale = locale
-            self._set()
+            self._set(error=self._error)
+
+    @Slot(str)
+    def chooseTouchpoint(self, touchpoint: str) -> None:
+        if touchpoint in (touchpoint_of(s) for s in self._own_surveys()):
+            self._touchpoint = touchpoint
+            self._set(error=self._error)
 
     @Slot(str, str, str, str)
     def connectHq(self, url: str, code: str, pin: str, repeat: str) -> None:
         if self._busy:
             return
-        try:
-            check_pin_pair(pin, repeat, self._locale)
-        except SetupError as exc:
-            self._set(error=str(exc))
-            return
+        if not self._later:
+            try:
+                check_pin_pair(pin, repeat)
+            except SetupError as exc:
+                self._set(error=(exc.key, {}))
+                return
         self._pending = (pin, self._locale)
-        self._set(busy=True, error="")
+        self._set(busy=True)
         threading.Thread(
             target=self._enrol, args=(url.strip(), code), name="effortless-enrol", daemon=True
         ).start()
@@ -141,7 +219,8 @@ class SetupController(QObject):  # type: ignore[operator]
 
     def _on_enrolment_finished(self, result: object) -> None:
         if isinstance(result, EnrolmentError):
-            self._set(busy=False, error=str(result))
+            log.info("enrolment failed: %s", result)
+            self._set(busy=False, error=result.problem)
             return
         assert isinstance(result, tuple)
         assert self._pending is not None
@@ -151,25 +230,44 @@ class SetupController(QObject):  # type: ignore[operator]
         # what allows starting afresh.
         self._settings.replace_damaged()
         remember(self._settings, self._outbox, base_url, enrolment, False)
-        finish(self._settings, self._guard, pin, locale)
+        if not self._later:
+            finish(self._settings, self._guard, pin, locale)
         log.info("kiosk enrolled with HQ for store %s", enrolment.store)
         self._done(enrolled=True)
 
-    @Slot(str, str, str, str)
-    def useStandalone(self, store: str, touchpoint: str, pin: str, repeat: str) -> None:
+    @Slot(str, str, str)
+    def useStandalone(self, store: str, pin: str, repeat: str) -> None:
         if self._busy or not self._standalone:
             return
         try:
-            check_pin_pair(pin, repeat, self._locale)
-            configure_standalone(self._settings, self._guard, store, touchpoint, pin, self._locale)
+            check_pin_pair(pin, repeat)
+            survey = pick_survey(self._touchpoint, self._own_surveys())
+            configure_standalone(
+                self._settings,
+                self._guard,
+                store,
+                self._touchpoint,
+                pin,
+                self._locale,
+                survey_id=survey.id,
+            )
         except SetupError as exc:
-            self._set(error=str(exc))
+            self._set(error=(exc.key, {}))
             return
-        log.info("kiosk set up without HQ")
+        log.info("kiosk set up without HQ for touchpoint %s", self._touchpoint)
         self._done(enrolled=False)
+
+    @Slot()
+    def cancel(self) -> None:
+        """Back to the manager screen, from connecting a kiosk already in use."""
+        if not self._later or self._busy:
+            return
+        self._active = False
+        self._set()
+        self.activeChanged.emit()
 
     def _done(self, *, enrolled: bool) -> None:
         self._active = False
-        self._set(busy=False, error="")
+        self._set(busy=False)
         self.activeChanged.emit()
         self.completed.emit(enrolled)

@@ -1,13 +1,16 @@
 """ces-kiosk simulate: synthetic shoppers tapping the real QML screens, offscreen.
 
 Time inside the kiosk runs on a manual clock (so idle timeouts do not take real
-seconds); latencies are measured on the real clock, from the tap until the frame that
-shows the next screen.
+seconds) that starts ``days`` before now: the shoppers come at random moments over those
+days, and the last has left by now, so their answers carry real dates (a trend, an
+action's before and after). Latencies are measured on the real clock, from the tap until
+the frame that shows the next screen.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import os
 import random
 import shutil
@@ -16,6 +19,7 @@ import tempfile
 import time
 from array import array
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +27,24 @@ import psutil
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from ces.answer import NewAnswer
+from ces.keys import STORE_ID, TOUCHPOINT
+from ces.timestamps import iso_utc
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.machine import Recorder, Screen
 from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 from kiosk.ui.driver import FrameCounter, double_tap, tap, visible_item
+from sync.settings import Settings
+
+# The longest a shopper's visit takes on the manual clock (think times, a walk-away's idle
+# timeout and "still there?", the thank-you): the last one arrives this long before now.
+LAST_VISIT_S = 15 * 60
+# A week: the dashboard shows answers per day and week, and a small --responses still
+# gives several answers a day.
+DEFAULT_DAYS = 7
+# At most one shopper a minute on average: a visit takes about 20 s on the kiosk's clock,
+# so the shoppers never run late enough to be dated after now.
+MIN_SECONDS_PER_SHOPPER = 60
 
 COMMENTS = (
     "Kassa was snel",
@@ -115,6 +132,9 @@ class _Shopper:
         self.rng = rng
         self.latencies_ms = Samples(capacity)
         self.double_taps = 0
+        # Shoppers who walked away before giving a score: an answer starts with its score,
+        # so these leave no row.
+        self.left_before_scoring = 0
 
     def _tap(self, name: str, *, double: bool = False, think_s: float = 1.0) -> None:
         self.clock.advance(think_s)
@@ -151,6 +171,7 @@ class _Shopper:
             self._tap("startArea", think_s=think)
             if rng.random() < 0.03:
                 self._walk_away()
+                self.left_before_scoring += 1
                 return
         prefix = "attract_score_" if survey.attract_mode == "question" else "score_"
         double = rng.random() < 0.1
@@ -192,6 +213,21 @@ def _idle() -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+def _arrivals(rng: random.Random, count: int, first: float, last: float) -> list[float]:
+    """When each shopper comes, in seconds on the kiosk's clock: at random over the days."""
+    return sorted(rng.uniform(first, max(first, last)) for _ in range(count))
+
+
+def _why_fewer_rows(responses: int, rows: int, left_before_scoring: int) -> str:
+    if rows == responses:
+        return f"{rows} rows for {responses} shoppers: every shopper gave a score"
+    return (
+        f"{rows} rows for {responses} shoppers: {left_before_scoring} walked away after "
+        "tapping start and before giving a score, and an answer is only stored once it "
+        "has a score"
+    )
+
+
 def simulate(
     *,
     responses: int,
@@ -201,12 +237,31 @@ def simulate(
     size: tuple[int, int] = (1280, 800),
     keep: bool = False,
     warmup: int = 20,
+    days: float | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
+    """Drive ``responses`` synthetic shoppers (after ``warmup`` unmeasured ones) through the
+    real screens, spread over the ``days`` before ``now``, and return the JSON summary.
+    Without ``days``: a week, or as many days as the shoppers need at one a minute.
+
+    An enrolled kiosk's data dir sends these answers to its HQ: ``ces-kiosk simulate``
+    refuses one unless told ``--allow-upload``.
+    """
+    needed = math.ceil((responses * MIN_SECONDS_PER_SHOPPER + LAST_VISIT_S) / 86400)
+    if days is None:
+        days = max(DEFAULT_DAYS, needed)
+    elif days < needed:
+        raise SimulationError(
+            f"{responses} shoppers in {days:g} days is more than one a minute; "
+            f"give at least --days {needed}"
+        )
     app = application()
     temporary = data_dir is None
     folder = Path(tempfile.mkdtemp(prefix="effortless-sim-")) if data_dir is None else data_dir
     rng = random.Random(seed)
-    clock = ManualClock()
+    end = now or datetime.now(UTC)
+    start = end - timedelta(days=days)
+    clock = ManualClock(start)
     timed: list[TimedRecorder] = []
 
     def wrap(recorder: Recorder) -> Recorder:
@@ -214,7 +269,13 @@ def simulate(
         return timed[0]
 
     wall_start = time.perf_counter()
-    preconfigure(folder, store="simulated", touchpoint="simulated")
+    # An enrolled kiosk keeps the store and touchpoint HQ gave it.
+    placed = Settings.open(folder).load()
+    preconfigure(
+        folder,
+        store=placed.get(STORE_ID) or "simulated",
+        touchpoint=placed.get(TOUCHPOINT) or "simulated",
+    )
     kiosk = Kiosk(
         KioskOptions(
             data_dir=folder,
@@ -234,7 +295,7 @@ def simulate(
         gc.collect()
         shopper = _Shopper(kiosk, clock, frames, rng, warmup * 8)
         # The first shoppers fill Qt's caches (glyphs, textures, QML bindings); memory
-        # growth is measured from after them.
+        # growth is measured from after them. They come at the start of the days.
         for _ in range(warmup):
             shopper.visit(hurry=False)
             clock.advance(60)
@@ -242,18 +303,26 @@ def simulate(
         shopper.latencies_ms = Samples(responses * 8)
         timed[0].commit_ms = Samples(responses * 4)
         shopper.double_taps = 0
+        shopper.left_before_scoring = 0
         rows_before = kiosk.outbox.count()
         gc.collect()
         rss_start = _rss_mb()
+        began = clock.monotonic()
+        last = began + (end - clock.utcnow()).total_seconds() - LAST_VISIT_S
+        arrivals = iter(_arrivals(rng, responses, began, last))
         remaining = responses
         while remaining > 0:
             # Now and then a child taps through several surveys in a row.
             burst = rng.random() < 0.02
-            for _ in range(min(remaining, 4 if burst else 1)):
+            for i in range(min(remaining, 4 if burst else 1)):
+                due = next(arrivals)
+                if i == 0:
+                    # When due, and never sooner than a few seconds after the one before
+                    # left (so two shoppers are never taken for one child's rapid taps).
+                    clock.advance(max(rng.uniform(5, 30), due - clock.monotonic()))
                 shopper.visit(hurry=burst)
                 remaining -= 1
                 _idle()
-            clock.advance(rng.uniform(15, 120))
         gc.collect()
         rss_end = _rss_mb()
         rows = kiosk.outbox.rows()[rows_before:]
@@ -264,10 +333,16 @@ def simulate(
             "seed": seed,
             "survey": kiosk.flow.survey.id,
             "rows_written": len(rows),
+            "left_before_scoring": shopper.left_before_scoring,
+            "why_fewer_rows": _why_fewer_rows(responses, len(rows), shopper.left_before_scoring),
             "completed": sum(r["outcome"] == "completed" for r in rows),
             "timeout": sum(r["outcome"] == "timeout" for r in rows),
             "flagged_rapid": sum("rapid" in r["flags"] for r in rows),
             "double_taps": shopper.double_taps,
+            "days": days,
+            "first_started_at": min((r["started_at"] for r in rows), default=None),
+            "last_finished_at": max((r["finished_at"] or "" for r in rows), default=None),
+            "until": iso_utc(end),
             "tap_to_screen_ms": _percentiles(shopper.latencies_ms.values(), (50, 95, 99)),
             "commit_ms": _percentiles(timed[0].commit_ms.values(), (50, 99)),
             "rss_mb": {"start": rss_start, "end": rss_end, "growth": round(rss_end - rss_start, 1)},

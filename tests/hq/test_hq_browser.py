@@ -60,12 +60,12 @@ def _seed(hq: HQ) -> dict[str, int]:
     """Eight weeks of answers at three stores; returns how many each store got."""
     rng = random.Random(7)
     counts: dict[str, int] = {}
-    for store_id, region, skill in (
-        ("s001", "north", 0.0),
-        ("s002", "north", 0.1),
-        ("s003", "south", -0.15),
+    for store_id, name, region, skill in (
+        ("s001", "Amsterdam Centrum", "north", 0.0),
+        ("s002", "Utrecht Hoog Catharijne", "north", 0.1),
+        ("s003", "", "south", -0.15),  # no name: shown by its id alone
     ):
-        storeinfo.set_store(hq.db, store_id, region=region)
+        storeinfo.set_store(hq.db, store_id, name=name, region=region)
         specs = []
         for _ in range(400):
             at = NOW - timedelta(minutes=rng.randint(60, 56 * 24 * 60))
@@ -100,7 +100,7 @@ def _seed(hq: HQ) -> dict[str, int]:
         created_by="anna",
         stores=["s001", "s002"],
         touchpoint="in_store_purchase",
-        message={"nl": "Jij zei: lange rij. Wij deden: een extra kassa op zaterdag."},
+        message={"nl": "Lange rij op zaterdag? Nu is er een extra kassa open."},
     )
     return counts
 
@@ -215,3 +215,181 @@ def test_every_page_draws_without_errors(dashboard: tuple[HQ, Any, list[str]], p
     if keep:
         name = path.strip("/").replace("?split=", "-by-").split("?")[0] or "overview"
         page.screenshot(path=str(Path(keep) / f"hq-{name}.png"), full_page=True)
+
+
+# --- charts as a reader meets them -------------------------------------------------------------
+
+
+def _chart(page: Any, canvas_id: str) -> dict[str, Any]:
+    """What Chart.js drew on a canvas: legend, data, options and axis ticks."""
+    page.wait_for_selector(f"#{canvas_id}[data-drawn=true]")
+    found: dict[str, Any] = page.evaluate(
+        """(id) => {
+          const chart = Chart.getChart(document.getElementById(id));
+          const axes = {};
+          for (const [key, scale] of Object.entries(chart.scales)) {
+            axes[key] = scale.ticks.map((t) => ({value: t.value, label: String(t.label)}));
+          }
+          return {
+            legend: chart.legend.legendItems.map((item) => item.text),
+            datasets: chart.data.datasets.map((d, i) => ({
+              label: d.label,
+              data: d.data,
+              skipped: chart.getDatasetMeta(i).data.map((point) => Boolean(point.skip)),
+            })),
+            labels: chart.data.labels,
+            spanGaps: chart.options.spanGaps,
+            axes: axes,
+          };
+        }""",
+        canvas_id,
+    )
+    return found
+
+
+def _store_with_a_quiet_week(hq: HQ) -> list[str]:
+    """s009: answers two and four weeks ago, none three weeks ago; returns the quiet week."""
+    monday = (NOW - timedelta(days=NOW.weekday())).replace(hour=10)
+    specs = []
+    for weeks_ago in (4, 2):
+        at = monday - timedelta(weeks=weeks_ago)
+        specs += [
+            Spec(at + timedelta(minutes=i), score, factor)
+            for i, (score, factor) in enumerate(((6, "price"), (2, "ease"), (7, "service")))
+        ]
+    add(hq.db, kiosk(hq.db, "s009"), specs)
+    return [(monday - timedelta(weeks=3)).date().isoformat()]
+
+
+def test_trend_lines_break_at_weeks_without_answers(dashboard: tuple[HQ, Any, list[str]]) -> None:
+    hq, page, problems = dashboard
+    quiet = _store_with_a_quiet_week(hq)[0]
+    _log_in(hq, page)
+    page.goto(f"{hq.url}/trend?store=s009&from={(NOW - timedelta(days=40)).date().isoformat()}")
+    drawn = _chart(page, "chart-trend-ces7")
+    gap = drawn["labels"].index(quiet)
+    easy = next(d for d in drawn["datasets"] if d["label"] == "% easy")
+    assert easy["data"][gap] is None
+    assert easy["data"][gap - 1] is not None and easy["data"][gap + 1] is not None  # noqa: PT018
+    assert easy["skipped"][gap]
+    assert drawn["spanGaps"] is False  # no line drawn across the quiet week
+    # Lines per store break there too.
+    page.goto(f"{hq.url}/trend?split=store&from={(NOW - timedelta(days=40)).date().isoformat()}")
+    assert _chart(page, "chart-trend-ces7")["spanGaps"] is False
+    assert problems == []
+
+
+def test_the_interval_band_is_one_legend_entry(dashboard: tuple[HQ, Any, list[str]]) -> None:
+    hq, page, problems = dashboard
+    _log_in(hq, page)
+    page.goto(f"{hq.url}/trend")
+    assert _chart(page, "chart-trend-ces7")["legend"] == ["95% CI", "% easy"]
+    page.click("#lang-nl")
+    page.wait_for_url(re.compile("lang=nl"))
+    assert _chart(page, "chart-trend-ces7")["legend"] == ["95%-BI", "% makkelijk"]
+    assert problems == []
+
+
+def test_count_axes_count_in_whole_numbers_and_share_axes_say_percent(
+    dashboard: tuple[HQ, Any, list[str]],
+) -> None:
+    hq, page, problems = dashboard
+    _store_with_a_quiet_week(hq)  # s009: two answers naming each factor
+    _log_in(hq, page)
+    page.goto(f"{hq.url}/factors?store=s009&from={(NOW - timedelta(days=40)).date().isoformat()}")
+    counts = _chart(page, "chart-factors-ces7")["axes"]["x"]
+    assert counts
+    assert all(float(t["value"]).is_integer() for t in counts), counts
+    for path, chart_id, axis in (
+        ("/", "chart-dist-ces7", "y"),
+        ("/priorities", "chart-priorities-ces7", "x"),
+        ("/trend", "chart-trend-ces7", "y"),
+        ("/compare", "chart-compare-ces7", "x"),
+    ):
+        page.goto(f"{hq.url}{path}")
+        labels = [t["label"] for t in _chart(page, chart_id)["axes"][axis]]
+        assert labels
+        assert all(label.endswith("%") for label in labels), (path, labels)
+    assert problems == []
+
+
+def test_charts_take_the_pages_width(dashboard: tuple[HQ, Any, list[str]]) -> None:
+    hq, page, problems = dashboard
+    _log_in(hq, page)
+    measure = """() => {
+      const canvas = document.getElementById('chart-trend-ces7');
+      return [canvas.getBoundingClientRect().width, document.documentElement.clientWidth];
+    }"""
+    for width in (1800, 1280, 800):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{hq.url}/trend")
+        page.wait_for_selector("#chart-trend-ces7[data-drawn=true]")
+        canvas, window = page.evaluate(measure)
+        assert window * 0.9 <= canvas <= window, (width, canvas, window)
+    # Narrowed with the page open, the chart follows.
+    page.set_viewport_size({"width": 1000, "height": 900})
+    page.wait_for_function(
+        "() => document.getElementById('chart-trend-ces7').getBoundingClientRect().width < 1000"
+    )
+    assert problems == []
+
+
+def test_store_names_stand_beside_ids_in_the_charts(dashboard: tuple[HQ, Any, list[str]]) -> None:
+    hq, page, problems = dashboard
+    _log_in(hq, page)
+    page.goto(f"{hq.url}/compare?by=store")
+    assert sorted(_chart(page, "chart-compare-ces7")["labels"]) == [
+        "s001 · Amsterdam Centrum",
+        "s002 · Utrecht Hoog Catharijne",
+        "s003",
+    ]
+    page.goto(f"{hq.url}/trend?split=store")
+    assert "s001 · Amsterdam Centrum" in _chart(page, "chart-trend-ces7")["legend"]
+    assert problems == []
+
+
+# --- the actions form ---------------------------------------------------------------------------
+
+
+def test_the_message_preview_follows_the_typing_as_plain_text(
+    dashboard: tuple[HQ, Any, list[str]],
+) -> None:
+    hq, page, problems = dashboard
+    _log_in(hq, page)
+    page.goto(f"{hq.url}/actions")
+    page.fill("#a-message-nl", "Extra kassa <b>op</b>   zaterdag")
+    page.wait_for_function(
+        "() => document.getElementById('a-preview-nl').textContent"
+        " === 'U zei, wij deden: Extra kassa <b>op</b> zaterdag'"
+    )
+    assert page.locator("#a-preview-nl b").count() == 0
+    page.fill("#a-message-en", "Wider aisles")
+    page.wait_for_function(
+        "() => document.getElementById('a-preview-en').textContent"
+        " === 'You said, we did: Wider aisles'"
+    )
+    page.fill("#a-message-nl", "")
+    page.wait_for_function("() => document.getElementById('a-preview-nl').textContent === ''")
+    assert problems == []
+
+
+def test_removing_an_action_asks_in_a_dialog(dashboard: tuple[HQ, Any, list[str]]) -> None:
+    hq, page, problems = dashboard
+    (seeded,) = actions.all_actions(hq.db)
+    _log_in(hq, page)
+    page.goto(f"{hq.url}/actions")
+    page.click(f"#a-remove-{seeded.id}")
+    dialog = page.locator("#confirm-remove")
+    dialog.wait_for(state="visible")
+    assert "Second till opened on Saturdays" in dialog.inner_text()
+    assert "delete" not in page.url  # asked in place, on the actions page
+    page.click("#a-keep")
+    dialog.wait_for(state="hidden")
+    assert [a.id for a in actions.all_actions(hq.db)] == [seeded.id]
+    page.click(f"#a-remove-{seeded.id}")
+    dialog.wait_for(state="visible")
+    page.click("#a-confirm-remove")
+    page.wait_for_selector("#notice")
+    assert "Action removed." in page.inner_text("#notice")
+    assert actions.all_actions(hq.db) == []
+    assert problems == []

@@ -110,6 +110,37 @@ def test_kiosk_add_refuses_bad_names(tmp_path: Path, args: list[str], message: s
     assert not (tmp_path / "hq.db").exists()
 
 
+def test_kiosk_add_refuses_a_touchpoint_no_survey_is_for(tmp_path: Path) -> None:
+    # The keyboard capitalised it, or it was typed as a name: a kiosk for it would run a
+    # survey whose answers HQ files under another touchpoint.
+    result = ces_hq(
+        "kiosk", "add", "--store", "s42", "--touchpoint", "returns", "--data-dir", str(tmp_path)
+    )
+    line = assert_one_line_error(result)
+    assert line.startswith(
+        "ces-hq: error: no survey is for touchpoint 'returns'; "
+        "the touchpoints there are: in_store_purchase, returns_desk "
+    ), line
+    assert not (tmp_path / "hq.db").exists()
+
+
+def test_kiosk_add_checks_the_touchpoint_against_the_survey_folder_hq_serves(
+    tmp_path: Path,
+) -> None:
+    from ces.assets import surveys_dir
+
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    body = json.loads((surveys_dir() / "returns_desk.json").read_text(encoding="utf-8"))
+    body.update({"id": "kassa_v2", "touchpoint": "kassa"})
+    (folder / "kassa_v2.json").write_text(json.dumps(body), encoding="utf-8")
+    where = ["--data-dir", str(tmp_path / "hq"), "--surveys", str(folder)]
+    result = ces_hq("kiosk", "add", "--store", "s42", "--touchpoint", "kassa", *where)
+    assert result.returncode == 0, result.stderr
+    refused = ces_hq("kiosk", "add", "--store", "s42", "--touchpoint", "returns_desk", *where)
+    assert "the touchpoints there are: kassa " in assert_one_line_error(refused)
+
+
 def test_kiosk_list_shows_each_kiosk_and_its_latest_heartbeat(
     where: list[str], database_url: str, surveys: Any
 ) -> None:
@@ -219,7 +250,8 @@ def test_a_database_hq_cannot_use_is_one_line(url: str, message: str, command: l
 def test_the_database_url_can_come_from_the_environment(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/from-env.db"
     env = {"EFFORTLESS_HQ_DATABASE_URL": url}
-    assert ces_hq("kiosk", "add", "--store", "s1", "--touchpoint", "tp", env=env).returncode == 0
+    added = ces_hq("kiosk", "add", "--store", "s1", "--touchpoint", "returns_desk", env=env)
+    assert added.returncode == 0, added.stderr
     assert (tmp_path / "from-env.db").exists()
     # An explicit --data-dir wins over the environment.
     other = tmp_path / "other"

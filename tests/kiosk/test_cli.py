@@ -9,11 +9,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
+from ces.timestamps import MS_TIMESTAMP_RE
 from kiosk.cli import (
     enroll_parser,
     run_parser,
@@ -24,17 +26,30 @@ from kiosk.cli import (
 )
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET", "QT_QPA_PLATFORM")
 
 
-def ces_kiosk(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def ces_kiosk(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kiosk", *args],
         capture_output=True,
         text=True,
-        env=ENV,
+        env=ENV if env is None else env,
         timeout=timeout,
         check=False,
     )
+
+
+def without_a_display(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of an SSH login or a cron job: no display, no platform chosen."""
+    env = {k: v for k, v in os.environ.items() if k not in DISPLAY_VARIABLES}
+    # Nor a Wayland socket where a client would look for one by default.
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(exist_ok=True)
+    env["XDG_RUNTIME_DIR"] = str(runtime)
+    return env | extra
 
 
 def test_help_lists_the_subcommands_and_options() -> None:
@@ -101,8 +116,17 @@ def test_bad_arguments_get_a_clear_message(args: list[str], message: str) -> Non
 
 def test_screenshots_renders_every_screen(tmp_path: Path) -> None:
     out = tmp_path / "shots"
-    result = ces_kiosk("screenshots", "--out", str(out), "--size", "800x1280")
+    # No display needed: the pictures are rendered offscreen.
+    result = ces_kiosk(
+        "screenshots", "--out", str(out), "--size", "800x1280", env=without_a_display(tmp_path)
+    )
     assert result.returncode == 0, result.stderr
+    # Each picture shows the screen it is named for, checked as it was taken: the
+    # out-of-order one is a set-up kiosk that cannot use its database, not the setup screen.
+    assert "out-of-order-800x1280.png: outOfOrderScreen" in result.stderr
+    assert "setup-800x1280.png: setupScreen" in result.stderr
+    out_of_order = QImage(str(out / "out-of-order-800x1280.png"))
+    assert out_of_order != QImage(str(out / "setup-800x1280.png"))
     names = sorted(p.name for p in out.glob("*.png"))
     for screen in ("attract", "question", "why", "comment", "still-there", "thanks"):
         assert any(
@@ -193,3 +217,109 @@ def test_enroll_refuses_plain_http_to_another_host_without_connecting(tmp_path: 
     assert result.returncode == 2
     assert "refusing plain http" in result.stderr
     assert not (tmp_path / "kiosk.db").exists()
+
+
+def test_the_kiosk_without_a_display_says_so_in_one_line(tmp_path: Path) -> None:
+    result = ces_kiosk("--data-dir", str(tmp_path / "data"), env=without_a_display(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "ces-kiosk: no display (DISPLAY and WAYLAND_DISPLAY are unset); run it in the "
+        "kiosk's graphical session, or set QT_QPA_PLATFORM"
+    ]
+
+
+@pytest.mark.parametrize(
+    "display",
+    [
+        # An SSH login: no display at all.
+        {},
+        # A desktop where a kiosk runs: simulate must not draw over it. (A display nobody
+        # serves: a window would abort the command, offscreen never asks for it.)
+        {"DISPLAY": ":93"},
+    ],
+    ids=["none", "a-running-kiosks"],
+)
+def test_simulate_runs_offscreen_by_itself(tmp_path: Path, display: dict[str, str]) -> None:
+    result = ces_kiosk("simulate", "--responses", "3", env=without_a_display(tmp_path, **display))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["shoppers"] == 3
+
+
+def _rows(data: Path) -> list[dict[str, str]]:
+    conn = sqlite3.connect(data / "kiosk.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM responses WHERE outcome IS NOT NULL")]
+    finally:
+        conn.close()
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_simulated_answers_have_real_dates_over_the_days_asked_for(tmp_path: Path) -> None:
+    data = tmp_path / "sim"
+    before = datetime.now(UTC)
+    result = ces_kiosk(
+        "simulate", "--responses", "60", "--days", "10", "--seed", "4", "--data-dir", str(data)
+    )
+    after = datetime.now(UTC)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    rows = _rows(data)
+    assert len(rows) == summary["rows_written"] + summary["warmup_rows"]
+    for row in rows:
+        moments = [row["started_at"], row["answered_at"], row["finished_at"]]
+        assert all(MS_TIMESTAMP_RE.fullmatch(m) for m in moments), moments
+        started, answered, finished = (_moment(m) for m in moments)
+        assert started <= answered <= finished
+        assert before - timedelta(days=10) <= started
+        assert finished <= after
+    days = {_moment(r["answered_at"]).date() for r in rows}
+    assert len(days) >= 6, f"answers on {len(days)} days only"
+    first = min(_moment(r["answered_at"]) for r in rows)
+    last = max(_moment(r["answered_at"]) for r in rows)
+    assert last - first > timedelta(days=7)
+    # Fewer rows than shoppers, and the summary says why.
+    assert summary["left_before_scoring"] > 0
+    assert summary["rows_written"] + summary["left_before_scoring"] == 60
+    assert summary["why_fewer_rows"].startswith(
+        f"{summary['rows_written']} rows for 60 shoppers: {summary['left_before_scoring']} "
+        "walked away"
+    )
+
+
+def test_simulate_does_not_send_to_hq_unless_allowed(tmp_path: Path) -> None:
+    from hqserver import HQService
+    from sync_fixtures import enrol, hq_rows
+
+    data = tmp_path / "kiosk"
+    with HQService(tmp_path / "hq") as hq:
+        kiosk_id = enrol(data, hq.url, hq.add_kiosk())
+        refused = ces_kiosk("simulate", "--responses", "5", "--data-dir", str(data))
+        assert refused.returncode == 2
+        assert refused.stderr.splitlines() == [
+            f"ces-kiosk simulate: {data} is an enrolled kiosk's data dir: its simulated "
+            f"answers would be sent to HQ ({hq.url}); use another --data-dir, or --allow-upload"
+        ]
+        assert not (data / "kiosk.db").exists() or _rows(data) == []
+
+        allowed = ces_kiosk(
+            "simulate",
+            "--responses",
+            "20",
+            "--days",
+            "14",
+            "--allow-upload",
+            "--data-dir",
+            str(data),
+        )
+        assert allowed.returncode == 0, allowed.stderr
+        sent = ces_kiosk("sync", "--data-dir", str(data), "--until-empty", "--timeout", "60")
+        assert sent.returncode == 0, sent.stderr
+        at_hq = hq_rows(tmp_path / "hq", kiosk_id)
+    summary = json.loads(allowed.stdout)
+    assert len(at_hq) == summary["rows_written"] + summary["warmup_rows"]
+    days = {_moment(str(r["answered_at"]).replace(" ", "T")).date() for r in at_hq}
+    assert len(days) >= 5, f"HQ has answers on {len(days)} days only"

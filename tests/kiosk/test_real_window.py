@@ -2,9 +2,11 @@
 
 Xvfb is the screen, openbox the window manager (Alt+F4 and a taskbar's close request are
 window-manager actions, so only a real one makes those attempts mean anything), xdotool the
-keyboard, and `ces-kiosk` runs exactly as on a store's kiosk. Without those tools (a
-newcomer's machine) the test is skipped; `scripts/system-deps --test`, which `scripts/test`
-and so CI run, installs them.
+keyboard, and `ces-kiosk` runs exactly as on a store's kiosk: once under openbox's packaged
+settings (every way out offered; the kiosk itself must refuse them), once in the X session
+the deployment guide documents (assets/openbox/: openbox then offers nothing, no window
+menu, no desktop menu, one desktop). Without those tools (a newcomer's machine) the tests
+are skipped; `scripts/system-deps --test`, which `scripts/test` and so CI run, installs them.
 """
 
 from __future__ import annotations
@@ -102,8 +104,8 @@ def _read_display_number(read_fd: int, xvfb: subprocess.Popen[bytes], log: Path)
 
 
 @pytest.fixture
-def display(tmp_path: Path) -> Iterator[Display]:
-    """A fresh Xvfb with openbox managing it."""
+def xvfb(tmp_path: Path) -> Iterator[Display]:
+    """A fresh Xvfb, with no window manager yet."""
     missing = _missing_tools()
     if missing:
         pytest.skip(
@@ -131,33 +133,42 @@ def display(tmp_path: Path) -> Iterator[Display]:
             start_new_session=True,
         )
     os.close(write_fd)
-    openbox: subprocess.Popen[bytes] | None = None
     try:
         name = _read_display_number(read_fd, xvfb, xvfb_log)
         env = {key: value for key, value in os.environ.items() if not key.startswith("QT_QPA")}
         env.update(DISPLAY=name, QT_QPA_PLATFORM="xcb")
-        # An empty config dir: openbox uses its packaged rc.xml (Alt+F4 = Close), never the
-        # developer's own.
+        # An empty config dir: openbox never reads the developer's own settings.
         env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-        shown = Display(name, env)
-        with (tmp_path / "openbox.log").open("wb") as log:
-            openbox = subprocess.Popen(
-                ["openbox", "--sm-disable"],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(
-            lambda: "window id" in shown.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK").stdout,
-            "openbox to manage the screen",
-        )
-        yield shown
+        yield Display(name, env)
     finally:
         os.close(read_fd)
-        if openbox is not None:
-            _stop(openbox)
         _stop(xvfb)
+
+
+def wait_for_window_manager(display: Display) -> None:
+    wait_for(
+        lambda: "window id" in display.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK").stdout,
+        "openbox to manage the screen",
+    )
+
+
+@pytest.fixture
+def display(xvfb: Display, tmp_path: Path) -> Iterator[Display]:
+    """Xvfb with openbox on its packaged settings (rc.xml: Alt+F4 = Close, menus and all):
+    the kiosk must hold even under a window manager that offers every way out."""
+    with (tmp_path / "openbox.log").open("wb") as log:
+        openbox = subprocess.Popen(
+            ["openbox", "--sm-disable"],
+            env=xvfb.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for_window_manager(xvfb)
+        yield xvfb
+    finally:
+        _stop(openbox)
 
 
 @dataclass
@@ -183,26 +194,36 @@ class RunningKiosk:
         wait_for(logged, f"{text!r} x{count} in the kiosk's log", timeout)
 
 
-@pytest.fixture
-def kiosk(display: Display, tmp_path: Path) -> Iterator[RunningKiosk]:
+def installed_ces_kiosk() -> Path:
     ces_kiosk = Path(sys.executable).with_name("ces-kiosk")
     assert ces_kiosk.exists(), "ces-kiosk is not installed beside this Python (scripts/install)"
-    data_dir = tmp_path / "data"
-    # Set up as a store manager would have (PIN, store, touchpoint): the shopper's screens.
-    preconfigure(data_dir)
-    log = tmp_path / "kiosk.log"
-    with log.open("wb") as out:
+    return ces_kiosk
+
+
+@contextlib.contextmanager
+def started(command: list[str], env: dict[str, str], log: Path) -> Iterator[RunningKiosk]:
+    with log.open("ab") as out:
         process = subprocess.Popen(
-            [str(ces_kiosk), "--data-dir", str(data_dir)],
-            env=display.env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
         yield RunningKiosk(process, log)
     finally:
         _stop(process)
+
+
+def set_up_data_dir(tmp_path: Path) -> Path:
+    data_dir = tmp_path / "data"
+    # Set up as a store manager would have (PIN, store, touchpoint): the shopper's screens.
+    preconfigure(data_dir)
+    return data_dir
+
+
+@pytest.fixture
+def kiosk(display: Display, tmp_path: Path) -> Iterator[RunningKiosk]:
+    command = [str(installed_ces_kiosk()), "--data-dir", str(set_up_data_dir(tmp_path))]
+    with started(command, display.env, tmp_path / "kiosk.log") as running:
+        yield running
 
 
 def kiosk_window(display: Display, kiosk: RunningKiosk) -> str:
@@ -418,3 +439,128 @@ def test_the_kiosk_stays_fullscreen_and_in_front_whatever_a_shopper_tries(
         kiosk.process.wait(timeout=STEP_TIMEOUT_S)
     assert kiosk.process.returncode == 0, kiosk.output()
     assert "kiosk stopped" in kiosk.output()
+
+
+SESSION = Path(__file__).resolve().parents[2] / "assets" / "openbox" / "session"
+_TREE_LINE = re.compile(
+    r"^(?P<indent> +)(?P<id>0x[0-9a-f]+) .*\s(?P<w>\d+)x(?P<h>\d+)\+-?\d+\+-?\d+"
+    r"\s+\+(?P<x>-?\d+)\+(?P<y>-?\d+)\s*$"
+)
+
+
+def windows_besides(display: Display, kiosk_window_id: str) -> list[str]:
+    """The top-level windows shown on the screen other than the kiosk's (its own or the
+    frame openbox put it in): a menu of openbox's would be one."""
+    search = display.run("xdotool", "search", "--maxdepth", "1", "--onlyvisible", "--name", "")
+    viewable = {int(value) for value in search.stdout.split()}
+    kiosk_id = int(kiosk_window_id)
+    top_indent: int | None = None
+    tops: dict[int, str] = {}
+    kiosk_tops: set[int] = set()
+    current = 0
+    for line in display.out("xwininfo", "-root", "-tree").splitlines():
+        match = _TREE_LINE.match(line)
+        if match is None:
+            continue
+        window, indent = int(match["id"], 16), len(match["indent"])
+        top_indent = indent if top_indent is None else top_indent
+        if indent == top_indent:
+            current = window
+            x, y, width, height = (int(match[key]) for key in ("x", "y", "w", "h"))
+            on_screen = x + width > 0 and y + height > 0 and x < SCREEN[0] and y < SCREEN[1]
+            if on_screen:
+                tops[window] = line.strip()
+        if window == kiosk_id:
+            kiosk_tops.add(current)
+    assert kiosk_tops, f"the kiosk's window {kiosk_window_id} is not in the window tree"
+    return [line for window, line in tops.items() if window in viewable - kiosk_tops]
+
+
+def desktops(display: Display, window: str) -> tuple[str, str, str]:
+    """How many desktops, the current one, and the kiosk's."""
+    root = display.out("xprop", "-root", "_NET_NUMBER_OF_DESKTOPS", "_NET_CURRENT_DESKTOP")
+    own = display.out("xprop", "-id", window, "_NET_WM_DESKTOP")
+    number, current, on = (line.rsplit("=", 1)[-1].strip() for line in [*root.splitlines(), own])
+    return number, current, on
+
+
+def assert_nothing_but_the_kiosk(display: Display, kiosk: RunningKiosk, window: str) -> None:
+    assert windows_besides(display, window) == [], "a window of openbox's is on the screen"
+    assert_fullscreen_in_front(display, kiosk, window)
+    assert desktops(display, window) == ("1", "0", "0")
+
+
+def kiosk_gone(display: Display, kiosk: RunningKiosk) -> None:
+    kiosk.process.send_signal(signal.SIGTERM)
+    kiosk.process.wait(timeout=STEP_TIMEOUT_S)
+    search = ("xdotool", "search", "--onlyvisible", "--name", "^Effortless$")
+    wait_for(lambda: not display.run(*search).stdout.split(), "the kiosk's window to go")
+
+
+@pytest.fixture
+def session(xvfb: Display, tmp_path: Path) -> Iterator[RunningKiosk]:
+    """The kiosk's X session as the documented one starts (docs/deployment.md): startx runs
+    assets/openbox/session, which starts openbox on assets/openbox/rc.xml, then ces-kiosk."""
+    env = {**xvfb.env, "CES_KIOSK": str(installed_ces_kiosk())}
+    command = [str(SESSION), "--data-dir", str(set_up_data_dir(tmp_path))]
+    with started(command, env, tmp_path / "kiosk.log") as running:
+        try:
+            yield running
+        finally:
+            # openbox, started by the session script in the script's own process group.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(running.process.pid, signal.SIGTERM)
+
+
+def test_the_kiosk_session_gives_openbox_no_way_out_to_offer(
+    xvfb: Display, session: RunningKiosk, tmp_path: Path
+) -> None:
+    window = kiosk_window(xvfb, session)
+    wait_for(
+        lambda: xvfb.run("xdotool", "getactivewindow").stdout.strip() == window,
+        "openbox to make the kiosk the active window",
+    )
+    assert_nothing_but_the_kiosk(xvfb, session, window)
+
+    # openbox's own bindings (in its packaged rc.xml): Alt+Space opens the window menu,
+    # whose "Send to desktop 2" takes the kiosk away; Shift+Alt+arrow sends it to another
+    # desktop, Ctrl+Alt+arrow and Super+F2 switch desktops, Alt+Escape lowers it, Super+d
+    # shows the desktop. And a right or middle click, which on a desktop opens a menu.
+    for closes, attempt in enumerate(
+        (
+            ("key", "alt+space"),
+            ("key", "shift+alt+Right"),
+            ("key", "ctrl+alt+Right"),
+            ("key", "super+F2"),
+            ("key", "alt+Escape"),
+            ("key", "super+d"),
+            ("mousemove", "640", "400", "click", "3"),
+            ("mousemove", "640", "400", "click", "2"),
+        ),
+        start=1,
+    ):
+        assert xvfb.run("xdotool", *attempt).returncode == 0
+        # openbox handles what reaches it in order: once it has passed this close request
+        # on to the kiosk, it has handled the attempt before it too.
+        send_close_request(xvfb, window, through_window_manager=True)
+        session.wait_for_log(IGNORED_CLOSE, closes)
+        assert windows_besides(xvfb, window) == [], f"after {' '.join(attempt)}"
+        assert_nothing_but_the_kiosk(xvfb, session, window)
+
+    # The desktop is bare while the kiosk restarts (the systemd service starts it again two
+    # seconds after it ends). A click there opens nothing either: openbox handles the click
+    # before it manages the kiosk's new window, so once that window is active any menu of
+    # its would be on the screen.
+    kiosk_gone(xvfb, session)
+    again = [str(installed_ces_kiosk()), "--data-dir", str(tmp_path / "data")]
+    for button in ("3", "2"):
+        assert xvfb.run("xdotool", "mousemove", "640", "400", "click", button).returncode == 0
+        with started(again, xvfb.env, tmp_path / f"kiosk-{button}.log") as restarted:
+            window = kiosk_window(xvfb, restarted)
+            wait_for(
+                lambda: xvfb.run("xdotool", "getactivewindow").stdout.strip() == window,  # noqa: B023
+                "openbox to make the restarted kiosk the active window",
+            )
+            assert windows_besides(xvfb, window) == [], f"after button {button} on the desktop"
+            assert_nothing_but_the_kiosk(xvfb, restarted, window)
+            kiosk_gone(xvfb, restarted)

@@ -42,22 +42,20 @@ def test_a_new_kiosk_starts_on_the_setup_screen(kiosk: Kiosk, clock: ManualClock
     assert not is_shown(kiosk.window, "managerCorner")
 
 
-def test_standalone_setup_locks_the_kiosk_to_what_was_typed(
+def test_standalone_setup_locks_the_kiosk_to_what_was_typed_and_picked(
     kiosk: Kiosk, clock: ManualClock, qtbot: Any, data_dir: Path
 ) -> None:
     press(kiosk, clock, "setupLang_en")
-    fill(
-        kiosk,
-        setupPin="4321",
-        setupPinAgain="4321",
-        setupStore="  Utrecht   Centrum ",
-        setupTouchpoint="kassa",
-    )
+    fill(kiosk, setupPin="4321", setupPinAgain="4321", setupStore="  Utrecht   Centrum ")
+    # The touchpoint is one of the kiosk's surveys', picked, never typed.
+    assert is_shown(kiosk.window, "setupTouchpoint_in_store_purchase")
+    assert not is_shown(kiosk.window, "setupTouchpoint")
+    press(kiosk, clock, "setupTouchpoint_in_store_purchase")
     press(kiosk, clock, "setupStandalone")
     qtbot.waitUntil(lambda: not is_shown(kiosk.window, "setupScreen"))
     assert kiosk.outbox is not None
     assert kiosk.settings.get("store_id") == "Utrecht Centrum"
-    assert kiosk.settings.get("touchpoint") == "kassa"
+    assert kiosk.settings.get("touchpoint") == "in_store_purchase"
     assert kiosk.settings.get("default_locale") == "en"
     stored = kiosk.settings.get("manager_pin")
     assert stored is not None
@@ -67,29 +65,32 @@ def test_standalone_setup_locks_the_kiosk_to_what_was_typed(
     for name in ("startArea", "score_5"):
         press(kiosk, clock, name)
     (row,) = kiosk.outbox.rows()
-    assert (row["store_id"], row["touchpoint"]) == ("Utrecht Centrum", "kassa")
+    assert (row["store_id"], row["touchpoint"]) == ("Utrecht Centrum", "in_store_purchase")
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "touchpoint", "message"),
     [
-        ({"setupPin": "1234", "setupPinAgain": "1235"}, "verschillen"),
-        ({"setupPin": "12", "setupPinAgain": "12"}, "4 tot 8"),
+        ({"setupPin": "1234", "setupPinAgain": "1235"}, "returns_desk", "verschillen"),
+        ({"setupPin": "12", "setupPinAgain": "12"}, "returns_desk", "4 tot 8"),
         (
-            {
-                "setupPin": "1234",
-                "setupPinAgain": "1234",
-                "setupStore": " ",
-                "setupTouchpoint": "x",
-            },
-            "Vul de winkel",
+            {"setupPin": "1234", "setupPinAgain": "1234", "setupStore": " "},
+            "returns_desk",
+            "Vul de winkel in",
+        ),
+        (
+            {"setupPin": "1234", "setupPinAgain": "1234", "setupStore": "Utrecht"},
+            None,
+            "Kies het contactmoment",
         ),
     ],
 )
 def test_setup_mistakes_are_explained_and_nothing_is_saved(
-    kiosk: Kiosk, clock: ManualClock, fields: dict[str, str], message: str
+    kiosk: Kiosk, clock: ManualClock, fields: dict[str, str], touchpoint: str | None, message: str
 ) -> None:
     fill(kiosk, **fields)
+    if touchpoint is not None:
+        press(kiosk, clock, f"setupTouchpoint_{touchpoint}")
     press(kiosk, clock, "setupStandalone")
     assert message in error_text(kiosk)
     assert is_shown(kiosk.window, "setupScreen")
@@ -112,10 +113,11 @@ def test_an_unreachable_hq_is_reported_without_freezing_the_screen(
         setupCode="ABCD-2345",
     )
     press(kiosk, clock, "setupConnect")
-    qtbot.waitUntil(
-        lambda: "niet" in error_text(kiosk) or "not reachable" in error_text(kiosk), timeout=15000
-    )
-    assert f"127.0.0.1:{port}" in error_text(kiosk)
+    # In the screen's language, Dutch until another is chosen.
+    qtbot.waitUntil(lambda: "niet bereikbaar" in error_text(kiosk), timeout=15000)
+    assert error_text(kiosk).startswith(f"HQ niet bereikbaar op http://127.0.0.1:{port}")
+    press(kiosk, clock, "setupLang_en")
+    assert error_text(kiosk).startswith(f"HQ not reachable at http://127.0.0.1:{port}")
     assert is_shown(kiosk.window, "setupScreen")
     assert kiosk.outbox is not None
     assert kiosk.settings.get("hq_token") is None
@@ -132,7 +134,28 @@ def test_plain_http_to_another_host_is_refused_on_the_setup_screen(
         setupCode="ABCD-2345",
     )
     press(kiosk, clock, "setupConnect")
-    qtbot.waitUntil(lambda: "plain http" in error_text(kiosk))
+    qtbot.waitUntil(lambda: "https://" in error_text(kiosk))
+    assert error_text(kiosk) == "Het adres van HQ moet met https:// beginnen (hq.example)"
+    fill(kiosk, setupHq="hq.example")
+    press(kiosk, clock, "setupConnect")
+    qtbot.waitUntil(lambda: error_text(kiosk).startswith("Geen adres van HQ: hq.example"))
+
+
+def test_a_code_hq_does_not_know_is_explained_in_the_screens_language(
+    kiosk: Kiosk, clock: ManualClock, qtbot: Any, tmp_path: Path
+) -> None:
+    from hqserver import HQService
+
+    with HQService(tmp_path / "hq") as hq:
+        fill(kiosk, setupPin="4321", setupPinAgain="4321", setupHq=hq.url, setupCode="ABCD-2345")
+        press(kiosk, clock, "setupConnect")
+        setup = kiosk.setup
+        assert setup is not None
+        qtbot.waitUntil(lambda: error_text(kiosk) != "" and not setup.busy, timeout=20000)
+        assert error_text(kiosk) == (
+            "HQ kent deze code niet: controleer hem, of vraag HQ om een nieuwe"
+        )
+        assert kiosk.settings.get("hq_token") is None
 
 
 def test_setup_with_a_real_hq_enrols_and_locks_the_kiosk_to_hqs_store(

@@ -3,11 +3,14 @@ so no screen can end up half translated."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ces.locales import DEFAULT_TEASERS, SUPPORTED_LOCALES
 from kiosk.flow.setup import lost_reason
-from kiosk.flow.texts import KEYBOARD_LOCALES, MANAGER_TEXT, UI_TEXT, manager_text
+from kiosk.flow.texts import KEYBOARD_LOCALES, MANAGER_TEXT, UI_TEXT, manager_text, problem_text
+from sync.problems import KINDS, Problem
 
 
 def test_the_kiosk_texts_cover_exactly_the_supported_locales() -> None:
@@ -27,20 +30,46 @@ def test_every_locale_has_every_shopper_text(locale: str) -> None:
         assert same == [], f"{locale} still in English: {same}"
 
 
+# Words that are the same in English and in another language, on purpose.
+SAME_AS_ENGLISH = {"ok", "hq", "status"}
+
+
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
-def test_every_locale_has_every_manager_text_in_its_own_words_or_english(locale: str) -> None:
+def test_every_locale_has_every_manager_text_in_its_own_words(locale: str) -> None:
     words = manager_text(locale)
-    assert set(words) == set(MANAGER_TEXT["en"])
+    assert words is MANAGER_TEXT[locale], f"{locale} falls back to another language"
+    missing = set(MANAGER_TEXT["en"]) - set(words)
+    extra = set(words) - set(MANAGER_TEXT["en"])
+    assert (missing, extra) == (set(), set()), locale
     assert all(value.strip() for value in words.values())
-    assert words == MANAGER_TEXT.get(locale, MANAGER_TEXT["en"])
+    for key, english in MANAGER_TEXT["en"].items():
+        # The same values in every language, or formatting one would fail on a screen.
+        assert set(re.findall(r"{(\w+)}", words[key])) == set(re.findall(r"{(\w+)}", english)), key
+    if locale != "en":
+        same = [k for k in words if words[k] == MANAGER_TEXT["en"][k] and k not in SAME_AS_ENGLISH]
+        assert same == [], f"{locale} still in English: {same}"
 
 
-def test_every_manager_translation_is_complete_and_for_a_supported_locale() -> None:
-    assert set(MANAGER_TEXT) <= set(SUPPORTED_LOCALES)
-    for locale, words in MANAGER_TEXT.items():
-        missing = set(MANAGER_TEXT["en"]) - set(words)
-        extra = set(words) - set(MANAGER_TEXT["en"])
-        assert (missing, extra) == (set(), set()), locale
+def test_every_manager_translation_is_for_a_supported_locale() -> None:
+    assert set(MANAGER_TEXT) == set(SUPPORTED_LOCALES)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_problem_sync_reports_has_words_in_every_locale(locale: str, kind: str) -> None:
+    template = MANAGER_TEXT[locale][f"sync_{kind}"]
+    assert set(re.findall(r"{(\w+)}", template)) == KINDS[kind]
+    values = {name: f"<{name}>" for name in KINDS[kind]}
+    text = problem_text(locale, kind, values, retry_in_s=12)
+    assert all(value in text for value in values.values())
+    assert text.endswith(MANAGER_TEXT[locale]["next_try"].format(seconds=12))
+
+
+def test_a_problem_without_words_cannot_be_made() -> None:
+    with pytest.raises(ValueError, match="no_such_kind"):
+        Problem("no_such_kind")
+    with pytest.raises(ValueError, match="hq_unreachable"):
+        Problem("hq_unreachable", {})
 
 
 def test_the_lost_settings_screen_speaks_every_locale() -> None:

@@ -103,7 +103,7 @@ def test_a_new_config_waits_for_the_shopper_then_switches_survey_and_shows_messa
     assert kiosk.outbox is not None
     rows = kiosk.outbox.rows()
     assert [(r["survey_id"], r["touchpoint"], r["store_id"]) for r in rows] == [
-        ("in_store_purchase", "demo", "s042"),
+        ("in_store_purchase", "in_store_purchase", "s042"),
         ("returns_desk", "returns_desk", "s042"),
     ]
 
@@ -121,7 +121,8 @@ def test_a_saved_config_is_used_at_the_next_start(
 def test_the_manager_picks_another_survey_hq_offers(
     make_kiosk: Callable[..., Kiosk], clock: ManualClock, qtbot: Any, data_dir: Path
 ) -> None:
-    save(parse_config(config_body()), data_dir)
+    # A touchpoint no survey names: HQ offers every survey and the manager picks one.
+    save(parse_config(config_body(touchpoint="kassa")), data_dir)
     kiosk = make_kiosk()
     assert kiosk.manager is not None
     kiosk.manager.guard.set_pin("2580")
@@ -131,16 +132,19 @@ def test_the_manager_picks_another_survey_hq_offers(
     for digit in "2580":
         tap(kiosk.window, f"pinKey_{digit}")
     tap(kiosk.window, "pinOk")
-    assert is_shown(kiosk.window, "managerSurvey_in_store_purchase")
-    tap(kiosk.window, "managerSurvey_in_store_purchase")
-    tap(kiosk.window, "managerClose")
-    qtbot.waitUntil(lambda: is_shown(kiosk.window, "teaserText"))
     assert kiosk.flow.survey is not None
     assert kiosk.flow.survey.id == "in_store_purchase"
+    assert is_shown(kiosk.window, "managerSurvey_returns_desk")
+    tap(kiosk.window, "managerSurvey_returns_desk")
+    tap(kiosk.window, "managerSurveyConfirm")
+    tap(kiosk.window, "managerClose")
+    qtbot.waitUntil(lambda: is_shown(kiosk.window, "attractQuestionText"))
+    assert kiosk.flow.survey is not None
+    assert kiosk.flow.survey.id == "returns_desk"
     # The choice outlives a new config from HQ and a restart.
-    kiosk._apply_config(parse_config(config_body()))
-    assert kiosk.flow.survey.id == "in_store_purchase"
+    kiosk._apply_config(parse_config(config_body(touchpoint="kassa")))
+    assert kiosk.flow.survey.id == "returns_desk"
     kiosk.close()
     again = make_kiosk()
     assert again.flow.survey is not None
-    assert again.flow.survey.id == "in_store_purchase"
+    assert again.flow.survey.id == "returns_desk"

@@ -91,8 +91,9 @@ def test_simulated_shoppers_reach_hq_exactly_once(
     simulate = ("simulate", "--responses", "40", "--data-dir", str(data_dir), "--keep")
     if order == "enrol first":
         enrolled = enroll(data_dir, hq.url, code)
-        # While enrolled, the simulated kiosk's own worker sends answers as they come.
-        simulated = ces_kiosk(*simulate)
+        # While enrolled, the simulated kiosk's own worker sends answers as they come: that
+        # upload is asked for.
+        simulated = ces_kiosk(*simulate, "--allow-upload")
     else:
         # A kiosk that collected answers before it was ever connected.
         simulated = ces_kiosk(*simulate)
@@ -138,7 +139,9 @@ def test_simulated_shoppers_reach_hq_exactly_once(
 def test_simulating_on_an_enrolled_kiosk_keeps_its_store(hq: HQService, tmp_path: Path) -> None:
     data_dir = tmp_path / "kiosk"
     assert enroll(data_dir, hq.url, hq.add_kiosk(STORE, TOUCHPOINT)).returncode == 0
-    simulated = ces_kiosk("simulate", "--responses", "2", "--data-dir", str(data_dir), "--keep")
+    simulated = ces_kiosk(
+        "simulate", "--responses", "2", "--data-dir", str(data_dir), "--keep", "--allow-upload"
+    )
     assert simulated.returncode == 0, simulated.stderr
     meta = kiosk_meta(data_dir)
     assert (meta["store_id"], meta["touchpoint"]) == (STORE, TOUCHPOINT)

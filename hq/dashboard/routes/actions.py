@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ces.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
+from ces.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES, YOU_SAID
 from hq import actions
 from hq.context import HQContext
 from hq.dashboard import webtexts
@@ -47,8 +47,10 @@ async def record_action(
                 created_by=user.user,
                 stores=[s for s in form.get("stores", "").split("\n") if s],
                 touchpoint=form.get("touchpoint") or None,
+                # Every language posted: one no survey has is refused, not dropped unseen.
                 message={loc: form.get(f"message_{loc}", "") for loc in SUPPORTED_LOCALES},
                 message_until=until,
+                locales=message_locales(hq),
             )
         )
     except actions.ActionError as e:
@@ -59,18 +61,40 @@ async def record_action(
     return RedirectResponse("/actions?done=saved", status_code=303)
 
 
+@router.get("/actions/{action_id}/delete", name="actions_confirm")
+async def confirm_delete(request: Request, page: ActionsPage, hq: Context) -> Response:
+    """Asks before removing (the list's "Remove" leads here; with JS it asks in a dialog)."""
+    action_id = _action_id(request)
+    found = await hq.in_thread(actions.all_actions, hq.database)
+    action = next((a for a in found if a.id == action_id), None)
+    if action is None:
+        raise PageError(404, "no such action")
+    return render(request, "action_remove.html", action=action, **page.values)
+
+
 @router.post("/actions/{action_id}/delete", name="actions_delete")
 async def delete_action(
     request: Request, user: CurrentUser, form: CheckedForm, hq: Context
 ) -> Response:
-    try:
-        action_id = int(request.path_params["action_id"])
-    except ValueError:
-        raise PageError(404, "no such action") from None
+    action_id = _action_id(request)
     if not await hq.in_thread(actions.remove, hq.database, action_id):
         raise PageError(404, "no such action")
     log.info("dashboard: %s removed action %d", user.user, action_id)
     return RedirectResponse("/actions?done=removed", status_code=303)
+
+
+def _action_id(request: Request) -> int:
+    try:
+        return int(request.path_params["action_id"])
+    except ValueError:
+        raise PageError(404, "no such action") from None
+
+
+def message_locales(hq: HQContext) -> list[str]:
+    """The languages a message can be in: those of the surveys HQ serves (a kiosk shows a
+    message in its shopper's language, which is one of its survey's)."""
+    spoken = {loc for survey in hq.surveys.by_id.values() for loc in survey.locales}
+    return [loc for loc in SUPPORTED_LOCALES if loc in spoken]
 
 
 async def _actions_view(
@@ -95,8 +119,9 @@ async def _actions_view(
         form=form or {"started_on": day.isoformat()},
         window=actions.WINDOW_DAYS,
         notice=notice,
-        locales=SUPPORTED_LOCALES,
+        locales=message_locales(hq),
         endonyms=LANGUAGE_NAMES,
+        prefixes=YOU_SAID,
         max_chars=actions.MAX_MESSAGE_CHARS,
         **page.values,
     )

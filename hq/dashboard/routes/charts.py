@@ -55,8 +55,9 @@ async def trend(
         split = None
     series = await hq.in_thread(insights.trend, hq.database, page.f, by, split)
     t = webtexts.text(language(request))
+    label = page.choices.store_label if split == "store" else None
     drawn = {
-        scale: charts.trend(lines[""], t) if split is None else charts.trend_lines(lines, t)
+        scale: charts.trend(lines[""], t) if split is None else charts.trend_lines(lines, t, label)
         for scale, lines in series.items()
     }
     return render(
@@ -80,5 +81,6 @@ async def compare(
         by = "store"
     groups = await hq.in_thread(insights.compare_groups, hq.database, page.f, by)
     t = webtexts.text(language(request))
-    drawn = {scale: charts.group(found, t) for scale, found in groups.items()}
+    label = page.choices.store_label if by == "store" else None
+    drawn = {scale: charts.group(found, t, label) for scale, found in groups.items()}
     return render(request, "compare.html", groups=groups, charts=drawn, by=by, **page.values)

@@ -13,7 +13,10 @@ Item {
         Accessible.role: Accessible.Button
         Accessible.name: root.controller.texts.ui ? root.controller.texts.ui.tap_to_start : ""
         TapHandler {
+            objectName: "pressHandler"
             gesturePolicy: TapHandler.ReleaseWithinBounds
+            // A slow press counts too (see BigButton).
+            longPressThreshold: 24 * 3600
             onTapped: root.controller.start()
         }
     }

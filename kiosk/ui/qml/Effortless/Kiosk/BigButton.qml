@@ -11,7 +11,8 @@ Rectangle {
     property real iconSize: 0
     signal clicked()
 
-    readonly property bool pressed: area.pressed
+    // Pressed as the shopper sees it: a finger that slid off no longer presses the button.
+    readonly property bool pressed: area.pressed && root.contains(area.point.position)
     implicitWidth: Math.max(Theme.minTouch, label.implicitWidth + 48)
     implicitHeight: Theme.minTouch
     radius: 16
@@ -52,9 +53,14 @@ Rectangle {
 
     // A TapHandler, not a MouseArea: every tap counts on its own (Qt would fold a quick
     // second tap into a double click) and a finger that slides a little still taps.
+    // A press counts on release inside the button however long it was held: slow and
+    // elderly shoppers press slowly, and Qt drops a tap held past its press-and-hold time
+    // (0.8 s by default), so that time is set beyond any press.
     TapHandler {
         id: area
+        objectName: "pressHandler"
         gesturePolicy: TapHandler.ReleaseWithinBounds
+        longPressThreshold: 24 * 3600
         onTapped: root.clicked()
     }
 }

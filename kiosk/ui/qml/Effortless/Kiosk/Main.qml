@@ -109,6 +109,7 @@ Window {
             objectName: "setupScreen"
             unit: window.unit
             setup: window.setup
+            keyboardHeight: keyboard.active ? keyboard.height : 0
         }
     }
 

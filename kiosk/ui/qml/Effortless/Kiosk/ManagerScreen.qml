@@ -77,8 +77,17 @@ Rectangle {
                 }
             }
 
+            // A kiosk without HQ never sends its answers: it offers to connect instead.
+            BigButton {
+                objectName: "connectHqButton"
+                visible: root.manager.data.enrolled === false
+                text: root.words.setup_hq || ""
+                fontSize: Math.max(20, root.unit * 2.5)
+                onClicked: root.manager.connectHq()
+            }
             BigButton {
                 objectName: "syncNowButton"
+                visible: root.manager.data.enrolled === true
                 text: (root.manager.data.pending || 0) > 0
                       ? (root.words.sync_now || "") + " (" + root.manager.data.pending + ")"
                       : (root.words.sync_now || "")
@@ -167,6 +176,38 @@ Rectangle {
                         secondary: modelData.id !== root.manager.data.currentSurvey
                         fontSize: Math.max(18, root.unit * 2.2)
                         onClicked: root.manager.chooseSurvey(modelData.id)
+                    }
+                }
+            }
+            // A switch changes what every next shopper is asked: it is confirmed first.
+            Column {
+                objectName: "managerSurveyConfirmation"
+                visible: (root.manager.data.confirmSurvey || {}).id !== undefined
+                width: parent.width
+                spacing: root.unit
+                Text {
+                    objectName: "managerSurveyQuestion"
+                    textFormat: Text.PlainText
+                    width: parent.width
+                    text: (root.manager.data.confirmSurvey || {}).question || ""
+                    color: Theme.text
+                    font.pixelSize: Math.max(20, root.unit * 2.5)
+                    wrapMode: Text.WordWrap
+                }
+                Row {
+                    spacing: root.unit * 2
+                    BigButton {
+                        objectName: "managerSurveyConfirm"
+                        text: root.words.confirm || ""
+                        fontSize: Math.max(20, root.unit * 2.5)
+                        onClicked: root.manager.confirmSurvey()
+                    }
+                    BigButton {
+                        objectName: "managerSurveyCancel"
+                        secondary: true
+                        text: root.words.cancel || ""
+                        fontSize: Math.max(20, root.unit * 2.5)
+                        onClicked: root.manager.cancelSurvey()
                     }
                 }
             }

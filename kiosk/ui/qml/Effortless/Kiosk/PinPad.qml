@@ -15,9 +15,10 @@ Rectangle {
         anchors.centerIn: parent
         spacing: root.unit * 2
         Text {
+            objectName: "pinTitle"
             textFormat: Text.PlainText
             anchors.horizontalCenter: parent.horizontalCenter
-            text: root.words.pin_title || "PIN"
+            text: root.manager.pinTitle || "PIN"
             color: Theme.overlayText
             font.pixelSize: Math.max(28, root.unit * 4)
             font.weight: Font.Bold
@@ -30,15 +31,29 @@ Rectangle {
             color: Theme.overlayText
             font.pixelSize: Math.max(28, root.unit * 4)
         }
-        Text {
-            objectName: "pinMessage"
-            textFormat: Text.PlainText
+        // Room for two lines of message at all times, so the keys never move when a
+        // message comes or goes.
+        Item {
             anchors.horizontalCenter: parent.horizontalCenter
-            text: root.manager.pinMessage
-            color: Theme.overlayText
-            font.pixelSize: Math.max(20, root.unit * 2.5)
+            width: Math.max(keys.width, Theme.minTouch * 5)
+            height: pinMessage.font.pixelSize * 2.8
+            Text {
+                id: pinMessage
+                objectName: "pinMessage"
+                textFormat: Text.PlainText
+                anchors.fill: parent
+                horizontalAlignment: Text.AlignHCenter
+                verticalAlignment: Text.AlignVCenter
+                text: root.manager.pinMessage
+                color: Theme.overlayText
+                font.pixelSize: Math.max(20, root.unit * 2.5)
+                wrapMode: Text.WordWrap
+                elide: Text.ElideRight
+                maximumLineCount: 2
+            }
         }
         Grid {
+            id: keys
             anchors.horizontalCenter: parent.horizontalCenter
             columns: 3
             spacing: root.unit * 1.5

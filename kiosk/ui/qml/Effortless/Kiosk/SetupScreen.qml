@@ -1,35 +1,56 @@
 pragma ComponentBehavior: Bound
 import QtQuick
-import QtQuick.Controls.Basic
 
-// First run: everything a kiosk needs, typed on the on-screen keyboard.
+// First run: everything a kiosk needs, typed on the on-screen keyboard. The field being
+// typed in stays above the keyboard, and Enter moves on (on the last field of a part it
+// connects, or sets the kiosk up without HQ).
 Rectangle {
     id: root
     property real unit: 8
+    // The on-screen keyboard's height while it is shown, else 0 (set by Main).
+    property real keyboardHeight: 0
     required property SetupController setup
     readonly property var words: root.setup.words || {}
     color: Theme.background
 
     MouseArea { anchors.fill: parent }
 
-    Flickable {
+    FormFlickable {
+        objectName: "setupForm"
         anchors.fill: parent
         anchors.margins: root.unit * 3
-        contentHeight: form.height
-        clip: true
-        boundsBehavior: Flickable.StopAtBounds
+        anchors.bottomMargin: root.unit * 3 + root.keyboardHeight
+        keyboardHeight: root.keyboardHeight
+        fieldMargin: root.unit * 2
+        form: form
 
         Column {
             id: form
             width: parent.width
             spacing: root.unit * 1.5
 
-            Text {
-                textFormat: Text.PlainText
-                text: root.words.setup_title || ""
-                color: Theme.text
-                font.pixelSize: Math.max(28, root.unit * 4)
-                font.weight: Font.Bold
+            Row {
+                width: parent.width
+                spacing: root.unit
+                Text {
+                    width: parent.width - (cancelButton.visible ? cancelButton.width + root.unit : 0)
+                    textFormat: Text.PlainText
+                    text: root.words.setup_title || ""
+                    color: Theme.text
+                    font.pixelSize: Math.max(28, root.unit * 4)
+                    font.weight: Font.Bold
+                    wrapMode: Text.WordWrap
+                }
+                // Only while connecting a kiosk already in use: back to the manager screen.
+                BigButton {
+                    id: cancelButton
+                    objectName: "setupCancel"
+                    visible: root.setup.cancellable
+                    secondary: true
+                    text: root.words.cancel || ""
+                    fontSize: Math.max(20, root.unit * 2.5)
+                    onClicked: root.setup.cancel()
+                }
             }
             Row {
                 spacing: root.unit
@@ -45,29 +66,31 @@ Rectangle {
                     }
                 }
             }
-            Row {
+            Flow {
+                visible: root.setup.pinNeeded
+                width: parent.width
                 spacing: root.unit
-                TextField {
+                FormField {
                     id: pin
                     objectName: "setupPin"
-                    width: root.unit * 36; height: Theme.minTouch
+                    unit: root.unit
+                    next: pinAgain
+                    width: Math.min(form.width, root.unit * 36)
                     placeholderText: root.words.new_pin || ""
-                    placeholderTextColor: Theme.mutedText
                     echoMode: TextInput.Password
                     inputMethodHints: Qt.ImhDigitsOnly
                     maximumLength: 8
-                    font.pixelSize: Math.max(20, root.unit * 2.5)
                 }
-                TextField {
+                FormField {
                     id: pinAgain
                     objectName: "setupPinAgain"
-                    width: root.unit * 36; height: Theme.minTouch
+                    unit: root.unit
+                    next: hq
+                    width: Math.min(form.width, root.unit * 36)
                     placeholderText: root.words.repeat_pin || ""
-                    placeholderTextColor: Theme.mutedText
                     echoMode: TextInput.Password
                     inputMethodHints: Qt.ImhDigitsOnly
                     maximumLength: 8
-                    font.pixelSize: Math.max(20, root.unit * 2.5)
                 }
             }
 
@@ -89,27 +112,29 @@ Rectangle {
                 font.pixelSize: Math.max(22, root.unit * 3)
                 font.weight: Font.DemiBold
             }
-            TextField {
+            FormField {
                 id: hq
                 objectName: "setupHq"
-                width: Math.min(parent.width, root.unit * 90); height: Theme.minTouch
+                unit: root.unit
+                next: code
+                width: Math.min(parent.width, root.unit * 90)
                 placeholderText: root.words.hq_address || ""
-                placeholderTextColor: Theme.mutedText
                 inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase | Qt.ImhNoPredictiveText
-                font.pixelSize: Math.max(20, root.unit * 2.5)
             }
-            Row {
+            Flow {
+                width: parent.width
                 spacing: root.unit
-                TextField {
+                FormField {
                     id: code
                     objectName: "setupCode"
-                    width: root.unit * 36; height: Theme.minTouch
+                    unit: root.unit
+                    width: Math.min(form.width, root.unit * 36)
                     placeholderText: root.words.code || ""
-                    placeholderTextColor: Theme.mutedText
                     inputMethodHints: Qt.ImhPreferUppercase | Qt.ImhNoPredictiveText
-                    font.pixelSize: Math.max(20, root.unit * 2.5)
+                    onSubmitted: connectButton.clicked()
                 }
                 BigButton {
+                    id: connectButton
                     objectName: "setupConnect"
                     text: root.words.connect || ""
                     fontSize: Math.max(20, root.unit * 2.5)
@@ -117,45 +142,58 @@ Rectangle {
                 }
             }
 
-            // A kiosk that lost its settings is set up again only with a code from HQ.
-            Text {
+            // A kiosk that lost its settings is set up again only with a code from HQ. The
+            // touchpoint is picked from the kiosk's surveys, never typed: it decides which
+            // survey runs.
+            Column {
                 visible: root.setup.standaloneAllowed
-                textFormat: Text.PlainText
-                text: root.words.setup_standalone || ""
-                color: Theme.text
-                font.pixelSize: Math.max(22, root.unit * 3)
-                font.weight: Font.DemiBold
-            }
-            Row {
-                visible: root.setup.standaloneAllowed
-                spacing: root.unit
-                TextField {
+                width: parent.width
+                spacing: root.unit * 1.5
+                Text {
+                    textFormat: Text.PlainText
+                    text: root.words.setup_standalone || ""
+                    color: Theme.text
+                    font.pixelSize: Math.max(22, root.unit * 3)
+                    font.weight: Font.DemiBold
+                }
+                Text {
+                    textFormat: Text.PlainText
+                    text: root.words.touchpoint_name || ""
+                    color: Theme.text
+                    font.pixelSize: Math.max(20, root.unit * 2.5)
+                }
+                Flow {
+                    width: parent.width
+                    spacing: root.unit
+                    Repeater {
+                        model: root.setup.touchpoints
+                        BigButton {
+                            required property var modelData
+                            objectName: "setupTouchpoint_" + modelData.id
+                            text: modelData.label
+                            secondary: modelData.id !== root.setup.touchpoint
+                            fontSize: Math.max(20, root.unit * 2.5)
+                            onClicked: root.setup.chooseTouchpoint(modelData.id)
+                        }
+                    }
+                }
+                FormField {
                     id: store
                     objectName: "setupStore"
-                    width: root.unit * 36; height: Theme.minTouch
+                    unit: root.unit
+                    width: Math.min(form.width, root.unit * 36)
                     placeholderText: root.words.store_name || ""
-                    placeholderTextColor: Theme.mutedText
-                    font.pixelSize: Math.max(20, root.unit * 2.5)
+                    onSubmitted: standaloneButton.clicked()
                 }
-                TextField {
-                    id: touchpoint
-                    objectName: "setupTouchpoint"
-                    width: root.unit * 36; height: Theme.minTouch
-                    placeholderText: root.words.touchpoint_name || ""
-                    placeholderTextColor: Theme.mutedText
-                    font.pixelSize: Math.max(20, root.unit * 2.5)
+                BigButton {
+                    id: standaloneButton
+                    objectName: "setupStandalone"
+                    secondary: true
+                    text: root.words.use_standalone || ""
+                    fontSize: Math.max(20, root.unit * 2.5)
+                    onClicked: root.setup.useStandalone(store.text, pin.text, pinAgain.text)
                 }
             }
-            BigButton {
-                objectName: "setupStandalone"
-                visible: root.setup.standaloneAllowed
-                secondary: true
-                text: root.words.use_standalone || ""
-                fontSize: Math.max(20, root.unit * 2.5)
-                onClicked: root.setup.useStandalone(store.text, touchpoint.text, pin.text, pinAgain.text)
-            }
-            // Room to scroll a field above the on-screen keyboard.
-            Item { width: 1; height: root.height / 2 }
         }
     }
 }

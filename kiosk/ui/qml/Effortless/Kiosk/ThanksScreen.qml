@@ -9,7 +9,10 @@ Rectangle {
         objectName: "thanksArea"
         anchors.fill: parent
         TapHandler {
+            objectName: "pressHandler"
             gesturePolicy: TapHandler.ReleaseWithinBounds
+            // A slow press counts too (see BigButton).
+            longPressThreshold: 24 * 3600
             onTapped: root.controller.dismissThanks()
         }
     }
