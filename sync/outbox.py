@@ -26,6 +26,8 @@ from sqlite_utils.migrations import Migrations
 
 from ces.answer import ANSWER_FIELDS, OUTCOMES, TIMEOUT, AnswerStoreError, NewAnswer
 from ces.keys import SETTINGS_KEYS
+from sync import problems
+from sync.problems import Problem
 from sync.settings import Settings
 
 log = logging.getLogger("effortless.outbox")
@@ -67,21 +69,32 @@ STORED_COLUMNS = (*_CONTENT_COLUMNS, "synced_at", "rejected_at", "reject_reason"
 
 
 class OutboxError(AnswerStoreError):
-    """The outbox cannot be used; the message says why in plain words."""
+    """The outbox cannot be used; ``str()`` says why in plain English (logs, command line),
+    ``problem`` the same for the kiosk's screens to word in their language."""
+
+    def __init__(self, message: str, problem: Problem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or Problem(problems.DB_FAILED)
 
 
 class DatabaseTooNew(OutboxError):
-    pass
+    def __init__(self, message: str) -> None:
+        super().__init__(message, Problem(problems.DB_TOO_NEW))
 
 
 class OutboxUnavailable(OutboxError):
     """The database is healthy but cannot be used for now (disk full, locked by another
     program, read-only, I/O error, no permission). It is left exactly where it is."""
 
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"kiosk database {path} cannot be used now: {reason}")
+    def __init__(self, path: Path, reason: str, problem: Problem | None = None) -> None:
+        super().__init__(f"kiosk database {path} cannot be used now: {reason}", problem)
         self.path = path
         self.reason = reason
+
+    @classmethod
+    def of(cls, path: Path, exc: BaseException, folder: Path) -> OutboxUnavailable:
+        """For an error met on ``path`` in ``folder``: its English words and its kind."""
+        return cls(path, describe(exc, folder), diagnose(exc, folder))
 
 
 class _FailedIntegrityCheck(sqlite3.DatabaseError):
@@ -100,29 +113,50 @@ def is_corrupt(exc: sqlite3.Error) -> bool:
     return name.startswith("SQLITE_CORRUPT") or name in _CORRUPT_CODES
 
 
-def describe(exc: BaseException, folder: Path) -> str:
-    """A passing database or file error in plain words."""
+def diagnose(exc: BaseException, folder: Path) -> Problem:
+    """A passing database or file error as a kind of sync.problems (for the screens)."""
     name = getattr(exc, "sqlite_errorname", None) or ""
     errno = getattr(exc, "errno", None)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return "the database is locked by another program"
+        return Problem(problems.DB_LOCKED)
     if name.startswith("SQLITE_READONLY") or errno in (30, 13, 1):
-        return "the database or its folder is read-only (or not writable for this user)"
+        return Problem(problems.DB_READ_ONLY)
     if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or errno in (28, 27, 5):
         try:
             free = shutil.disk_usage(folder).free
         except OSError:
             free = -1
         if name.startswith("SQLITE_FULL") or errno in (28, 27) or 0 <= free < 256 * 1024:
-            return "the disk is full"
-        return "disk I/O error"
+            return Problem(problems.DISK_FULL)
+        return Problem(problems.DISK_IO)
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
-        return "the database file cannot be opened (read-only or no permission?)"
+        return Problem(problems.DB_CANNOT_OPEN)
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return (
-            "the database is damaged; starting the kiosk moves it aside and recovers every "
-            "readable answer (or run ces-kiosk recover FILE)"
-        )
+        return Problem(problems.DB_DAMAGED)
+    return Problem(problems.DB_FAILED)
+
+
+# The same kinds in plain English, for the log and the command line.
+_ENGLISH = {
+    problems.DB_LOCKED: "the database is locked by another program",
+    problems.DB_READ_ONLY: (
+        "the database or its folder is read-only (or not writable for this user)"
+    ),
+    problems.DISK_FULL: "the disk is full",
+    problems.DISK_IO: "disk I/O error",
+    problems.DB_CANNOT_OPEN: "the database file cannot be opened (read-only or no permission?)",
+    problems.DB_DAMAGED: (
+        "the database is damaged; starting the kiosk moves it aside and recovers every "
+        "readable answer (or run ces-kiosk recover FILE)"
+    ),
+}
+
+
+def describe(exc: BaseException, folder: Path) -> str:
+    """A passing database or file error in plain English."""
+    english = _ENGLISH.get(diagnose(exc, folder).kind)
+    if english is not None:
+        return english
     text = getattr(exc, "strerror", None) or str(exc)
     return text or type(exc).__name__
 
@@ -311,25 +345,25 @@ class Outbox:
             raise
         except sqlite3.DatabaseError as exc:
             if not is_corrupt(exc):
-                raise OutboxUnavailable(path, describe(exc, data_dir)) from None
+                raise OutboxUnavailable.of(path, exc, data_dir) from None
             try:
                 moved = _move_aside(path, now or datetime.now(UTC))
             except OSError as move_failed:
-                raise OutboxUnavailable(path, describe(move_failed, data_dir)) from None
+                raise OutboxUnavailable.of(path, move_failed, data_dir) from None
             log.error("kiosk database %s is unreadable (%s); moved aside to %s", path, exc, moved)
             try:
                 conn = cls._prepare(path)
             except sqlite3.DatabaseError as again:
-                raise OutboxUnavailable(path, describe(again, data_dir)) from None
+                raise OutboxUnavailable.of(path, again, data_dir) from None
         except OSError as exc:
-            raise OutboxUnavailable(path, describe(exc, data_dir)) from None
+            raise OutboxUnavailable.of(path, exc, data_dir) from None
         box = cls(conn, path, moved)
         if recover:
             try:
                 box.recover_moved_aside()
             except sqlite3.Error as exc:
                 box.close()
-                raise OutboxUnavailable(path, describe(exc, data_dir)) from None
+                raise OutboxUnavailable.of(path, exc, data_dir) from None
         return box
 
     @classmethod

@@ -1,10 +1,13 @@
-"""What went wrong between the kiosk and HQ, as a kind and its values, not as a sentence.
+"""What went wrong (between the kiosk and HQ, with the kiosk's database, its settings or
+its survey), as a kind and its values, not as a sentence.
 
 Sync speaks English in its logs and on the command line; the kiosk's screens speak the
 store's language. So every error sync can put in front of a person carries a kind from
 ``KINDS`` and the values its words need, and the kiosk's catalog (kiosk/flow/texts.py,
-key ``sync_<kind>``) words it. The last sync problem is kept in kiosk.db for the manager
-screen beside the English ``last_sync_error`` that the heartbeat sends to HQ.
+key ``sync_<kind>``) words it: the manager's and setup screens' sync messages, and the
+out-of-order screen's reason (``OutboxError.problem`` in sync/outbox.py). The last sync
+problem is kept in kiosk.db for the manager screen beside the English ``last_sync_error``
+that the heartbeat sends to HQ.
 """
 
 from __future__ import annotations
@@ -32,6 +35,19 @@ CODE_USED = "code_used"
 UNKNOWN_CODE = "unknown_code"
 KIOSK_REVOKED = "kiosk_revoked"
 ENROL_THROTTLED = "enrol_throttled"
+# The kiosk's database (sync/outbox.py: OutboxError.problem)
+DB_LOCKED = "db_locked"
+DB_READ_ONLY = "db_read_only"
+DISK_FULL = "disk_full"
+DISK_IO = "disk_io"
+DB_CANNOT_OPEN = "db_cannot_open"
+DB_DAMAGED = "db_damaged"
+DB_TOO_NEW = "db_too_new"
+# Any other database error: its English words go to the log, not to a screen.
+DB_FAILED = "db_failed"
+# What else keeps a kiosk out of order: no usable settings (sync/settings.py), no survey.
+SETTINGS_LOST = "settings_lost"
+NO_SURVEY = "no_survey"
 
 # Each kind with the names of the values its words use.
 KINDS: dict[str, frozenset[str]] = {
@@ -49,6 +65,16 @@ KINDS: dict[str, frozenset[str]] = {
     UNKNOWN_CODE: frozenset(),
     KIOSK_REVOKED: frozenset(),
     ENROL_THROTTLED: frozenset({"seconds"}),
+    DB_LOCKED: frozenset(),
+    DB_READ_ONLY: frozenset(),
+    DISK_FULL: frozenset(),
+    DISK_IO: frozenset(),
+    DB_CANNOT_OPEN: frozenset(),
+    DB_DAMAGED: frozenset(),
+    DB_TOO_NEW: frozenset(),
+    DB_FAILED: frozenset(),
+    SETTINGS_LOST: frozenset(),
+    NO_SURVEY: frozenset(),
 }
 
 

@@ -91,8 +91,12 @@ class Flow:
         timing: Timing | None = None,
         out_of_order_reason: str = "",
         default_locale: str | None = None,
+        failure_reason: Callable[[Exception, str], str] | None = None,
     ) -> None:
+        """``failure_reason``: the out-of-order screen's words for a failed write, in a
+        locale (the kiosk's catalog knows the recorder's errors; the flow does not)."""
         self._recorder = recorder
+        self._failure_reason = failure_reason
         self._clock = clock
         self._placement = placement
         self.timing = timing or Timing()
@@ -378,7 +382,11 @@ class Flow:
                     Screen.OUT_OF_ORDER,
                     self._state.locale,
                     answer_id=self._state.answer_id,
-                    reason=f"storage error: {exc}",
+                    reason=(
+                        self._failure_reason(exc, self._state.locale)
+                        if self._failure_reason is not None
+                        else f"storage error: {exc}"
+                    ),
                 )
             )
             return False

@@ -55,19 +55,6 @@ class Access:
     LOST = "lost"
 
 
-_LOST_REASON = {
-    "nl": "Deze zuil moet opnieuw worden ingesteld: vraag het de winkelmanager.",
-    "en": "This kiosk must be set up again: please ask the store manager.",
-    "de": "Dieses Terminal muss neu eingerichtet werden: bitte den Store-Manager fragen.",
-    "fr": "Cette borne doit être reconfigurée : demandez au manager du magasin.",
-}
-
-
-def lost_reason(locale: str | None) -> str:
-    """What the out-of-order screen says on a kiosk that lost its settings."""
-    return _LOST_REASON.get(locale or "nl", _LOST_REASON["nl"])
-
-
 def access(settings: Settings) -> tuple[str, str]:
     """(Access.*, why in plain words for the log). Raises nothing: a damaged settings
     file is reported, never replaced."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ from kiosk.flow.machine import (
     Screen,
     Timing,
 )
-from kiosk.flow.setup import Access, access, lost_reason
+from kiosk.flow.setup import Access, access
 from kiosk.flow.survey_choice import choosable
+from kiosk.flow.texts import SUPPORTED_LOCALES, problem_text
 from kiosk.own_surveys import own_survey, own_surveys
 from kiosk.survey_source import SurveyChoice, choose_survey, remember_survey
 from kiosk.ui.controller import KioskController
@@ -44,8 +46,10 @@ from kiosk.ui.theme import FONT_FAMILY
 
 # Imported for QmlElement's registration: Main uses the Theme singleton, which QML makes.
 from kiosk.ui.themeobject import Theme  # noqa: F401
+from sync import problems
 from sync.checkpoint import Checkpointer
-from sync.outbox import Outbox, OutboxError, OutboxUnavailable
+from sync.outbox import Outbox, OutboxError, OutboxUnavailable, diagnose
+from sync.problems import Problem
 from sync.remote_config import RemoteConfig, load_saved
 from sync.settings import Settings, SettingsDamaged
 from sync.worker import SyncWorker
@@ -153,18 +157,18 @@ class Kiosk:
         if self.access == Access.LOST:
             log.error("kiosk not set up (%s): out of order until the store manager sets it up", why)
         self.outbox: Outbox | None = None
-        outbox_problem = ""
+        outbox_problem: Problem | None = None
         self._storage_retry: QTimer | None = None
         try:
             self.outbox = Outbox.open(data_dir)
         except OutboxUnavailable as exc:
             # Passing: the same file is tried again until it can be used.
             log.error("kiosk database unavailable: %s", exc.reason)
-            outbox_problem = exc.reason
+            outbox_problem = exc.problem
             self._storage_retry = QTimer()
         except OutboxError as exc:
             log.error("%s", exc)
-            outbox_problem = str(exc)
+            outbox_problem = exc.problem
         saved = load_saved(data_dir) if options.survey_path is None else None
         choice = choose_survey(options.survey_path, data_dir)
         if saved is not None:
@@ -180,11 +184,19 @@ class Kiosk:
         # The survey to run once the kiosk may serve shoppers (storage back, set up again).
         self._survey = choice.survey
         survey = choice.survey
-        reason = choice.problem
-        if outbox_problem:
-            survey, reason = None, outbox_problem
+        # Why the kiosk is out of order, in the out-of-order screen's language (the
+        # English is in the log above).
+        problem = None
+        if outbox_problem is not None:
+            survey, problem = None, outbox_problem
         elif self.access == Access.LOST:
-            survey, reason = None, lost_reason(options.lang or self._setting(HOME_LOCALE))
+            survey, problem = None, Problem(problems.SETTINGS_LOST)
+        elif survey is None:
+            problem = Problem(problems.NO_SURVEY)
+        start_locale = options.lang or self._setting(HOME_LOCALE)
+        if start_locale not in SUPPORTED_LOCALES:
+            start_locale = SUPPORTED_LOCALES[0]
+        reason = problem_text(start_locale, problem.kind, problem.values) if problem else ""
         self.checkpointer: Checkpointer | None = None
         self._recorder = _OutboxRecorder(self)
         recorder: Recorder = self._recorder
@@ -198,6 +210,7 @@ class Kiosk:
             timing=options.timing,
             out_of_order_reason=reason,
             default_locale=options.lang or self._setting(HOME_LOCALE),
+            failure_reason=self._failure_reason,
         )
         self.survey_problem = choice.problem
         self._config_bridge = _ConfigBridge()
@@ -299,6 +312,16 @@ class Kiosk:
         self._set_main_property("setup", self.setup)
         if self._setting(TOKEN):
             self._start_sync()
+
+    def _failure_reason(self, exc: Exception, locale: str) -> str:
+        """The out-of-order screen's words for an answer that could not be stored."""
+        if isinstance(exc, OutboxError):
+            problem = exc.problem
+        elif isinstance(exc, sqlite3.Error | OSError):
+            problem = diagnose(exc, self.options.data_dir)
+        else:
+            problem = Problem(problems.DB_FAILED)
+        return problem_text(locale, problem.kind, problem.values)
 
     def _retry_storage(self) -> None:
         if self._closed:

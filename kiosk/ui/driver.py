@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QPoint, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, QPoint, QPointF, Qt, QTimer
 from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
 
@@ -71,14 +71,24 @@ def scroll_into_view(window: QQuickWindow, item: QQuickItem) -> None:
     flickable.setProperty("contentY", wanted)
 
 
-def tap(window: QQuickWindow, name: str) -> QQuickItem:
+def aim(window: QQuickWindow, name: str) -> tuple[QQuickItem, QPoint]:
+    """Where a finger would tap the named item, scrolled into view first if need be."""
     item = visible_item(window, name)
     centre = centre_of(item)
     if not (0 <= centre.x() < window.width() and 0 <= centre.y() < window.height()):
         scroll_into_view(window, item)
-    QTest.mouseClick(
-        window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre_of(item)
-    )
+        centre = centre_of(item)
+    return item, centre
+
+
+def press(window: QQuickWindow, point: QPoint) -> None:
+    """One tap at a point: press and release."""
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+
+
+def tap(window: QQuickWindow, name: str) -> QQuickItem:
+    item, point = aim(window, name)
+    press(window, point)
     return item
 
 
@@ -87,8 +97,12 @@ def double_tap(window: QQuickWindow, name: str) -> QQuickItem:
     item = visible_item(window, name)
     point = centre_of(item)
     for _ in range(2):
-        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+        press(window, point)
     return item
+
+
+# How often a wait for a frame looks at its deadline.
+WAKE_MS = 50
 
 
 class FrameCounter:
@@ -105,12 +119,22 @@ class FrameCounter:
         self.last_at = time.perf_counter()
 
     def wait_beyond(self, count: int, timeout_s: float = 2.0) -> bool:
-        """Process events until a frame after ``count`` was shown."""
+        """Process events until a frame after ``count`` was shown.
+
+        Sleeps between events as the kiosk's own event loop does: polling would spend the
+        CPU the kiosk needs for that frame, which on a slow or CPU-limited device delays
+        the very frame being waited for."""
         deadline = time.perf_counter() + timeout_s
-        while self.count <= count:
-            if time.perf_counter() > deadline:
-                return False
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        # Wakes the wait now and then, so the deadline is seen when no event comes.
+        wake = QTimer()
+        wake.start(WAKE_MS)
+        try:
+            while self.count <= count:
+                if time.perf_counter() > deadline:
+                    return False
+                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        finally:
+            wake.stop()
         return True
 
     def settle(self) -> None:

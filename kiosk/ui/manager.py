@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -46,6 +47,15 @@ REFRESH_MS = 1000
 TICK_MS = 500
 # How often the screen looks for the outcome of "Sync now" while it waits for one.
 SYNC_POLL_MS = 100
+
+
+def _export_reason(exc: OSError) -> str:
+    """The manager catalog's key for why a file could not be written."""
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "export_not_writable"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "export_full"
+    return "export_error"
 
 
 # PySide's stub gives QmlUncreatable no __call__; mypy reports that on the class line.
@@ -326,12 +336,16 @@ class ManagerController(QObject):  # type: ignore[operator]
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         kiosk_id = self._settings.kiosk_id()
         target = target_dir / f"effortless-rejected-{kiosk_id[:8]}-{stamp}.json"
+        if not target_dir.is_dir():
+            reason = words["export_no_folder"].format(path=target_dir)
+            self._set_message(words["export_failed"].format(reason=reason))
+            return
         try:
-            if not target_dir.is_dir():
-                raise OSError(f"{target_dir} is not a folder")
             target.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
         except OSError as exc:
-            self._set_message(words["export_failed"].format(reason=exc))
+            # The manager reads why in the screen's language; the log keeps the English.
+            log.warning("could not export rejected answers to %s: %s", target, exc)
+            self._set_message(words["export_failed"].format(reason=words[_export_reason(exc)]))
             return
         self._set_message(words["exported"].format(n=len(rows), path=target))
 
@@ -349,7 +363,8 @@ class ManagerController(QObject):  # type: ignore[operator]
     # -- data for the screen ----------------------------------------------------------
 
     def _locale(self) -> str:
-        return self._flow.state.locale if self._flow.survey else "en"
+        # The screen's language, out of order too (that screen speaks it as well).
+        return self._flow.state.locale
 
     def _words(self) -> dict[str, str]:
         return manager_text(self._locale())
@@ -409,8 +424,7 @@ class ManagerController(QObject):  # type: ignore[operator]
         problem = problems.last(self._outbox)
         if problem is None:
             return english or self._words()["none"]
-        locale = self._flow.state.locale if self._flow.survey else "en"
-        return problem_text(locale, problem.kind, problem.values, problem.retry_in_s)
+        return problem_text(self._locale(), problem.kind, problem.values, problem.retry_in_s)
 
     def _on_refresh(self) -> None:
         words = self._words()

@@ -189,7 +189,8 @@ def test_exporting_rejected_answers_to_a_usb_folder(
     field = visible_item(kiosk.window, "exportPathField")
     field.setProperty("text", str(tmp_path / "missing"))
     press(kiosk, clock, "exportButton")
-    assert "is not a folder" in text(kiosk, "managerMessage")
+    missing = tmp_path / "missing"
+    assert text(kiosk, "managerMessage") == f"Exporteren mislukt: {missing} is geen map"
     usb.mkdir()
     field.setProperty("text", str(usb))
     press(kiosk, clock, "exportButton")
@@ -198,6 +199,40 @@ def test_exporting_rejected_answers_to_a_usb_folder(
     assert saved["id"] == row["id"]
     assert saved["reject_reason"] == "factor: unknown factor"
     assert "1" in text(kiosk, "managerMessage")
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder this process cannot write a file into (root writes through permissions:
+    then sysfs, which refuses new files to everyone)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        (folder / "probe").touch()
+    except PermissionError:
+        return folder
+    (folder / "probe").unlink()
+    sysfs = Path("/sys")
+    if not sysfs.is_dir():
+        pytest.skip("no folder here refuses this user's files")
+    return sysfs
+
+
+def test_an_export_that_fails_says_why_in_the_screens_language(
+    kiosk: Kiosk, clock: ManualClock, tmp_path: Path, expect_log: Callable[[str, str], None]
+) -> None:
+    expect_log("effortless.ui.manager", "could not export rejected answers")
+    unlock(kiosk, clock)
+    folder = unwritable_folder(tmp_path)
+    visible_item(kiosk.window, "exportPathField").setProperty("text", str(folder))
+    press(kiosk, clock, "exportButton")
+    said = text(kiosk, "managerMessage")
+    # Dutch words only: not Python's "[Errno 13] Permission denied".
+    assert said == (
+        "Exporteren mislukt: er kan niet in de map worden geschreven "
+        "(alleen-lezen of geen toestemming)"
+    )
+    assert list(tmp_path.glob("**/effortless-rejected-*.json")) == []
 
 
 def test_leaving_the_app_asks_for_the_pin_again(

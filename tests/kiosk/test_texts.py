@@ -8,8 +8,8 @@ import re
 import pytest
 
 from ces.locales import DEFAULT_TEASERS, SUPPORTED_LOCALES
-from kiosk.flow.setup import lost_reason
 from kiosk.flow.texts import KEYBOARD_LOCALES, MANAGER_TEXT, UI_TEXT, manager_text, problem_text
+from sync import problems
 from sync.problems import KINDS, Problem
 
 
@@ -72,7 +72,34 @@ def test_a_problem_without_words_cannot_be_made() -> None:
         Problem("hq_unreachable", {})
 
 
-def test_the_lost_settings_screen_speaks_every_locale() -> None:
-    reasons = [lost_reason(locale) for locale in SUPPORTED_LOCALES]
-    assert len(set(reasons)) == len(reasons), "a locale falls back to another's words"
-    assert lost_reason(None) == lost_reason(SUPPORTED_LOCALES[0])
+# Why a kiosk is out of order: its database, its settings, its survey.
+OUT_OF_ORDER_KINDS = [
+    problems.DB_LOCKED,
+    problems.DB_READ_ONLY,
+    problems.DISK_FULL,
+    problems.DISK_IO,
+    problems.DB_CANNOT_OPEN,
+    problems.DB_DAMAGED,
+    problems.DB_TOO_NEW,
+    problems.DB_FAILED,
+    problems.SETTINGS_LOST,
+    problems.NO_SURVEY,
+]
+
+
+@pytest.mark.parametrize("kind", OUT_OF_ORDER_KINDS)
+def test_every_out_of_order_reason_is_said_in_every_locale_in_its_own_words(kind: str) -> None:
+    assert kind in KINDS
+    said = [problem_text(locale, kind, {}) for locale in SUPPORTED_LOCALES]
+    assert kind not in said, "a kind without words"
+    assert len(set(said)) == len(said), f"a locale falls back to another's words: {said}"
+
+
+# The export's reasons, said inside export_failed on the manager screen.
+EXPORT_REASONS = ["export_no_folder", "export_not_writable", "export_full", "export_error"]
+
+
+@pytest.mark.parametrize("key", EXPORT_REASONS)
+def test_every_export_reason_is_said_in_every_locale_in_its_own_words(key: str) -> None:
+    said = [MANAGER_TEXT[locale][key] for locale in SUPPORTED_LOCALES]
+    assert len(set(said)) == len(said), f"a locale falls back to another's words: {said}"

@@ -21,6 +21,8 @@ import pytest
 from sync_fixtures import write_answers
 
 from kiosk.flow.clock import ManualClock
+from kiosk.flow.texts import problem_text
+from sync import problems
 from sync.outbox import DB_FILENAME, Outbox, OutboxError
 
 QUEUED = 150
@@ -137,8 +139,15 @@ def queued(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Pat
 
 
 CAUSES = ["locked", "full", "read-only"]
-# What the kiosk says, in plain words, for each cause.
+# What the log and the commands say, in plain English, for each cause.
 REASONS = {"locked": "locked", "full": "full", "read-only": "read-only"}
+# What the out-of-order screen says for each cause, in the screen's language.
+# (SQLite cannot even open a database on a read-only filesystem: it has no WAL file there.)
+KINDS = {
+    "locked": problems.DB_LOCKED,
+    "full": problems.DISK_FULL,
+    "read-only": problems.DB_CANNOT_OPEN,
+}
 
 
 def _nothing_moved_aside(data_dir: Path) -> None:
@@ -155,6 +164,7 @@ def test_a_passing_fault_at_start_never_moves_the_database_aside(
     with pytest.raises(OutboxError) as raised:
         Outbox.open(data_dir).close()
     assert REASONS[fault.name] in str(raised.value)
+    assert raised.value.problem.kind == KINDS[fault.name]
     _nothing_moved_aside(data_dir)
     assert (data_dir / DB_FILENAME).stat().st_ino == before
     fault.stop()
@@ -182,8 +192,12 @@ def test_the_kiosk_is_out_of_order_while_the_fault_lasts_then_carries_on(
     fault.start()
     kiosk = make_kiosk(data_dir=data_dir, storage_retry_ms=100)
     assert is_shown(kiosk.window, "outOfOrderScreen")
+    # A Dutch kiosk (the default) says why in Dutch, never in sync's English.
+    assert kiosk.flow.state.locale == "nl"
     reason = str(visible_item(kiosk.window, "outOfOrderReason").property("text"))
-    assert REASONS[fault.name] in reason
+    assert reason == problem_text("nl", KINDS[fault.name], {})
+    assert reason != problem_text("en", KINDS[fault.name], {})
+    assert REASONS[fault.name] not in reason
     assert not is_shown(kiosk.window, "setupScreen")
     _nothing_moved_aside(data_dir)
     fault.stop()
@@ -209,6 +223,33 @@ def test_the_kiosk_is_out_of_order_while_the_fault_lasts_then_carries_on(
         clock.advance(0.4)
         tap(kiosk.window, "managerCorner")
     assert is_shown(kiosk.window, "pinPad")
+
+
+@pytest.mark.ui
+@pytest.mark.parametrize("queued", ["locked"], indirect=True)
+def test_an_answer_that_cannot_be_stored_is_explained_in_the_screens_language(
+    queued: tuple[Path, Fault],
+    make_kiosk: Callable[..., Any],
+    clock: ManualClock,
+    qtbot: Any,
+    expect_log: Callable[[str, str], None],
+) -> None:
+    from kiosk.ui.driver import is_shown, tap, visible_item
+
+    data_dir, fault = queued
+    expect_log("effortless.flow", "could not store an answer: .*locked")
+    kiosk = make_kiosk(data_dir=data_dir)
+    assert is_shown(kiosk.window, "attractScreen")
+    # Another program takes the database while a shopper is at the kiosk.
+    fault.start()
+    clock.advance(1)
+    tap(kiosk.window, "startArea")
+    clock.advance(1)
+    tap(kiosk.window, "score_6")
+    qtbot.waitUntil(lambda: is_shown(kiosk.window, "outOfOrderScreen"), timeout=20000)
+    reason = str(visible_item(kiosk.window, "outOfOrderReason").property("text"))
+    assert reason == problem_text("nl", problems.DB_LOCKED, {})
+    assert "locked" not in reason
 
 
 @pytest.mark.parametrize("command", ["sync", "status"])

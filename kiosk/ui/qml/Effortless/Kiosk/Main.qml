@@ -122,6 +122,7 @@ Window {
             objectName: "managerScreen"
             unit: window.unit
             manager: window.manager
+            keyboardHeight: keyboard.active ? keyboard.height : 0
             visible: window.manager.mode === ManagerController.Mode.OPEN
         }
     }

@@ -1,11 +1,15 @@
 pragma ComponentBehavior: Bound
 import QtQuick
-import QtQuick.Controls.Basic
 
 // The store manager's screen: status, today's answers and the few settings a store needs.
+// Its fields are typed on the on-screen keyboard: the field being typed in stays above the
+// keyboard, and Enter moves on (on the last field of a part it does what the part's button
+// does), as on the setup screen.
 Rectangle {
     id: root
     property real unit: 8
+    // The on-screen keyboard's height while it is shown, else 0 (set by Main).
+    property real keyboardHeight: 0
     required property ManagerController manager
     readonly property var words: root.manager.data.words || {}
     readonly property var today: root.manager.data.today || {}
@@ -15,12 +19,14 @@ Rectangle {
     // underneath; any touch keeps the screen open (it closes after a minute without one).
     MouseArea { anchors.fill: parent; onPressed: root.manager.touched() }
 
-    Flickable {
+    FormFlickable {
+        objectName: "managerForm"
         anchors.fill: parent
         anchors.margins: root.unit * 3
-        contentHeight: content.height
-        clip: true
-        boundsBehavior: Flickable.StopAtBounds
+        anchors.bottomMargin: root.unit * 3 + root.keyboardHeight
+        keyboardHeight: root.keyboardHeight
+        fieldMargin: root.unit * 2
+        form: content
         onMovementStarted: root.manager.touched()
 
         Column {
@@ -42,7 +48,7 @@ Rectangle {
                     id: closeButton
                     objectName: "managerClose"
                     secondary: true
-                    text: root.words.close || "Close"
+                    text: root.words.close || ""
                     fontSize: Math.max(20, root.unit * 2.5)
                     onClicked: root.manager.close()
                 }
@@ -243,31 +249,32 @@ Rectangle {
             }
             Row {
                 spacing: root.unit
-                TextField {
+                FormField {
                     id: newPin
                     objectName: "newPinField"
-                    width: root.unit * 30; height: Theme.minTouch
+                    unit: root.unit
+                    width: root.unit * 30
+                    next: repeatPin
                     placeholderText: root.words.new_pin || ""
-                    placeholderTextColor: Theme.mutedText
                     echoMode: TextInput.Password
                     inputMethodHints: Qt.ImhDigitsOnly
                     maximumLength: 8
-                    font.pixelSize: Math.max(20, root.unit * 2.5)
                     onTextChanged: root.manager.touched()
                 }
-                TextField {
+                FormField {
                     id: repeatPin
                     objectName: "repeatPinField"
-                    width: root.unit * 30; height: Theme.minTouch
+                    unit: root.unit
+                    width: root.unit * 30
                     placeholderText: root.words.repeat_pin || ""
-                    placeholderTextColor: Theme.mutedText
                     echoMode: TextInput.Password
                     inputMethodHints: Qt.ImhDigitsOnly
                     maximumLength: 8
-                    font.pixelSize: Math.max(20, root.unit * 2.5)
                     onTextChanged: root.manager.touched()
+                    onSubmitted: changePin.clicked()
                 }
                 BigButton {
+                    id: changePin
                     objectName: "changePinButton"
                     text: root.words.change_pin || ""
                     fontSize: Math.max(20, root.unit * 2.5)
@@ -284,17 +291,19 @@ Rectangle {
             }
             Row {
                 spacing: root.unit
-                TextField {
+                FormField {
                     id: exportPath
                     objectName: "exportPathField"
-                    width: root.unit * 50; height: Theme.minTouch
+                    unit: root.unit
+                    width: root.unit * 50
                     text: root.manager.data.exportPath || ""
                     placeholderText: root.words.export_path || ""
-                    placeholderTextColor: Theme.mutedText
-                    font.pixelSize: Math.max(20, root.unit * 2.5)
+                    inputMethodHints: Qt.ImhNoAutoUppercase | Qt.ImhNoPredictiveText
                     onTextChanged: root.manager.touched()
+                    onSubmitted: exportButton.clicked()
                 }
                 BigButton {
+                    id: exportButton
                     objectName: "exportButton"
                     text: root.words.export_rejected || ""
                     fontSize: Math.max(20, root.unit * 2.5)
