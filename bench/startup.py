@@ -35,9 +35,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    # A kiosk writes its modules' bytecode on its first start and reads it on every start
+    # after; without it each start compiles the kiosk's own modules again (12% more work).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     times: list[float] = []
     with tempfile.TemporaryDirectory() as data:
-        # The first run creates the database; the kiosk starts on an existing one after.
+        # The first run creates the database (and the bytecode); the kiosk starts on an
+        # existing one after.
         for _ in range(args.runs + 1):
             started = time.perf_counter()
             child = subprocess.Popen(

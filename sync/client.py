@@ -9,16 +9,16 @@ from __future__ import annotations
 import ipaddress
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
 
 from ces import __version__
 from sync import problems
 from sync.backoff import parse_retry_after
 from sync.problems import Problem
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger("effortless.sync.client")
 
@@ -126,6 +126,12 @@ class HQClient:
         self.base_url = check_url(base_url, allow_insecure_http=allow_insecure_http)
         self.token = token
         self.timeout = timeout
+        # requests (with urllib3) is imported here, not with this module: it is a tenth of
+        # the kiosk's start on a slow tablet, and the kiosk needs it only once it syncs, on
+        # the sync thread (docs/performance.md, issue 11).
+        import requests
+        from requests.adapters import HTTPAdapter
+
         self.session = requests.Session()
         # No adapter retries: a silent resend here would hide failures from the worker.
         for prefix in ("http://", "https://"):
@@ -139,6 +145,8 @@ class HQClient:
     def _request(
         self, method: str, path: str, *, json: Any = None, headers: dict[str, str] | None = None
     ) -> requests.Response:
+        import requests
+
         all_headers = dict(headers or {})
         if self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"

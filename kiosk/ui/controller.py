@@ -7,7 +7,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import Property, QEnum, QObject, QTimer, QUrl, Signal, Slot
-from PySide6.QtQml import QmlElement, QmlUncreatable
+from PySide6.QtQml import QJSEngine, QJSValue, QmlElement, QmlUncreatable
 
 from ces.assets import icons_dir
 from ces.scales import SMILEY5
@@ -109,6 +109,7 @@ class KioskController(QObject):  # type: ignore[operator]
         self._state = flow.state
         self._texts_key: tuple[object, str, str] = (None, "", "")
         self._texts: dict[str, Any] = {}
+        self._texts_js: QJSValue | None = None
         self._messages: tuple[dict[str, str], ...] = ()
         self._refresh_texts()
         flow.subscribe(self._on_state_changed)
@@ -138,6 +139,7 @@ class KioskController(QObject):  # type: ignore[operator]
         self._texts = texts_for(
             self._flow.survey, self._state.locale, self._state.reason, self._messages
         )
+        self._texts_js = None
         return True
 
     def _on_state_changed(self, state: FlowState) -> None:
@@ -164,9 +166,16 @@ class KioskController(QObject):  # type: ignore[operator]
     def stillThere(self) -> bool:
         return self._state.still_there
 
-    @Property("QVariantMap", notify=textsChanged)  # type: ignore[arg-type]
-    def texts(self) -> dict[str, Any]:
-        return self._texts
+    # One JavaScript object per change of texts: as a map property the dict was converted
+    # again for each of the ~30 bindings that read it, which made a language change take
+    # twice as long (docs/performance.md, issue 11).
+    @Property("QJSValue", notify=textsChanged)  # type: ignore[arg-type]
+    def texts(self) -> QJSValue:
+        if self._texts_js is None:
+            engine = self.parent()
+            assert isinstance(engine, QJSEngine)
+            self._texts_js = engine.toScriptValue(self._texts)
+        return self._texts_js
 
     def _handled(self, name: str, taken: bool) -> None:
         self.tap_handled.emit(name, taken)

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 
 from ces.answer import NewAnswer
 from ces.keys import STORE_ID, TOUCHPOINT
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import ManualClock
-from kiosk.flow.machine import Recorder, Screen
+from kiosk.flow.machine import FlowState, Recorder, Screen
 from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 from kiosk.ui.driver import FrameCounter, aim, press, visible_item
@@ -125,8 +125,13 @@ class _Shopper:
         frames: FrameCounter,
         rng: random.Random,
         capacity: int,
+        pause_ms: int = 0,
     ) -> None:
         self.kiosk = kiosk
+        self.pause_ms = pause_ms
+        # The frame count when the screen last changed: only a later frame shows it.
+        self._changed_at_frame = 0
+        kiosk.flow.subscribe(self._on_state)
         self.clock = clock
         self.frames = frames
         self.rng = rng
@@ -136,18 +141,24 @@ class _Shopper:
         # so these leave no row.
         self.left_before_scoring = 0
 
+    def _on_state(self, _state: FlowState) -> None:
+        self._changed_at_frame = self.frames.count
+
     def _tap(self, name: str, *, double: bool = False, think_s: float = 1.0) -> None:
         self.clock.advance(think_s)
         before_screen = self.kiosk.flow.state.screen
-        before = self.frames.count
         # Timed from the press: finding the item by its name is the harness's work, not
         # the kiosk's (a finger does not search).
         _, point = aim(self.kiosk.window, name)
+        if self.pause_ms:
+            _pause(self.pause_ms)
         started = time.perf_counter()
         for _ in range(2 if double else 1):
             press(self.kiosk.window, point)
         if self.kiosk.flow.state.screen is not before_screen:
-            if not self.frames.wait_beyond(before):
+            # A frame drawn before the screen changed (the button's pressed look, while the
+            # kiosk idled) does not show it.
+            if not self.frames.wait_beyond(self._changed_at_frame):
                 raise SimulationError(f"no frame after tapping {name}")
             self.latencies_ms.append((self.frames.last_at - started) * 1000)
 
@@ -205,6 +216,21 @@ class _Shopper:
             raise SimulationError(f"shopper ended on {screen.value}, not attract")
 
 
+def _pause(ms: int) -> None:
+    """Leaves the kiosk idle in its event loop for a while, as a shopper's thinking does.
+
+    On the manual clock the shoppers think in no time, so the harness works on the CPU
+    right up to each tap; under a CPU quota that work would spend the kiosk's share before
+    the finger even lands (see bench/cpu_quota.py)."""
+    deadline = time.perf_counter() + ms / 1000
+    wake = QTimer()
+    wake.setSingleShot(True)
+    wake.start(ms)
+    while time.perf_counter() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    wake.stop()
+
+
 def _idle() -> None:
     """What the real event loop does when a shopper has left.
 
@@ -240,10 +266,12 @@ def simulate(
     warmup: int = 20,
     days: float | None = None,
     now: datetime | None = None,
+    pause_ms: int = 0,
 ) -> dict[str, Any]:
     """Drive ``responses`` synthetic shoppers (after ``warmup`` unmeasured ones) through the
     real screens, spread over the ``days`` before ``now``, and return the JSON summary.
     Without ``days``: a week, or as many days as the shoppers need at one a minute.
+    ``pause_ms`` leaves the kiosk idle for that long (real time) before each tap.
 
     An enrolled kiosk's data dir sends these answers to its HQ: ``ces-kiosk simulate``
     refuses one unless told ``--allow-upload``.
@@ -294,7 +322,7 @@ def simulate(
         frames.settle()
         app.processEvents()
         gc.collect()
-        shopper = _Shopper(kiosk, clock, frames, rng, warmup * 8)
+        shopper = _Shopper(kiosk, clock, frames, rng, warmup * 8, pause_ms)
         # The first shoppers fill Qt's caches (glyphs, textures, QML bindings); memory
         # growth is measured from after them. They come at the start of the days.
         for _ in range(warmup):
@@ -332,6 +360,7 @@ def simulate(
             "warmup_shoppers": warmup,
             "warmup_rows": rows_before,
             "seed": seed,
+            "pause_ms": pause_ms,
             "survey": kiosk.flow.survey.id,
             "rows_written": len(rows),
             "left_before_scoring": shopper.left_before_scoring,

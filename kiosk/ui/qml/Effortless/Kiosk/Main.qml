@@ -1,8 +1,6 @@
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Window
-import QtQuick.VirtualKeyboard
-import QtQuick.VirtualKeyboard.Settings
 
 Window {
     id: window
@@ -49,7 +47,7 @@ Window {
             anchors.fill: parent
             unit: window.unit
             controller: window.controller
-            keyboardHeight: keyboard.active ? keyboard.height : 0
+            keyboardHeight: keyboard.up ? keyboard.panelHeight : 0
             visible: window.flowScreen === KioskController.Screen.COMMENT
         }
         ThanksScreen {
@@ -68,22 +66,54 @@ Window {
         }
     }
 
-    InputPanel {
+    // The on-screen keyboard (Keyboard.qml): made just after the first frame, so the
+    // attract screen is up sooner, or at once when a field needs it before then. Once made
+    // it stays.
+    Loader {
         id: keyboard
-        objectName: "onScreenKeyboard"
         z: 40
         width: window.width
-        y: active ? window.height - height : window.height
-        visible: active && (window.flowScreen === KioskController.Screen.COMMENT
-                            || (window.manager !== null
-                                && window.manager.mode === ManagerController.Mode.OPEN)
-                            || window.setupActive)
+        readonly property bool needed: window.flowScreen === KioskController.Screen.COMMENT
+                                       || (window.manager !== null
+                                           && window.manager.mode === ManagerController.Mode.OPEN)
+                                       || window.setupActive
+        property bool preload: false
+        // Set by Keyboard.qml.
+        property bool panelActive: false
+        property real panelHeight: 0
+        // Up on screen (a field has the focus).
+        readonly property bool up: keyboard.status === Loader.Ready && keyboard.panelActive
+        active: keyboard.preload || keyboard.needed
+        source: "Keyboard.qml"
+        onLoaded: keyboard.preload = true
     }
-
     Binding {
-        target: VirtualKeyboardSettings
-        property: "locale"
+        target: keyboard.item
+        when: keyboard.status === Loader.Ready
+        property: "keyboardLocale"
         value: window.controller.texts.keyboardLocale || "en_GB"
+    }
+    Binding {
+        target: keyboard.item
+        when: keyboard.status === Loader.Ready
+        property: "wanted"
+        value: keyboard.needed
+    }
+    Binding {
+        target: keyboard.item
+        when: keyboard.status === Loader.Ready
+        property: "windowHeight"
+        value: window.height
+    }
+    Timer {
+        id: keyboardPreload
+        interval: 0
+        onTriggered: keyboard.preload = true
+    }
+    Connections {
+        target: window
+        enabled: !keyboard.preload
+        function onFrameSwapped() { keyboardPreload.start() }
     }
 
     // The hidden way in for the store manager: five taps in the top-left corner of the
@@ -109,7 +139,7 @@ Window {
             objectName: "setupScreen"
             unit: window.unit
             setup: window.setup
-            keyboardHeight: keyboard.active ? keyboard.height : 0
+            keyboardHeight: keyboard.up ? keyboard.panelHeight : 0
         }
     }
 
@@ -122,7 +152,7 @@ Window {
             objectName: "managerScreen"
             unit: window.unit
             manager: window.manager
-            keyboardHeight: keyboard.active ? keyboard.height : 0
+            keyboardHeight: keyboard.up ? keyboard.panelHeight : 0
             visible: window.manager.mode === ManagerController.Mode.OPEN
         }
     }
