@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 BASE_S = 1.0
 CAP_S = 300.0
@@ -42,6 +41,10 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     value = value.strip()
     if value.isdigit():
         return float(min(int(value), 24 * 3600))
+    # Imported here: the email package is a noticeable share of a slow tablet's start, and
+    # HTTP dates in Retry-After are rare (HQ sends seconds).
+    from email.utils import parsedate_to_datetime
+
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

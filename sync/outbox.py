@@ -21,9 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
 from ces.answer import ANSWER_FIELDS, OUTCOMES, TIMEOUT, AnswerStoreError, NewAnswer
 from ces.keys import SETTINGS_KEYS
 from sync import problems
@@ -161,68 +158,12 @@ def describe(exc: BaseException, folder: Path) -> str:
     return text or type(exc).__name__
 
 
-migrations = Migrations("effortless.kiosk")
-
-
-@migrations()
-def m001_responses(db: Database) -> None:
-    db.execute(
-        """
-        CREATE TABLE responses (
-            id TEXT PRIMARY KEY NOT NULL,
-            seq INTEGER NOT NULL UNIQUE,
-            kiosk_id TEXT NOT NULL,
-            store_id TEXT,
-            touchpoint TEXT,
-            survey_id TEXT NOT NULL,
-            survey_version INTEGER NOT NULL,
-            locale TEXT NOT NULL,
-            scale TEXT NOT NULL,
-            score INTEGER NOT NULL,
-            factor TEXT,
-            comment TEXT,
-            outcome TEXT CHECK (outcome IS NULL OR outcome IN ('completed', 'timeout')),
-            flags TEXT NOT NULL DEFAULT '[]',
-            started_at TEXT NOT NULL,
-            answered_at TEXT NOT NULL,
-            finished_at TEXT,
-            synced_at TEXT
-        )
-        """
-    )
-    db.execute("CREATE INDEX responses_unsynced ON responses (synced_at, seq)")
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _CONTENT_COLUMNS)
-    db.execute(
-        f"""
-        CREATE TRIGGER responses_final_rows_are_immutable
-        BEFORE UPDATE ON responses
-        WHEN OLD.outcome IS NOT NULL AND ({changed})
-        BEGIN SELECT RAISE(ABORT, 'a finished answer cannot be changed'); END
-        """
-    )
-    db.execute(
-        """
-        CREATE TRIGGER responses_only_synced_rows_are_deleted
-        BEFORE DELETE ON responses
-        WHEN OLD.synced_at IS NULL
-        BEGIN SELECT RAISE(ABORT, 'an answer HQ does not have yet cannot be deleted'); END
-        """
-    )
-    db.execute("CREATE TABLE kiosk_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
-
-
-@migrations()
-def m002_sync_state(db: Database) -> None:
-    # An answer HQ refused is kept aside, with the reason, and never sent again.
-    db.execute("ALTER TABLE responses ADD COLUMN rejected_at TEXT")
-    db.execute("ALTER TABLE responses ADD COLUMN reject_reason TEXT")
-    db.execute(
-        "CREATE INDEX responses_sendable ON responses (seq) "
-        "WHERE synced_at IS NULL AND rejected_at IS NULL AND outcome IS NOT NULL"
-    )
-    db.execute(
-        "CREATE INDEX responses_synced_at ON responses (synced_at) WHERE synced_at IS NOT NULL"
-    )
+# The migrations (sync/migrations.py, with sqlite-utils) by name. Importing sqlite-utils is
+# a quarter of a slow tablet's start, so an up-to-date kiosk.db is recognised without it.
+MIGRATION_SET = "effortless.kiosk"
+MIGRATION_NAMES = ("m001_responses", "m002_sync_state")
+# sqlite-utils' record of applied migrations (Migrations.migrations_table).
+MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
 # The fields of an answer as the sync protocol sends them.
@@ -265,22 +206,23 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _applied_migrations(conn: sqlite3.Connection) -> set[str]:
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (MIGRATIONS_TABLE,)
+    ).fetchone()
+    if not has_table:
+        return set()
+    return {
+        row[0]
+        for row in conn.execute(
+            f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", (MIGRATION_SET,)
+        )
+    }
+
+
 def _check_not_newer(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    known = {m.name for m in migrations._migrations}
-    applied: set[str] = set()
-    has_table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (Migrations.migrations_table,)
-    ).fetchone()
-    if has_table:
-        applied = {
-            row[0]
-            for row in conn.execute(
-                f"SELECT name FROM {Migrations.migrations_table} WHERE migration_set = ?",
-                (migrations.name,),
-            )
-        }
-    unknown = sorted(applied - known)
+    unknown = sorted(_applied_migrations(conn) - set(MIGRATION_NAMES))
     if version > SCHEMA_VERSION or unknown:
         raise DatabaseTooNew(
             f"{path} was written by a newer version of Effortless (schema {version}, "
@@ -385,7 +327,10 @@ class Outbox:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise _FailedIntegrityCheck(f"integrity check: {check}")
-            migrations.apply(Database(conn))
+            if not set(MIGRATION_NAMES) <= _applied_migrations(conn):
+                from sync.migrations import apply_migrations
+
+                apply_migrations(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             # A session cut off by a crash or power loss keeps its answers as a partial one.
             conn.execute(
