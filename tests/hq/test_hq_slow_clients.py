@@ -23,7 +23,7 @@ from hq_helpers import make_answers
 from hqserver import HQService, ces_hq
 
 from hq import server_settings
-from hq.api.routes import responses
+from hq.api.routes.responses import MAX_RESPONSES_BYTES
 from hq.db.database import HQDatabase, sqlite_url
 
 DEADLINE_S = 30
@@ -241,7 +241,7 @@ def test_the_documented_defaults_are_the_defaults() -> None:
     assert f"client_header_timeout {header}s;" in deployment
     assert f"client_body_timeout {body}s;" in deployment
     assert "client_max_body_size 1m;" in deployment
-    assert responses.MAX_RESPONSES_BYTES == 1024 * 1024
+    assert MAX_RESPONSES_BYTES == 1024 * 1024
     assert f"`Retry-After: {server_settings.RETRY_AFTER_S}`" in deployment
     assert f"e.g. {server_settings.default_max_connections(1024)} for 1,024" in deployment
     assert f"stopped arriving for {body} s" in protocol

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from manager_steps import open_pin_pad, press, text, type_pin, unlock
 
 from ces.keys import MANAGER_EVENTS as EVENTS
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.pin import FIRST_LOCKOUT_S, verify_pin
 from kiosk.ui.app import Kiosk
 from kiosk.ui.controller import KioskController
-from kiosk.ui.driver import is_shown, tap, visible_item
+from kiosk.ui.driver import is_shown, visible_item
 
 pytestmark = pytest.mark.ui
 
@@ -27,33 +28,6 @@ def kiosk(make_kiosk: Callable[..., Kiosk]) -> Kiosk:
     assert kiosk.manager is not None
     kiosk.manager.guard.set_pin(PIN)
     return kiosk
-
-
-def press(kiosk: Kiosk, clock: ManualClock, name: str) -> None:
-    clock.advance(0.4)
-    tap(kiosk.window, name)
-
-
-def open_pin_pad(kiosk: Kiosk, clock: ManualClock) -> None:
-    for _ in range(5):
-        press(kiosk, clock, "managerCorner")
-    assert is_shown(kiosk.window, "pinPad")
-
-
-def type_pin(kiosk: Kiosk, clock: ManualClock, pin: str) -> None:
-    for digit in pin:
-        press(kiosk, clock, f"pinKey_{digit}")
-    press(kiosk, clock, "pinOk")
-
-
-def unlock(kiosk: Kiosk, clock: ManualClock) -> None:
-    open_pin_pad(kiosk, clock)
-    type_pin(kiosk, clock, PIN)
-    assert is_shown(kiosk.window, "managerScreen")
-
-
-def text(kiosk: Kiosk, name: str) -> str:
-    return str(visible_item(kiosk.window, name).property("text"))
 
 
 def test_nothing_on_the_shopper_screens_hints_at_the_way_in(
@@ -108,7 +82,7 @@ def test_wrong_pins_count_down_then_lock_the_pad(kiosk: Kiosk, clock: ManualCloc
 def test_the_manager_screen_closes_by_itself_after_a_minute(
     kiosk: Kiosk, clock: ManualClock, qtbot: Any
 ) -> None:
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     clock.advance(59)
     press(kiosk, clock, "todayCount")  # a touch keeps it open
     clock.advance(59)
@@ -134,7 +108,7 @@ def test_status_and_todays_answers(kiosk: Kiosk, clock: ManualClock) -> None:
             "thanksArea",
         ):
             press(kiosk, clock, name)
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     assert text(kiosk, "todayCount").startswith("3 ")
     assert text(kiosk, "todayEasy").startswith("66.7%")
     assert text(kiosk, "todayTopFactor").endswith("Prijs")
@@ -146,7 +120,7 @@ def test_status_and_todays_answers(kiosk: Kiosk, clock: ManualClock) -> None:
 
 
 def test_changing_the_default_language(kiosk: Kiosk, clock: ManualClock) -> None:
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     press(kiosk, clock, "managerLang_en")
     press(kiosk, clock, "managerClose")
     assert "10 seconds" in text(kiosk, "teaserText")
@@ -155,7 +129,7 @@ def test_changing_the_default_language(kiosk: Kiosk, clock: ManualClock) -> None
 
 
 def test_changing_the_pin(kiosk: Kiosk, clock: ManualClock) -> None:
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     new_field = visible_item(kiosk.window, "newPinField")
     repeat_field = visible_item(kiosk.window, "repeatPinField")
     new_field.setProperty("text", "13579")
@@ -184,7 +158,7 @@ def test_exporting_rejected_answers_to_a_usb_folder(
     assert kiosk.outbox is not None
     (row,) = kiosk.outbox.rows()
     kiosk.outbox.mark_rejected([(row["id"], "factor: unknown factor")], "2026-11-22T10:00:00.000Z")
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     usb = tmp_path / "usb"
     field = visible_item(kiosk.window, "exportPathField")
     field.setProperty("text", str(tmp_path / "missing"))
@@ -222,7 +196,7 @@ def test_an_export_that_fails_says_why_in_the_screens_language(
     kiosk: Kiosk, clock: ManualClock, tmp_path: Path, expect_log: Callable[[str, str], None]
 ) -> None:
     expect_log("effortless.ui.manager", "could not export rejected answers")
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     folder = unwritable_folder(tmp_path)
     visible_item(kiosk.window, "exportPathField").setProperty("text", str(folder))
     press(kiosk, clock, "exportButton")
@@ -238,7 +212,7 @@ def test_an_export_that_fails_says_why_in_the_screens_language(
 def test_leaving_the_app_asks_for_the_pin_again(
     kiosk: Kiosk, clock: ManualClock, qtbot: Any
 ) -> None:
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     assert kiosk.manager is not None
     press(kiosk, clock, "exitButton")
     assert is_shown(kiosk.window, "pinPad")
@@ -249,7 +223,7 @@ def test_leaving_the_app_asks_for_the_pin_again(
 
 
 def test_restart_is_one_tap(kiosk: Kiosk, clock: ManualClock, qtbot: Any) -> None:
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     assert kiosk.manager is not None
     with qtbot.waitSignal(kiosk.manager.restart_requested, timeout=2000):
         press(kiosk, clock, "restartButton")

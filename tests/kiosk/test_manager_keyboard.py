@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from manager_steps import message, unlock
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from test_setup_keyboard import SIZES, focused, shown_above_keyboard
@@ -16,7 +17,7 @@ from test_setup_keyboard import SIZES, focused, shown_above_keyboard
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.pin import verify_pin
 from kiosk.ui.app import Kiosk
-from kiosk.ui.driver import is_shown, tap, visible_item
+from kiosk.ui.driver import visible_item
 
 pytestmark = pytest.mark.ui
 
@@ -30,20 +31,8 @@ def kiosk(
     request: pytest.FixtureRequest, make_kiosk: Callable[..., Kiosk], clock: ManualClock
 ) -> Kiosk:
     kiosk = make_kiosk(size=request.param)
-    for _ in range(5):
-        clock.advance(0.4)
-        tap(kiosk.window, "managerCorner")
-    for digit in PIN:
-        clock.advance(0.4)
-        tap(kiosk.window, f"pinKey_{digit}")
-    clock.advance(0.4)
-    tap(kiosk.window, "pinOk")
-    assert is_shown(kiosk.window, "managerScreen")
+    unlock(kiosk, clock, PIN)
     return kiosk
-
-
-def message(kiosk: Kiosk) -> str:
-    return str(visible_item(kiosk.window, "managerMessage").property("text"))
 
 
 @pytest.mark.parametrize("name", FIELDS)

@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
+from manager_steps import open_pin_pad, press, text, type_pin
 from PySide6.QtCore import QPointF
 
 from ces.keys import LAST_SYNC_AT
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.localtime import local_time
 from kiosk.ui.app import Kiosk
-from kiosk.ui.driver import is_shown, tap, visible_item
+from kiosk.ui.driver import visible_item
 
 pytestmark = pytest.mark.ui
 
@@ -37,27 +38,6 @@ def kiosk(make_kiosk: Callable[..., Kiosk]) -> Kiosk:
     assert kiosk.manager is not None
     kiosk.manager.guard.set_pin(PIN)
     return kiosk
-
-
-def press(kiosk: Kiosk, clock: ManualClock, name: str) -> None:
-    clock.advance(0.4)
-    tap(kiosk.window, name)
-
-
-def open_pin_pad(kiosk: Kiosk, clock: ManualClock) -> None:
-    for _ in range(5):
-        press(kiosk, clock, "managerCorner")
-    assert is_shown(kiosk.window, "pinPad")
-
-
-def type_pin(kiosk: Kiosk, clock: ManualClock, pin: str) -> None:
-    for digit in pin:
-        press(kiosk, clock, f"pinKey_{digit}")
-    press(kiosk, clock, "pinOk")
-
-
-def text(kiosk: Kiosk, name: str) -> str:
-    return str(visible_item(kiosk.window, name).property("text"))
 
 
 def key_positions(kiosk: Kiosk) -> list[QPointF]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from hqserver import CODE, HQService, free_port
+from manager_steps import press, unlock
 from sync_fixtures import enrol, hq_rows
 
 from ces.assets import surveys_dir
@@ -19,7 +20,7 @@ from ces.keys import HQ_URL, STORE_ID, TOKEN, TOUCHPOINT
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.pin import PinGuard
 from kiosk.ui.app import Kiosk
-from kiosk.ui.driver import is_shown, tap, visible_item, walk
+from kiosk.ui.driver import is_shown, visible_item, walk
 from sync.outbox import DB_FILENAME
 from sync.remote_config import parse_config, save
 from sync.settings import Settings
@@ -79,20 +80,6 @@ def enrolled_while_hq_is_down(data_dir: Path, touchpoint: str) -> None:
     save(parse_config(config(touchpoint)), data_dir)
 
 
-def press(kiosk: Kiosk, clock: ManualClock, name: str) -> None:
-    clock.advance(0.4)
-    tap(kiosk.window, name)
-
-
-def unlock(kiosk: Kiosk, clock: ManualClock) -> None:
-    for _ in range(5):
-        press(kiosk, clock, "managerCorner")
-    for digit in PIN:
-        press(kiosk, clock, f"pinKey_{digit}")
-    press(kiosk, clock, "pinOk")
-    assert is_shown(kiosk.window, "managerScreen")
-
-
 def offered(kiosk: Kiosk) -> set[str]:
     prefix = "managerSurvey_"
     return {
@@ -141,7 +128,7 @@ def test_an_enrolled_kiosk_offers_only_its_touchpoints_surveys(
     # touchpoint=in_store_purchase, survey_id=returns_desk.
     enrolled_while_hq_is_down(data_dir, "in_store_purchase")
     kiosk = make_kiosk()
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     # HQ files every answer of this kiosk under in_store_purchase: nothing else is offered
     # (one survey is no choice, so there is nothing to switch to).
     assert offered(kiosk) == set()
@@ -155,7 +142,7 @@ def test_a_kiosk_without_hq_switches_survey_and_touchpoint_together(
     with_pin(data_dir)
     Settings.open(data_dir).update({STORE_ID: "Utrecht Centrum", TOUCHPOINT: "in_store_purchase"})
     kiosk = make_kiosk()
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     assert offered(kiosk) == {"in_store_purchase", "returns_desk"}
     # A tap alone changes nothing: the switch is confirmed first.
     press(kiosk, clock, "managerSurvey_returns_desk")
@@ -168,7 +155,7 @@ def test_a_kiosk_without_hq_switches_survey_and_touchpoint_together(
     )
     answer(kiosk, clock, qtbot)
     assert kiosk.settings.get(TOUCHPOINT) == "returns_desk"
-    unlock(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     switch_to(kiosk, clock, "in_store_purchase")
     answer(kiosk, clock, qtbot)
     assert rows(data_dir) == [
@@ -209,12 +196,12 @@ def test_hq_accepts_the_answers_after_a_switch(
         with_pin(data_dir)
         kiosk = make_kiosk()
         qtbot.waitUntil(lambda: (data_dir / "hq_config.json").exists(), timeout=20000)
-        unlock(kiosk, clock)
+        unlock(kiosk, clock, PIN)
         # The returns desk's survey is another touchpoint's: not offered.
         assert offered(kiosk) == {"in_store_purchase", "in_store_quick"}
         switch_to(kiosk, clock, "in_store_quick")
         answer(kiosk, clock, qtbot)
-        unlock(kiosk, clock)
+        unlock(kiosk, clock, PIN)
         switch_to(kiosk, clock, "in_store_purchase")
         answer(kiosk, clock, qtbot)
         assert kiosk.settings.get(TOUCHPOINT) == "in_store_purchase"  # HQ's, as HQ files them

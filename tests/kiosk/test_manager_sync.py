@@ -15,26 +15,18 @@ from typing import Any
 import pytest
 from faultproxy import FaultProxy, status
 from hqserver import HQService
+from manager_steps import message, press, unlock
 from sync_fixtures import enrol, hq_rows
 
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.pin import PinGuard
 from kiosk.ui.app import Kiosk
-from kiosk.ui.driver import is_shown, tap, visible_item
+from kiosk.ui.driver import visible_item
 from sync.settings import Settings
 
 pytestmark = pytest.mark.ui
 
 PIN = "2580"
-
-
-def press(kiosk: Kiosk, clock: ManualClock, name: str) -> None:
-    clock.advance(0.4)
-    tap(kiosk.window, name)
-
-
-def message(kiosk: Kiosk) -> str:
-    return str(visible_item(kiosk.window, "managerMessage").property("text"))
 
 
 def test_sync_now_cuts_a_backoff_short_and_says_what_happened(
@@ -52,12 +44,7 @@ def test_sync_now_cuts_a_backoff_short_and_says_what_happened(
             press(kiosk, clock, name)
         # HQ said: come back in five minutes. The worker now waits that long.
         qtbot.waitUntil(lambda: len(proxy.seen_on()) == 1, timeout=20000)
-        for _ in range(5):
-            press(kiosk, clock, "managerCorner")
-        for digit in PIN:
-            press(kiosk, clock, f"pinKey_{digit}")
-        press(kiosk, clock, "pinOk")
-        assert is_shown(kiosk.window, "managerScreen")
+        unlock(kiosk, clock, PIN)
 
         hq.stop()
         press(kiosk, clock, "syncNowButton")

@@ -9,20 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from manager_steps import press, unlock
 
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.pin import verify_pin
 from kiosk.ui.app import Kiosk
-from kiosk.ui.driver import is_shown, tap, visible_item
+from kiosk.ui.driver import is_shown, visible_item
 
 pytestmark = pytest.mark.ui
 
 PIN = "4321"
-
-
-def press(kiosk: Kiosk, clock: ManualClock, name: str) -> None:
-    clock.advance(0.5)
-    tap(kiosk.window, name)
 
 
 def fill(kiosk: Kiosk, **fields: str) -> None:
@@ -51,15 +47,6 @@ def answer(kiosk: Kiosk, clock: ManualClock) -> None:
     assert is_shown(kiosk.window, "attractScreen")
 
 
-def open_manager(kiosk: Kiosk, clock: ManualClock) -> None:
-    for _ in range(5):
-        press(kiosk, clock, "managerCorner")
-    for digit in PIN:
-        press(kiosk, clock, f"pinKey_{digit}")
-    press(kiosk, clock, "pinOk")
-    assert is_shown(kiosk.window, "managerScreen")
-
-
 def test_the_picked_touchpoint_decides_the_survey_now_and_after_a_restart(
     make_kiosk: Callable[..., Kiosk], clock: ManualClock, qtbot: Any
 ) -> None:
@@ -84,7 +71,7 @@ def test_a_kiosk_without_hq_offers_to_connect_not_to_sync(
     kiosk = make_kiosk(configured=False)
     set_up_without_hq(kiosk, clock, qtbot, "in_store_purchase")
     answer(kiosk, clock)
-    open_manager(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     qtbot.waitUntil(lambda: is_shown(kiosk.window, "connectHqButton"))
     assert not is_shown(kiosk.window, "syncNowButton")
     press(kiosk, clock, "connectHqButton")
@@ -108,7 +95,7 @@ def test_connecting_later_sends_the_queue_and_keeps_the_pin(
     answer(kiosk, clock)
     assert kiosk.outbox is not None
     assert kiosk.outbox.stats().pending == 1
-    open_manager(kiosk, clock)
+    unlock(kiosk, clock, PIN)
     press(kiosk, clock, "connectHqButton")
     with HQService(tmp_path / "hq") as hq:
         code = hq.add_kiosk(store="s107", touchpoint="returns_desk")

@@ -8,22 +8,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from manager_steps import press, unlock
 
 from ces.keys import HQ_URL, TOKEN
 from kiosk.flow.clock import ManualClock
 from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk
-from kiosk.ui.driver import is_shown, tap, visible_item
+from kiosk.ui.driver import visible_item
 from sync.settings import Settings
 
 pytestmark = pytest.mark.ui
 
 PIN = "0000"
-
-
-def press(kiosk: Kiosk, clock: ManualClock, name: str) -> None:
-    clock.advance(0.5)
-    tap(kiosk.window, name)
 
 
 def test_an_unreachable_hq_is_reported_in_dutch_on_a_dutch_manager_screen(
@@ -50,12 +46,7 @@ def test_an_unreachable_hq_is_reported_in_dutch_on_a_dutch_manager_screen(
     assert str(outbox.meta("last_sync_error")).startswith(
         f"HQ not reachable at http://127.0.0.1:{port}; next try in "
     )
-    for _ in range(5):
-        press(kiosk, clock, "managerCorner")
-    for digit in PIN:
-        press(kiosk, clock, f"pinKey_{digit}")
-    press(kiosk, clock, "pinOk")
-    assert is_shown(kiosk.window, "managerScreen")
+    unlock(kiosk, clock, PIN)
     shown = str(visible_item(kiosk.window, "status_last_error").property("text"))
     assert shown.startswith(
         f"Laatste fout: HQ niet bereikbaar op http://127.0.0.1:{port}: "
