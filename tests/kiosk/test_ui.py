@@ -20,6 +20,7 @@ from kiosk.flow.texts import problem_text
 from kiosk.survey_source import LAST_GOOD_FILENAME
 from kiosk.ui.app import Kiosk
 from kiosk.ui.driver import is_shown, tap, visible_item, walk
+from kiosk.ui.screenshots import SCREENS
 from kiosk.ui.theme import MIN_TOUCH_PX
 from sync import problems
 from sync.outbox import DB_FILENAME, SCHEMA_VERSION
@@ -28,15 +29,6 @@ pytestmark = pytest.mark.ui
 
 IN_STORE = surveys_dir() / "in_store_purchase.json"
 RETURNS = surveys_dir() / "returns_desk.json"
-
-SCREENS = (
-    "attractScreen",
-    "questionScreen",
-    "whyScreen",
-    "commentScreen",
-    "thanksScreen",
-    "outOfOrderScreen",
-)
 
 
 def rows(data_dir: Path) -> list[dict[str, Any]]:

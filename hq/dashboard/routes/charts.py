@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hq.context import HQContext
 from hq.dashboard import charts, insights, webtexts
 from hq.dashboard.deps import Context, PageContext, page_of
 from hq.dashboard.pages import PAGE_PATHS, PageRoute
@@ -29,20 +31,28 @@ async def overview(
 async def factors(
     request: Request, page: Annotated[PageContext, page_of("factors")], hq: Context
 ) -> Response:
-    views = await hq.in_thread(insights.factors, hq.database, page.f)
-    t = webtexts.text(language(request))
-    drawn = {v.summary.scale: charts.factor(v, page.labels, t) for v in views}
-    return render(request, "factors.html", views=views, charts=drawn, **page.values)
+    return await _factor_page(request, page, hq, charts.factor, "factors.html")
 
 
 @router.get(PAGE_PATHS["priorities"], name="priorities")
 async def priorities(
     request: Request, page: Annotated[PageContext, page_of("priorities")], hq: Context
 ) -> Response:
+    return await _factor_page(request, page, hq, charts.priority, "priorities.html")
+
+
+async def _factor_page(
+    request: Request,
+    page: PageContext,
+    hq: HQContext,
+    chart: Callable[[insights.FactorView, dict[str, str], Mapping[str, str]], dict[str, Any]],
+    template: str,
+) -> Response:
+    """Factors and priorities: the same figures per scale, drawn two ways."""
     views = await hq.in_thread(insights.factors, hq.database, page.f)
     t = webtexts.text(language(request))
-    drawn = {v.summary.scale: charts.priority(v, page.labels, t) for v in views}
-    return render(request, "priorities.html", views=views, charts=drawn, **page.values)
+    drawn = {v.summary.scale: chart(v, page.labels, t) for v in views}
+    return render(request, template, views=views, charts=drawn, **page.values)
 
 
 @router.get(PAGE_PATHS["trend"], name="trend")
