@@ -90,15 +90,10 @@ def finish(settings: Settings, guard: PinGuard, pin: str, locale: str) -> None:
     guard.set_pin(pin)
 
 
-def touchpoint_of(survey: Survey) -> str:
-    """The touchpoint a survey serves (``Survey.served_touchpoint``)."""
-    return survey.served_touchpoint
-
-
 def pick_survey(touchpoint: str, surveys: Sequence[Survey]) -> Survey:
     """The survey of the touchpoint the manager picked from those the kiosk has."""
     for survey in surveys:
-        if touchpoint_of(survey) == touchpoint:
+        if survey.served_touchpoint == touchpoint:
             return survey
     raise SetupError("touchpoint_required")
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ces.survey import Survey
-from kiosk.flow.setup import touchpoint_of
 
 
 def choosable(
@@ -31,7 +30,7 @@ def choosable(
 def touchpoint_after(survey: Survey, touchpoint: str | None, *, enrolled: bool) -> str | None:
     """The kiosk's touchpoint once it runs ``survey``: HQ's for an enrolled kiosk, the
     survey's own for a kiosk without HQ."""
-    return touchpoint if enrolled else touchpoint_of(survey)
+    return touchpoint if enrolled else survey.served_touchpoint
 
 
 def friendly(name: str) -> str:

@@ -25,7 +25,6 @@ from kiosk.flow.machine import Flow, Screen
 from kiosk.flow.manager import Manager
 from kiosk.flow.manager import Mode as ManagerMode
 from kiosk.flow.pin import PinFormatError, PinGuard, check_format
-from kiosk.flow.setup import touchpoint_of
 from kiosk.flow.survey_choice import choosable, friendly, touchpoint_after
 from kiosk.flow.texts import LANGUAGE_NAMES, manager_text, problem_text
 from kiosk.flow.today import summarise
@@ -390,7 +389,7 @@ class ManagerController(QObject):  # type: ignore[operator]
         return choosable(surveys, self._setting(TOUCHPOINT), enrolled=enrolled)
 
     def _survey_label(self, survey: Survey) -> str:
-        touchpoint = touchpoint_of(survey)
+        touchpoint = survey.served_touchpoint
         if survey.id == touchpoint:
             return friendly(survey.id)
         return f"{friendly(touchpoint)}: {friendly(survey.id)}"
@@ -415,7 +414,7 @@ class ManagerController(QObject):  # type: ignore[operator]
         return {
             "id": chosen.id,
             "question": words[key].format(
-                survey=self._survey_label(chosen), touchpoint=friendly(touchpoint_of(chosen))
+                survey=self._survey_label(chosen), touchpoint=friendly(chosen.served_touchpoint)
             ),
         }
 

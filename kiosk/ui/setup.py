@@ -27,7 +27,6 @@ from kiosk.flow.setup import (
     configure_standalone,
     finish,
     pick_survey,
-    touchpoint_of,
 )
 from kiosk.flow.texts import LANGUAGE_NAMES, SUPPORTED_LOCALES, manager_text, problem_text
 
@@ -133,7 +132,7 @@ class SetupController(QObject):  # type: ignore[operator]
     def touchpoints(self) -> list[dict[str, str]]:
         """The touchpoints of the kiosk's surveys, to pick one from."""
         return [
-            {"id": touchpoint_of(s), "label": touchpoint_of(s).replace("_", " ")}
+            {"id": s.served_touchpoint, "label": s.served_touchpoint.replace("_", " ")}
             for s in self._own_surveys()
         ]
 
@@ -145,7 +144,7 @@ class SetupController(QObject):  # type: ignore[operator]
         if self._surveys is None:
             self._surveys = tuple(self._surveys_of())
             if len(self._surveys) == 1:
-                self._touchpoint = touchpoint_of(self._surveys[0])
+                self._touchpoint = self._surveys[0].served_touchpoint
         return self._surveys
 
     def open_for_enrolment(self) -> None:
@@ -189,7 +188,7 @@ class SetupController(QObject):  # type: ignore[operator]
 
     @Slot(str)
     def chooseTouchpoint(self, touchpoint: str) -> None:
-        if touchpoint in (touchpoint_of(s) for s in self._own_surveys()):
+        if touchpoint in (s.served_touchpoint for s in self._own_surveys()):
             self._touchpoint = touchpoint
             self._set(error=self._error)
 
