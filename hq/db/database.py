@@ -454,6 +454,15 @@ class HQDatabase:
                     if index.name in DASHBOARD_INDEXES:
                         index.create(conn, checkfirst=True)
                 self._rebuild_daily(conn)
+            if found < 3:
+                log.info(
+                    "upgrading the database to schema 3 (privacy: redaction counts, audit log)"
+                )
+                conn.execute(
+                    text(
+                        "ALTER TABLE kiosks ADD COLUMN redacted_comments INTEGER NOT NULL DEFAULT 0"
+                    )
+                )
             if found < SCHEMA_VERSION:
                 conn.execute(
                     update(meta)
@@ -466,20 +475,23 @@ class HQDatabase:
         with self._write() as conn:
             self._rebuild_daily(conn)
 
-    def _rebuild_daily(self, conn: Connection) -> None:
+    def _daily_keys(self) -> tuple[Any, ...]:
+        """daily_answers' key columns, as expressions over responses."""
         if self.is_sqlite:
             day: Any = func.substr(responses.c.answered_at, 1, 10)
         else:
             day = func.date(func.timezone("UTC", responses.c.answered_at))
-        factor = func.coalesce(responses.c.factor, "")
-        keys = (
+        return (
             day,
             responses.c.touchpoint,
             responses.c.survey_id,
             responses.c.scale,
             responses.c.score,
-            factor,
+            func.coalesce(responses.c.factor, ""),
         )
+
+    def _rebuild_daily(self, conn: Connection) -> None:
+        keys = self._daily_keys()
         conn.execute(daily_answers.delete())
         conn.execute(
             daily_answers.insert().from_select(
@@ -523,6 +535,28 @@ class HQDatabase:
             for key, n in sorted(tally.items())
         ]
         conn.execute(self._daily_upsert, rows)
+
+    def delete_answers(self, conn: Connection, ids: list[str]) -> int:
+        """Delete these answers and take them out of daily_answers, in the caller's transaction."""
+        if not ids:
+            return 0
+        chosen = responses.c.id.in_(ids)
+        keys = self._daily_keys()
+        tally = conn.execute(select(*keys, func.count()).where(chosen).group_by(*keys)).all()
+        deleted = conn.execute(responses.delete().where(chosen)).rowcount
+        pk = daily_answers.primary_key.columns
+        # Keys in one order, so concurrent PostgreSQL transactions never deadlock on them.
+        for row in sorted(tally, key=lambda r: tuple(str(v) for v in r)):
+            *key, n = row
+            day = key[0] if isinstance(key[0], date) else date.fromisoformat(key[0])
+            values = [day, *key[1:]]
+            conn.execute(
+                update(daily_answers)
+                .where(*(column == value for column, value in zip(pk, values, strict=True)))
+                .values(n=daily_answers.c.n - n)
+            )
+        conn.execute(daily_answers.delete().where(daily_answers.c.n <= 0))
+        return int(deleted)
 
     def ping(self) -> None:
         with self._read() as conn:

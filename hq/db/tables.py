@@ -22,7 +22,7 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Every timestamp is UTC. PostgreSQL keeps it as timestamptz; SQLite as the canonical text
 # of hq.moments (fixed width, so it sorts in time order), bound and read without any
@@ -63,6 +63,9 @@ kiosks = Table(
     Column("kiosk_time", Timestamp),
     Column("last_sync_error", Text),
     Column("heartbeat_at", Timestamp),
+    # Comments HQ had to scrub before storing them (schema 3): a kiosk that needs this runs
+    # software older than HQ's scrubber, or is not a kiosk of ours.
+    Column("redacted_comments", Integer, nullable=False, server_default=text("0")),
 )
 
 # Unlocks, failed PINs and refused configs, as kiosks report them with their heartbeats.
@@ -222,4 +225,19 @@ daily_answers = Table(
     Column("score", SmallInteger, primary_key=True),
     Column("factor", Name, primary_key=True),
     Column("n", BigInteger, nullable=False),
+)
+
+
+# What people did to the data, never the data itself (schema 3): erasures, retention runs.
+# `detail` is a short summary of the criteria (ids counted, a store, a date range), never a
+# comment's text.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Timestamp, nullable=False, index=True),
+    Column("actor", Name, nullable=False),  # a user name, "cli:<os user>" or "retention"
+    Column("action", Name, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("detail", Text),
 )

@@ -1,1 +1,1 @@
-"""The kiosk's logic without Qt: survey model, flow state machine, timers, scrubbing."""
+"""The kiosk's logic without Qt: survey model, flow state machine, timers."""

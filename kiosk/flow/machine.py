@@ -19,7 +19,7 @@ from ces.answer import COMPLETED, RAPID_FLAG, TIMEOUT, AnswerStoreError, NewAnsw
 from ces.survey import Survey
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import Clock
-from kiosk.flow.scrub import clean_comment
+from ces.scrub import clean_comment
 from kiosk.flow.texts import UI_TEXT
 
 log = logging.getLogger("effortless.flow")

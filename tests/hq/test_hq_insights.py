@@ -305,8 +305,10 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
             "users",
             "stores",
             "daily_answers",
+            "audit_log",
         ):
             conn.execute(text(f"DROP TABLE {table}"))
+        conn.execute(text("ALTER TABLE kiosks DROP COLUMN redacted_comments"))
         conn.execute(text("CREATE INDEX responses_store_time ON responses (store_id, answered_at)"))
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
     db.close()

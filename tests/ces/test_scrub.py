@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from kiosk.flow.scrub import EMAIL_MARK, PHONE_MARK, clean_comment, scrub
+from ces.scrub import EMAIL_MARK, PHONE_MARK, clean_comment, scrub
 
 EIGHT_DIGITS = re.compile(r"\d{8}")
 
