@@ -49,3 +49,6 @@ LAST_PROBLEM = "last_sync_problem"
 NOT_AUTHORISED = "not_authorised"
 CONFIG_ETAG = "config_etag"
 CONFIG_ERROR = "config_error"
+# The latest rejected_at among the rejected answers a heartbeat HQ acknowledged reported
+# (sync.worker); only those may be deleted, once old enough.
+REJECTED_REPORTED = "rejected_reported_upto"

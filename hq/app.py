@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 
 from ces import __version__
@@ -24,19 +25,32 @@ from hq.dashboard.main import router as dashboard_router
 from hq.dashboard.main import static_files
 from hq.db.database import HQDatabase
 from hq.middleware import CrashMiddleware, RequestIdMiddleware
+from hq.retention import Schedule, keep
 from hq.surveys import SurveyCatalog
 from hq.throttle import Limits
 
 
-def create_app(db: HQDatabase, surveys: SurveyCatalog, *, limits: Limits | None = None) -> FastAPI:
-    """HQ's application over the database ``store``, offering ``surveys``."""
+def create_app(
+    db: HQDatabase,
+    surveys: SurveyCatalog,
+    *,
+    limits: Limits | None = None,
+    retention: Schedule | None = None,
+) -> FastAPI:
+    """HQ's application over the database ``db``, offering ``surveys``; with
+    ``retention``, it applies that schedule while it runs (hq.retention)."""
     context = HQContext.create(db, surveys, limits or Limits())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Made inside the event loop.
         context.open_limiters()
-        yield
+        async with anyio.create_task_group() as background:
+            if retention is not None:
+                background.start_soon(keep, db, retention, context.limiters["database"])
+            yield
+            # A retention run in progress finishes first (its thread cannot be stopped).
+            background.cancel_scope.cancel()
 
     app = FastAPI(
         title="Effortless HQ",

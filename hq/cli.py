@@ -2,14 +2,19 @@
 
     ces-hq serve [--host 127.0.0.1] [--port 8080] [--database-url URL | --data-dir D] [--surveys DIR]
                  [--max-connections N] [--header-timeout 10] [--body-timeout 30]
+                 [--comment-retention-days 365] [--answer-retention-days N]
     ces-hq kiosk add --store STORE --touchpoint TP [--json] [--surveys DIR]
     ces-hq kiosk list [--json]
     ces-hq kiosk revoke ID
     ces-hq user add NAME [--password-stdin] [--replace] | user list | user remove NAME
     ces-hq store set STORE [--name NAME] [--region REGION] | store list
     ces-hq export --format csv|json [--from DATE] [--to DATE] [--store S] [--region R]
-                  [--touchpoint T] [--survey S] [--output FILE]
+                  [--touchpoint T] [--survey S] [--minimised] [--output FILE]
     ces-hq db check
+    ces-hq answers delete (--id ID... | --ids-from FILE | --store S --from DATE --to DATE
+                           --comment-contains TEXT) [--comment-only] [--dry-run] [--yes]
+    ces-hq audit [--limit N]
+    ces-hq retention run [--dry-run] [--comment-retention-days 365] [--answer-retention-days N]
     ces-hq demo [--json]
 
 Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
@@ -28,7 +33,8 @@ import socket
 import sys
 import uuid
 from collections.abc import Sequence
-from contextlib import closing
+from contextlib import closing, nullcontext
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,13 +46,14 @@ from ces import __version__, extras
 extras.require("ces-hq", "hq", extras.HQ_MODULES)
 
 from platformdirs import user_data_dir
+from sqlalchemy.exc import SQLAlchemyError
 
 from ces.answer import ID_RE
 from ces.timestamps import iso_utc
-from hq import storeinfo, users
+from hq import erasure, retention, storeinfo, users
 from hq.assignment import is_served, served_touchpoints
 from hq.dashboard import export, filters
-from hq.db.database import HQDatabase, HQDatabaseError, KioskInfo, sqlite_url
+from hq.db.database import HQDatabase, HQDatabaseError, KioskInfo, describe_error, sqlite_url
 from hq.server_settings import (
     DEFAULT_BODY_TIMEOUT_S,
     DEFAULT_HEADER_TIMEOUT_S,
@@ -125,6 +132,36 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _whole_days(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+
+
+def _comment_days(text: str) -> int:
+    try:
+        days = retention.check_days(_whole_days(text), forever_allowed=False)
+    except retention.RetentionError as e:
+        raise argparse.ArgumentTypeError(f"comments: {e}") from None
+    assert days is not None
+    return days
+
+
+def _answer_days(text: str) -> int | None:
+    try:
+        return retention.check_days(_whole_days(text), forever_allowed=True)
+    except retention.RetentionError as e:
+        raise argparse.ArgumentTypeError(f"answers: {e}") from None
+
+
+def _answer_id(text: str) -> str:
+    try:
+        return str(uuid.UUID(text.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an answer id (a UUID)") from None
+
+
 def _kiosk_id(text: str) -> str:
     try:
         return str(uuid.UUID(text))
@@ -153,6 +190,29 @@ def _database_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _retention_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--comment-retention-days",
+        type=_comment_days,
+        default=retention.DEFAULT_COMMENT_DAYS,
+        metavar="N",
+        help="remove a comment's text (the answer and its score stay) once its answer is "
+        f"N whole UTC days old (1 to {retention.MAX_DAYS}; {retention.DEFAULT_COMMENT_DAYS})",
+    )
+    parser.add_argument(
+        "--answer-retention-days",
+        type=_answer_days,
+        default=None,
+        metavar="N",
+        help="delete answers once they are N whole UTC days old "
+        "(0 or absent: answers are kept for ever)",
+    )
+
+
+def _retention_policy(args: argparse.Namespace) -> retention.Policy:
+    return retention.Policy(args.comment_retention_days, args.answer_retention_days)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ces-hq", description="Effortless HQ: collects the answers of CES kiosks."
@@ -164,7 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_user_command(commands)
     _add_store_command(commands)
     _add_export_command(commands)
+    _add_answers_command(commands)
+    _add_audit_command(commands)
     _add_db_command(commands)
+    _add_retention_command(commands)
     _add_demo_command(commands)
     return parser
 
@@ -208,6 +271,7 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="answer 408 and close when a request body stops arriving for this long "
         f"({DEFAULT_BODY_TIMEOUT_S:g})",
     )
+    _retention_options(serve)
 
 
 def _add_kiosk_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -286,6 +350,14 @@ def _add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     export.add_argument("--region", metavar="REGION", help="only stores in this region")
     export.add_argument("--touchpoint", metavar="TP", help="only this touchpoint")
     export.add_argument("--survey", metavar="SURVEY", help="only this survey id")
+    # Full by default here, unlike the dashboard: IT's scripts were written against the full
+    # columns, and the command line is for those who run HQ, not for passing files around.
+    export.add_argument(
+        "--minimised",
+        action="store_true",
+        help="leave out kiosk_id and round every time down to the hour, as the dashboard's "
+        "export does by default (default here: the full export)",
+    )
     export.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write here (default: stdout)"
     )
@@ -296,6 +368,65 @@ def _add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help="progress bar on stderr (auto: when stderr is a terminal)",
     )
     _database_options(export)
+
+
+def _add_answers_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    answers = commands.add_parser("answers", help="erasure requests: delete answers or comments")
+    answer_actions = answers.add_subparsers(dest="action", required=True, metavar="ACTION")
+    delete = answer_actions.add_parser(
+        "delete",
+        help="delete answers (or only their comments) by id, or by comment text within a "
+        "store and a date range; audit-logged",
+        description="Delete answers, chosen by id (--id, --ids-from) or by what their comment "
+        "says (--store, --from, --to and --comment-contains, all four). Lists what it found "
+        "and asks before it deletes; every erasure is written to the audit log (ces-hq "
+        "audit): who, when, how many, never the text.",
+    )
+    delete.add_argument(
+        "--id",
+        dest="ids",
+        action="append",
+        default=[],
+        type=_answer_id,
+        metavar="ID",
+        help="an answer's id (a UUID); repeat for more",
+    )
+    delete.add_argument(
+        "--ids-from",
+        type=Path,
+        metavar="FILE",
+        help="a file of answer ids, one a line ('-': stdin; blank lines and # lines skipped)",
+    )
+    delete.add_argument("--store", type=_store_name, metavar="STORE", help="the store, e.g. s042")
+    delete.add_argument(
+        "--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD (a UTC day)"
+    )
+    delete.add_argument("--to", dest="end", metavar="DATE", help="last day, included (UTC)")
+    delete.add_argument(
+        "--comment-contains",
+        metavar="TEXT",
+        help="answers whose comment contains TEXT (ignoring case; no wildcards)",
+    )
+    delete.add_argument(
+        "--comment-only",
+        action="store_true",
+        help="erase only the comment's text: the answer and its score stay in the figures",
+    )
+    delete.add_argument(
+        "--dry-run", action="store_true", help="only list what would be deleted; change nothing"
+    )
+    delete.add_argument("--yes", action="store_true", help="do not ask before deleting")
+    _database_options(delete)
+
+
+def _add_audit_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = commands.add_parser(
+        "audit", help="the audit log: erasures and retention runs, newest first"
+    )
+    audit.add_argument(
+        "--limit", type=_positive_int, default=50, metavar="N", help="show N lines (50)"
+    )
+    _database_options(audit)
 
 
 def _add_db_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -309,6 +440,23 @@ def _add_db_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
         ),
     )
     _database_options(db_check)
+
+
+def _add_retention_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    kept = commands.add_parser(
+        "retention", help="remove comments and answers older than their retention period"
+    )
+    kept_actions = kept.add_subparsers(dest="action", required=True, metavar="ACTION")
+    kept_run = kept_actions.add_parser(
+        "run",
+        help="today's retention run, as `ces-hq serve` does it daily (nothing if it ran "
+        "today already); for cron or a one-off",
+    )
+    kept_run.add_argument(
+        "--dry-run", action="store_true", help="only say what would be removed; change nothing"
+    )
+    _retention_options(kept_run)
+    _database_options(kept_run)
 
 
 def _add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -410,7 +558,8 @@ def serve(args: argparse.Namespace) -> int:
         raise CliError(f"survey folder: {e}") from None
     with closing(_open_database(args)) as db:
         sock = _listen(args.host, args.port)
-        server = make_server(create_app(db, surveys), _server_settings(args))
+        app = create_app(db, surveys, retention=retention.Schedule(_retention_policy(args)))
+        server = make_server(app, _server_settings(args))
         print(
             f"ces-hq {__version__} listening on {_url(sock)} "
             f"(database {db.describe()}, {len(surveys.by_id)} surveys from {surveys.folder})",
@@ -455,6 +604,7 @@ def _kiosk_json(k: KioskInfo) -> dict[str, Any]:
         "kiosk_time": stamp(k.kiosk_time),
         "last_sync_error": k.last_sync_error,
         "heartbeat_at": stamp(k.heartbeat_at),
+        "redacted_comments": k.redacted_comments,
     }
 
 
@@ -519,7 +669,10 @@ def kiosk_list(args: argparse.Namespace) -> int:
     if not found:
         print("no kiosks yet; add one with: ces-hq kiosk add --store STORE --touchpoint TP")
         return 0
-    rows = [["ID", "STORE", "TOUCHPOINT", "STATUS", "LAST SEEN", "QUEUE", "APP VERSION"]]
+    # SCRUBBED: comments HQ had to scrub because the kiosk had not (it runs old software).
+    rows = [
+        ["ID", "STORE", "TOUCHPOINT", "STATUS", "LAST SEEN", "QUEUE", "APP VERSION", "SCRUBBED"]
+    ]
     rows += [
         [
             k.id,
@@ -529,6 +682,7 @@ def kiosk_list(args: argparse.Namespace) -> int:
             _when(k.last_seen_at),
             "-" if k.queue_depth is None else str(k.queue_depth),
             k.app_version or "-",
+            str(k.redacted_comments),
         ]
         for k in found
     ]
@@ -650,14 +804,14 @@ def export_answers(args: argparse.Namespace) -> int:
     with closing(_open_database(args)) as db:
         total = export.count(db, chosen) if show else 0
         bar = Progress(total, sys.stderr) if show else None
-        rows = export.rows(db, chosen)
+        rows = export.rows(db, chosen, args.minimised)
         counted = _counting(rows, bar)
         try:
             out = args.output.open("wb") if args.output else sys.stdout.buffer
         except OSError as e:
             raise CliError(f"cannot write {args.output}: {e.strerror or e}") from None
         try:
-            for chunk in export.encode(counted, args.format):
+            for chunk in export.encode(counted, args.format, args.minimised):
                 out.write(chunk)
         except BrokenPipeError:
             # The reader stopped (| head): not an error. Further writes to stdout would
@@ -712,6 +866,217 @@ class Progress:
         self.stream.flush()
 
 
+# --- erasure requests -----------------------------------------------------------------------
+
+# Ids one --ids-from file may hold, and the longest line read from it (a UUID is 36).
+MAX_IDS = 1_000_000
+MAX_ID_LINE = 200
+# Comment text shown per answer when listing what an erasure would remove.
+SHOWN_COMMENT_CHARS = 40
+# Answers listed before asking; --dry-run lists them all.
+LISTED_BEFORE_ASKING = 20
+
+
+def _read_ids(source: Path) -> list[str]:
+    """The answer ids in a file (or stdin for '-'), one a line; errors name the line."""
+    shown = "stdin" if str(source) == "-" else str(source)
+    ids: list[str] = []
+    try:
+        stream = sys.stdin if str(source) == "-" else source.open(encoding="utf-8")
+        with nullcontext() if stream is sys.stdin else stream:
+            for number, line in enumerate(iter(lambda: stream.readline(MAX_ID_LINE), ""), 1):
+                if len(line) == MAX_ID_LINE and not line.endswith("\n"):
+                    raise CliError(f"{shown} line {number}: too long for an answer id")
+                text = line.strip()
+                if not text or text.startswith("#"):
+                    continue
+                try:
+                    ids.append(str(uuid.UUID(text)))
+                except ValueError:
+                    raise CliError(
+                        f"{shown} line {number}: {text[:60]!r} is not an answer id (a UUID); "
+                        "nothing was deleted"
+                    ) from None
+                if len(ids) > MAX_IDS:
+                    raise CliError(f"{shown}: more than {MAX_IDS:,} ids; split the file")
+    except OSError as e:
+        raise CliError(f"cannot read {shown}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{shown} is not UTF-8 text") from None
+    return ids
+
+
+@dataclass(frozen=True)
+class _Erasure:
+    """What an answers delete command chose: the answers, and the audit log's summary."""
+
+    found: list[erasure.Found]
+    detail: str
+
+
+def _chosen_by_id(args: argparse.Namespace, db: HQDatabase) -> _Erasure:
+    given = list(args.ids)
+    if args.ids_from is not None:
+        given += _read_ids(args.ids_from)
+    if not given:
+        raise CliError(f"{args.ids_from} holds no answer ids; nothing was deleted")
+    wanted = set(given)
+    found = erasure.answers_with_ids(db, wanted)
+    missing = sorted(wanted - {f.id for f in found})
+    if missing:
+        listed = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+        raise CliError(
+            f"{len(missing)} of {len(wanted)} answer ids not found ({listed}); nothing was deleted"
+        )
+    return _Erasure(found, f"by id: {len(wanted)} ids")
+
+
+def _chosen_by_comment(args: argparse.Namespace, db: HQDatabase) -> _Erasure:
+    needed = {"--store": args.store, "--from": args.start, "--to": args.end}
+    absent = [name for name, value in needed.items() if value is None]
+    if args.comment_contains is None or absent:
+        raise CliError(
+            "say which answers: --id ID, --ids-from FILE, or --store, --from, --to and "
+            "--comment-contains together"
+            + (f" (missing: {', '.join(absent)})" if args.comment_contains is not None else "")
+        )
+    text = args.comment_contains.strip()
+    if not text:
+        raise CliError("--comment-contains is empty: it would match every comment")
+    try:
+        chosen = filters.parse_filters({"from": args.start, "to": args.end, "store": args.store})
+    except filters.FilterError as e:
+        raise CliError(f"--{e.field}: {e.problem}") from None
+    found = erasure.comments_containing(db, args.store, chosen.start_at, chosen.end_before, text)
+    # The search text is what the shopper wrote, so it stays out of the log.
+    detail = (
+        f"store {args.store}, {chosen.start.isoformat()} .. {chosen.end.isoformat()} (UTC days), "
+        f"comment contains a text of {len(text)} characters (not recorded)"
+    )
+    return _Erasure(found, detail)
+
+
+def _shown_comment(comment: str | None) -> str:
+    if comment is None:
+        return "-"
+    # Shoppers' text on the operator's terminal: no escape sequences, one line.
+    flat = "".join(c if c.isprintable() else " " for c in comment)
+    flat = " ".join(flat.split())
+    if len(flat) > SHOWN_COMMENT_CHARS:
+        return flat[: SHOWN_COMMENT_CHARS - 1].rstrip() + "…"
+    return flat
+
+
+def _listing(found: list[erasure.Found]) -> str:
+    rows = [["ID", "STORE", "ANSWERED AT (UTC)", "COMMENT"]]
+    rows += [
+        [f.id, f.store_id, f.answered_at.strftime("%Y-%m-%d %H:%M:%S"), _shown_comment(f.comment)]
+        for f in found
+    ]
+    return _table(rows)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def answers_delete(args: argparse.Namespace) -> int:
+    by_id = bool(args.ids) or args.ids_from is not None
+    criteria = (args.store, args.start, args.end, args.comment_contains)
+    if by_id and any(c is not None for c in criteria):
+        raise CliError(
+            "choose answers either by id (--id, --ids-from) or by comment (--store, --from, "
+            "--to, --comment-contains), not both"
+        )
+    only = args.comment_only
+    verb = "erase the comments of" if only else "delete"
+    with closing(_open_database(args)) as db:
+        try:
+            chosen = _chosen_by_id(args, db) if by_id else _chosen_by_comment(args, db)
+        except SQLAlchemyError as e:
+            raise CliError(f"cannot read the answers: {describe_error(e)}") from None
+        found = chosen.found
+        if only:
+            found = [f for f in found if f.comment is not None]
+        if not found:
+            print(
+                "none of these answers has a comment: nothing to erase"
+                if only and chosen.found
+                else "no answers match: nothing to delete"
+            )
+            return 0
+        many = _answers(len(found))
+        if args.dry_run:
+            print(_listing(found))
+            print(f"dry run: would {verb} {many}; nothing was changed")
+            return 0
+        if not args.yes:
+            _confirm(found, f"{verb} {many}")
+        actor = f"cli:{_os_user()}"
+        ids = [f.id for f in found]
+        try:
+            if only:
+                done = erasure.erase_comment_ids(db, ids, actor=actor, detail=chosen.detail)
+            else:
+                done = erasure.delete_ids(db, ids, actor=actor, detail=chosen.detail)
+        except HQDatabaseError as e:
+            raise CliError(str(e)) from None
+        except SQLAlchemyError as e:
+            raise CliError(
+                f"erasure failed: {describe_error(e)} (any part done before the error is in "
+                "ces-hq audit)"
+            ) from None
+    if only:
+        print(f"erased the comments of {_answers(done)}; the answers and their scores stay")
+    else:
+        print(f"deleted {_answers(done)}")
+    if done != len(found):
+        print(f"({len(found) - done:,} had gone meanwhile)")
+    return 0
+
+
+def _answers(n: int) -> str:
+    return f"{n:,} answer{'' if n == 1 else 's'}"
+
+
+def _confirm(found: list[erasure.Found], what: str) -> None:
+    if not sys.stdin.isatty():
+        raise CliError(f"would {what}: no terminal to ask; add --yes (look first with --dry-run)")
+    print(_listing(found[:LISTED_BEFORE_ASKING]))
+    if len(found) > LISTED_BEFORE_ASKING:
+        print(f"... and {len(found) - LISTED_BEFORE_ASKING:,} more (all of them: --dry-run)")
+    try:
+        answer = input(f"{what}? This cannot be undone. Type yes to go on: ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise CliError("not confirmed; nothing was deleted")
+
+
+def audit(args: argparse.Namespace) -> int:
+    with closing(_open_database(args)) as db:
+        entries = erasure.audit_entries(db, args.limit)
+    if not entries:
+        print("the audit log is empty: nothing has been erased yet")
+        return 0
+    rows = [["AT (UTC)", "ACTOR", "ACTION", "COUNT", "DETAIL"]]
+    rows += [
+        [
+            e["at"].strftime("%Y-%m-%d %H:%M:%S"),
+            e["actor"],
+            e["action"],
+            str(e["count"]),
+            e["detail"] or "-",
+        ]
+        for e in entries
+    ]
+    print(_table(rows))
+    return 0
+
+
 # --- the database ---------------------------------------------------------------------------
 
 
@@ -729,6 +1094,21 @@ def db_check(args: argparse.Namespace) -> int:
     for i, line in enumerate(finding.lines):
         print((prefix if i == 0 else "") + line, file=out)
     return finding.status
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def retention_run(args: argparse.Namespace) -> int:
+    with closing(_open_database(args)) as db:
+        try:
+            outcome = retention.run(db, _retention_policy(args), dry_run=args.dry_run)
+        except HQDatabaseError as e:
+            raise CliError(str(e)) from None
+        except SQLAlchemyError as e:
+            raise CliError(f"retention failed: {describe_error(e)}") from None
+    print(outcome.describe())
+    return 0
 
 
 # --- demo data ------------------------------------------------------------------------------
@@ -774,6 +1154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export_answers(args)
         if args.command == "demo":
             return demo(args)
+        if args.command == "audit":
+            return audit(args)
         handlers = {
             ("kiosk", "add"): kiosk_add,
             ("kiosk", "list"): kiosk_list,
@@ -784,6 +1166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("store", "set"): store_set,
             ("store", "list"): store_list,
             ("db", "check"): db_check,
+            ("answers", "delete"): answers_delete,
+            ("retention", "run"): retention_run,
         }
         return handlers[(args.command, args.action)](args)
     except CliError as e:

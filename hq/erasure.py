@@ -10,15 +10,19 @@ many, never what.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Connection, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
-from hq.db.database import HQDatabase
+from hq.db.database import HQDatabase, HQDatabaseError
 from hq.db.tables import audit_log, responses
-from hq.moments import utcnow
+from hq.moments import moment, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -48,43 +52,156 @@ def record(
 
 
 def audit_entries(db: HQDatabase, limit: int = 200) -> list[dict[str, Any]]:
-    """The latest audit log lines, newest first."""
+    """The latest audit log lines, newest first (``at`` an aware UTC datetime)."""
     query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
     with db.reading() as conn:
-        return [dict(row._mapping) for row in conn.execute(query)]
+        rows = [dict(row._mapping) for row in conn.execute(query)]
+    for row in rows:
+        row["at"] = moment(row["at"])
+    return rows
 
 
-def matching_ids(
-    db: HQDatabase, condition: ColumnElement[bool], limit: int | None = None
-) -> list[str]:
-    query = select(responses.c.id).where(condition).order_by(responses.c.id)
-    if limit is not None:
-        query = query.limit(limit)
+@dataclass(frozen=True)
+class Found:
+    """An answer as an erasure shows it before it acts: which one, where, when, what it says."""
+
+    id: str
+    store_id: str
+    answered_at: datetime
+    comment: str | None
+
+
+_SHOWN = (responses.c.id, responses.c.store_id, responses.c.answered_at, responses.c.comment)
+
+
+def _found(row: Any) -> Found:
+    answered = moment(row.answered_at)
+    assert answered is not None
+    return Found(str(row.id), row.store_id, answered, row.comment)
+
+
+def answers_with_ids(db: HQDatabase, ids: Iterable[str]) -> list[Found]:
+    """The answers with these ids that HQ has, oldest first (unknown ids are left out)."""
+    wanted = sorted(set(ids))
+    out: list[Found] = []
     with db.reading() as conn:
-        return [str(i) for i in conn.execute(query).scalars()]
+        for start in range(0, len(wanted), CHUNK):
+            query = select(*_SHOWN).where(responses.c.id.in_(wanted[start : start + CHUNK]))
+            out.extend(_found(row) for row in conn.execute(query))
+    return sorted(out, key=lambda f: (f.answered_at, f.id))
+
+
+def folded(text: str) -> str:
+    """Text as a case-insensitive search compares it: composed the same way, case folded."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def comments_containing(
+    db: HQDatabase, store_id: str, start: datetime, end_before: datetime, text: str
+) -> list[Found]:
+    """The answers of a store in [start, end_before) whose comment contains text, ignoring
+    case, oldest first.
+
+    Compared here rather than with SQL's LIKE: nothing in text is a wildcard, and case is
+    folded for every language (SQLite's lower() knows only ASCII, so "ÖZ" would not find
+    "öz" there).
+    """
+    wanted = folded(text)
+    query = (
+        select(*_SHOWN)
+        .where(
+            responses.c.store_id == store_id,
+            responses.c.answered_at >= db.timestamp(start),
+            responses.c.answered_at < db.timestamp(end_before),
+            responses.c.comment.is_not(None),
+        )
+        .order_by(responses.c.answered_at, responses.c.id)
+    )
+    with db.reading() as conn:
+        return [_found(row) for row in conn.execute(query) if wanted in folded(row.comment)]
+
+
+# A step of an erasure: given the last id the previous step got to (None at the start), the
+# ids of this step's answers (to act on) and the id to go on from (None: done).
+Chunker = Callable[[Connection, str | None], tuple[list[str], str | None]]
+
+
+def _matching(condition: ColumnElement[bool]) -> Chunker:
+    """The answers matching condition, in id order (keyset pagination: each step's query is
+    as cheap as the first, and answers that stop matching are simply not found again)."""
+
+    def chunk(conn: Connection, after: str | None) -> tuple[list[str], str | None]:
+        query = select(responses.c.id).where(condition).order_by(responses.c.id).limit(CHUNK)
+        if after is not None:
+            query = query.where(responses.c.id > after)
+        ids = [str(i) for i in conn.execute(query).scalars()]
+        return ids, ids[-1] if ids else None
+
+    return chunk
+
+
+def _listed(ids: Iterable[str], condition: ColumnElement[bool] | None = None) -> Chunker:
+    """These answer ids (unknown ones are skipped), CHUNK of the list at a time, so that a
+    long list never becomes one statement with more parameters than the database takes."""
+    wanted = sorted(set(ids))
+
+    def chunk(conn: Connection, after: str | None) -> tuple[list[str], str | None]:
+        start = 0 if after is None else bisect_right(wanted, after)
+        part = wanted[start : start + CHUNK]
+        if not part:
+            return [], None
+        query = select(responses.c.id).where(responses.c.id.in_(part))
+        if condition is not None:
+            query = query.where(condition)
+        found = [str(i) for i in conn.execute(query).scalars()]
+        return found, part[-1]
+
+    return chunk
 
 
 def _in_chunks(
-    db: HQDatabase, condition: ColumnElement[bool], step: Callable[[Any, list[str]], int]
-) -> int:
-    """Apply step to the answers matching condition, CHUNK at a time, each in its own write."""
+    db: HQDatabase, chunker: Chunker, step: Callable[[Connection, list[str]], int]
+) -> tuple[int, BaseException | None]:
+    """Apply step to the chosen answers a chunk at a time, each chunk in its own write.
+
+    Returns how many step changed, and the error that stopped it early (the chunks before
+    were written and must still be audit-logged).
+    """
     done = 0
-    after = ""
-    while True:
-        with db.writing() as conn:
-            ids = [
-                str(i)
-                for i in conn.execute(
-                    select(responses.c.id)
-                    .where(condition, responses.c.id > after)
-                    .order_by(responses.c.id)
-                    .limit(CHUNK)
-                ).scalars()
-            ]
-            if not ids:
-                return done
-            done += step(conn, ids)
-        after = ids[-1]
+    after: str | None = None
+    try:
+        while True:
+            with db.writing() as conn:
+                ids, after = chunker(conn, after)
+                if ids:
+                    done += step(conn, ids)
+            if after is None:
+                return done, None
+    except (SQLAlchemyError, HQDatabaseError) as exc:
+        return done, exc
+
+
+def _erase(
+    db: HQDatabase,
+    chunker: Chunker,
+    step: Callable[[Connection, list[str]], int],
+    *,
+    actor: str,
+    action: str,
+    detail: str | None,
+    now: datetime | None,
+    what: str,
+) -> int:
+    done, failure = _in_chunks(db, chunker, step)
+    if failure is not None:
+        stopped = f"stopped by an error after {done}"
+        detail = f"{detail}; {stopped}" if detail else stopped
+    if failure is None or done:
+        record(db, actor, action, done, detail, now)
+    log.info("%s: %d %s by %s%s", action, done, what, actor, " (stopped early)" if failure else "")
+    if failure is not None:
+        raise failure
+    return done
 
 
 def delete_answers(
@@ -97,10 +214,50 @@ def delete_answers(
     now: datetime | None = None,
 ) -> int:
     """Delete the matching answers (and their counts in daily_answers); audit-logged."""
-    deleted = _in_chunks(db, condition, db.delete_answers)
-    record(db, actor, action, deleted, detail, now)
-    log.info("%s: %d answers deleted by %s", action, deleted, actor)
-    return deleted
+    return _erase(
+        db,
+        _matching(condition),
+        db.delete_answers,
+        actor=actor,
+        action=action,
+        detail=detail,
+        now=now,
+        what="answers deleted",
+    )
+
+
+def delete_ids(
+    db: HQDatabase,
+    ids: Iterable[str],
+    *,
+    actor: str,
+    action: str = "delete_answers",
+    detail: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Delete the answers with these ids (unknown ones are skipped); audit-logged."""
+    return _erase(
+        db,
+        _listed(ids),
+        db.delete_answers,
+        actor=actor,
+        action=action,
+        detail=detail,
+        now=now,
+        what="answers deleted",
+    )
+
+
+def _erase_texts(conn: Connection, ids: list[str]) -> int:
+    # Only comments still there: an answer erased meanwhile (or never commented) is not
+    # counted, also when a concurrent erasure of the same answer got there first.
+    return int(
+        conn.execute(
+            update(responses)
+            .where(responses.c.id.in_(ids), responses.c.comment.is_not(None))
+            .values(comment=None)
+        ).rowcount
+    )
 
 
 def erase_comments(
@@ -113,17 +270,35 @@ def erase_comments(
     now: datetime | None = None,
 ) -> int:
     """Remove the text of the matching answers' comments; the answers and scores stay."""
+    return _erase(
+        db,
+        _matching(condition & responses.c.comment.is_not(None)),
+        _erase_texts,
+        actor=actor,
+        action=action,
+        detail=detail,
+        now=now,
+        what="comments erased",
+    )
 
-    def erase(conn: Any, ids: list[str]) -> int:
-        return int(
-            conn.execute(
-                update(responses)
-                .where(responses.c.id.in_(ids), responses.c.comment.is_not(None))
-                .values(comment=None)
-            ).rowcount
-        )
 
-    erased = _in_chunks(db, condition & responses.c.comment.is_not(None), erase)
-    record(db, actor, action, erased, detail, now)
-    log.info("%s: %d comments erased by %s", action, erased, actor)
-    return erased
+def erase_comment_ids(
+    db: HQDatabase,
+    ids: Iterable[str],
+    *,
+    actor: str,
+    action: str = "erase_comments",
+    detail: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Remove the comment text of the answers with these ids; audit-logged."""
+    return _erase(
+        db,
+        _listed(ids, responses.c.comment.is_not(None)),
+        _erase_texts,
+        actor=actor,
+        action=action,
+        detail=detail,
+        now=now,
+        what="comments erased",
+    )

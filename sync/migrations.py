@@ -12,6 +12,7 @@ import sqlite3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from ces.keys import REJECTED_REPORTED
 from sync.outbox import _CONTENT_COLUMNS, MIGRATION_SET
 
 migrations = Migrations(MIGRATION_SET)
@@ -75,6 +76,30 @@ def m002_sync_state(db: Database) -> None:
     )
     db.execute(
         "CREATE INDEX responses_synced_at ON responses (synced_at) WHERE synced_at IS NOT NULL"
+    )
+
+
+@migrations()
+def m003_rejected_retention(db: Database) -> None:
+    # A rejected answer may go too, but only once a heartbeat HQ acknowledged reported it
+    # (kiosk_meta REJECTED_REPORTED); the age rule is the worker's. Unsent answers never go.
+    db.execute("DROP TRIGGER responses_only_synced_rows_are_deleted")
+    db.execute(
+        f"""
+        CREATE TRIGGER responses_only_answers_hq_knows_are_deleted
+        BEFORE DELETE ON responses
+        WHEN OLD.synced_at IS NULL AND (
+            OLD.rejected_at IS NULL
+            OR OLD.rejected_at > coalesce(
+                (SELECT value FROM kiosk_meta WHERE key = '{REJECTED_REPORTED}'), ''
+            )
+        )
+        BEGIN SELECT RAISE(ABORT, 'an answer HQ does not have yet cannot be deleted'); END
+        """
+    )
+    db.execute(
+        "CREATE INDEX responses_rejected_at ON responses (rejected_at) "
+        "WHERE rejected_at IS NOT NULL"
     )
 
 

@@ -3,7 +3,7 @@
 One row per shopper session in ``responses``. The row is inserted when the score is
 given and updated in its own transaction for each further answer; once its outcome is
 set ('completed' or 'timeout') a trigger keeps its content from ever changing again, and
-only a synced row can be deleted.
+only a synced row, or a rejected one a heartbeat has told HQ about, can be deleted.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ces.answer import ANSWER_FIELDS, OUTCOMES, TIMEOUT, AnswerStoreError, NewAnswer
-from ces.keys import SETTINGS_KEYS
+from ces.keys import REJECTED_REPORTED, SETTINGS_KEYS
 from sync import problems
 from sync.problems import Problem
 from sync.settings import Settings
@@ -35,7 +35,7 @@ RECOVERED_FILES = "recovered_files"
 BUSY_TIMEOUT_MS = 5000
 # Bumped with every migration; stored as PRAGMA user_version so that a database
 # from a newer release is recognised even before its migrations are compared.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Columns a session may still change while its outcome is NULL.
 ANSWER_COLUMNS = frozenset(
@@ -161,7 +161,7 @@ def describe(exc: BaseException, folder: Path) -> str:
 # The migrations (sync/migrations.py, with sqlite-utils) by name. Importing sqlite-utils is
 # a quarter of a slow tablet's start, so an up-to-date kiosk.db is recognised without it.
 MIGRATION_SET = "effortless.kiosk"
-MIGRATION_NAMES = ("m001_responses", "m002_sync_state")
+MIGRATION_NAMES = ("m001_responses", "m002_sync_state", "m003_rejected_retention")
 # sqlite-utils' record of applied migrations (Migrations.migrations_table).
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
@@ -177,6 +177,8 @@ class QueueStats:
     rejected: int
     synced: int
     in_progress: int
+    # The newest rejection: a heartbeat that reports ``rejected`` covers up to this one.
+    latest_rejected_at: str | None = None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -418,6 +420,10 @@ class Outbox:
                     f"INSERT INTO responses ({', '.join(columns)}) VALUES ({marks})",
                     tuple(values.get(c) for c in columns),
                 )
+                if values.get("rejected_at") is not None and values.get("synced_at") is None:
+                    # No heartbeat of this database reported it: until the next one has,
+                    # no rejected answer counts as reported (sync.worker).
+                    conn.execute("DELETE FROM kiosk_meta WHERE key = ?", (REJECTED_REPORTED,))
                 seq += 1
                 added += 1
             conn.execute(
@@ -580,6 +586,37 @@ class Outbox:
             )
             return cur.rowcount
 
+    def note_rejections_reported(self, count: int, upto: str) -> bool:
+        """HQ acknowledged a heartbeat that reported ``count`` rejected answers, the latest
+        rejected at ``upto``: from now on those count as reported (the mark never moves
+        back). Not if the answers up to ``upto`` are no longer exactly those (a recovery
+        added some meanwhile): the next heartbeat reports them all again."""
+        with self._transaction() as conn:
+            (present,) = conn.execute(
+                "SELECT count(*) FROM responses WHERE rejected_at IS NOT NULL AND rejected_at <= ?",
+                (upto,),
+            ).fetchone()
+            if present != count:
+                return False
+            conn.execute(
+                "INSERT INTO kiosk_meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
+                (REJECTED_REPORTED, upto),
+            )
+            return True
+
+    def purge_rejected(self, before: str) -> int:
+        """Delete rejected answers set aside before the given time that HQ has been told
+        about (``note_rejections_reported``). One statement: all or nothing."""
+        with self._transaction() as conn:
+            cur = conn.execute(
+                "DELETE FROM responses "
+                "WHERE synced_at IS NULL AND rejected_at IS NOT NULL AND rejected_at < ? "
+                "AND rejected_at <= (SELECT value FROM kiosk_meta WHERE key = ?)",
+                (before, REJECTED_REPORTED),
+            )
+            return cur.rowcount
+
     def stats(self) -> QueueStats:
         row = self._conn.execute(
             "SELECT "
@@ -587,10 +624,11 @@ class Outbox:
             "min(finished_at) FILTER (WHERE synced_at IS NULL AND rejected_at IS NULL AND outcome IS NOT NULL), "
             "count(*) FILTER (WHERE rejected_at IS NOT NULL), "
             "count(*) FILTER (WHERE synced_at IS NOT NULL), "
-            "count(*) FILTER (WHERE outcome IS NULL) "
+            "count(*) FILTER (WHERE outcome IS NULL), "
+            "max(rejected_at) "
             "FROM responses"
         ).fetchone()
-        return QueueStats(int(row[0]), row[1], int(row[2]), int(row[3]), int(row[4]))
+        return QueueStats(int(row[0]), row[1], int(row[2]), int(row[3]), int(row[4]), row[5])
 
     def answers_since(self, moment: str) -> list[dict[str, Any]]:
         return [

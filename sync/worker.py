@@ -39,7 +39,7 @@ from sync import problems
 from sync.backoff import Backoff
 from sync.client import HQClient, HQError, NotAuthorisedError, RefusedError, RetryableError
 from sync.manager_events import forget_delivered, pending_events
-from sync.outbox import Outbox, describe
+from sync.outbox import Outbox, QueueStats, describe
 from sync.problems import Problem
 from sync.remote_config import ConfigError, RemoteConfig, parse_config, save
 from sync.settings import Settings, SettingsDamaged
@@ -50,7 +50,11 @@ BATCH_SIZE = 500
 SHOPPER_PAUSE_S = 0.25
 IDLE_WAKE_S = 30.0
 HEARTBEAT_S = 60.0
+# How long the kiosk keeps an answer HQ has (from synced_at), and a rejected answer (from
+# rejected_at; deleted only once a heartbeat HQ acknowledged has reported it).
 RETENTION_DAYS = 30
+REJECTED_RETENTION_DAYS = 90
+PURGE_EVERY_S = 3600.0
 
 CONFIG_POLL_S = 300.0
 
@@ -100,11 +104,29 @@ class NotEnrolledError(RuntimeError):
     pass
 
 
-def heartbeat_body(outbox: Outbox, survey: tuple[str, int] | None) -> dict[str, Any]:
+def rejected_note(stats: QueueStats) -> str | None:
+    """The rejected answers kept aside, as the heartbeat reports them to HQ."""
+    if not stats.rejected:
+        return None
+    return (
+        f"answers rejected by HQ, kept aside on this kiosk: {stats.rejected} "
+        f"(the latest at {stats.latest_rejected_at})"
+    )
+
+
+def heartbeat_body(
+    outbox: Outbox, survey: tuple[str, int] | None, stats: QueueStats | None = None
+) -> dict[str, Any]:
     """The heartbeat as the kiosk sends it (docs/protocol.md): its queue, version, survey,
-    clock, last error, and what waits to be told (manager events, a refused config)."""
-    stats = outbox.stats()
+    clock, last error, and what waits to be told (manager events, a refused config).
+
+    The rejected answers kept aside are reported in ``last_sync_error``, before the last
+    error: HQ keeps it per kiosk (``ces-hq kiosk list``), and every HQ release accepts it,
+    where a new field would be refused with a 400. They may be deleted only once HQ has
+    acknowledged a heartbeat that reported them."""
+    stats = stats or outbox.stats()
     survey_id, survey_version = survey or (None, None)
+    diagnostics = [text for text in (rejected_note(stats), outbox.meta(LAST_ERROR)) if text]
     body: dict[str, Any] = {
         "queue_depth": stats.pending,
         "oldest_unsent_at": stats.oldest_unsent_at,
@@ -112,7 +134,7 @@ def heartbeat_body(outbox: Outbox, survey: tuple[str, int] | None) -> dict[str, 
         "survey_id": survey_id,
         "survey_version": survey_version,
         "kiosk_time": utc_now(),
-        "last_sync_error": outbox.meta(LAST_ERROR),
+        "last_sync_error": "; ".join(diagnostics) or None,
     }
     events = pending_events(outbox)
     if events:
@@ -134,6 +156,8 @@ class SyncWorker:
         heartbeat_s: float = HEARTBEAT_S,
         idle_wake_s: float = IDLE_WAKE_S,
         retention_days: int = RETENTION_DAYS,
+        rejected_retention_days: int = REJECTED_RETENTION_DAYS,
+        utcnow: Callable[[], datetime] = lambda: datetime.now(UTC),
         survey: tuple[str, int] | None = None,
         timeout: tuple[float, float] | None = None,
         on_config: Callable[[RemoteConfig], None] | None = None,
@@ -146,6 +170,9 @@ class SyncWorker:
         self._heartbeat_s = heartbeat_s
         self._idle_wake_s = idle_wake_s
         self._retention = timedelta(days=retention_days)
+        self._rejected_retention = timedelta(days=rejected_retention_days)
+        # The wall clock answers are marked and aged by (the tests' stands still).
+        self._utcnow = utcnow
         self._survey = survey
         self._timeout = timeout
         self._on_config = on_config
@@ -323,7 +350,7 @@ class SyncWorker:
             self._report = SyncNowReport(self._serving, self._sent_since_request, problem)
 
     def _apply(self, outbox: Outbox, results: list[Any]) -> int:
-        now = utc_now()
+        now = iso_utc(self._utcnow())
         acknowledged = [r.id for r in results if r.status in ("new", "duplicate")]
         rejected = [(r.id, r.error or "rejected by HQ") for r in results if r.status == "rejected"]
         outbox.acknowledge(
@@ -345,13 +372,23 @@ class SyncWorker:
         if now - self._last_heartbeat >= self._heartbeat_s:
             self._last_heartbeat = now
             problem = self._heartbeat(outbox, client)
-        if now - self._last_purge >= 3600:
+        if now - self._last_purge >= PURGE_EVERY_S:
             self._last_purge = now
-            before = datetime.now(UTC) - self._retention
-            purged = outbox.purge_synced(iso_utc(before))
-            if purged:
-                log.info("deleted %d answers HQ has had for over %s", purged, self._retention)
+            self._purge(outbox)
         return problem
+
+    def _purge(self, outbox: Outbox) -> None:
+        wall = self._utcnow()
+        purged = outbox.purge_synced(iso_utc(wall - self._retention))
+        if purged:
+            log.info("deleted %d answers HQ has had for over %s", purged, self._retention)
+        purged = outbox.purge_rejected(iso_utc(wall - self._rejected_retention))
+        if purged:
+            log.info(
+                "deleted %d rejected answers HQ was told of, set aside over %s ago",
+                purged,
+                self._rejected_retention,
+            )
 
     def _poll_config(self, outbox: Outbox, client: HQClient) -> None:
         try:
@@ -381,10 +418,14 @@ class SyncWorker:
         self._on_config(config)
 
     def _heartbeat(self, outbox: Outbox, client: HQClient) -> Problem | None:
-        payload = heartbeat_body(outbox, self._survey)
+        # One snapshot: the rejected answers it counts are the ones HQ is told about.
+        stats = outbox.stats()
+        payload = heartbeat_body(outbox, self._survey, stats)
         events = payload.get("manager_events", [])
         try:
             client.heartbeat(payload)
+            if stats.latest_rejected_at is not None:
+                outbox.note_rejections_reported(stats.rejected, stats.latest_rejected_at)
             if events:
                 # Only what was delivered: events recorded meanwhile wait for the next one.
                 forget_delivered(outbox, events)

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ces.scrub.emails import scrub_emails
+from ces.scrub.ibans import scrub_ibans
+from ces.scrub.ids import scrub_ids
 from ces.scrub.marks import (
     ADDRESS_MARK,
     CARD_MARK,
@@ -29,7 +31,9 @@ from ces.scrub.marks import (
     PHONE_MARK,
     PLATE_MARK,
 )
-from ces.scrub.numbers import scrub_phones
+from ces.scrub.names import scrub_names
+from ces.scrub.numbers import scrub_numbers
+from ces.scrub.places import scrub_addresses, scrub_plates
 
 __all__ = [
     "ADDRESS_MARK",
@@ -51,7 +55,19 @@ Stage = Callable[[str, Counter[str]], str]
 
 # In this order: what has a clear shape (an "@", a checksum) goes before what is found by
 # its surroundings, so a later stage never sees the digits of an earlier one's find.
-STAGES: tuple[Stage, ...] = (scrub_emails, scrub_phones)
+# IBANs before ids and numbers (their digits would be taken for a phone number); ids before
+# numbers, since the word in front says what a number is ("klantenkaart 2620 1234 5678 9").
+# Plates and addresses before numbers, so "1234 AB 12" or a house number is not half taken
+# for a phone number; names last, found by the words around them.
+STAGES: tuple[Stage, ...] = (
+    scrub_emails,
+    scrub_ibans,
+    scrub_ids,
+    scrub_plates,
+    scrub_addresses,
+    scrub_numbers,
+    scrub_names,
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -321,6 +321,7 @@ class Comment:
     band: Band
     factor: str | None
     text: str
+    answer_id: str  # for its delete button
 
 
 def comments(
@@ -350,6 +351,7 @@ def comments(
         responses.c.score,
         responses.c.factor,
         responses.c.comment,
+        responses.c.id,
     )
     query = (
         select(*columns)
@@ -363,7 +365,7 @@ def comments(
         rows = list(conn.execute(query))
         total = int(conn.execute(total_query).scalar_one())
     out = []
-    for at, store_id, touchpoint, survey, scale, score, factor_id, text in rows:
+    for at, store_id, touchpoint, survey, scale, score, factor_id, text, answer_id in rows:
         if scale not in SCALES:
             continue
         answered = moment(at)
@@ -379,6 +381,7 @@ def comments(
                 SCALES[scale].band(int(score)),
                 factor_id,
                 text,
+                str(answer_id),
             )
         )
     return out, total
@@ -414,6 +417,8 @@ class FleetRow:
     # Answers this kiosk's store and touchpoint usually get between its last answer and now.
     expected_since: float
     last_sync_error: str | None
+    # Comments HQ had to scrub because the kiosk had not: it runs older software.
+    redacted_comments: int = 0
 
     @property
     def silent(self) -> bool:
@@ -465,6 +470,7 @@ def fleet(db: HQDatabase, now: datetime) -> list[FleetRow]:
                 last_answer_at=last_answer,
                 expected_since=expected,
                 last_sync_error=row["last_sync_error"],
+                redacted_comments=row["redacted_comments"],
             )
         )
     return out

@@ -39,6 +39,8 @@ EN: dict[str, str] = {
     "f_reset": "Reset",
     "export_csv": "Export CSV",
     "export_json": "Export JSON",
+    "export_minimised": "Without the kiosk, every time rounded down to the hour",
+    "export_full": "Full, with kiosk and exact times:",
     "days_utc": "Days are UTC.",
     "bad_filter": "This filter cannot be used",
     "field_from": "from",
@@ -167,6 +169,11 @@ EN: dict[str, str] = {
     "k_warning": "Warning",
     "k_silent": "silent: usually {expected} answers since its last one",
     "k_error": "sync error",
+    "k_redacted": "Scrubbed by HQ",
+    "k_redacted_note": (
+        "HQ removed personal data from {count} comment(s): this kiosk runs older software, "
+        "update it"
+    ),
     "never": "never",
     "status_enrolled": "enrolled",
     "status_waiting": "waiting for enrolment",
@@ -183,6 +190,18 @@ EN: dict[str, str] = {
     "c_count": "Comments: {total}",
     "c_next": "Older",
     "c_prev": "Newer",
+    "c_delete": "Delete comment",
+    "c_delete_title": "Delete this comment?",
+    "c_delete_body": (
+        "Its text is removed from HQ for good; the answer and its score stay in the figures. "
+        "The deletion is recorded in the audit log with your name, without the text. "
+        "This cannot be undone."
+    ),
+    "c_delete_confirm": "Yes, delete the comment",
+    "c_keep": "Keep it",
+    "c_erased": "Comment deleted. The answer and its score stay in the figures.",
+    "c_already_erased": "This comment had already been deleted.",
+    "c_no_such": "No such comment: HQ has no answer with this id.",
     "error_title": "Something is not right",
     "csrf": "This form has expired; reload the page and try again.",
 }
@@ -220,6 +239,8 @@ NL: dict[str, str] = {
     "f_reset": "Herstellen",
     "export_csv": "Exporteer CSV",
     "export_json": "Exporteer JSON",
+    "export_minimised": "Zonder de kiosk, elke tijd afgerond naar beneden op het uur",
+    "export_full": "Volledig, met kiosk en exacte tijden:",
     "days_utc": "Dagen in UTC.",
     "bad_filter": "Dit filter kan niet gebruikt worden",
     "field_from": "van",
@@ -348,6 +369,11 @@ NL: dict[str, str] = {
     "k_warning": "Waarschuwing",
     "k_silent": "stil: gewoonlijk {expected} antwoorden sinds het laatste",
     "k_error": "synchronisatiefout",
+    "k_redacted": "Opgeschoond door HQ",
+    "k_redacted_note": (
+        "HQ haalde persoonsgegevens uit {count} opmerking(en): deze kiosk draait oudere "
+        "software, werk hem bij"
+    ),
     "never": "nooit",
     "status_enrolled": "aangemeld",
     "status_waiting": "wacht op aanmelding",
@@ -364,6 +390,18 @@ NL: dict[str, str] = {
     "c_count": "Opmerkingen: {total}",
     "c_next": "Ouder",
     "c_prev": "Nieuwer",
+    "c_delete": "Opmerking verwijderen",
+    "c_delete_title": "Deze opmerking verwijderen?",
+    "c_delete_body": (
+        "De tekst verdwijnt definitief uit HQ; het antwoord en de score blijven in de cijfers. "
+        "Het verwijderen komt met uw naam, zonder de tekst, in het auditlog. "
+        "Dit kan niet ongedaan worden gemaakt."
+    ),
+    "c_delete_confirm": "Ja, opmerking verwijderen",
+    "c_keep": "Behouden",
+    "c_erased": "Opmerking verwijderd. Het antwoord en de score blijven in de cijfers.",
+    "c_already_erased": "Deze opmerking was al verwijderd.",
+    "c_no_such": "Deze opmerking bestaat niet: HQ heeft geen antwoord met dit id.",
     "error_title": "Er klopt iets niet",
     "csrf": "Dit formulier is verlopen; laad de pagina opnieuw en probeer het nog eens.",
 }

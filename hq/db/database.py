@@ -39,6 +39,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from ces.scrub import scrub_report
 from hq import credentials
 from hq.db.tables import (
     SCHEMA_VERSION,
@@ -51,7 +52,7 @@ from hq.db.tables import (
     responses,
 )
 from hq.moments import moment, stamp, utcnow
-from hq.validate import Answer, Heartbeat
+from hq.validate import MAX_COMMENT_CHARS, Answer, Heartbeat
 
 log = logging.getLogger("effortless.hq.db")
 
@@ -148,6 +149,8 @@ class KioskInfo:
     kiosk_time: datetime | None
     last_sync_error: str | None
     heartbeat_at: datetime | None
+    # New comments from this kiosk HQ had to scrub (a kiosk that needs it runs old software).
+    redacted_comments: int = 0
 
     @property
     def status(self) -> str:
@@ -170,7 +173,15 @@ _NULL = "\x1e"
 
 
 def content_hash(kiosk_id: str, a: Answer) -> str:
-    """What makes a resend a duplicate: the same answer from the same kiosk."""
+    """What makes a resend a duplicate: the same answer from the same kiosk.
+
+    Taken over the answer as stored, so over its scrubbed comment (scrub_comment): a hash
+    of the raw text would keep a fingerprint of the personal data HQ removed, and a phone
+    number or an IBAN is few enough guesses to find again from it. The scrubber is
+    deterministic, so a resend of the same answer hashes the same. (Should an HQ upgrade
+    scrub more of a comment than the HQ that stored it, a resend across that upgrade is
+    judged a conflict: the stored answer stays, nothing is lost.)
+    """
     factor = a["factor"]
     comment = a["comment"]
     payload = _SEP.join(
@@ -193,6 +204,21 @@ def content_hash(kiosk_id: str, a: Answer) -> str:
         )
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def scrub_comment(a: Answer) -> dict[str, int]:
+    """Scrub the answer's comment in place, as the kiosk does; what was found, by kind.
+
+    Defence in depth: a current kiosk has scrubbed it already (scrubbing is idempotent,
+    so that finds nothing), an old kiosk or a hostile client may not have.
+    """
+    comment = a["comment"]
+    if comment is None:
+        return {}
+    scrubbed = scrub_report(comment)
+    # A placeholder can be longer than what it replaced: the stored text keeps the limit.
+    a["comment"] = scrubbed.text[:MAX_COMMENT_CHARS].strip() or None
+    return scrubbed.found
 
 
 # --- database URLs -------------------------------------------------------------------------
@@ -540,23 +566,30 @@ class HQDatabase:
         """Delete these answers and take them out of daily_answers, in the caller's transaction."""
         if not ids:
             return 0
-        chosen = responses.c.id.in_(ids)
-        keys = self._daily_keys()
-        tally = conn.execute(select(*keys, func.count()).where(chosen).group_by(*keys)).all()
-        deleted = conn.execute(responses.delete().where(chosen)).rowcount
+        # Counted from the rows this DELETE removed: on PostgreSQL a concurrent erasure of
+        # the same answers waits for this one and then finds them gone, and must not take
+        # them out of daily_answers a second time.
+        removed = conn.execute(
+            responses.delete().where(responses.c.id.in_(ids)).returning(*self._daily_keys())
+        )
+        tally = Counter(
+            (day if isinstance(day, date) else date.fromisoformat(day), *rest)
+            for day, *rest in removed
+        )
         pk = daily_answers.primary_key.columns
         # Keys in one order, so concurrent PostgreSQL transactions never deadlock on them.
-        for row in sorted(tally, key=lambda r: tuple(str(v) for v in r)):
-            *key, n = row
-            day = key[0] if isinstance(key[0], date) else date.fromisoformat(key[0])
-            values = [day, *key[1:]]
+        for key, n in sorted(tally.items()):
             conn.execute(
                 update(daily_answers)
-                .where(*(column == value for column, value in zip(pk, values, strict=True)))
+                .where(*(column == value for column, value in zip(pk, key, strict=True)))
                 .values(n=daily_answers.c.n - n)
             )
-        conn.execute(daily_answers.delete().where(daily_answers.c.n <= 0))
-        return int(deleted)
+        if tally:
+            days = sorted({key[0] for key in tally})
+            conn.execute(
+                daily_answers.delete().where(daily_answers.c.day.in_(days), daily_answers.c.n <= 0)
+            )
+        return sum(tally.values())
 
     def ping(self) -> None:
         with self._read() as conn:
@@ -766,10 +799,13 @@ class HQDatabase:
     ) -> list[Result]:
         """Store checked answers in one transaction; one Result per answer, in order.
 
-        The answer dicts are completed in place with the columns HQ adds.
+        The answer dicts are completed in place with the columns HQ adds, and their
+        comments scrubbed (scrub_comment); the kiosk's redacted_comments counts the new
+        answers whose comment HQ had to scrub.
         """
         received_at = stamp(now or utcnow())
         receipt = str(uuid.uuid4())
+        found = [scrub_comment(a) for a in answers]
         hashes = [content_hash(kiosk.id, a) for a in answers]
         # The first answer with an id is the one inserted; a repeat in the same batch is
         # judged against it like a resend.
@@ -807,8 +843,25 @@ class HQDatabase:
                 )
                 stored = {str(r.id): r.content_hash for r in earlier}
             self._count_daily(conn, [r for r in rows if r["id"] not in stored])
-            conn.execute(
-                update(kiosks).where(kiosks.c.id == kiosk.id).values(last_seen_at=received_at)
+            # Only answers this transaction stored: a resend was counted when it was new.
+            redacted = [
+                found[i] for answer_id, i in first.items() if found[i] and answer_id not in stored
+            ]
+            seen: dict[str, Any] = {"last_seen_at": received_at}
+            if redacted:
+                seen["redacted_comments"] = kiosks.c.redacted_comments + len(redacted)
+            conn.execute(update(kiosks).where(kiosks.c.id == kiosk.id).values(**seen))
+        if redacted:
+            # The kinds and a count, never the text.
+            kinds: Counter[str] = Counter()
+            for one in redacted:
+                kinds.update(one)
+            log.info(
+                "kiosk %s: HQ scrubbed personal data from %d new comment(s) (%s); "
+                "an old kiosk, or not one of ours",
+                kiosk.id,
+                len(redacted),
+                ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())),
             )
 
         results: list[Result] = []
@@ -912,6 +965,7 @@ def _kiosk_info(row: Any) -> KioskInfo:
         kiosk_time=moment(row["kiosk_time"]),
         last_sync_error=row["last_sync_error"],
         heartbeat_at=moment(row["heartbeat_at"]),
+        redacted_comments=row["redacted_comments"],
     )
 
 

@@ -16,10 +16,10 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from ces.answer import COMPLETED, RAPID_FLAG, TIMEOUT, AnswerStoreError, NewAnswer
+from ces.scrub import clean_comment
 from ces.survey import Survey
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import Clock
-from ces.scrub import clean_comment
 from kiosk.flow.texts import UI_TEXT
 
 log = logging.getLogger("effortless.flow")

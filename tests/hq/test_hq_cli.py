@@ -26,6 +26,7 @@ from hq_helpers import HQ, make_answers, serving
 from hqserver import HQService
 
 from hq.db.database import HQDatabase
+from hq.db.tables import SCHEMA_VERSION
 
 CES_HQ = str(Path(sys.executable).parent / "ces-hq")
 CODE_RE = re.compile(r"^enrolment code:\s+([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})$", re.M)
@@ -176,13 +177,15 @@ def test_kiosk_list_shows_each_kiosk_and_its_latest_heartbeat(
     assert table.returncode == 0, table.stderr
     lines = table.stdout.strip().splitlines()
     assert re.split(r"\s{2,}", lines[0]) == [
-        "ID", "STORE", "TOUCHPOINT", "STATUS", "LAST SEEN", "QUEUE", "APP VERSION",
+        "ID", "STORE", "TOUCHPOINT", "STATUS", "LAST SEEN", "QUEUE", "APP VERSION", "SCRUBBED",
     ]  # fmt: skip
     rows = {cells[0]: cells for cells in (re.split(r"\s{2,}", line) for line in lines[1:])}
-    assert rows[waiting.id] == [waiting.id, "s001", "returns_desk", "waiting", "never", "-", "-"]
+    assert rows[waiting.id] == [
+        waiting.id, "s001", "returns_desk", "waiting", "never", "-", "-", "0",
+    ]  # fmt: skip
     assert rows[busy.id][:4] == [busy.id, "s002", "in_store_purchase", "enrolled"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", rows[busy.id][4])
-    assert rows[busy.id][5:] == ["42", "0.1.0"]
+    assert rows[busy.id][5:] == ["42", "0.1.0", "0"]
     assert rows[revoked.id][3] == "revoked"
 
     listed = json.loads(ces_hq("kiosk", "list", "--json", *where).stdout)
@@ -277,10 +280,10 @@ def test_a_data_dir_that_cannot_be_made(tmp_path: Path) -> None:
 def test_a_database_from_a_newer_ces_hq_is_refused(tmp_path: Path) -> None:
     assert ces_hq("kiosk", "list", "--data-dir", str(tmp_path)).returncode == 0
     with sqlite3.connect(tmp_path / "hq.db") as conn:
-        conn.execute("UPDATE hq_meta SET value = '7' WHERE key = 'schema_version'")
+        conn.execute("UPDATE hq_meta SET value = '99' WHERE key = 'schema_version'")
     conn.close()
     line = assert_one_line_error(ces_hq("kiosk", "list", "--data-dir", str(tmp_path)))
-    assert "has schema version 7, newer than this ces-hq knows (2)" in line
+    assert f"has schema version 99, newer than this ces-hq knows ({SCHEMA_VERSION})" in line
 
 
 # --- serve ---------------------------------------------------------------------------------------

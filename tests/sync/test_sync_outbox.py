@@ -62,7 +62,8 @@ def test_synced_and_rejected_answers_are_not_sent_again(outbox: Outbox) -> None:
     assert (stats.pending, stats.rejected, stats.synced) == (1, 1, 2)
 
 
-def test_rejected_answers_are_never_deleted(outbox: Outbox) -> None:
+def test_rejected_answers_hq_was_not_told_of_are_never_deleted(outbox: Outbox) -> None:
+    # Told of by a heartbeat: tests/sync/test_rejected_retention.py.
     kept = answer(outbox)
     outbox.mark_rejected([(kept, "conflict")], STAMP)
     assert outbox.purge_synced("2999-01-01T00:00:00.000Z") == 0

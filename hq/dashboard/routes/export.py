@@ -1,4 +1,8 @@
-"""/export.csv and /export.json: the filtered answers, streamed as a download."""
+"""/export.csv and /export.json: the filtered answers, streamed as a download.
+
+Minimised unless asked for ``full=1`` (hq.dashboard.export): what most people need from
+an export is the scores and comments, not which kiosk and at what second.
+"""
 
 from __future__ import annotations
 
@@ -29,16 +33,21 @@ def export_format(request: Request) -> str:
 
 @router.get("/export.{fmt}", name="export")
 async def export_answers(
+    request: Request,
     user: CurrentUser,
     fmt: Annotated[str, Depends(export_format)],
     f: PageFilters,
     hq: Context,
 ) -> Response:
-    log.info("dashboard: %s exports %s", user.user, fmt)
-    rows = export.rows(hq.database, f)
-    name = f"effortless-{f.start.isoformat()}-{f.end.isoformat()}.{fmt}"
+    # Anything but an explicit full=1 gets the minimised export.
+    minimised = request.query_params.get("full") != "1"
+    kind = "minimised" if minimised else "full"
+    # Who took a full export (kiosk and exact times) is worth knowing afterwards.
+    log.info("dashboard: %s exports %s (%s)", user.user, fmt, kind)
+    rows = export.rows(hq.database, f, minimised)
+    name = f"effortless-{f.start.isoformat()}-{f.end.isoformat()}-{kind}.{fmt}"
     return StreamingResponse(
-        export.encode(rows, fmt),
+        export.encode(rows, fmt, minimised),
         media_type=export.MEDIA_TYPES[fmt],
         headers={
             **SECURITY_HEADERS,

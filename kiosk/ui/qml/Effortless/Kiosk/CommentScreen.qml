@@ -41,6 +41,7 @@ Item {
             persistentSelection: false
             inputMethodHints: Qt.ImhNoPredictiveText
             Accessible.name: root.controller.texts.commentPrompt || ""
+            Accessible.description: notice.text
             background: Rectangle {
                 radius: 12
                 color: "#ffffff"
@@ -54,14 +55,34 @@ Item {
                 root.controller.activity()
             }
         }
-        Text {
-            objectName: "charactersLeft"
-            textFormat: Text.PlainText
+        // The notice shares the counter's line, so it costs no height: with the keyboard up
+        // at 1280x800 there is none to spare above the buttons.
+        Item {
             width: parent.width
-            horizontalAlignment: Text.AlignRight
-            text: (root.maxLength - field.length) + " " + (root.controller.texts.ui ? root.controller.texts.ui.characters_left : "")
-            color: Theme.mutedText
-            font.pixelSize: Math.max(18, root.unit * 2.2)
+            height: Math.max(notice.height, charactersLeft.height)
+            Text {
+                id: notice
+                objectName: "commentNotice"
+                textFormat: Text.PlainText
+                anchors.left: parent.left
+                width: parent.width - charactersLeft.width - root.unit * 2
+                wrapMode: Text.WordWrap
+                text: root.controller.texts.ui ? root.controller.texts.ui.comment_notice : ""
+                color: Theme.text
+                font.pixelSize: Math.max(18, root.unit * 2.2)
+                Accessible.role: Accessible.StaticText
+                Accessible.name: notice.text
+            }
+            Text {
+                id: charactersLeft
+                objectName: "charactersLeft"
+                textFormat: Text.PlainText
+                anchors.right: parent.right
+                horizontalAlignment: Text.AlignRight
+                text: (root.maxLength - field.length) + " " + (root.controller.texts.ui ? root.controller.texts.ui.characters_left : "")
+                color: Theme.mutedText
+                font.pixelSize: Math.max(18, root.unit * 2.2)
+            }
         }
         Row {
             anchors.horizontalCenter: parent.horizontalCenter
