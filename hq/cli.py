@@ -605,6 +605,7 @@ def _kiosk_json(k: KioskInfo) -> dict[str, Any]:
         "last_sync_error": k.last_sync_error,
         "heartbeat_at": stamp(k.heartbeat_at),
         "redacted_comments": k.redacted_comments,
+        "rejected_answers": k.rejected_answers,
     }
 
 

@@ -170,6 +170,19 @@ class HeartbeatRequest(Strict):
         max_length=MAX_MANAGER_EVENTS,
         description="optional: the PIN pad's events since the last heartbeat",
     )
+    rejected_answers: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_QUEUE_DEPTH,
+        description="optional: answers HQ rejected that the kiosk keeps aside (sent while any)",
+    )
+    latest_rejected_at: str | None = Field(
+        default=None,
+        pattern=_TIMESTAMP_PATTERN,
+        json_schema_extra=_TIMESTAMP,
+        description="optional: when the newest of them was rejected; the kiosk deletes a "
+        "rejected answer only after HQ acknowledged a heartbeat that reported it",
+    )
     config_error: str | None = Field(
         default=None,
         description="optional: why the kiosk refused HQ's last config; "

@@ -57,7 +57,9 @@ HEARTBEAT_FIELDS = (
 )
 _HEARTBEAT_KEYS = frozenset(HEARTBEAT_FIELDS)
 # Optional: what happened on the kiosk since the last heartbeat (issue 4).
-HEARTBEAT_OPTIONAL = ("manager_events", "config_error")
+# rejected_answers / latest_rejected_at: answers HQ rejected that the kiosk keeps aside (issue 12;
+# sent only while there are any).
+HEARTBEAT_OPTIONAL = ("manager_events", "config_error", "rejected_answers", "latest_rejected_at")
 MANAGER_EVENT_KINDS = frozenset(KIOSK_MANAGER_EVENT_KINDS)
 MAX_CONFIG_ERROR_CHARS = 500
 
@@ -375,6 +377,8 @@ class Heartbeat:
     last_sync_error: str | None
     manager_events: tuple[tuple[str, str], ...] = ()
     config_error: str | None = None
+    rejected_answers: int = 0
+    latest_rejected_at: str | None = None
 
 
 def _manager_events(value: object) -> tuple[tuple[str, str], ...]:
@@ -410,6 +414,11 @@ def check_heartbeat(obj: object) -> Heartbeat:
             :MAX_CONFIG_ERROR_CHARS
         ]
     queue_depth = _integer(obj["queue_depth"], "queue_depth", 0, MAX_QUEUE_DEPTH)
+    rejected_answers = _integer(
+        optional.get("rejected_answers", 0), "rejected_answers", 0, MAX_QUEUE_DEPTH
+    )
+    latest = optional.get("latest_rejected_at")
+    latest_rejected_at = None if latest is None else timestamp(latest, "latest_rejected_at")
     oldest = obj["oldest_unsent_at"]
     oldest_unsent_at = None if oldest is None else timestamp(oldest, "oldest_unsent_at")
     app_version = _string(obj["app_version"], "app_version")
@@ -441,6 +450,8 @@ def check_heartbeat(obj: object) -> Heartbeat:
         last_sync_error=error,
         manager_events=manager_events,
         config_error=config_error,
+        rejected_answers=rejected_answers,
+        latest_rejected_at=latest_rejected_at,
     )
 
 

@@ -104,29 +104,16 @@ class NotEnrolledError(RuntimeError):
     pass
 
 
-def rejected_note(stats: QueueStats) -> str | None:
-    """The rejected answers kept aside, as the heartbeat reports them to HQ."""
-    if not stats.rejected:
-        return None
-    return (
-        f"answers rejected by HQ, kept aside on this kiosk: {stats.rejected} "
-        f"(the latest at {stats.latest_rejected_at})"
-    )
-
-
 def heartbeat_body(
     outbox: Outbox, survey: tuple[str, int] | None, stats: QueueStats | None = None
 ) -> dict[str, Any]:
     """The heartbeat as the kiosk sends it (docs/protocol.md): its queue, version, survey,
-    clock, last error, and what waits to be told (manager events, a refused config).
-
-    The rejected answers kept aside are reported in ``last_sync_error``, before the last
-    error: HQ keeps it per kiosk (``ces-hq kiosk list``), and every HQ release accepts it,
-    where a new field would be refused with a 400. They may be deleted only once HQ has
-    acknowledged a heartbeat that reported them."""
+    clock, last error, and what waits to be told (manager events, a refused config, the
+    rejected answers kept aside: they may be deleted only once HQ has acknowledged a
+    heartbeat that reported them). The optional fields go only when there is something to
+    tell, so a kiosk without them speaks to an HQ older than them as before."""
     stats = stats or outbox.stats()
     survey_id, survey_version = survey or (None, None)
-    diagnostics = [text for text in (rejected_note(stats), outbox.meta(LAST_ERROR)) if text]
     body: dict[str, Any] = {
         "queue_depth": stats.pending,
         "oldest_unsent_at": stats.oldest_unsent_at,
@@ -134,8 +121,11 @@ def heartbeat_body(
         "survey_id": survey_id,
         "survey_version": survey_version,
         "kiosk_time": utc_now(),
-        "last_sync_error": "; ".join(diagnostics) or None,
+        "last_sync_error": outbox.meta(LAST_ERROR),
     }
+    if stats.rejected:
+        body["rejected_answers"] = stats.rejected
+        body["latest_rejected_at"] = stats.latest_rejected_at
     events = pending_events(outbox)
     if events:
         body["manager_events"] = events

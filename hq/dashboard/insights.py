@@ -419,6 +419,8 @@ class FleetRow:
     last_sync_error: str | None
     # Comments HQ had to scrub because the kiosk had not: it runs older software.
     redacted_comments: int = 0
+    # Answers HQ rejected that the kiosk keeps aside (its latest heartbeat).
+    rejected_answers: int = 0
 
     @property
     def silent(self) -> bool:
@@ -471,6 +473,7 @@ def fleet(db: HQDatabase, now: datetime) -> list[FleetRow]:
                 expected_since=expected,
                 last_sync_error=row["last_sync_error"],
                 redacted_comments=row["redacted_comments"],
+                rejected_answers=row["rejected_answers"],
             )
         )
     return out

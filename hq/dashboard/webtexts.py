@@ -174,6 +174,10 @@ EN: dict[str, str] = {
         "HQ removed personal data from {count} comment(s): this kiosk runs older software, "
         "update it"
     ),
+    "k_rejected_note": (
+        "{count} answer(s) rejected by HQ are kept aside on this kiosk (exportable on its "
+        "manager screen)"
+    ),
     "never": "never",
     "status_enrolled": "enrolled",
     "status_waiting": "waiting for enrolment",
@@ -373,6 +377,10 @@ NL: dict[str, str] = {
     "k_redacted_note": (
         "HQ haalde persoonsgegevens uit {count} opmerking(en): deze kiosk draait oudere "
         "software, werk hem bij"
+    ),
+    "k_rejected_note": (
+        "{count} door HQ geweigerde antwoord(en) liggen apart op deze kiosk (te exporteren "
+        "op zijn beheerscherm)"
     ),
     "never": "nooit",
     "status_enrolled": "aangemeld",

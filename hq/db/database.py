@@ -151,6 +151,8 @@ class KioskInfo:
     heartbeat_at: datetime | None
     # New comments from this kiosk HQ had to scrub (a kiosk that needs it runs old software).
     redacted_comments: int = 0
+    # Answers HQ rejected that the kiosk keeps aside (its latest heartbeat).
+    rejected_answers: int = 0
 
     @property
     def status(self) -> str:
@@ -484,11 +486,10 @@ class HQDatabase:
                 log.info(
                     "upgrading the database to schema 3 (privacy: redaction counts, audit log)"
                 )
-                conn.execute(
-                    text(
-                        "ALTER TABLE kiosks ADD COLUMN redacted_comments INTEGER NOT NULL DEFAULT 0"
+                for column in ("redacted_comments", "rejected_answers"):
+                    conn.execute(
+                        text(f"ALTER TABLE kiosks ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
                     )
-                )
             if found < SCHEMA_VERSION:
                 conn.execute(
                     update(meta)
@@ -918,6 +919,7 @@ class HQDatabase:
                     survey_version=beat.survey_version,
                     kiosk_time=beat.kiosk_time,
                     last_sync_error=beat.last_sync_error,
+                    rejected_answers=beat.rejected_answers,
                     heartbeat_at=arrived,
                     last_seen_at=arrived,
                 )
@@ -966,6 +968,7 @@ def _kiosk_info(row: Any) -> KioskInfo:
         last_sync_error=row["last_sync_error"],
         heartbeat_at=moment(row["heartbeat_at"]),
         redacted_comments=row["redacted_comments"],
+        rejected_answers=row["rejected_answers"],
     )
 
 

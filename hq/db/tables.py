@@ -66,6 +66,8 @@ kiosks = Table(
     # Comments HQ had to scrub before storing them (schema 3): a kiosk that needs this runs
     # software older than HQ's scrubber, or is not a kiosk of ours.
     Column("redacted_comments", Integer, nullable=False, server_default=text("0")),
+    # Answers HQ rejected that the kiosk keeps aside, as its latest heartbeat said (schema 3).
+    Column("rejected_answers", Integer, nullable=False, server_default=text("0")),
 )
 
 # Unlocks, failed PINs and refused configs, as kiosks report them with their heartbeats.

@@ -309,6 +309,7 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
         ):
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("ALTER TABLE kiosks DROP COLUMN redacted_comments"))
+        conn.execute(text("ALTER TABLE kiosks DROP COLUMN rejected_answers"))
         conn.execute(text("CREATE INDEX responses_store_time ON responses (store_id, answered_at)"))
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
     db.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hq_helpers import HQ
+from hq_helpers import HQ, log_in
 from sqlalchemy import select
 
 from hq.db.tables import kiosk_events
@@ -68,3 +68,36 @@ def test_bad_manager_events_are_refused_and_nothing_is_written(hq: HQ, expect_lo
         assert reply.status_code == 400, events
         assert "manager_events" in reply.json()["message"]
     assert events_of(hq, kiosk_id) == []
+
+
+def rejected_of(hq: HQ, kiosk_id: str) -> int:
+    return next(k.rejected_answers for k in hq.db.kiosks() if k.id == kiosk_id)
+
+
+def test_the_rejected_answers_a_kiosk_keeps_aside_are_on_the_fleet_page(hq: HQ) -> None:
+    kiosk_id, token = hq.kiosk()
+    beat = {**HEARTBEAT, "rejected_answers": 3, "latest_rejected_at": "2026-11-22T09:04:00.000Z"}
+    assert hq.post("/api/v1/heartbeat", token, beat).status_code == 200
+    assert rejected_of(hq, kiosk_id) == 3
+    page = log_in(hq).get(f"{hq.url}/fleet", timeout=30).text
+    assert "3 answer(s) rejected by HQ are kept aside on this kiosk" in page
+    # Without the fields the kiosk has none left: the count goes back to 0.
+    assert hq.post("/api/v1/heartbeat", token, HEARTBEAT).status_code == 200
+    assert rejected_of(hq, kiosk_id) == 0
+
+
+def test_bad_rejected_answer_reports_are_refused(hq: HQ, expect_log: Any) -> None:
+    expect_log("effortless.hq.api", "400 bad_request: (rejected_answers|latest_rejected_at)")
+    kiosk_id, token = hq.kiosk()
+    for field, value in (
+        ("rejected_answers", -1),
+        ("rejected_answers", "3"),
+        ("rejected_answers", True),
+        ("rejected_answers", 2**31),
+        ("latest_rejected_at", "yesterday"),
+        ("latest_rejected_at", 5),
+    ):
+        reply = hq.post("/api/v1/heartbeat", token, {**HEARTBEAT, field: value})
+        assert reply.status_code == 400, (field, value)
+        assert field in reply.json()["message"]
+    assert rejected_of(hq, kiosk_id) == 0

@@ -33,10 +33,20 @@ ODD_VALUES = [
 ]
 # Values that happen to be valid somewhere (text in a free-text field, null where allowed).
 FREE_TEXT = {"last_sync_error", "config_error"}
-NULLABLE = {"oldest_unsent_at", "survey_id", "survey_version", "last_sync_error", "config_error"}
+NULLABLE = {
+    "oldest_unsent_at",
+    "survey_id",
+    "survey_version",
+    "last_sync_error",
+    "config_error",
+    "latest_rejected_at",
+}
 
 BEAT: dict[str, Any] = make_heartbeat(
-    manager_events=[{"kind": "unlock", "at": "2026-11-22T09:01:00.000Z"}], config_error=None
+    manager_events=[{"kind": "unlock", "at": "2026-11-22T09:01:00.000Z"}],
+    config_error=None,
+    rejected_answers=2,
+    latest_rejected_at="2026-11-22T09:00:30.000Z",
 )
 _MARK = '"__odd__"'
 
