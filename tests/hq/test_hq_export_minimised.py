@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hq_helpers import HQ, log_in, make_answer
 
-from hq import cli
+from hq import cli, erasure
 from hq.dashboard.export import COLUMNS, MINIMISED_COLUMNS, TIMES
 
 HOUR = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=3)
@@ -99,6 +99,10 @@ def test_the_dashboards_export_is_minimised_unless_full_is_asked_for(hq: HQ, fmt
     assert full.status_code == 200
     assert "-full." in full.headers["content-disposition"]
     check_full(full.content, fmt, kiosk_id)
+    # Only the full export is in the audit log: who, how many answers, which days.
+    (line,) = erasure.audit_entries(hq.db)
+    assert (line["actor"], line["action"], line["count"]) == ("anna", "export_full", 6)
+    assert line["detail"].startswith(fmt)
 
 
 def test_every_page_links_both_exports(hq_sqlite: HQ) -> None:

@@ -1,12 +1,14 @@
 """/export.csv and /export.json: the filtered answers, streamed as a download.
 
 Minimised unless asked for ``full=1`` (hq.dashboard.export): what most people need from
-an export is the scores and comments, not which kiosk and at what second.
+an export is the scores and comments, not which kiosk and at what second. A full export
+writes a line to the audit log (who, how many answers, which days).
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Annotated
 from urllib.parse import quote
 
@@ -14,6 +16,7 @@ from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from hq import erasure
 from hq.dashboard import export
 from hq.dashboard.deps import Context, CurrentUser, PageFilters
 from hq.dashboard.pages import PageError, PageRoute
@@ -42,8 +45,14 @@ async def export_answers(
     # Anything but an explicit full=1 gets the minimised export.
     minimised = request.query_params.get("full") != "1"
     kind = "minimised" if minimised else "full"
-    # Who took a full export (kiosk and exact times) is worth knowing afterwards.
     log.info("dashboard: %s exports %s (%s)", user.user, fmt, kind)
+    if not minimised:
+        # Who took the answers with their kiosk and exact times is worth knowing afterwards.
+        counted = await hq.in_thread(export.count, hq.database, f)
+        detail = f"{fmt}, {f.start.isoformat()} to {f.end.isoformat()}"
+        await hq.in_thread(
+            partial(erasure.record, hq.database, user.user, "export_full", counted, detail)
+        )
     rows = export.rows(hq.database, f, minimised)
     name = f"effortless-{f.start.isoformat()}-{f.end.isoformat()}-{kind}.{fmt}"
     return StreamingResponse(
