@@ -16,7 +16,6 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from ces.answer import COMPLETED, RAPID_FLAG, TIMEOUT, AnswerStoreError, NewAnswer
-from ces.scrub import clean_comment
 from ces.survey import Survey
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import Clock
@@ -228,6 +227,11 @@ class Flow:
         survey = self._survey
         if survey is None or not self._accept_tap(Screen.COMMENT):
             return False
+        # Imported here: the scrubber's patterns take longer to compile than the rest of
+        # the kiosk's own modules, and a start should not wait for them (the UI loads it
+        # on a thread after its first frame: kiosk.ui.app).
+        from ces.scrub import clean_comment
+
         comment = clean_comment(text, survey.comment.max_length)
         changes: dict[str, Any] = {"locale": self._state.locale}
         if comment is not None:

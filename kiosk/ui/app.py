@@ -6,6 +6,7 @@ import logging
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -423,6 +424,9 @@ class Kiosk:
         QTimer.singleShot(0, self.engine.collectGarbage)
 
     def _place_window(self) -> None:
+        self.window.frameSwapped.connect(
+            self._on_first_frame_swapped, Qt.ConnectionType.SingleShotConnection
+        )
         width, height = self.options.size
         if self.options.windowed:
             self.window.resize(width, height)
@@ -440,6 +444,12 @@ class Kiosk:
             # An override, so no control's own cursor (a text field's I-beam) shows either.
             QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
             self._cursor_hidden = True
+
+    def _on_first_frame_swapped(self) -> None:
+        # The comment scrubber compiles its patterns on import (tens of ms on a slow
+        # tablet): on a thread once the attract screen is up, so neither the start nor the
+        # first shopper's comment waits for it.
+        threading.Thread(target=_load_scrubber, name="scrubber-load", daemon=True).start()
 
     def close(self) -> None:
         if self._closed:
@@ -482,3 +492,7 @@ class _OutboxRecorder:
 
     def update(self, answer_id: str, changes: Mapping[str, Any]) -> None:
         self._outbox().update(answer_id, changes)
+
+
+def _load_scrubber() -> None:
+    import ces.scrub  # noqa: F401

@@ -59,14 +59,15 @@ def test_a_comment_right_at_start_still_gets_the_keyboard(
     qtbot.waitUntil(lambda: not is_shown(fresh_kiosk.window, "onScreenKeyboard"))
 
 
-def test_the_kiosk_starts_without_the_web_stack() -> None:
-    # requests and urllib3 are only needed once the kiosk syncs, on the sync thread.
+def test_the_kiosk_starts_without_the_web_stack_and_the_scrubber() -> None:
+    # requests and urllib3 are only needed once the kiosk syncs, on the sync thread; the
+    # comment scrubber is loaded on a thread after the first frame.
     loaded = subprocess.run(
         [
             sys.executable,
             "-c",
             "import sys, kiosk.ui.app; "
-            "print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules))",
+            "print(sorted(m for m in ('requests', 'urllib3', 'ces.scrub') if m in sys.modules))",
         ],
         capture_output=True,
         text=True,
@@ -74,6 +75,41 @@ def test_the_kiosk_starts_without_the_web_stack() -> None:
         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
     )
     assert loaded.stdout.strip() == "[]"
+
+
+FIRST_FRAME_THEN_SCRUBBER = r"""
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from kiosk.preset import preconfigure
+from kiosk.ui.app import Kiosk, KioskOptions, application
+preconfigure(Path(sys.argv[1]))
+app = application()
+kiosk = Kiosk(KioskOptions(data_dir=Path(sys.argv[1]), windowed=True))
+print("before the first frame:", "ces.scrub" in sys.modules, flush=True)
+def look():
+    if "ces.scrub" in sys.modules:
+        print("loaded", flush=True)
+        app.quit()
+poll = QTimer(interval=20)
+poll.timeout.connect(look)
+kiosk.window.frameSwapped.connect(poll.start)
+QTimer.singleShot(60_000, app.quit)
+app.exec()
+kiosk.close()
+"""
+
+
+def test_the_scrubber_is_loaded_after_the_first_frame_by_itself(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_THEN_SCRUBBER, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+    )
+    assert run.stdout.splitlines() == ["before the first frame: False", "loaded"], run.stderr
 
 
 def test_the_simulator_times_taps_after_a_pause_from_the_press(qapp: Any) -> None:
