@@ -19,6 +19,7 @@ import re
 from collections import Counter
 
 from ces.scrub.marks import EMAIL_MARK
+from ces.scrub.words import any_of, ascii_forms
 
 # What stands for "@" and "." in the kiosk's and the corpus's languages (nl, en, de, fr,
 # tr, pl, ar) and a few neighbours. "et" is Turkish for "@" but French for "and": it only
@@ -76,6 +77,22 @@ _TLDS = """
     paris vlaanderen frl nrw bayern istanbul gmbh
 """
 KNOWN_TLDS = frozenset(_TLDS.split())
+
+# _AT matches only at an "@", at an opening bracket, or at a word between spaces that is an
+# at-word's first word ("a" of "a commercial"): a text with none of these has no address.
+_AT_FIRST_WORDS = [words.split(" ")[0] for words in _AT_WORDS.split("|")]
+_MAY_BE_AT = re.compile(rf"@|{_OPEN}|(?<!\S)(?:{any_of(_AT_FIRST_WORDS)})(?!\S)", re.IGNORECASE)
+# An ASCII text (most comments) is looked up word by word, lowered, instead.
+_AT_SIGN_OR_OPEN = re.compile(rf"@|{_OPEN}")
+_AT_FIRST_WORDS_IN_ASCII = ascii_forms(_AT_FIRST_WORDS)
+
+
+def _may_hold_address(text: str) -> bool:
+    if not text.isascii():
+        return _MAY_BE_AT.search(text) is not None
+    if _AT_SIGN_OR_OPEN.search(text) is not None:
+        return True
+    return not _AT_FIRST_WORDS_IN_ASCII.isdisjoint(text.lower().split())
 
 
 def _local_start(text: str, at: int, done: int) -> tuple[int, int] | None:
@@ -149,6 +166,8 @@ def _top_level(label: str) -> bool:
 
 
 def scrub_emails(text: str, found: Counter[str]) -> str:
+    if not _may_hold_address(text):
+        return text
     parts: list[str] = []
     done = 0
     for at in _AT.finditer(text):

@@ -7,6 +7,7 @@ from collections import Counter
 
 from ces.scrub.checksums import iban_ok
 from ces.scrub.marks import IBAN_MARK
+from ces.scrub.skips import has_decimals
 
 # Length of the IBAN per country (the SWIFT IBAN registry, and the countries that use the
 # format without being in it, such as Morocco and Algeria).
@@ -37,6 +38,8 @@ _CONTEXT = 40
 # Between groups people type a space (or two) or a dash.
 _SEPARATORS = frozenset(" -")
 _MAX_GAP = 2
+# The shortest IBAN has 15 characters, at least half of them digits (scrub_ibans).
+_FEWEST_DIGITS = 8
 
 
 def _take(text: str, start: int, length: int) -> tuple[str, int] | None:
@@ -62,6 +65,8 @@ def _take(text: str, start: int, length: int) -> tuple[str, int] | None:
 
 
 def scrub_ibans(text: str, found: Counter[str]) -> str:
+    if not has_decimals(text, _FEWEST_DIGITS):
+        return text
     parts: list[str] = []
     done = 0
     for match in _START.finditer(text):

@@ -14,6 +14,7 @@ from collections import Counter
 
 from ces.scrub.checksums import ascii_digits, luhn_ok
 from ces.scrub.marks import ID_MARK
+from ces.scrub.skips import has_digits
 
 _WORD_END = r"[^\W\d_]*+"
 _J = r"[\s-]*"  # what joins the parts of a compound: "order-nummer", "Kunden-Nr.", "order number"
@@ -139,6 +140,10 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _MIN_DIGITS = 4
 _MIN_DIGITS_WITH_LETTERS = 3
 _MIN_BARE_DIGITS = 5
+# Every id has this many digits (_is_identifier), but one longer than any (_after): with
+# fewer digits, its spaced groups of digits are short and the rest of it is one long run.
+_FEWEST_DIGITS = min(_MIN_DIGITS, _MIN_DIGITS_WITH_LETTERS, _MIN_BARE_DIGITS)
+_LONG_RUN = re.compile(rf"\S{{{_MAX_VALUE - 2 * (_FEWEST_DIGITS - 1)}}}")
 
 
 def _is_identifier(value: str, bare: bool, signed: bool) -> bool:
@@ -203,6 +208,8 @@ def _after(text: str, intro: re.Match[str]) -> tuple[int, int] | None:
 
 
 def scrub_ids(text: str, found: Counter[str]) -> str:
+    if not has_digits(text, _FEWEST_DIGITS) and _LONG_RUN.search(text) is None:
+        return text
     parts: list[str] = []
     done = 0
     for intro in _INTRO.finditer(text):

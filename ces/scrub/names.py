@@ -23,12 +23,22 @@ already a placeholder, which is never a name.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from ces.scrub.given_names import GIVEN_NAMES
 from ces.scrub.marks import NAME_MARK
-from ces.scrub.words import CALENDAR_WORDS, fold, is_capitalised, is_caseless, word_list
+from ces.scrub.words import (
+    CALENDAR_WORDS,
+    any_of,
+    ascii_forms,
+    fold,
+    is_capitalised,
+    is_caseless,
+    word_list,
+)
 
 # -- phrases --------------------------------------------------------------------------------
 
@@ -94,24 +104,91 @@ _SIGN_OFFS_AT_START = word_list(
 ) | {"thank you"}
 
 
-def _alternatives(phrases: str) -> str:
+# Each kind of phrase (a group of _PHRASE), and what must follow it.
+_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("naming", _NAMING, ""),
+    ("capitalised", _NAMING_CAPITALISED, ""),
+    ("being_cased", _BEING_CASED, ""),
+    ("being", _BEING, ""),
+    ("presenting", _PRESENTING, ""),
+    ("sign_off", _SIGN_OFFS, ""),
+    ("label", _LABELS, r"(?=[ \t]{0,3}[:=])"),
+)
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def _phrase_list(phrases: str) -> list[str]:
     parts = [p.strip() for p in phrases.split("|") if p.strip()]
     # The longest first, so "mijn naam is" wins over "mijn naam".
     parts.sort(key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"[ \t]{1,3}").replace("'", "['’]") for p in parts)
+    return parts
 
 
-_PHRASE = re.compile(
-    rf"(?<![\w'’])(?:(?P<naming>{_alternatives(_NAMING)})"
-    rf"|(?P<capitalised>{_alternatives(_NAMING_CAPITALISED)})"
-    rf"|(?P<being_cased>{_alternatives(_BEING_CASED)})"
-    rf"|(?P<being>{_alternatives(_BEING)})"
-    rf"|(?P<presenting>{_alternatives(_PRESENTING)})"
-    rf"|(?P<sign_off>{_alternatives(_SIGN_OFFS)})"
-    rf"|(?P<label>{_alternatives(_LABELS)})(?=[ \t]{{0,3}}[:=]))"
-    r"(?![\w'’])",
-    re.IGNORECASE,
-)
+def _first_word(phrase: str) -> str:
+    word = _FIRST_WORD.match(phrase)
+    if word is None:
+        raise ValueError(f"a phrase starts with a letter: {phrase!r}")
+    return word.group(0)
+
+
+def _phrase_pattern(first_words: frozenset[str] | None = None) -> re.Pattern[str]:
+    """The phrases, or those starting with one of ``first_words``, in a group per kind."""
+    groups = []
+    for kind, phrases, after in _KINDS:
+        chosen = [
+            re.escape(p).replace(r"\ ", r"[ \t]{1,3}").replace("'", "['’]")
+            for p in _phrase_list(phrases)
+            if first_words is None or _first_word(p) in first_words
+        ]
+        if chosen:
+            groups.append(f"(?P<{kind}>{'|'.join(chosen)}){after}")
+    return re.compile(rf"(?<![\w'’])(?:{'|'.join(groups)})(?![\w'’])", re.IGNORECASE)
+
+
+_PHRASE = _phrase_pattern()
+
+# _PHRASE tried at every character costs more than all the rest of the stage, so it is
+# tried only at a word that is the first word of some phrase, and with those phrases only.
+# A phrase's first word is a whole word of the text: its letters match only letters, and
+# what follows it in the phrase (a space, an apostrophe, a dot, a comma, the end) is none.
+_FIRST_WORDS = {
+    word: re.compile(re.escape(word), re.IGNORECASE)
+    for word in sorted({_first_word(p) for _, phrases, _ in _KINDS for p in _phrase_list(phrases)})
+}
+_FIRST_WORD_AT = re.compile(rf"(?<![\w'’])(?:{any_of(_FIRST_WORDS)})(?!\w)", re.IGNORECASE)
+# An ASCII text (most comments) is looked up word by word, lowered, instead.
+_FIRST_WORDS_IN_ASCII = ascii_forms(_FIRST_WORDS)
+_WORD_RUN = re.compile(r"\w+")
+
+
+# Kept per first word of a phrase as typed ("ik", "IK"), never per word of a comment: the
+# scrubber keeps nothing of what it reads.
+@functools.lru_cache(maxsize=1024)
+def _phrases_starting(word: str) -> re.Pattern[str]:
+    """_PHRASE cut down to the phrases that can start with ``word``."""
+    firsts = frozenset(first for first, same in _FIRST_WORDS.items() if same.fullmatch(word))
+    return _phrases_with_first_words(firsts)
+
+
+@functools.cache
+def _phrases_with_first_words(first_words: frozenset[str]) -> re.Pattern[str]:
+    return _phrase_pattern(first_words)
+
+
+def _phrases(text: str) -> Iterator[re.Match[str]]:
+    """What _PHRASE.finditer(text) finds, found from the words a phrase can start with."""
+    if text.isascii() and _FIRST_WORDS_IN_ASCII.isdisjoint(_WORD_RUN.findall(text.lower())):
+        return
+    done = 0
+    for word in _FIRST_WORD_AT.finditer(text):
+        if word.start() < done:
+            continue
+        phrase = _phrases_starting(word.group(0)).match(text, word.start())
+        if phrase is not None:
+            yield phrase
+            done = phrase.end()
+
+
 # Between the phrase and the name: "mijn naam is: Jan", "اسمي هو محمد", "Groeten,\nJan".
 # A dash only between spaces: "اسمي-kenteken" is one word, not a phrase and a name.
 _LEAD = re.compile(
@@ -418,7 +495,7 @@ def _starts_here(text: str, pos: int) -> bool:
 def scrub_names(text: str, found: Counter[str]) -> str:
     parts: list[str] = []
     done = 0
-    for phrase in _PHRASE.finditer(text):
+    for phrase in _phrases(text):
         if phrase.start() < done:
             continue
         kind = phrase.lastgroup or ""

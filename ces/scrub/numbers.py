@@ -23,6 +23,7 @@ from enum import Enum
 
 from ces.scrub.checksums import ascii_digits, bsn_ok, gtin_ok, luhn_ok
 from ces.scrub.marks import CARD_MARK, ID_MARK, PHONE_MARK
+from ces.scrub.skips import has_decimals
 
 _GROUP = re.compile(r"\d+")
 # Characters that may stand between two groups of one number, at most _MAX_GAP of them,
@@ -58,6 +59,9 @@ _SUBSCRIBER = 7  # a group this long ends a phone number
 _LONGEST_CODE = 19  # longer than any card, phone or product code
 _CARD_FIRST = {4, *range(13, _LONGEST_CODE + 1)}
 _MAX_UNEXPLAINED = 3  # more long numbers that are nothing known: a dump, not a comment
+# No find has fewer digits: an 8-digit phone number with a word that says so, a BSN that
+# lost its leading 0, a long number that is nothing known.
+_FEWEST_DIGITS = 8
 
 
 class _Hint(Enum):
@@ -476,6 +480,8 @@ _MARKS = {"phone": PHONE_MARK, "card": CARD_MARK, "id": ID_MARK}
 
 
 def scrub_numbers(text: str, found: Counter[str]) -> str:
+    if not has_decimals(text, _FEWEST_DIGITS):
+        return text
     parts: list[str] = []
     done = 0
     for find in _finds(text):

@@ -31,12 +31,15 @@ import re
 from collections import Counter
 
 from ces.scrub.marks import ADDRESS_MARK, PLATE_MARK
+from ces.scrub.skips import has_decimals
 from ces.scrub.words import (
     CALENDAR_WORDS,
     Word,
+    fold,
     is_capitalised,
     is_caseless,
     word_list,
+    word_texts,
     words_of,
 )
 
@@ -290,17 +293,19 @@ class _Text:
 
 
 def _street_suffixed(w: Word) -> bool:
-    bare = w.bare
+    return _suffixed(w.text, w.bare)
+
+
+def _suffixed(text: str, bare: str) -> bool:
     if bare in _NOT_STREETS:
         return False
-    if (w.text.endswith("str.") or bare.endswith("str")) and len(bare) > 5:
+    if (text.endswith("str.") or bare.endswith("str")) and len(bare) > 5:
         return True  # Hauptstr. 5, kerkstr 12
-    for suffix in _STRONG_SUFFIXES:
-        if bare.endswith(suffix) and len(bare) - len(suffix) >= 3:
-            return True
-    return is_capitalised(w.text) and any(
-        bare.endswith(suffix) and len(bare) - len(suffix) >= 3 for suffix in _WEAK_SUFFIXES
-    )
+    # A suffix after a stem of at least three letters: the word from its fourth letter ends so.
+    stemmed = bare[3:]
+    if stemmed.endswith(_STRONG_SUFFIXES):
+        return True
+    return is_capitalised(text) and stemmed.endswith(_WEAK_SUFFIXES)
 
 
 def _street_type(w: Word) -> bool:
@@ -439,6 +444,16 @@ class _Finds:
         self.maybe: list[tuple[int, int]] = []  # sure only next to a sure one
 
 
+def _postcode_named(t: _Text, i: int) -> bool:
+    """A word for a postcode right before word i: "PLZ 10115"."""
+    return not t.words_before(i, 3).isdisjoint(_POSTCODE_WORDS)
+
+
+def _postcode_context(t: _Text, i: int) -> bool:
+    """An address or a postcode is being given around word i."""
+    return t.introduced_as_address(i) or bool(t.words_before(i, _CONTEXT_WORDS) & _POSTCODE_WORDS)
+
+
 def _postcode_at(t: _Text, i: int, finds: _Finds) -> None:
     w = t.word(i)
     if w is None or t.within_number(i):
@@ -458,10 +473,6 @@ def _postcode_at(t: _Text, i: int, finds: _Finds) -> None:
         if after is not None and two and not (after.text.islower() and after.bare in _WORD_PAIRS):
             letters = after.text[:2]
             last = i + 1
-    named = not t.words_before(i, 3).isdisjoint(_POSTCODE_WORDS)
-    context = t.introduced_as_address(i) or bool(
-        t.words_before(i, _CONTEXT_WORDS) & _POSTCODE_WORDS
-    )
     if letters is not None and letters.isascii():
         end = last
         if t.house_number(last + 1) and _LIST_GAP.fullmatch(t.gap(last + 1)):
@@ -474,7 +485,12 @@ def _postcode_at(t: _Text, i: int, finds: _Finds) -> None:
         upper_or_tight = letters.isupper() or tight is not None
         letters_ok = upper_or_tight and letters.casefold() not in _NOT_POSTCODE_LETTERS
         numbered = end > last and t.house_number(last + 1)
-        if letters_ok or numbered or named or (context and upper_or_tight):
+        if (
+            letters_ok
+            or numbered
+            or _postcode_named(t, i)
+            or (upper_or_tight and _postcode_context(t, i))
+        ):
             finds.sure.append(found)
         else:
             finds.maybe.append(found)
@@ -482,7 +498,7 @@ def _postcode_at(t: _Text, i: int, finds: _Finds) -> None:
     numeric = _NUMERIC_POSTCODE.fullmatch(text) or _PL_POSTCODE.fullmatch(text)
     if numeric is None or any(c in _CURRENCY for c in t.gap(i)[-2:]):
         return
-    if named:
+    if _postcode_named(t, i):
         city = _city_after(t, i) if t.spaced(i + 1) else i
         finds.sure.append((i, city))
         return
@@ -493,7 +509,7 @@ def _postcode_at(t: _Text, i: int, finds: _Finds) -> None:
     city = _city_after(t, i)
     cities = _CITIES_4 if len(text) == 4 else _CITIES_5
     known = _city_name(t, i + 1, city) in cities or _city_name(t, i + 1, i + 1) in cities
-    if known or context or _PL_POSTCODE.fullmatch(text):
+    if known or _postcode_context(t, i) or _PL_POSTCODE.fullmatch(text):
         finds.sure.append((i, city))
     else:
         finds.maybe.append((i, city))
@@ -547,12 +563,49 @@ def _merged(t: _Text, finds: _Finds) -> list[tuple[int, int]]:
     return [(start, end - (t.text[end - 1] == ".")) for start, end in found]
 
 
+# What every sure find needs (a maybe is kept only beside a sure one): one of these words
+# near a house number (_street_before, _street_after, a box number, "I live at") or a
+# postcode (named as such, given as part of an address, followed by a known city); or a
+# street-like word (_suffixed); or a postcode of the Dutch or Polish shape, its letters a
+# word of their own (_postcode_at reads "1234 AB", not "2024 in").
+_CUES = (
+    _STREET_WORDS
+    | _STREET_TYPES
+    | _ABBREVIATED_STREET_TYPES
+    | _BOX_WORDS
+    | _ADDRESS_WORDS
+    | _POSTCODE_WORDS
+    | _CITIES_4
+    | _CITIES_5
+)
+_POSTCODE_SHAPES = re.compile(
+    rf"(?:{_NL_POSTCODE.pattern}(?:-?|\.?[ \t]{{1,3}})[A-Za-z]{{2}}|{_PL_POSTCODE.pattern})(?![^\W_])"
+)
+
+
+def _is_cue(word: str) -> bool:
+    bare = fold(word.rstrip("."))
+    return bare in _CUES or _suffixed(word, bare)
+
+
+def _may_hold_address(text: str) -> bool:
+    """False where scrub_addresses can find nothing: no digit, or none of what it needs."""
+    if not has_decimals(text):
+        return False  # every find has a house number or a postcode
+    return _POSTCODE_SHAPES.search(text) is not None or any(map(_is_cue, word_texts(text)))
+
+
 def scrub_addresses(text: str, found: Counter[str]) -> str:
+    if not _may_hold_address(text):
+        return text
     t = _Text(text)
     finds = _Finds()
-    for i in range(len(t.words)):
-        _streets_at(t, i, finds)
-        _postcode_at(t, i, finds)
+    for i, w in enumerate(t.words):
+        # A house number and a postcode are words with digits; the words around them are
+        # only looked at from there.
+        if not w.text.isalpha() and has_decimals(w.text):
+            _streets_at(t, i, finds)
+            _postcode_at(t, i, finds)
     spans = _merged(t, finds)
     if not spans:
         return text
@@ -651,12 +704,16 @@ def _is_month(plate: str) -> bool:
 
 
 def scrub_plates(text: str, found: Counter[str]) -> str:
+    if not has_decimals(text):
+        return text  # every sidecode has digits
     spans: list[tuple[int, int]] = []
     for intro in _PLATE_INTRO.finditer(text):
         span = _plate_after_intro(text, intro.end())
         if span is not None:
             spans.append(span)
-    for dashed in _PLATE_DASHED.finditer(text):
+    # A dashed plate has two dashes: most texts have none to look for.
+    dashed_plates = _PLATE_DASHED.finditer(text) if text.count("-") >= 2 else ()
+    for dashed in dashed_plates:
         plate = dashed.group(0)
         if _sidecode(plate) not in _SIDECODES or _is_month(plate):
             continue

@@ -9,8 +9,11 @@ at most a bounded number of characters, so tokenising is linear in any input.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from ces.scrub.marks import MARKS
 
@@ -30,22 +33,72 @@ class Word(NamedTuple):
     bare: str
 
 
+# Word's own __new__ is Python code; the address stage makes a Word of every word it reads.
+_new_word = tuple.__new__
+
+
 def words_of(text: str) -> list[Word]:
-    return [
-        Word(
-            m.start(),
-            m.end(),
-            m.group(0),
-            m.group("mark") is not None,
-            fold(m.group(0).rstrip(".")),
-        )
-        for m in _WORD.finditer(text)
-    ]
+    words = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        start, end = m.span()
+        mark = m.group("mark") is not None
+        words.append(_new_word(Word, (start, end, word, mark, fold(word.rstrip(".")))))
+    return words
+
+
+def word_texts(text: str) -> list[str]:
+    """The words words_of finds, as they are written."""
+    return [m.group() for m in _WORD.finditer(text)]
 
 
 def fold(word: str) -> str:
     """Casefolded, with a Turkish capital İ folded to a plain i ("İstanbul", "İbrahim")."""
     return word.casefold().replace("i\u0307", "i")
+
+
+def any_of(words: Iterable[str]) -> str:
+    """A pattern for exactly these words, their common beginnings factored out.
+
+    Matching a word against it costs a few steps rather than one per word in the list.
+    """
+    tree: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, dict[str, Any]]) -> str:
+        branches = [re.escape(ch) + pattern(rest) for ch, rest in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if "" in node:
+            return f"(?:{'|'.join(branches)})?"
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return pattern(tree)
+
+
+def ascii_forms(words: Iterable[str]) -> frozenset[str]:
+    """Each way of typing one of these words in ASCII that a case-blind pattern of it matches,
+    in lower case: "ik" for "ik", "adim" for "adım" ("I" matches "ı"), none for "małpa".
+
+    For an ASCII text, whether one of its words lowered is in this set is what the pattern
+    would say, at the cost of a set lookup.
+    """
+    forms: set[str] = set()
+    for word in words:
+        for form in itertools.product(*map(_ascii_matches, word)):
+            forms.add("".join(form))
+    return frozenset(forms)
+
+
+@functools.cache
+def _ascii_matches(ch: str) -> str:
+    """The ASCII characters, in lower case, that ``ch`` in a case-blind pattern matches."""
+    same = re.compile(re.escape(ch), re.IGNORECASE)
+    return "".join(sorted({c.lower() for c in map(chr, range(128)) if same.fullmatch(c)}))
 
 
 def word_list(text: str) -> frozenset[str]:
