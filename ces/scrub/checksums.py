@@ -57,6 +57,6 @@ def iban_ok(iban: str) -> bool:
     rearranged = iban[4:] + iban[:4]
     remainder = 0
     for ch in rearranged:
-        value = ord(ch) - 48 if ch.isdigit() else ord(ch) - 55
+        value = ord(ch) - 48 if ch.isdecimal() else ord(ch) - 55
         remainder = (remainder * (100 if value > 9 else 10) + value) % 97
     return remainder == 1

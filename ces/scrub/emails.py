@@ -147,7 +147,7 @@ def _domain_end(text: str, begin: int, bare_word: str | None, bare_ok: bool) -> 
         ):
             return None
     elif seps:
-        numeric = all(label.isdigit() for label in labels)
+        numeric = all(label.isdecimal() for label in labels)
         if not any(ch.isalpha() for ch in tld) and not (numeric and len(labels) == 4):
             return None
     elif not (bare_ok and labels[0][0].isalpha() and len(labels[0]) >= 2):

@@ -80,7 +80,7 @@ def scrub_ibans(text: str, found: Counter[str]) -> str:
         if taken is None:
             continue
         iban, end = taken
-        if sum(ch.isdigit() for ch in iban) * 2 < len(iban):
+        if sum(ch.isdecimal() for ch in iban) * 2 < len(iban):
             continue  # mostly letters: words that happen to follow "ab12", not an account
         if end < len(text) and text[end].isascii() and text[end].isalnum():
             continue  # runs on into a longer word: a product code, not an account

@@ -147,10 +147,10 @@ _LONG_RUN = re.compile(rf"\S{{{_MAX_VALUE - 2 * (_FEWEST_DIGITS - 1)}}}")
 
 
 def _is_identifier(value: str, bare: bool, signed: bool) -> bool:
-    digits = sum(ch.isdigit() for ch in value)
+    digits = sum(ch.isdecimal() for ch in value)
     letters = sum(ch.isalpha() for ch in value)
     if bare and not signed:
-        return digits >= _MIN_BARE_DIGITS and (letters > 0 or value.isdigit())
+        return digits >= _MIN_BARE_DIGITS and (letters > 0 or value.isdecimal())
     if letters and digits >= _MIN_DIGITS_WITH_LETTERS:
         return True
     return digits >= _MIN_DIGITS and not _YEAR.fullmatch(value)
@@ -163,8 +163,8 @@ def _names_an_id(compound: str) -> bool:
 
 
 def _payment_card(value: str) -> bool:
-    digits = ascii_digits("".join(ch for ch in value if ch.isdigit()))
-    return value[:1].isdigit() and 13 <= len(digits) <= 19 and luhn_ok(digits)
+    digits = ascii_digits("".join(ch for ch in value if ch.isdecimal()))
+    return value[:1].isdecimal() and 13 <= len(digits) <= 19 and luhn_ok(digits)
 
 
 def _before(text: str, intro: re.Match[str], done: int) -> tuple[int, int] | None:
@@ -194,7 +194,7 @@ def _after(text: str, intro: re.Match[str]) -> tuple[int, int] | None:
     value = _VALUE.match(text, filler.end(), bound)
     if value is None:
         return None
-    if value.end() == bound and any(ch.isdigit() for ch in value.group(0)):
+    if value.end() == bound and any(ch.isdecimal() for ch in value.group(0)):
         # Longer than any id, with digits: all of it goes (read once, as it is passed),
         # so no part of it is left to be found by a second scrub.
         whole = _VALUE.match(text, filler.end())

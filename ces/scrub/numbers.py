@@ -177,14 +177,14 @@ def _in_word(ch: str) -> bool:
 
 def _digit_or_mark(ch: str) -> bool:
     # a placeholder stands where digits were: "[phone]:05" reads as "0612345678:05" did
-    return ch.isdigit() or ch in "[]"
+    return ch.isdecimal() or ch in "[]"
 
 
 def _hint(text: str, start: int) -> _Hint | None:
     """The kind named by the last keyword before `start`, since the previous number."""
     begin = max(0, start - _CONTEXT)
     for pos in range(start - 1, begin - 1, -1):
-        if text[pos].isdigit() or text[pos] == "]":
+        if text[pos].isdecimal() or text[pos] == "]":
             begin = pos + 1
             break
     said = None

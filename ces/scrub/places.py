@@ -244,7 +244,7 @@ class _Text:
             and (is_capitalised(w.text) or is_caseless(w.text))
             and w.bare not in _NOT_NAMES
             and w.bare not in CALENDAR_WORDS
-            and not w.text[0].isdigit()
+            and not w.text[0].isdecimal()
         )
 
     def house_number(self, k: int) -> bool:
@@ -257,7 +257,7 @@ class _Text:
         gap = self.gap(k + 1)
         if after is not None:
             decimal = gap in _DECIMAL_GAP or (gap == "" and w.text.endswith("."))
-            if decimal and after.text[0].isdigit():
+            if decimal and after.text[0].isdecimal():
                 return False  # 12,50 or 10:30 or 10.15
             if _SPACES.fullmatch(gap) and after.bare in _UNITS:
                 return False
@@ -273,7 +273,7 @@ class _Text:
         if k <= 0 or self.gap(k) not in _NUMBER_JOINS:
             return False
         prev = self.words[k - 1]
-        return prev.mark or prev.text.rstrip(".")[-1:].isdigit()
+        return prev.mark or prev.text.rstrip(".")[-1:].isdecimal()
 
     def words_before(self, k: int, count: int) -> set[str]:
         """Up to ``count`` words before word k, not reaching past a placeholder.
@@ -404,7 +404,7 @@ def _number_tail(t: _Text, number: int) -> int:
     if w is None:
         return number
     gap = t.gap(k)
-    if gap == "/" and w.text[0].isdigit():
+    if gap == "/" and w.text[0].isdecimal():
         return k
     if _SPACES.fullmatch(gap) is None:
         return number
@@ -414,7 +414,7 @@ def _number_tail(t: _Text, number: int) -> int:
     if (
         w.bare in _BOX_WORDS
         and after is not None
-        and after.text[0].isdigit()
+        and after.text[0].isdecimal()
         and _NUMBER_GAP.fullmatch(t.gap(k + 1))
     ):
         return k + 1
@@ -460,7 +460,7 @@ def _postcode_at(t: _Text, i: int, finds: _Finds) -> None:
         return
     country = _COUNTRY.match(w.text)
     text = w.text[country.end() if country else 0 :].rstrip(".")
-    if not text[:1].isdigit():
+    if not text[:1].isdecimal():
         return
     tight = _NL_POSTCODE_TIGHT.fullmatch(text)
     letters = None
@@ -534,7 +534,7 @@ def _streets_at(t: _Text, i: int, finds: _Finds) -> None:
     last = _street_after(t, i)
     if last is not None:
         finds.sure.append((i, last))
-    elif t.spaced(i) and t.name_like(i - 1) and sum(c.isdigit() for c in t.words[i].text) < 4:
+    elif t.spaced(i) and t.name_like(i - 1) and sum(c.isdecimal() for c in t.words[i].text) < 4:
         # "Unter den Linden 77": a street only if a postcode follows it.
         finds.maybe.append((_names_left(t, i - 1), _number_tail(t, i)))
 
@@ -672,7 +672,7 @@ _CODE_WINDOW = 30
 
 
 def _sidecode(plate: str) -> str:
-    return "".join("D" if c.isdigit() else "L" if c.isalpha() else "-" for c in plate)
+    return "".join("D" if c.isdecimal() else "L" if c.isalpha() else "-" for c in plate)
 
 
 def _plate_after_intro(text: str, begin: int) -> tuple[int, int] | None:

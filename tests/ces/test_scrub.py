@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections.abc import Callable
 
 import pytest
@@ -233,3 +234,32 @@ def test_a_phone_number_next_to_a_date_is_still_replaced() -> None:
         scrub("op 12-03-2026 belde 0612345678 niet terug")
         == f"op 12-03-2026 belde {PHONE_MARK} niet terug"
     )
+
+
+# Characters Python calls digits that are not decimal digits (Ethiopic ፩, Kharosthi, circled
+# numbers NFKC leaves alone ...): \d never matches them, and no checksum can read them.
+ODD_DIGITS = [
+    chr(c)
+    for c in range(0x110000)
+    if chr(c).isdigit() and not unicodedata.normalize("NFKC", chr(c)).isdecimal()
+]
+CONTEXTS = [
+    "card number 1234{d}",
+    "kaartnummer 4111 1111 1111 111{d}",
+    "ordernummer AB-12{d}45",
+    "bel 06-1234567{d}",
+    "IBAN NL91 ABNA 0417 1643 0{d}",
+    "Kerkstraat 1{d}, 1234 AB",
+    "kenteken 12-ABC-{d}",
+    "jan@example.{d}nl",
+    "mijn naam is Jan {d}",
+    "{d}" * 20,
+]
+
+
+def test_digits_that_are_not_decimal_never_break_the_scrubber() -> None:
+    assert len(ODD_DIGITS) > 50
+    for context in CONTEXTS:
+        for digit in ODD_DIGITS:
+            text = context.format(d=digit)
+            assert scrub(scrub(text)) == scrub(text), text
