@@ -16,7 +16,8 @@ from ces.scrub.checksums import ascii_digits, luhn_ok
 from ces.scrub.marks import ID_MARK
 from ces.scrub.skips import has_digits
 
-_WORD_END = r"[^\W\d_]*+"
+# A suffix after a word ("klantenkaartnummer", "numaram"), not after "#": "order #AB-1234".
+_WORD_END = r"(?:(?<=[^\W\d_])[^\W\d_]*+)?+"
 _J = r"[\s-]*"  # what joins the parts of a compound: "order-nummer", "Kunden-Nr.", "order number"
 _NUMBER = rf"{_J}(?:nummer|nr\.?|no\.?|number|num[ée]ro|n°|#|id|ref|code|kod)"
 # Words for a number that identifies the shopper, their order or their account, in each
@@ -104,6 +105,7 @@ _BARE = (
     r"zam[óo]wieni",
     r"sipari[şs]",
     r"طلب",
+    r"ref(?:erence|erentie|erenz|[ée]rence|erans)?",
 )
 
 _INTRO = re.compile(
@@ -193,6 +195,11 @@ def _after(text: str, intro: re.Match[str]) -> tuple[int, int] | None:
     bound = filler.end() + _MAX_VALUE
     value = _VALUE.match(text, filler.end(), bound)
     if value is None:
+        return None
+    first = value.group(0).split(" ", 1)[0]
+    if not any(ch.isdecimal() for ch in first) and not (first.isupper() and len(first) <= 4):
+        # "out of order on 15/11/2024": a word, then a date, is not an id; a code's
+        # letters ("ordernummer AB 12345") are.
         return None
     if value.end() == bound and any(ch.isdecimal() for ch in value.group(0)):
         # Longer than any id, with digits: all of it goes (read once, as it is passed),

@@ -263,3 +263,21 @@ def test_digits_that_are_not_decimal_never_break_the_scrubber() -> None:
         for digit in ODD_DIGITS:
             text = context.format(d=digit)
             assert scrub(scrub(text)) == scrub(text), text
+
+
+@pytest.mark.parametrize(
+    ("comment", "scrubbed"),
+    [
+        # The whole code after a number sign, not just its digits.
+        ("order #AB-123456 never arrived", "order #[id] never arrived"),
+        ("ref #QX7781 for my click and collect", "ref #[id] for my click and collect"),
+        ("reference: ZX-99812 please", "reference: [id] please"),
+        ("ordernummer: AB 12345", "ordernummer: [id]"),
+        # A word and then a date after "order" is not an order number.
+        ("lift was out of order on 15/11/2024 again", "lift was out of order on 15/11/2024 again"),
+    ],
+)
+def test_introduced_ids_are_taken_whole_and_dates_after_order_stay(
+    comment: str, scrubbed: str
+) -> None:
+    assert scrub(comment) == scrubbed
