@@ -64,6 +64,17 @@ class Effect:
     before: tuple[date, date]
     after: tuple[date, date] | None  # None: the action's date is still to come
     changes: list[stats.Change]
+    today: date | None = None  # the day it was measured on
+
+    @property
+    def after_day(self) -> int:
+        """How many of the WINDOW_DAYS after the date have begun (today counts)."""
+        return (self.after[1] - self.after[0]).days + 1 if self.after else 0
+
+    @property
+    def running(self) -> bool:
+        """Begun but not over (today, still under way, is in it): no verdict yet."""
+        return self.after is not None and self.today is not None and self.after[1] >= self.today
 
 
 def record(
@@ -205,7 +216,7 @@ def effect(db: HQDatabase, action: Action, today: date) -> Effect:
         stats.compare(was.get(s) or stats.summarise(s, {}), now.get(s) or stats.summarise(s, {}))
         for s in scales
     ]
-    return Effect(action, before, after, changes)
+    return Effect(action, before, after, changes, today)
 
 
 def _measurable(day: date, today: date) -> bool:

@@ -85,15 +85,23 @@ def priority(
     view: insights.FactorView, labels: dict[str, str], t: Mapping[str, str]
 ) -> dict[str, Any]:
     ranked = view.priorities
+    names = [f"{p.rank}. {labels.get(p.factor, p.factor)}" for p in ranked]
+    shares = [round(p.share, 1) for p in ranked]
+    colours = ["#c62828"] * len(ranked)
+    # The unranked rest, so the bars add up to every difficult answer.
+    if view.unexplained_share:
+        names.append(t["no_factor_named"])
+        shares.append(round(view.unexplained_share, 1))
+        colours.append(COLOURS["neutral"])
     return {
         "type": "bar",
         "data": {
-            "labels": [f"{p.rank}. {labels.get(p.factor, p.factor)}" for p in ranked],
+            "labels": names,
             "datasets": [
                 {
                     "label": t["share_of_difficult"],
-                    "data": [round(p.share, 1) for p in ranked],
-                    "backgroundColor": "#c62828",
+                    "data": shares,
+                    "backgroundColor": colours,
                 }
             ],
         },
@@ -106,6 +114,19 @@ def priority(
     }
 
 
+def period_label(period: insights.Period, t: Mapping[str, str]) -> str:
+    """A period's start, and how many of its days the range holds when it cuts it."""
+    label = period.start.isoformat()
+    if period.partial:
+        label += " " + t["partial_days"].format(days=period.days, length=period.length)
+    return label
+
+
+def _points(periods: list[insights.Period], colour: str) -> list[str]:
+    """A point's fill: hollow for a period the range cuts, so it does not pass as whole."""
+    return ["#ffffff" if p.partial else colour for p in periods]
+
+
 def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any]:
     def value(x: float | None) -> float | None:
         return None if x is None else round(x, 1)
@@ -113,7 +134,7 @@ def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any
     return {
         "type": "line",
         "data": {
-            "labels": [p.start.isoformat() for p in periods],
+            "labels": [period_label(p, t) for p in periods],
             "datasets": [
                 {
                     "label": t["ci"],
@@ -143,6 +164,7 @@ def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any
                     "data": [value(p.summary.pct_easy) for p in periods],
                     "borderColor": "#1565c0",
                     "backgroundColor": "#1565c0",
+                    "pointBackgroundColor": _points(periods, "#1565c0"),
                     "fill": False,
                 },
             ],
@@ -215,7 +237,7 @@ def trend_lines(
     return {
         "type": "line",
         "data": {
-            "labels": [p.start.isoformat() for p in first],
+            "labels": [period_label(p, t) for p in first],
             "datasets": [
                 {
                     "label": _name(group, t, label),
@@ -225,6 +247,7 @@ def trend_lines(
                     ],
                     "borderColor": LINE_COLOURS[i % len(LINE_COLOURS)],
                     "backgroundColor": LINE_COLOURS[i % len(LINE_COLOURS)],
+                    "pointBackgroundColor": _points(periods, LINE_COLOURS[i % len(LINE_COLOURS)]),
                     "fill": False,
                 }
                 for i, (group, periods) in enumerate(lines.items())

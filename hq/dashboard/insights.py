@@ -141,6 +141,25 @@ class FactorView:
     rows: list[stats.FactorRow]
     priorities: list[stats.Priority]
 
+    @property
+    def difficult_total(self) -> int:
+        return sum(r.difficult for r in self.rows)
+
+    @property
+    def difficult_unexplained(self) -> int:
+        """Difficult answers that name no factor: in the priorities' total, never ranked."""
+        return sum(r.difficult for r in self.rows if r.factor == stats.NO_FACTOR)
+
+    @property
+    def unexplained_share(self) -> float | None:
+        """The share the ranked factors leave over, so the shares shown add up to 100%."""
+        total = self.difficult_total
+        return self.difficult_unexplained / total * 100 if total else None
+
+    @property
+    def difficult_too_few(self) -> bool:
+        return self.difficult_total < stats.MIN_N
+
 
 def factors(db: HQDatabase, f: Filters) -> list[FactorView]:
     src = _source(db, f)
@@ -174,6 +193,14 @@ def factors(db: HQDatabase, f: Filters) -> list[FactorView]:
 class Period:
     start: date
     summary: stats.Summary
+    # Days of the period inside the chosen range, of its length (a week the range cuts
+    # holds fewer days' answers than the full weeks beside it).
+    days: int = 1
+    length: int = 1
+
+    @property
+    def partial(self) -> bool:
+        return self.days < self.length
 
 
 # Lines a split trend draws at most: the groups with the most answers.
@@ -186,7 +213,7 @@ def trend(
     """Per scale and group, a summary per day or week (weeks start on Monday; days are UTC).
 
     Without ``split`` the one group is "". Split by store, touchpoint or region, the
-    SPLIT_LINES groups with the most answers are kept.
+    SPLIT_LINES groups with the most answers on each scale are kept.
     """
     src = _source(db, f, by_store=split in ("store", "region"))
     c = src.table.c
@@ -198,15 +225,18 @@ def trend(
         key, from_ = _group_key(split, src.table)
         keys = [key.label("grp")]
         if split == "store":
-            # Counted first, so the trend query reads only these stores (via their index).
+            # Counted first, so the trend query reads only these stores (via their index):
+            # per scale, as each scale's chart shows its own busiest stores.
             top = (
-                select(responses.c.store_id)
+                select(responses.c.scale, responses.c.store_id, func.count())
                 .where(*where)
-                .group_by(responses.c.store_id)
-                .order_by(func.count().desc(), responses.c.store_id)
-                .limit(SPLIT_LINES)
+                .group_by(responses.c.scale, responses.c.store_id)
             )
-            where = [*where, responses.c.store_id.in_([r[0] for r in _counts(db, top)])]
+            per_scale: dict[str, list[tuple[int, str]]] = defaultdict(list)
+            for scale, store_id, count in _counts(db, top):
+                per_scale[scale].append((-int(count), store_id))
+            busiest = {s for found in per_scale.values() for _, s in sorted(found)[:SPLIT_LINES]}
+            where = [*where, responses.c.store_id.in_(sorted(busiest))]
     query = (
         select(day, *keys, c.scale, c.score, src.count)
         .select_from(from_)
@@ -216,7 +246,7 @@ def trend(
     buckets: dict[str, dict[str, dict[date, dict[int, int]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     )
-    totals: dict[str, int] = defaultdict(int)
+    totals: dict[tuple[str, str], int] = defaultdict(int)
     for row in _counts(db, query):
         raw_day, scale, score, count = row[0], row[-3], row[-2], row[-1]
         group = row[1] if keys else ""
@@ -226,15 +256,21 @@ def trend(
         if by == "week":
             start -= timedelta(days=start.weekday())
         buckets[scale][group][start][int(score)] += int(count)
-        totals[group] += int(count)
+        totals[scale, group] += int(count)
+    length = 7 if by == "week" else 1
     out: dict[str, dict[str, list[Period]]] = {}
     for scale in SCALES:
         if scale not in buckets:
             continue
-        groups = sorted(buckets[scale], key=lambda g: (-totals[g], g))[:SPLIT_LINES]
+        groups = sorted(buckets[scale], key=lambda g: (-totals[scale, g], g))[:SPLIT_LINES]
         out[scale] = {
             group: [
-                Period(start, stats.summarise(scale, buckets[scale][group].get(start, {})))
+                Period(
+                    start,
+                    stats.summarise(scale, buckets[scale][group].get(start, {})),
+                    _days_in_range(f, start, length),
+                    length,
+                )
                 for start in _period_starts(f, by)
             ]
             for group in groups
@@ -248,6 +284,11 @@ def _period_starts(f: Filters, by: str) -> Iterator[date]:
     while current <= f.end:
         yield current
         current += step
+
+
+def _days_in_range(f: Filters, start: date, length: int) -> int:
+    last = min(start + timedelta(days=length - 1), f.end)
+    return (last - max(start, f.start)).days + 1
 
 
 # --- side by side ---------------------------------------------------------------------------

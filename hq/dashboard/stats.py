@@ -1,22 +1,36 @@
 """The dashboard's statistics, from counts the database has already made.
 
 Every figure belongs to one scale and carries its n; nothing here averages across scales.
-Percentages are 0-100. Intervals are 95%: Wilson's for a share (sound near 0% and 100%
-and for small n), the normal approximation for a mean and for Net Easy, whose variance
-follows from the multinomial: Var(p_easy - p_difficult) = (p_e + p_d - (p_e - p_d)^2) / n.
+Percentages are 0-100. Intervals are 95%, chosen to stay honest for small n and at 0% and
+100% (where the normal approximation shrinks to zero width):
+
+- a share (% easy, a factor's share): Wilson's score interval;
+- the mean: Student's t with n - 1 degrees of freedom;
+- Net Easy (p_easy - p_difficult of one multinomial sample): Bonett and Price's adjusted
+  Wald interval (2012), which adds one answer to each of the two bands and two to n;
+- the difference of two independent shares (an action's before and after): Newcombe's
+  hybrid score interval (1998, method 10), built from the two Wilson intervals;
+- whether one factor's share of the difficult answers is ahead of the next's: the score
+  test (variance under equal shares: z = (k1 - k2) / sqrt(k1 + k2), McNemar's), not Wald's,
+  which calls leads near the 5% line too eagerly; before/after's p is the pooled z-test,
+  likewise a score test.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from statistics import NormalDist
 
 from ces.scales import SCALES, Band, Scale
 
 Z95 = 1.959963984540054
 # Below this many answers a figure is shown, but marked "too few answers".
 MIN_N = 30
+# From this many degrees of freedom t_quantile's series is exact to 1e-9 (no iteration).
+CORNISH_FISHER_DF = 100
 # "No factor": the shopper answered the CES question but chose no factor (timed out).
 NO_FACTOR = ""
 
@@ -52,13 +66,137 @@ class Summary:
 
 def wilson(k: int, n: int) -> Interval | None:
     """Wilson's 95% interval for k successes in n, in percent."""
+    limits = _wilson(k, n)
+    return None if limits is None else Interval(limits[0] * 100, limits[1] * 100)
+
+
+def _wilson(k: int, n: int) -> tuple[float, float] | None:
+    """Wilson's 95% limits for k successes in n, as fractions."""
     if n <= 0:
         return None
     p = k / n
     z2 = Z95 * Z95
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return Interval(max(0.0, centre - half) * 100, min(1.0, centre + half) * 100)
+    # At k = 0 or k = n one limit is exactly p; rounding must not push it past p.
+    return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
+
+
+def net_easy_interval(easy: int, difficult: int, n: int) -> Interval | None:
+    """Bonett and Price's adjusted Wald 95% interval for (easy - difficult) / n, in points.
+
+    The plain Wald interval has zero width when every answer is easy; adding one answer to
+    each band (and two to n) keeps it honest there and for small n.
+    """
+    if n <= 0:
+        return None
+    pe, pd = (easy + 1) / (n + 2), (difficult + 1) / (n + 2)
+    centre = pe - pd
+    half = Z95 * math.sqrt(max(0.0, (pe + pd - centre * centre) / (n + 2)))
+    net = (easy - difficult) / n
+    # Clipped to the possible range, and never excluding the estimate itself.
+    low, high = max(-1.0, centre - half), min(1.0, centre + half)
+    return Interval(min(low, net) * 100, max(high, net) * 100)
+
+
+def newcombe(k1: int, n1: int, k2: int, n2: int) -> Interval | None:
+    """Newcombe's hybrid score 95% interval for k2/n2 - k1/n1, in percentage points."""
+    first, second = _wilson(k1, n1), _wilson(k2, n2)
+    if first is None or second is None:
+        return None
+    p1, p2 = k1 / n1, k2 / n2
+    (l1, u1), (l2, u2) = first, second
+    diff = p2 - p1
+    low = diff - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    high = diff + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    return Interval(low * 100, high * 100)
+
+
+@functools.lru_cache(maxsize=4096)
+def t_quantile(p: float, df: float) -> float:
+    """Student's t quantile: the t with P(T <= t) = p on df degrees of freedom.
+
+    Closed forms for df 1 and 2; from CORNISH_FISHER_DF on, the Cornish-Fisher expansion
+    (within 1e-9 there); in between, Newton's method on the exact distribution function
+    (via the regularised incomplete beta function) from that expansion. Cached: the
+    dashboard asks for few distinct df.
+    """
+    if not 0.0 < p < 1.0:
+        raise ValueError("p must be between 0 and 1")
+    if df <= 0:
+        raise ValueError("df must be positive")
+    if p < 0.5:
+        return -t_quantile(1.0 - p, df)
+    if p == 0.5:
+        return 0.0
+    if math.isinf(df):
+        return NormalDist().inv_cdf(p)
+    if df == 1:
+        return math.tan(math.pi * (p - 0.5))
+    if df == 2:
+        return (2 * p - 1) / math.sqrt(2 * p * (1 - p))
+    z = NormalDist().inv_cdf(p)
+    z2 = z * z
+    t = (
+        z
+        + z * (z2 + 1) / (4 * df)
+        + z * ((5 * z2 + 16) * z2 + 3) / (96 * df**2)
+        + z * (((3 * z2 + 19) * z2 + 17) * z2 - 15) / (384 * df**3)
+        + z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) / (92160 * df**4)
+    )
+    if df >= CORNISH_FISHER_DF:
+        return t
+    for _ in range(50):
+        step = (_t_cdf(t, df) - p) / _t_pdf(t, df)
+        t -= step
+        if abs(step) < 1e-12 * max(1.0, abs(t)):
+            break
+    return t
+
+
+def _t_pdf(t: float, df: float) -> float:
+    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return math.exp(log_c - (df + 1) / 2 * math.log1p(t * t / df))
+
+
+def _t_cdf(t: float, df: float) -> float:
+    tail = 0.5 * _beta_regularised(df / 2, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def _beta_regularised(a: float, b: float, x: float) -> float:
+    """I_x(a, b), by its continued fraction (Lentz), on the side where it converges fast."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    log_front = (
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1) / (a + b + 2):
+        return math.exp(log_front) * _beta_fraction(a, b, x) / a
+    return 1.0 - math.exp(log_front) * _beta_fraction(b, a, 1.0 - x) / b
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    result = d
+    for m in range(1, 10_000):
+        m2 = 2 * m
+        for numerator in (
+            m * (b - m) * x / ((a + m2 - 1) * (a + m2)),
+            -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1)),
+        ):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            result *= c * d
+        if abs(c * d - 1.0) < 1e-15:
+            break
+    return result
 
 
 def summarise(scale: Scale | str, counts: Mapping[int, int]) -> Summary:
@@ -76,13 +214,10 @@ def summarise(scale: Scale | str, counts: Mapping[int, int]) -> Summary:
     total = sum(point * count for point, count in full.items())
     mean = total / n
     mean_ci = None
-    net_ci = None
     if n > 1:
         squares = sum((point - mean) ** 2 * count for point, count in full.items())
-        half = Z95 * math.sqrt(squares / (n - 1) / n)
+        half = t_quantile(0.975, n - 1) * math.sqrt(squares / (n - 1) / n)
         mean_ci = Interval(mean - half, mean + half)
-        net_half = Z95 * math.sqrt(max(0.0, (p_easy + p_difficult - net * net) / n))
-        net_ci = Interval(max(-1.0, net - net_half) * 100, min(1.0, net + net_half) * 100)
     return Summary(
         scale=scale.id,
         n=n,
@@ -95,7 +230,7 @@ def summarise(scale: Scale | str, counts: Mapping[int, int]) -> Summary:
         net_easy=net * 100,
         mean=mean,
         easy_ci=wilson(easy, n),
-        net_easy_ci=net_ci,
+        net_easy_ci=net_easy_interval(easy, difficult, n),
         mean_ci=mean_ci,
     )
 
@@ -192,7 +327,7 @@ def priorities(rows: list[FactorRow]) -> list[Priority]:
     for i, row in enumerate(ranked):
         ahead = None
         if i + 1 < len(ranked):
-            ahead = _shares_differ(row.difficult, ranked[i + 1].difficult, difficult_total)
+            ahead = _shares_differ(row.difficult, ranked[i + 1].difficult)
         share_ci = wilson(row.difficult, difficult_total)
         assert share_ci is not None
         out.append(
@@ -212,13 +347,15 @@ def priorities(rows: list[FactorRow]) -> list[Priority]:
     return out
 
 
-def _shares_differ(k1: int, k2: int, n: int) -> bool:
-    """Whether two categories' shares of one multinomial sample differ at the 5% level."""
-    p1, p2 = k1 / n, k2 / n
-    variance = (p1 + p2 - (p1 - p2) ** 2) / n
-    if variance <= 0:
-        return k1 != k2
-    return abs(p1 - p2) / math.sqrt(variance) > Z95
+def _shares_differ(k1: int, k2: int) -> bool:
+    """Whether two categories' shares of one multinomial sample differ at the 5% level.
+
+    The score test: under equal shares Var(p1 - p2) = (p1 + p2) / n, so z reduces to
+    (k1 - k2) / sqrt(k1 + k2), whatever n is.
+    """
+    if k1 + k2 == 0:
+        return False
+    return abs(k1 - k2) / math.sqrt(k1 + k2) > Z95
 
 
 # --- before and after -------------------------------------------------------------------
@@ -232,8 +369,8 @@ class Change:
     before: Summary
     after: Summary
     change: float | None  # percentage points
-    change_ci: Interval | None
-    p_value: float | None  # two-proportion z-test
+    change_ci: Interval | None  # Newcombe's hybrid score interval
+    p_value: float | None  # two-proportion z-test, pooled (a score test)
     mean_change: float | None
 
     @property
@@ -253,7 +390,6 @@ def compare(before: Summary, after: Summary) -> Change:
         return Change(before.scale, before, after, None, None, None, None)
     p1, p2 = before.easy / before.n, after.easy / after.n
     diff = p2 - p1
-    half = Z95 * math.sqrt(p1 * (1 - p1) / before.n + p2 * (1 - p2) / after.n)
     pooled = (before.easy + after.easy) / (before.n + after.n)
     se = math.sqrt(pooled * (1 - pooled) * (1 / before.n + 1 / after.n))
     p_value = 1.0 if se == 0 else math.erfc(abs(diff) / se / math.sqrt(2))
@@ -264,7 +400,7 @@ def compare(before: Summary, after: Summary) -> Change:
         before=before,
         after=after,
         change=diff * 100,
-        change_ci=Interval((diff - half) * 100, (diff + half) * 100),
+        change_ci=newcombe(before.easy, before.n, after.easy, after.n),
         p_value=p_value,
         mean_change=after.mean - before.mean,
     )

@@ -94,13 +94,25 @@ EN: dict[str, str] = {
     "ahead": "Ahead of the next?",
     "ahead_yes": "yes, clearly",
     "ahead_no": "not clearly (within noise)",
+    "no_factor_named": "no factor named",
+    "no_factor_named_note": (
+        "{share}% of the difficult answers ({count} of {total}) name no factor: they are in "
+        "the total but cannot be ranked (the last row), so the ranked shares leave them out."
+    ),
     "no_difficult": "No difficult answers in this selection.",
     "trend_by": "Per",
     "by_week": "week",
     "by_day": "day",
     "period": "Period",
     "split_by": "Lines per",
-    "split_top": "The {count} stores with the most answers (filter by region for others).",
+    "split_top": (
+        "The {count} stores with the most answers on this scale (filter by region for others)."
+    ),
+    "partial_days": "({days} of {length} days)",
+    "partial_note": (
+        "Weeks marked “(… of 7 days)” and drawn as hollow points are cut by the chosen "
+        "range: they hold only those days' answers."
+    ),
     "week_of": "week of",
     "compare_by": "Side by side per",
     "by_store": "store",
@@ -152,6 +164,7 @@ EN: dict[str, str] = {
     "v_noise": "no change beyond noise",
     "v_too_few": "too few answers to tell",
     "v_not_yet": "not started yet",
+    "v_running": "still running (day {day} of {days}): no verdict until the {days} days are over",
     "message_shown": "Message shown on kiosks until {until}",
     "by": "by",
     "fleet_intro": (
@@ -298,13 +311,26 @@ NL: dict[str, str] = {
     "ahead": "Duidelijk boven de volgende?",
     "ahead_yes": "ja, duidelijk",
     "ahead_no": "niet duidelijk (binnen de ruis)",
+    "no_factor_named": "geen factor genoemd",
+    "no_factor_named_note": (
+        "{share}% van de moeilijke antwoorden ({count} van {total}) noemt geen factor: ze tellen "
+        "mee in het totaal maar krijgen geen rang (de laatste rij), dus de aandelen van de "
+        "factoren laten ze weg."
+    ),
     "no_difficult": "Geen moeilijke antwoorden in deze selectie.",
     "trend_by": "Per",
     "by_week": "week",
     "by_day": "dag",
     "period": "Periode",
     "split_by": "Lijnen per",
-    "split_top": "De {count} winkels met de meeste antwoorden (filter op regio voor andere).",
+    "split_top": (
+        "De {count} winkels met de meeste antwoorden op deze schaal (filter op regio voor andere)."
+    ),
+    "partial_days": "({days} van {length} dagen)",
+    "partial_note": (
+        "Weken gemarkeerd met “(… van 7 dagen)” en getekend als open punten worden door het "
+        "gekozen bereik afgesneden: ze bevatten alleen de antwoorden van die dagen."
+    ),
     "week_of": "week van",
     "compare_by": "Naast elkaar per",
     "by_store": "winkel",
@@ -356,6 +382,7 @@ NL: dict[str, str] = {
     "v_noise": "geen verschil buiten de ruis",
     "v_too_few": "te weinig antwoorden om te zeggen",
     "v_not_yet": "nog niet begonnen",
+    "v_running": "loopt nog (dag {day} van {days}): geen oordeel voor de {days} dagen voorbij zijn",
     "message_shown": "Bericht op de kiosken tot en met {until}",
     "by": "door",
     "fleet_intro": (

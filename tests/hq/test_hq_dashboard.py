@@ -438,7 +438,7 @@ def test_a_bad_action_form_keeps_what_was_typed(
 
 def test_the_before_after_verdict_is_on_the_page(hq_sqlite: HQ) -> None:
     k = kiosk(hq_sqlite.db, "s001")
-    start = (NOW - timedelta(days=10)).date()
+    start = (NOW - timedelta(days=30)).date()  # its 28 days are over
     at = datetime.combine(start, datetime.min.time(), UTC)
     add(
         hq_sqlite.db,

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
 
 from hq.dashboard import stats
-from hq.dashboard.stats import FactorRow, compare, factor_rows, priorities, summarise, wilson
+from hq.dashboard.stats import (
+    FactorRow,
+    compare,
+    factor_rows,
+    net_easy_interval,
+    newcombe,
+    priorities,
+    summarise,
+    t_quantile,
+    wilson,
+)
 
 # 20 answers on CES 2.0: 14 easy (5-7), 2 neutral (4), 4 difficult (1-3).
 COUNTS = {1: 2, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8}
@@ -24,12 +35,14 @@ def test_summary_of_known_answers() -> None:
     # Wilson, 14 of 20: the textbook [0.481, 0.855].
     assert s.easy_ci is not None
     assert (s.easy_ci.low, s.easy_ci.high) == pytest.approx((48.10, 85.45), abs=0.01)
-    # Sum of squared deviations 81.75, s^2 = 81.75/19, se = sqrt(s^2/20) = 0.46382.
+    # Sum of squared deviations 81.75, s^2 = 81.75/19, se = sqrt(s^2/20) = 0.46382;
+    # Student's t, 19 df: 2.093024 * 0.46382 = 0.97080.
     assert s.mean_ci is not None
-    assert (s.mean_ci.low, s.mean_ci.high) == pytest.approx((4.3409, 6.1591), abs=1e-3)
-    # Var = (0.7 + 0.2 - 0.5^2) / 20 = 0.0325; half-width 1.96 * 0.18028 = 0.3533.
+    assert (s.mean_ci.low, s.mean_ci.high) == pytest.approx((4.2792, 6.2208), abs=1e-3)
+    # Adjusted Wald: p_e = 15/22, p_d = 5/22, centre 10/22 = 0.454545; Var = (20/22 -
+    # 0.454545^2) / 22 = 0.0319309; half-width 1.959964 * 0.178692 = 0.350230.
     assert s.net_easy_ci is not None
-    assert (s.net_easy_ci.low, s.net_easy_ci.high) == pytest.approx((14.67, 85.33), abs=0.01)
+    assert (s.net_easy_ci.low, s.net_easy_ci.high) == pytest.approx((10.43, 80.48), abs=0.01)
     assert s.too_few  # 20 < 30
     assert s.counts == COUNTS
 
@@ -108,7 +121,7 @@ def test_priorities_rank_by_share_of_difficult_answers() -> None:
     assert ranked[0].difficult_total == 20
     assert ranked[0].pct_difficult == pytest.approx(66.667, abs=1e-3)
     assert ranked[0].pct_difficult_overall == pytest.approx(100 * 20 / 67)
-    # 50% vs 30% of 20: z = 0.2 / sqrt((0.8 - 0.04) / 20) = 1.03, within noise.
+    # 10 vs 6 of 20 (score test): z = (10 - 6) / sqrt(10 + 6) = 1.0, within noise.
     assert ranked[0].ahead_of_next is False
     assert ranked[-1].ahead_of_next is None
     assert ranked[0].too_few  # 20 difficult answers < 30
@@ -116,7 +129,7 @@ def test_priorities_rank_by_share_of_difficult_answers() -> None:
 
 def test_with_ten_times_the_answers_the_lead_is_clear() -> None:
     ranked = priorities(factor_rows("ces7", _factor_counts(scale_up=10)))
-    # z = 1.03 * sqrt(10) = 3.24 and, service vs ease, 1.49 * sqrt(10) = 4.71.
+    # z = 40 / sqrt(160) = 3.16 and, service vs ease, 40 / sqrt(80) = 4.47.
     assert [p.ahead_of_next for p in ranked] == [True, True, None]
     assert not ranked[0].too_few
 
@@ -142,9 +155,11 @@ def test_before_and_after_beyond_noise() -> None:
     assert change.change == pytest.approx(15.0)
     assert change.p_value == pytest.approx(0.0235, abs=2e-4)
     assert change.significant
-    # Unpooled half-width 1.96 * sqrt(0.24/100 + 0.1875/100) = 12.82 points.
+    # Newcombe from the Wilson limits 60/100 [0.502003, 0.690599] and 75/100 [0.656955,
+    # 0.824548]: 0.15 - sqrt(0.093045^2 + 0.090599^2) = 0.020133 and
+    # 0.15 + sqrt(0.074548^2 + 0.097997^2) = 0.273129.
     assert change.change_ci is not None
-    assert (change.change_ci.low, change.change_ci.high) == pytest.approx((2.18, 27.82), abs=0.01)
+    assert (change.change_ci.low, change.change_ci.high) == pytest.approx((2.01, 27.31), abs=0.01)
     assert change.mean_change == pytest.approx(0.6)
 
 
@@ -177,3 +192,120 @@ def test_the_dashboard_says_everything_in_both_languages() -> None:
     assert set(EN) == set(NL)
     for key, english in EN.items():
         assert set(re.findall(r"{\w+}", english)) == set(re.findall(r"{\w+}", NL[key])), key
+
+
+# --- methods that stay honest for small n and at the edges (issue 13) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("df", "expected"),
+    [
+        # Student's t at 0.975, from the printed tables.
+        (1, 12.7062),
+        (2, 4.3027),
+        (3, 3.1824),
+        (5, 2.5706),
+        (11, 2.2010),
+        (19, 2.0930),
+        (30, 2.0423),
+        (100, 1.9840),
+        (1000, 1.9623),
+        (math.inf, 1.9600),
+    ],
+)
+def test_t_quantile_matches_the_tables(df: float, expected: float) -> None:
+    assert t_quantile(0.975, df) == pytest.approx(expected, abs=5e-5)
+
+
+def test_t_quantile_series_agrees_with_the_exact_distribution_where_they_meet() -> None:
+    # Just below CORNISH_FISHER_DF Newton solves the exact distribution function; just
+    # above, the series is used: the two must meet without a step.
+    below = t_quantile(0.975, stats.CORNISH_FISHER_DF - 1)
+    at = t_quantile(0.975, stats.CORNISH_FISHER_DF)
+    assert below > at
+    # The series' first two terms' change from 99 to 100 df: 2.3716 * (1/99 - 1/100) +
+    # 2.8226 * (1/99^2 - 1/100^2) = 2.396e-4 + 5.7e-6.
+    assert below - at == pytest.approx(2.453e-4, abs=2e-6)
+    assert stats._t_cdf(at, stats.CORNISH_FISHER_DF) == pytest.approx(0.975, abs=1e-10)
+
+
+def test_t_quantile_elsewhere_in_the_tables() -> None:
+    assert t_quantile(0.995, 1) == pytest.approx(63.6567, abs=5e-5)
+    assert t_quantile(0.995, 5) == pytest.approx(4.0321, abs=5e-5)
+    assert t_quantile(0.995, 30) == pytest.approx(2.7500, abs=5e-5)
+    assert t_quantile(0.9, 4) == pytest.approx(1.5332, abs=5e-5)
+    assert t_quantile(0.025, 5) == pytest.approx(-2.5706, abs=5e-5)
+    assert t_quantile(0.5, 7) == 0.0
+    with pytest.raises(ValueError, match="p must"):
+        t_quantile(1.0, 5)
+
+
+def test_a_small_groups_mean_uses_students_t() -> None:
+    # The issue's case: 12 answers, 2x1, 4, 4x5, 5x6: mean 56/12 = 4.6667, squared
+    # deviations 36.667, s^2 = 3.3333, se = sqrt(3.3333 / 12) = 0.52705. The normal half-width
+    # 1.959964 * 0.52705 = 1.0330 gave [3.63 - 5.70]; t (11 df) 2.200985 * 0.52705 = 1.1600.
+    s = summarise("ces7", {1: 2, 4: 1, 5: 4, 6: 5})
+    assert s.mean_ci is not None
+    assert (s.mean_ci.low, s.mean_ci.high) == pytest.approx((3.5066, 5.8267), abs=1e-3)
+
+
+def test_net_easy_of_all_easy_answers_is_not_certain() -> None:
+    # 18 answers, all 7 (the issue's store): adjusted Wald with p_e = 19/20, p_d = 1/20:
+    # centre 0.9, Var = (1.0 - 0.81) / 20 = 0.0095, half-width 1.959964 * 0.097468 = 0.19103.
+    s = summarise("ces7", {7: 18})
+    assert s.net_easy == pytest.approx(100.0)
+    assert s.net_easy_ci is not None
+    assert s.net_easy_ci.high == pytest.approx(100.0)
+    assert s.net_easy_ci.low == pytest.approx(70.90, abs=0.01)
+    # And % easy: Wilson's lower limit for 18 of 18 is z^2 / (n + z^2) away from 1.
+    assert s.easy_ci is not None
+    assert (s.easy_ci.low, s.easy_ci.high) == pytest.approx((82.41, 100.0), abs=0.01)
+
+
+def test_net_easy_interval_is_symmetric_and_inside_the_range() -> None:
+    for easy, difficult, n in ((0, 18, 18), (0, 0, 5), (1, 0, 1), (500, 499, 1000)):
+        ci = net_easy_interval(easy, difficult, n)
+        assert ci is not None
+        assert -100.0 <= ci.low < ci.high <= 100.0
+        net = (easy - difficult) / n * 100
+        assert ci.low <= net <= ci.high
+    low = net_easy_interval(0, 18, 18)
+    high = net_easy_interval(18, 0, 18)
+    assert low is not None and high is not None  # noqa: PT018
+    assert (low.low, low.high) == pytest.approx((-high.high, -high.low))
+    assert net_easy_interval(0, 0, 0) is None
+
+
+def test_newcombe_matches_the_published_example() -> None:
+    # Newcombe (1998), Statistics in Medicine 17:873, table II: 56/70 vs 48/80,
+    # method 10: [0.0524, 0.3339].
+    ci = newcombe(48, 80, 56, 70)
+    assert ci is not None
+    assert (ci.low, ci.high) == pytest.approx((5.24, 33.39), abs=0.01)
+
+
+def test_a_change_between_tiny_groups_is_wide_not_zero() -> None:
+    # 2/2 before, 3/3 after: Wilson 2/2 is [0.342380, 1], 3/3 [0.438503, 1]; Newcombe:
+    # 0 - sqrt((1 - 0.438503)^2 + 0) and 0 + sqrt(0 + (1 - 0.342380)^2).
+    change = compare(summarise("ces7", {7: 2}), summarise("ces7", {7: 3}))
+    assert change.change == pytest.approx(0.0)
+    assert change.change_ci is not None
+    assert (change.change_ci.low, change.change_ci.high) == pytest.approx((-56.15, 65.76), abs=0.01)
+    assert not change.significant
+
+
+def test_a_lead_the_wald_test_would_call_is_within_noise_by_the_score_test() -> None:
+    # 40 difficult answers: a names 25, b 13, c 2. Wald: z = 12 / sqrt(38 - 12^2 / 40) =
+    # 2.046 (p = 0.041, "yes"); score test: z = 12 / sqrt(38) = 1.947, p = 0.052.
+    rows = [
+        FactorRow("a", 25, 0, 0, 25, 0.0, 0.0, 100.0),
+        FactorRow("b", 13, 0, 0, 13, 0.0, 0.0, 100.0),
+        FactorRow("c", 2, 0, 0, 2, 0.0, 0.0, 100.0),
+    ]
+    ranked = priorities(rows)
+    assert [p.factor for p in ranked] == ["a", "b", "c"]
+    # b vs c: 11 / sqrt(15) = 2.84, clearly ahead.
+    assert [p.ahead_of_next for p in ranked] == [False, True, None]
+    # One more for a: 13 / sqrt(39) = 2.08, ahead.
+    rows[0] = FactorRow("a", 26, 0, 0, 26, 0.0, 0.0, 100.0)
+    assert priorities(rows)[0].ahead_of_next is True
