@@ -350,6 +350,18 @@ def _add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     export.add_argument("--region", metavar="REGION", help="only stores in this region")
     export.add_argument("--touchpoint", metavar="TP", help="only this touchpoint")
     export.add_argument("--survey", metavar="SURVEY", help="only this survey id")
+    export.add_argument(
+        "--rapid",
+        choices=("include", "exclude"),
+        default="exclude",
+        help="answers flagged rapid, left out by default as on the dashboard",
+    )
+    export.add_argument(
+        "--timeouts",
+        choices=("include", "exclude"),
+        default="include",
+        help="timeouts (a score, then the shopper walked away), counted by default",
+    )
     # Full by default here, unlike the dashboard: IT's scripts were written against the full
     # columns, and the command line is for those who run HQ, not for passing files around.
     export.add_argument(
@@ -796,6 +808,8 @@ def export_answers(args: argparse.Namespace) -> int:
         "region": args.region or "",
         "touchpoint": args.touchpoint or "",
         "survey": args.survey or "",
+        "rapid": args.rapid,
+        "timeouts": args.timeouts,
     }
     try:
         chosen = filters.parse_filters(params)

@@ -26,6 +26,8 @@ __all__ = ["CheckedForm", "Context", "CurrentUser", "PageContext", "PageFilters"
 SESSION_COOKIE = "ces_session"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 1000
+# Pages that show no filtered answers, so say nothing of what is counted.
+UNFILTERED_PAGES = ("fleet", "actions")
 
 
 async def signed_in(request: Request, hq: Context) -> users.Session:
@@ -101,6 +103,12 @@ def page_of(name: str) -> Any:
         request: Request, user: CurrentUser, f: PageFilters, hq: Context
     ) -> PageContext:
         found = await hq.in_thread(insights.choices, hq.database)
+        # What the page's figures count and leave out, said under the filters.
+        counted = (
+            None
+            if name in UNFILTERED_PAGES
+            else await hq.in_thread(insights.counted, hq.database, f)
+        )
         lang = language(request)
         labels = factor_labels(hq, lang)
         values = {
@@ -113,6 +121,11 @@ def page_of(name: str) -> Any:
             "store_label": found.store_label,
             "surveys": sorted(hq.surveys.by_id),
             "query": urlencode(f.query()),
+            "counted": counted,
+            # The links that switch rapid answers and timeouts in or out, on this same page
+            # with all else it was asked for (a trend's split, a comment search).
+            "rapid_switch": _switched(request, "rapid", None if f.rapid else "include"),
+            "timeouts_switch": _switched(request, "timeouts", "exclude" if f.timeouts else None),
             "labels": labels,
             "min_n": stats.MIN_N,
             "scale_labels": {s.id: s.labels.get(lang) or s.labels["en"] for s in SCALES.values()},
@@ -122,6 +135,13 @@ def page_of(name: str) -> Any:
 
     dependency: Callable[..., Awaitable[PageContext]] = page_context
     return Depends(dependency)
+
+
+def _switched(request: Request, name: str, value: str | None) -> str:
+    params = {k: v for k, v in request.query_params.items() if k != name}
+    if value is not None:
+        params[name] = value
+    return urlencode(params)
 
 
 def factor_labels(hq: HQContext, lang: str) -> dict[str, str]:

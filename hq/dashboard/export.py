@@ -4,6 +4,9 @@ Rows come from the database in pages, so an export of millions of answers holds 
 in memory. Comments are the shoppers' own (scrubbed) words: in CSV a comment that a
 spreadsheet would run as a formula (=, +, -, @ ...) is prefixed with an apostrophe.
 
+Like the dashboard's figures, an export leaves out answers flagged rapid and counts
+timeouts unless the filters choose otherwise; ``flags`` says which answers are rapid.
+
 A minimised export (the dashboard's default) leaves out ``kiosk_id`` and rounds every time
 down to the hour, and orders the answers within an hour by their random id rather than in
 time order: a comment then cannot be matched to a till receipt or a camera image by when,
@@ -45,6 +48,7 @@ COLUMNS = (
     "factor",
     "comment",
     "outcome",
+    "flags",
     "started_at",
     "finished_at",
     "received_at",
@@ -94,6 +98,7 @@ def rows(db: HQDatabase, f: Filters, minimised: bool = False) -> Iterator[dict[s
             responses.c.factor,
             responses.c.comment,
             responses.c.outcome,
+            responses.c.flags,
             responses.c.started_at,
             responses.c.finished_at,
             responses.c.received_at,
@@ -116,6 +121,8 @@ def rows(db: HQDatabase, f: Filters, minimised: bool = False) -> Iterator[dict[s
                 item[key] = None if at is None else iso_utc(at)
             scale = SCALES.get(item["scale"])
             item["band"] = scale.band(item["score"]).value if scale else None
+            # JSON: the list as stored; CSV: its flags joined by spaces (rows() is shared).
+            item["flags"] = json.loads(item["flags"])
             yield {key: item[key] for key in keys}
 
 
@@ -146,6 +153,8 @@ def _csv(items: Iterable[dict[str, Any]], keys: tuple[str, ...]) -> Iterator[byt
 def _cell(key: str, value: Any) -> Any:
     if value is None:
         return ""
+    if key == "flags":
+        return " ".join(value)
     if key == "comment" and isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

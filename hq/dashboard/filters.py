@@ -1,7 +1,9 @@
 """Which answers a dashboard page, an export or the command line looks at.
 
 The same names everywhere: ``from``, ``to`` (dates, both included, UTC days), ``store``,
-``region``, ``touchpoint``, ``survey``. Parsed from untrusted text (query strings), so
+``region``, ``touchpoint``, ``survey``, and what is counted: ``rapid=include`` (answers
+flagged rapid are left out unless asked for) and ``timeouts=exclude`` (a score, then the
+shopper walked away: counted unless asked not to). Parsed from untrusted text (query strings), so
 every value is checked and a bad one is named in the error.
 """
 
@@ -48,6 +50,9 @@ class Filters:
     region: str | None = None
     touchpoint: str | None = None
     survey: str | None = None
+    # Count answers flagged rapid (a child tapping through), and timeouts.
+    rapid: bool = False
+    timeouts: bool = True
 
     @property
     def start_at(self) -> datetime:
@@ -67,6 +72,9 @@ class Filters:
             "region": self.region,
             "touchpoint": self.touchpoint,
             "survey": self.survey,
+            # Only a choice that differs from the default, so plain links stay plain.
+            "rapid": "include" if self.rapid else None,
+            "timeouts": None if self.timeouts else "exclude",
         }
         out.update(changes)
         return {k: v for k, v in out.items() if v}
@@ -132,7 +140,19 @@ def parse_filters(params: Mapping[str, str], now: date | None = None) -> Filters
         region=_id(params, "region"),
         touchpoint=_id(params, "touchpoint"),
         survey=_id(params, "survey"),
+        rapid=_choice(params, "rapid", ("include", "exclude"), "exclude") == "include",
+        timeouts=_choice(params, "timeouts", ("include", "exclude"), "include") == "include",
     )
+
+
+def _choice(params: Mapping[str, str], field: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = params.get(field, "").strip()
+    if not raw:
+        return default
+    if raw not in allowed:
+        values = {"allowed": " or ".join(allowed)}
+        raise FilterError(field, "expected {allowed}".format_map(values), "choice", values)
+    return raw
 
 
 def _date(params: Mapping[str, str], field: str, now: date | None) -> date | None:

@@ -21,16 +21,18 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    case,
     func,
     literal,
     or_,
     select,
 )
 
+from ces.answer import TIMEOUT
 from ces.scales import SCALES, Band
 from hq.dashboard import stats
 from hq.dashboard.filters import Filters
-from hq.db.database import HQDatabase
+from hq.db.database import HQDatabase, rapid_flagged
 from hq.db.tables import daily_answers, kiosks, responses, stores
 from hq.moments import moment
 
@@ -64,7 +66,8 @@ def _hour_of_week(db: HQDatabase) -> ColumnElement[Any]:
     return func.cast(func.extract("dow", local) * 24 + func.extract("hour", local), Integer())
 
 
-def conditions(db: HQDatabase, f: Filters) -> list[ColumnElement[bool]]:
+def conditions(db: HQDatabase, f: Filters, counted: bool = True) -> list[ColumnElement[bool]]:
+    """The filters as conditions on answers; ``counted``: with the rapid and timeouts choice."""
     where: list[ColumnElement[bool]] = [
         responses.c.answered_at >= db.timestamp(f.start_at),
         responses.c.answered_at < db.timestamp(f.end_before),
@@ -79,6 +82,10 @@ def conditions(db: HQDatabase, f: Filters) -> list[ColumnElement[bool]]:
         where.append(responses.c.touchpoint == f.touchpoint)
     if f.survey:
         where.append(responses.c.survey_id == f.survey)
+    if counted and not f.rapid:
+        where.append(~rapid_flagged())
+    if counted and not f.timeouts:
+        where.append(responses.c.outcome != TIMEOUT)
     return where
 
 
@@ -112,7 +119,57 @@ def _source(
         where.append(t.c.touchpoint == f.touchpoint)
     if f.survey:
         where.append(t.c.survey_id == f.survey)
+    if not f.rapid:
+        where.append(t.c.rapid == 0)
+    if not f.timeouts:
+        where.append(t.c.outcome != TIMEOUT)
     return _Source(t, func.sum(t.c.n), t.c.day, where)
+
+
+# --- what is counted ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Rapid answers and timeouts among the filtered answers, and whether they count."""
+
+    rapid: int
+    timeouts: int
+    rapid_counted: bool
+    timeouts_counted: bool
+
+
+def counted(db: HQDatabase, f: Filters) -> Counted:
+    """How many rapid answers and timeouts the filters' choice counts or leaves out.
+
+    Each is counted as the other choice stands: with timeouts left out, a rapid timeout is
+    not among the rapid answers said to be left out (it is left out already).
+    """
+    if f.store or f.region:
+        c = responses.c
+        rapid: ColumnElement[Any] = case((rapid_flagged(), 1), else_=0)
+        query = (
+            select(c.outcome, rapid.label("rapid"), func.count())
+            .where(*conditions(db, f, counted=False))
+            .group_by(c.outcome, rapid)
+        )
+    else:
+        t = daily_answers
+        # The same range and filters without the choice itself.
+        plain = _source(db, f.narrowed(rapid=True, timeouts=True)).where
+        query = (
+            select(t.c.outcome, t.c.rapid, func.sum(t.c.n))
+            .where(*plain)
+            .group_by(t.c.outcome, t.c.rapid)
+        )
+    rapid_n = timeouts_n = 0
+    for outcome, is_rapid, n in _counts(db, query):
+        timeout = outcome == TIMEOUT
+        if is_rapid and (f.timeouts or not timeout):
+            rapid_n += int(n)
+        if timeout and (f.rapid or not is_rapid):
+            timeouts_n += int(n)
+    return Counted(rapid_n, timeouts_n, f.rapid, f.timeouts)
 
 
 # --- overview -------------------------------------------------------------------------------
@@ -471,12 +528,32 @@ class FleetRow:
 def fleet(db: HQDatabase, now: datetime) -> list[FleetRow]:
     since = now - timedelta(days=PROFILE_DAYS)
     with db.reading() as conn:
-        rates, last = _answer_profiles(db, conn, since, now)
         kiosk_rows = list(
             conn.execute(
                 select(kiosks).order_by(kiosks.c.store, kiosks.c.touchpoint, kiosks.c.created_at)
             ).mappings()
         )
+        rates = _answer_profiles(db, conn, since, now)
+        # A store and touchpoint whose kiosks have all been silent for longer than the
+        # profile: its usual traffic is that of the weeks before its last answer (up to now,
+        # which adds nothing: there is no later answer).
+        long_silent: dict[tuple[str, str], datetime] = {}
+        for row in kiosk_rows:
+            pair = (row["store"], row["touchpoint"])
+            last_at = moment(row["last_answer_at"])
+            if last_at is not None and pair not in rates:
+                long_silent[pair] = max(last_at, long_silent.get(pair, last_at))
+        for (store, touchpoint), last_at in sorted(long_silent.items()):
+            rates.update(
+                _answer_profiles(
+                    db,
+                    conn,
+                    last_at - timedelta(days=PROFILE_DAYS),
+                    now,
+                    responses.c.store_id == store,
+                    responses.c.touchpoint == touchpoint,
+                )
+            )
     active: dict[tuple[str, str], int] = defaultdict(int)
     for row in kiosk_rows:
         if row["enrolled_at"] is not None and row["revoked_at"] is None:
@@ -491,7 +568,9 @@ def fleet(db: HQDatabase, now: datetime) -> list[FleetRow]:
             if row["enrolled_at"] is not None
             else "waiting"
         )
-        last_answer = last.get(pair)
+        # The kiosk's own, over its whole history: a twin at the same store and touchpoint
+        # answering does not hide a dead kiosk.
+        last_answer = moment(row["last_answer_at"])
         quiet_from = max(
             last_answer or since,
             moment(row["enrolled_at"]) or now,
@@ -521,34 +600,28 @@ def fleet(db: HQDatabase, now: datetime) -> list[FleetRow]:
 
 
 def _answer_profiles(
-    db: HQDatabase, conn: Connection, since: datetime, now: datetime
-) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], datetime]]:
-    """Per (store, touchpoint): answers per hour of the week, and the latest answer."""
+    db: HQDatabase,
+    conn: Connection,
+    since: datetime,
+    until: datetime,
+    *where: ColumnElement[bool],
+) -> dict[tuple[str, str], list[float]]:
+    """Per (store, touchpoint): answers per hour of the week from ``since`` to ``until``."""
     how = _hour_of_week(db).label("how")
     query = (
-        select(
-            responses.c.store_id,
-            responses.c.touchpoint,
-            how,
-            func.count(),
-            func.max(responses.c.answered_at),
-        )
+        select(responses.c.store_id, responses.c.touchpoint, how, func.count())
         .where(
             responses.c.answered_at >= db.timestamp(since),
-            responses.c.answered_at < db.timestamp(now),
+            responses.c.answered_at < db.timestamp(until),
+            *where,
         )
         .group_by(responses.c.store_id, responses.c.touchpoint, how)
     )
     rates: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0] * 168)
-    last: dict[tuple[str, str], datetime] = {}
     weeks = PROFILE_DAYS / 7
-    for store_id, touchpoint, hour, count, latest in conn.execute(query):
-        pair = (store_id, touchpoint)
-        rates[pair][int(hour) % 168] = int(count) / weeks
-        latest_at = moment(latest)
-        if latest_at is not None and (pair not in last or latest_at > last[pair]):
-            last[pair] = latest_at
-    return rates, last
+    for store_id, touchpoint, hour, count in conn.execute(query):
+        rates[(store_id, touchpoint)][int(hour) % 168] = int(count) / weeks
+    return dict(rates)
 
 
 def _expected(rate: list[float], start: datetime, end: datetime) -> float:

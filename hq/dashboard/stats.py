@@ -8,8 +8,13 @@ Percentages are 0-100. Intervals are 95%, chosen to stay honest for small n and 
 - the mean: Student's t with n - 1 degrees of freedom;
 - Net Easy (p_easy - p_difficult of one multinomial sample): Bonett and Price's adjusted
   Wald interval (2012), which adds one answer to each of the two bands and two to n;
-- the difference of two independent shares (an action's before and after): Newcombe's
-  hybrid score interval (1998, method 10), built from the two Wilson intervals;
+- the difference of two independent shares (an action's before and after, a period
+  against the one before): Newcombe's hybrid score interval (1998, method 10), built from
+  the two Wilson intervals;
+- the difference of two independent Net Easy figures (a period against the one before):
+  the two Bonett-Price adjusted estimates (one answer added to each band, two to n), their
+  difference with the variances summed, as the samples are independent:
+  d = c2 - c1, SE = sqrt(V1 + V2), V = (pe + pd - (pe - pd)^2) / (n + 2);
 - whether one factor's share of the difficult answers is ahead of the next's: the score
   test (variance under equal shares: z = (k1 - k2) / sqrt(k1 + k2), McNemar's), not Wald's,
   which calls leads near the 5% line too eagerly; before/after's p is the pooled z-test,
@@ -90,13 +95,39 @@ def net_easy_interval(easy: int, difficult: int, n: int) -> Interval | None:
     """
     if n <= 0:
         return None
-    pe, pd = (easy + 1) / (n + 2), (difficult + 1) / (n + 2)
-    centre = pe - pd
-    half = Z95 * math.sqrt(max(0.0, (pe + pd - centre * centre) / (n + 2)))
+    centre, variance = _adjusted_net(easy, difficult, n)
+    half = Z95 * math.sqrt(variance)
     net = (easy - difficult) / n
     # Clipped to the possible range, and never excluding the estimate itself.
     low, high = max(-1.0, centre - half), min(1.0, centre + half)
     return Interval(min(low, net) * 100, max(high, net) * 100)
+
+
+def net_easy_difference(
+    first: tuple[int, int, int], second: tuple[int, int, int]
+) -> Interval | None:
+    """A 95% interval for Net Easy of ``second`` minus that of ``first``, in points.
+
+    Each is (easy, difficult, n) of an independent sample. Each Net Easy is estimated as
+    Bonett and Price's adjusted one (as in net_easy_interval), whose variance stays above
+    zero when every answer is easy; the samples are independent, so the variances add.
+    """
+    (e1, d1, n1), (e2, d2, n2) = first, second
+    if n1 <= 0 or n2 <= 0:
+        return None
+    c1, v1 = _adjusted_net(e1, d1, n1)
+    c2, v2 = _adjusted_net(e2, d2, n2)
+    half = Z95 * math.sqrt(v1 + v2)
+    observed = (e2 - d2) / n2 - (e1 - d1) / n1
+    low, high = max(-2.0, c2 - c1 - half), min(2.0, c2 - c1 + half)
+    return Interval(min(low, observed) * 100, max(high, observed) * 100)
+
+
+def _adjusted_net(easy: int, difficult: int, n: int) -> tuple[float, float]:
+    """Bonett and Price's adjusted Net Easy (a fraction) and its variance."""
+    pe, pd = (easy + 1) / (n + 2), (difficult + 1) / (n + 2)
+    centre = pe - pd
+    return centre, max(0.0, (pe + pd - centre * centre) / (n + 2))
 
 
 def newcombe(k1: int, n1: int, k2: int, n2: int) -> Interval | None:

@@ -54,6 +54,21 @@ EN: dict[str, str] = {
     "filter_before_from": "{end} is before from ({start})",
     "filter_too_long": "the range is longer than {days} days",
     "filter_bad_id": "not a valid id (letters, digits, '_' or '-', at most 64)",
+    "filter_choice": "expected {allowed}",
+    "field_rapid": "rapid answers",
+    "field_timeouts": "timeouts",
+    "counted_rapid_out": "{n} rapid answers left out",
+    "counted_rapid_in": "{n} rapid answers counted",
+    "counted_timeouts_in": "{n} timeouts counted",
+    "counted_timeouts_out": "{n} timeouts left out",
+    "counted_include": "include them",
+    "a_counted": "Before and after leave out rapid answers and count timeouts.",
+    "counted_leave_out": "leave them out",
+    "counted_about": (
+        "Rapid: one of several surveys finished in quick succession, as when a child taps "
+        "through. "
+        "Timeout: a score, then the shopper walked away."
+    ),
     "no_answers": "No answers match these filters.",
     "scale_ces7": "CES 2.0 (1-7, 7 = strongly agree it was easy)",
     "scale_ces5": "CES 1.0 (1-5, 1 = very low effort)",
@@ -66,6 +81,22 @@ EN: dict[str, str] = {
     "ci": "95% CI",
     "too_few": "too few answers",
     "too_few_long": "Fewer than {min} answers: read these figures as an indication only.",
+    "h_title": "This period against the one before",
+    "h_periods": (
+        "{start} – {end} ({days} days) against the {days} days just before: "
+        "{prev_start} – {prev_end}, with the same filters."
+    ),
+    "h_before": "before",
+    "h_up": "▲ up, beyond noise",
+    "h_down": "▼ down, beyond noise",
+    "h_noise": "no change beyond noise",
+    "h_prev_too_few": "previous period: too few answers to compare",
+    "h_now_too_few": "this period: too few answers to compare",
+    "h_note": (
+        "Changes in points, with their 95% CI. A change is marked ▲ or ▼ only when its "
+        "interval leaves out 0 (% easy: Newcombe; Net Easy: the Bonett–Price adjusted "
+        "estimates) and both periods have at least {min} answers."
+    ),
     "distribution": "Distribution",
     "point": "Score",
     "label": "Label",
@@ -271,6 +302,20 @@ NL: dict[str, str] = {
     "filter_before_from": "{end} ligt vóór van ({start})",
     "filter_too_long": "de periode is langer dan {days} dagen",
     "filter_bad_id": "geen geldige id (letters, cijfers, '_' of '-', hoogstens 64)",
+    "filter_choice": "verwacht {allowed}",
+    "field_rapid": "snelle antwoorden",
+    "field_timeouts": "time-outs",
+    "counted_rapid_out": "{n} snelle antwoorden weggelaten",
+    "counted_rapid_in": "{n} snelle antwoorden meegeteld",
+    "counted_timeouts_in": "{n} time-outs meegeteld",
+    "counted_timeouts_out": "{n} time-outs weggelaten",
+    "counted_include": "tel ze mee",
+    "a_counted": "Voor en na laten snelle antwoorden weg en tellen time-outs mee.",
+    "counted_leave_out": "laat ze weg",
+    "counted_about": (
+        "Snel: een van meerdere vragenlijsten vlak na elkaar ingevuld, zoals wanneer een "
+        "kind erdoorheen tikt. Time-out: een score, daarna liep de klant weg."
+    ),
     "no_answers": "Geen antwoorden bij deze filters.",
     "scale_ces7": "CES 2.0 (1-7, 7 = helemaal mee eens dat het makkelijk was)",
     "scale_ces5": "CES 1.0 (1-5, 1 = heel weinig moeite)",
@@ -283,6 +328,22 @@ NL: dict[str, str] = {
     "ci": "95%-BI",
     "too_few": "te weinig antwoorden",
     "too_few_long": "Minder dan {min} antwoorden: lees deze cijfers alleen als indicatie.",
+    "h_title": "Deze periode tegenover de vorige",
+    "h_periods": (
+        "{start} – {end} ({days} dagen) tegenover de {days} dagen ervoor: "
+        "{prev_start} – {prev_end}, met dezelfde filters."
+    ),
+    "h_before": "vorige",
+    "h_up": "▲ gestegen, meer dan ruis",
+    "h_down": "▼ gedaald, meer dan ruis",
+    "h_noise": "geen verschil buiten de ruis",
+    "h_prev_too_few": "vorige periode: te weinig antwoorden om te vergelijken",
+    "h_now_too_few": "deze periode: te weinig antwoorden om te vergelijken",
+    "h_note": (
+        "Verschillen in punten, met hun 95%-BI. Een verschil krijgt alleen ▲ of ▼ als dat "
+        "interval 0 uitsluit (% makkelijk: Newcombe; Net Easy: de aangepaste schattingen van "
+        "Bonett–Price) en beide perioden minstens {min} antwoorden hebben."
+    ),
     "distribution": "Verdeling",
     "point": "Score",
     "label": "Omschrijving",

@@ -9,6 +9,7 @@ NOTHING on its primary key.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import uuid
@@ -23,8 +24,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
+    case,
     create_engine,
     event,
     func,
@@ -39,6 +42,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from ces.answer import RAPID_FLAG
 from ces.scrub import scrub_report
 from hq import credentials
 from hq.db.tables import (
@@ -56,9 +60,14 @@ from hq.validate import MAX_COMMENT_CHARS, Answer, Heartbeat
 
 log = logging.getLogger("effortless.hq.db")
 
+# The rapid flag as it appears in an answer's flags (compact JSON text, hq.validate).
+RAPID_TEXT = json.dumps(RAPID_FLAG)
+
 DB_FILENAME = "hq.db"
 # Indexes schema 2 added to the responses table.
 DASHBOARD_INDEXES = ("responses_time_cover", "responses_comments_time", "responses_store_cover")
+# The covering ones, rebuilt by schema 3 with outcome and flags.
+COVERING_INDEXES = ("responses_time_cover", "responses_store_cover")
 # Schema 1's index that responses_store_cover replaces.
 REPLACED_INDEX = "responses_store_time"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -490,6 +499,19 @@ class HQDatabase:
                     conn.execute(
                         text(f"ALTER TABLE kiosks ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
                     )
+                stamp_type = kiosks.c.last_answer_at.type.compile(dialect=conn.dialect)
+                conn.execute(text(f"ALTER TABLE kiosks ADD COLUMN last_answer_at {stamp_type}"))
+                self._fill_last_answers(conn)
+                if found == 2:
+                    # The covering indexes gained outcome and flags (schema 1 got them above).
+                    for index in responses.indexes:
+                        if index.name in COVERING_INDEXES:
+                            conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
+                            index.create(conn)
+                # daily_answers gained the outcome and rapid keys: counted again.
+                daily_answers.drop(conn)
+                daily_answers.create(conn)
+                self._rebuild_daily(conn)
             if found < SCHEMA_VERSION:
                 conn.execute(
                     update(meta)
@@ -498,9 +520,26 @@ class HQDatabase:
                 )
 
     def rebuild_daily_answers(self) -> None:
-        """Count every stored answer into daily_answers again (after a bulk load)."""
+        """Count every stored answer into daily_answers, and each kiosk's last answer, again
+        (after a bulk load)."""
         with self._write() as conn:
             self._rebuild_daily(conn)
+            self._fill_last_answers(conn)
+
+    @staticmethod
+    def _fill_last_answers(conn: Connection) -> None:
+        """Every kiosk's last_answer_at from its stored answers (one scan of them)."""
+        newest = (
+            select(responses.c.kiosk_id, func.max(responses.c.answered_at).label("newest"))
+            .group_by(responses.c.kiosk_id)
+            .subquery()
+        )
+        conn.execute(update(kiosks).values(last_answer_at=None))
+        conn.execute(
+            update(kiosks)
+            .where(kiosks.c.id == newest.c.kiosk_id)
+            .values(last_answer_at=newest.c.newest)
+        )
 
     def _daily_keys(self) -> tuple[Any, ...]:
         """daily_answers' key columns, as expressions over responses."""
@@ -515,6 +554,8 @@ class HQDatabase:
             responses.c.scale,
             responses.c.score,
             func.coalesce(responses.c.factor, ""),
+            responses.c.outcome,
+            case((rapid_flagged(), 1), else_=0),
         )
 
     def _rebuild_daily(self, conn: Connection) -> None:
@@ -522,7 +563,17 @@ class HQDatabase:
         conn.execute(daily_answers.delete())
         conn.execute(
             daily_answers.insert().from_select(
-                ["day", "touchpoint", "survey_id", "scale", "score", "factor", "n"],
+                [
+                    "day",
+                    "touchpoint",
+                    "survey_id",
+                    "scale",
+                    "score",
+                    "factor",
+                    "outcome",
+                    "rapid",
+                    "n",
+                ],
                 select(*keys, func.count()).group_by(*keys),
             )
         )
@@ -537,6 +588,8 @@ class HQDatabase:
                 r["scale"],
                 r["score"],
                 r["factor"] or "",
+                r["outcome"],
+                1 if RAPID_TEXT in r["flags"] else 0,  # compact JSON text (hq.validate)
             )
             for r in new_rows
         )
@@ -557,6 +610,8 @@ class HQDatabase:
                 "scale": key[3],
                 "score": key[4],
                 "factor": key[5],
+                "outcome": key[6],
+                "rapid": key[7],
                 "n": n,
             }
             for key, n in sorted(tally.items())
@@ -567,6 +622,15 @@ class HQDatabase:
         """Delete these answers and take them out of daily_answers, in the caller's transaction."""
         if not ids:
             return 0
+        # The kiosks whose last answer may be among these; recomputed after the DELETE.
+        touched = {
+            str(kiosk_id): newest
+            for kiosk_id, newest in conn.execute(
+                select(responses.c.kiosk_id, func.max(responses.c.answered_at))
+                .where(responses.c.id.in_(ids))
+                .group_by(responses.c.kiosk_id)
+            )
+        }
         # Counted from the rows this DELETE removed: on PostgreSQL a concurrent erasure of
         # the same answers waits for this one and then finds them gone, and must not take
         # them out of daily_answers a second time.
@@ -590,7 +654,41 @@ class HQDatabase:
             conn.execute(
                 daily_answers.delete().where(daily_answers.c.day.in_(days), daily_answers.c.n <= 0)
             )
+        self._recompute_last_answers(conn, touched)
         return sum(tally.values())
+
+    @staticmethod
+    def _recompute_last_answers(conn: Connection, touched: dict[str, Any]) -> None:
+        """last_answer_at again for kiosks that lost answers as new as their last one.
+
+        Deleting older answers (retention) changes nothing, so most erasures read no more.
+        """
+        # Locked first (in one order) on PostgreSQL, so the recount below starts after any
+        # ingest that raised last_answer_at has committed, and sees its answers.
+        current = {
+            str(kiosk_id): last
+            for kiosk_id, last in conn.execute(
+                select(kiosks.c.id, kiosks.c.last_answer_at)
+                .where(kiosks.c.id.in_(sorted(touched)))
+                .order_by(kiosks.c.id)
+                .with_for_update()
+            )
+        }
+        for kiosk_id in sorted(touched):
+            last, deleted = moment(current.get(kiosk_id)), moment(touched[kiosk_id])
+            if last is not None and deleted is not None and last > deleted:
+                continue
+            # Newest first along the store's index: it stops at the kiosk's newest answer.
+            newest = (
+                select(responses.c.answered_at)
+                .where(responses.c.store_id == kiosks.c.store, responses.c.kiosk_id == kiosk_id)
+                .order_by(responses.c.answered_at.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+            conn.execute(
+                update(kiosks).where(kiosks.c.id == kiosk_id).values(last_answer_at=newest)
+            )
 
     def ping(self) -> None:
         with self._read() as conn:
@@ -849,6 +947,15 @@ class HQDatabase:
                 found[i] for answer_id, i in first.items() if found[i] and answer_id not in stored
             ]
             seen: dict[str, Any] = {"last_seen_at": received_at}
+            newest = max((r["answered_at"] for r in rows if r["id"] not in stored), default=None)
+            if newest is not None:
+                # Canonical UTC text sorts in time order, so max() over it is the newest.
+                newest_at = newest if self.is_sqlite else moment(newest)
+                seen["last_answer_at"] = case(
+                    (kiosks.c.last_answer_at.is_(None), newest_at),
+                    (kiosks.c.last_answer_at < newest_at, newest_at),
+                    else_=kiosks.c.last_answer_at,
+                )
             if redacted:
                 seen["redacted_comments"] = kiosks.c.redacted_comments + len(redacted)
             conn.execute(update(kiosks).where(kiosks.c.id == kiosk.id).values(**seen))
@@ -1068,3 +1175,8 @@ def is_unavailable(exc: BaseException) -> bool:
             "InterfaceError",
         )
     return False
+
+
+def rapid_flagged() -> ColumnElement[bool]:
+    """Answers flagged rapid, by their flags text (only known flags are ever stored)."""
+    return responses.c.flags.like(f"%{RAPID_TEXT}%")

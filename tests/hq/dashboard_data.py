@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from answers import make_answer
 
-from ces.answer import COMPLETED, TIMEOUT
+from ces.answer import COMPLETED, RAPID_FLAG, TIMEOUT
 from hq.db.database import EnrolledKiosk, HQDatabase
 
 SURVEY_OF_SCALE = {"ces7": "in_store_purchase", "smiley5": "returns_desk"}
@@ -23,6 +24,9 @@ class Spec:
     factor: str | None = None
     comment: str | None = None
     scale: str = "ces7"
+    # None: completed with a factor, else a timeout (as most tests here assume).
+    outcome: str | None = None
+    rapid: bool = False
 
 
 def kiosk(
@@ -44,8 +48,8 @@ def add(db: HQDatabase, where: EnrolledKiosk, specs: Iterable[Spec]) -> int:
             score=spec.score,
             factor=spec.factor,
             comment=spec.comment,
-            outcome=COMPLETED if spec.factor else TIMEOUT,
-            flags="[]",
+            outcome=spec.outcome or (COMPLETED if spec.factor else TIMEOUT),
+            flags=json.dumps([RAPID_FLAG], separators=(",", ":")) if spec.rapid else "[]",
         )
         for seq, spec in enumerate(specs, 1)
     ]

@@ -14,7 +14,7 @@ from hq.dashboard import insights
 from hq.dashboard.filters import Filters
 from hq.db.database import DASHBOARD_INDEXES, HQDatabase
 from hq.db.tables import SCHEMA_VERSION, daily_answers, meta
-from hq.moments import stamp
+from hq.moments import moment, stamp
 
 DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)  # a Tuesday
 RANGE = Filters(start=date(2026, 11, 1), end=date(2026, 11, 30))
@@ -187,6 +187,60 @@ def test_a_kiosk_that_never_gets_answers_at_night_is_not_silent_at_night(db: HQD
     assert not row.silent
 
 
+def test_a_dead_kiosk_beside_a_working_twin_is_silent_with_its_own_last_answer(
+    db: HQDatabase,
+) -> None:
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    dead, twin = kiosk(db, "s001"), kiosk(db, "s001")
+    # Both one answer an hour for 20 days; the dead one stopped 10 hours ago.
+    hours = range(20 * 24)
+    add(db, dead, [Spec(now - timedelta(hours=10 + h), 6, "price") for h in hours])
+    add(db, twin, [Spec(now - timedelta(minutes=30 + 60 * h), 6, "price") for h in hours])
+    rows = {r.id: r for r in insights.fleet(db, now)}
+    assert rows[dead.id].last_answer_at == now - timedelta(hours=10)
+    assert rows[twin.id].last_answer_at == now - timedelta(minutes=30)
+    assert rows[dead.id].silent
+    assert not rows[twin.id].silent
+    # An older answer sent late does not move the last answer back.
+    add(db, dead, [Spec(now - timedelta(days=30), 6, "price")])
+    rows = {r.id: r for r in insights.fleet(db, now)}
+    assert rows[dead.id].last_answer_at == now - timedelta(hours=10)
+
+
+def test_a_kiosk_silent_for_40_days_keeps_its_last_answer_and_warning(db: HQDatabase) -> None:
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    k = kiosk(db, "s001")
+    stopped = now - timedelta(days=40)
+    add(db, k, [Spec(stopped - timedelta(hours=h), 6, "price") for h in range(20 * 24)])
+    (row,) = insights.fleet(db, now)
+    assert row.last_answer_at == stopped
+    # One an hour as usual before it stopped: the last 7 days missed 7 * 24 of them.
+    assert row.expected_since == pytest.approx(7 * 24 * 20 / 28)
+    assert row.silent
+
+
+def test_deleting_a_kiosks_newest_answer_moves_its_last_answer_back(db: HQDatabase) -> None:
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    k, other = kiosk(db, "s001"), kiosk(db, "s002")
+    add(db, k, [Spec(now - timedelta(hours=h), 6, "price") for h in (1, 2, 30)])
+    add(db, other, [Spec(now - timedelta(hours=3), 6, "price")])
+    by_time = {a["answered_at"]: a["id"] for a in db.answers(k.id)}
+
+    def last(kiosk_id: str) -> datetime | None:
+        return {r.id: r.last_answer_at for r in insights.fleet(db, now)}[kiosk_id]
+
+    with db.writing() as conn:
+        assert db.delete_answers(conn, [by_time[now - timedelta(hours=2)]]) == 1
+    assert last(k.id) == now - timedelta(hours=1)  # an older one: nothing moves
+    with db.writing() as conn:
+        assert db.delete_answers(conn, [by_time[now - timedelta(hours=1)]]) == 1
+    assert last(k.id) == now - timedelta(hours=30)
+    assert last(other.id) == now - timedelta(hours=3)
+    with db.writing() as conn:
+        assert db.delete_answers(conn, [by_time[now - timedelta(hours=30)]]) == 1
+    assert last(k.id) is None
+
+
 def test_an_action_shows_before_and_after_on_its_stores(db: HQDatabase) -> None:
     a, b = kiosk(db, "s001"), kiosk(db, "s002")
     start = date(2026, 10, 1)
@@ -310,6 +364,7 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("ALTER TABLE kiosks DROP COLUMN redacted_comments"))
         conn.execute(text("ALTER TABLE kiosks DROP COLUMN rejected_answers"))
+        conn.execute(text("ALTER TABLE kiosks DROP COLUMN last_answer_at"))
         conn.execute(text("CREATE INDEX responses_store_time ON responses (store_id, answered_at)"))
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
     db.close()
@@ -327,6 +382,9 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
             # The answers already stored are counted into daily_answers.
             counted = conn.execute(text("SELECT sum(n) FROM daily_answers")).scalar_one()
             assert counted == 8
+            # Each kiosk's last answer is filled from the answers already stored.
+            last = conn.execute(text("SELECT last_answer_at FROM kiosks")).scalar_one()
+            assert moment(last) == DAY + timedelta(days=1, seconds=2)
     finally:
         engine.dispose()
 

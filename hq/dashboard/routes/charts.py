@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hq.context import HQContext
-from hq.dashboard import charts, insights, webtexts
+from hq.dashboard import charts, headlines, insights, webtexts
 from hq.dashboard.deps import Context, PageContext, page_of
 from hq.dashboard.pages import PAGE_PATHS, PageRoute
 from hq.dashboard.rendering import language, render
@@ -23,8 +23,18 @@ async def overview(
     request: Request, page: Annotated[PageContext, page_of("overview")], hq: Context
 ) -> Response:
     summaries = await hq.in_thread(insights.overview, hq.database, page.f)
+    previous = headlines.previous_period(page.f)
+    before = await hq.in_thread(insights.overview, hq.database, previous)
     drawn = {s.scale: charts.distribution(s) for s in summaries}
-    return render(request, "overview.html", summaries=summaries, charts=drawn, **page.values)
+    return render(
+        request,
+        "overview.html",
+        summaries=summaries,
+        charts=drawn,
+        headlines=headlines.headlines(summaries, before),
+        previous=previous,
+        **page.values,
+    )
 
 
 @router.get(PAGE_PATHS["factors"], name="factors")

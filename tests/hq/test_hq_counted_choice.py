@@ -1,0 +1,315 @@
+"""Rapid answers and timeouts: left out and counted as the analyst chooses, said on every page,
+followed by the export, and kept apart in daily_answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from dashboard_data import Spec, add, kiosk, many
+from erasure_data import assert_daily_consistent
+from hq_helpers import HQ, log_in
+from sqlalchemy import Column, Date, MetaData, SmallInteger, String, Table, func, select, text
+from sqlalchemy import inspect as inspect_db
+
+from ces.answer import COMPLETED, TIMEOUT
+from hq import cli
+from hq.dashboard import insights
+from hq.dashboard.filters import FilterError, Filters, parse_filters
+from hq.db.database import COVERING_INDEXES, HQDatabase
+from hq.db.tables import SCHEMA_VERSION, daily_answers, meta, responses
+
+DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
+RANGE = "from=2026-11-01&to=2026-11-30"
+
+
+def _filters(**changes: object) -> Filters:
+    return Filters(start=date(2026, 11, 1), end=date(2026, 11, 30)).narrowed(**changes)
+
+
+def _known(db: HQDatabase) -> None:
+    """CES 2.0 (easy = 5-7), by hand:
+
+    s001: completed 7 x 6 + 3 x 2; timeouts 3 x 7 + 2 x 3; rapid completed 4 x 1;
+          a rapid timeout 1 x 7.
+    s002: completed 2 x 5; rapid completed 1 x 1.
+    """
+    add(
+        db,
+        kiosk(db, "s001"),
+        [
+            *many(DAY, 6, 7, "price", outcome=COMPLETED),
+            *many(DAY, 2, 3, "price", outcome=COMPLETED),
+            *many(DAY, 7, 3, outcome=TIMEOUT),
+            *many(DAY, 3, 2, outcome=TIMEOUT),
+            *many(DAY, 1, 4, "price", outcome=COMPLETED, rapid=True),
+            Spec(DAY, 7, outcome=TIMEOUT, rapid=True),
+        ],
+    )
+    add(
+        db,
+        kiosk(db, "s002"),
+        [*many(DAY, 5, 2, "ease", outcome=COMPLETED), Spec(DAY, 1, "price", rapid=True)],
+    )
+
+
+# (rapid counted, timeouts counted) -> (n, easy) by hand, all stores and s001.
+ALL_STORES = {(False, True): (17, 12), (True, True): (23, 13), (False, False): (12, 9)}
+ALL_STORES[(True, False)] = (17, 9)
+S001 = {(False, True): (15, 10), (True, True): (20, 11), (False, False): (10, 7)}
+S001[(True, False)] = (14, 7)
+
+
+@pytest.mark.parametrize(("rapid", "timeouts"), sorted(ALL_STORES))
+def test_figures_count_what_the_choice_says(db: HQDatabase, rapid: bool, timeouts: bool) -> None:
+    _known(db)
+    for store, expected in ((None, ALL_STORES), ("s001", S001)):
+        f = _filters(store=store, rapid=rapid, timeouts=timeouts)
+        (summary,) = insights.overview(db, f)
+        n, easy = expected[(rapid, timeouts)]
+        assert summary.n == n, store
+        assert summary.pct_easy == pytest.approx(easy / n * 100), store
+        (view,) = insights.factors(db, f)
+        assert view.summary.n == n
+        compared = insights.compare_groups(db, f, "touchpoint")["ces7"]
+        assert [g.summary.n for g in compared] == [n]
+        (line,) = insights.trend(db, f, "week")["ces7"].values()
+        assert sum(p.summary.n for p in line) == n
+
+
+def test_what_is_counted_and_left_out_by_hand(db: HQDatabase) -> None:
+    _known(db)
+    # All stores (daily_answers) and one store (the answers) count alike.
+    for store, rapid, timeouts in ((None, 6, 5), ("s001", 5, 5)):
+        found = insights.counted(db, _filters(store=store))
+        assert (found.rapid, found.timeouts) == (rapid, timeouts), store
+        assert (found.rapid_counted, found.timeouts_counted) == (False, True)
+    # With timeouts left out, the rapid timeout is not among the rapid answers left out.
+    assert insights.counted(db, _filters(timeouts=False)).rapid == 5
+    # With rapid answers counted, so is the rapid timeout among the timeouts.
+    assert insights.counted(db, _filters(rapid=True)).timeouts == 6
+
+
+def test_the_choice_is_parsed_and_carried_in_links() -> None:
+    f = parse_filters({"from": "2026-11-01", "to": "2026-11-30"})
+    assert (f.rapid, f.timeouts) == (False, True)
+    assert set(f.query()) == {"from", "to"}
+    chosen = parse_filters({"rapid": "include", "timeouts": "exclude"})
+    assert (chosen.rapid, chosen.timeouts) == (True, False)
+    assert chosen.query()["rapid"] == "include"
+    assert chosen.query()["timeouts"] == "exclude"
+    with pytest.raises(FilterError) as e:
+        parse_filters({"rapid": "yes"})
+    assert e.value.field == "rapid"
+
+
+def _number(page: str, element_id: str) -> str:
+    found = re.search(rf'id="{element_id}">([^<]*)<', page)
+    assert found, element_id
+    return found.group(1)
+
+
+def test_every_page_says_what_it_counted_and_switches(hq: HQ) -> None:
+    _known(hq.db)
+    session = log_in(hq)
+    for path in ("/", "/factors", "/priorities", "/trend", "/compare", "/comments"):
+        page = session.get(f"{hq.url}{path}?{RANGE}", timeout=30).text
+        assert _number(page, "counted-rapid") == "6 rapid answers left out", path
+        assert _number(page, "counted-timeouts") == "5 timeouts counted", path
+    page = session.get(f"{hq.url}/?{RANGE}", timeout=30).text
+    assert (_number(page, "n-ces7"), _number(page, "pct-easy-ces7")) == ("17", "70.6%")
+    # Following the switches, as an analyst would.
+    include = re.search(r'id="switch-rapid" href="([^"]*)"', page)
+    assert include
+    page = session.get(hq.url + include.group(1).replace("&amp;", "&"), timeout=30).text
+    assert _number(page, "counted-rapid") == "6 rapid answers counted"
+    assert _number(page, "counted-timeouts") == "6 timeouts counted"
+    assert (_number(page, "n-ces7"), _number(page, "pct-easy-ces7")) == ("23", "56.5%")
+    # The rapid choice is kept by the filter form and the export links.
+    assert '<input type="hidden" name="rapid" value="include">' in page
+    assert 'href="/export.csv?from=2026-11-01&amp;to=2026-11-30&amp;rapid=include"' in page
+    leave_out = re.search(r'id="switch-timeouts" href="([^"]*)"', page)
+    assert leave_out
+    page = session.get(hq.url + leave_out.group(1).replace("&amp;", "&"), timeout=30).text
+    assert _number(page, "counted-timeouts") == "6 timeouts left out"
+    assert _number(page, "counted-rapid") == "5 rapid answers counted"
+    assert (_number(page, "n-ces7"), _number(page, "pct-easy-ces7")) == ("17", "52.9%")
+    # One store, from the answers themselves.
+    page = session.get(f"{hq.url}/?{RANGE}&store=s001&timeouts=exclude", timeout=30).text
+    assert _number(page, "counted-rapid") == "4 rapid answers left out"
+    assert _number(page, "counted-timeouts") == "5 timeouts left out"
+    assert (_number(page, "n-ces7"), _number(page, "pct-easy-ces7")) == ("10", "70.0%")
+    # A trend keeps its split when switched.
+    page = session.get(f"{hq.url}/trend?{RANGE}&split=store", timeout=30).text
+    switch = re.search(r'id="switch-rapid" href="([^"]*)"', page)
+    assert switch
+    assert "split=store" in switch.group(1)
+    actions = session.get(f"{hq.url}/actions", timeout=30).text
+    assert "leave out rapid answers and count timeouts" in actions
+    wrong = session.get(f"{hq.url}/?{RANGE}&timeouts=maybe", timeout=30)
+    assert wrong.status_code == 400
+    assert "timeouts" in wrong.text
+
+
+@pytest.mark.parametrize("full", ["", "&full=1"])
+def test_the_export_has_flags_and_follows_the_choice(hq: HQ, full: str) -> None:
+    _known(hq.db)
+    session = log_in(hq)
+    plain = session.get(f"{hq.url}/export.json?{RANGE}{full}", timeout=30).json()
+    assert len(plain) == 17
+    assert all(row["flags"] == [] for row in plain)
+    assert sum(row["outcome"] == TIMEOUT for row in plain) == 5
+    both = session.get(f"{hq.url}/export.json?{RANGE}&rapid=include{full}", timeout=30).json()
+    assert len(both) == 23
+    assert sum(row["flags"] == ["rapid"] for row in both) == 6
+    text_csv = session.get(
+        f"{hq.url}/export.csv?{RANGE}&rapid=include&timeouts=exclude{full}", timeout=30
+    ).text
+    rows = list(csv.DictReader(io.StringIO(text_csv.lstrip("\ufeff"))))
+    assert len(rows) == 17
+    assert sorted(r["flags"] for r in rows) == [""] * 12 + ["rapid"] * 5
+    assert {r["outcome"] for r in rows} == {COMPLETED}
+
+
+def _daily(db: HQDatabase) -> dict[tuple[str, int], int]:
+    with db.reading() as conn:
+        query = select(
+            daily_answers.c.outcome, daily_answers.c.rapid, func.sum(daily_answers.c.n)
+        ).group_by(daily_answers.c.outcome, daily_answers.c.rapid)
+        return {(o, int(r)): int(n) for o, r, n in conn.execute(query)}
+
+
+def test_daily_answers_keep_outcome_and_rapid_through_ingest_and_deletion(
+    db: HQDatabase,
+) -> None:
+    _known(db)
+    assert _daily(db) == {(COMPLETED, 0): 12, (TIMEOUT, 0): 5, (COMPLETED, 1): 5, (TIMEOUT, 1): 1}
+    assert_daily_consistent(db)
+    with db.reading() as conn:
+        rapid_ids = [
+            str(i)
+            for i in conn.execute(select(responses.c.id).where(responses.c.flags != "[]"))
+            .scalars()
+            .all()
+        ]
+    with db.writing() as conn:
+        assert db.delete_answers(conn, rapid_ids[:3]) == 3
+    assert sum(_daily(db).get((o, 1), 0) for o in (COMPLETED, TIMEOUT)) == 3
+    assert_daily_consistent(db)
+
+
+SCHEMA_2_KIOSK_COLUMNS = {
+    "id",
+    "store",
+    "touchpoint",
+    "token_hash",
+    "created_at",
+    "enrolled_at",
+    "revoked_at",
+    "last_seen_at",
+    "queue_depth",
+    "oldest_unsent_at",
+    "app_version",
+    "survey_id",
+    "survey_version",
+    "kiosk_time",
+    "last_sync_error",
+    "heartbeat_at",
+}
+
+
+def test_a_schema_2_database_counts_its_answers_again_by_outcome_and_rapid(
+    database_url: str,
+) -> None:
+    db = HQDatabase.open(database_url)
+    _known(db)
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE daily_answers"))
+        conn.execute(text("DROP TABLE audit_log"))
+        for column in inspect_db(conn).get_columns("kiosks"):
+            if column["name"] not in SCHEMA_2_KIOSK_COLUMNS:
+                conn.execute(text(f"ALTER TABLE kiosks DROP COLUMN {column['name']}"))
+        old = MetaData()
+        Table(
+            "daily_answers",
+            old,
+            Column("day", Date, primary_key=True),
+            Column("touchpoint", String(64), primary_key=True),
+            Column("survey_id", String(64), primary_key=True),
+            Column("scale", String(16), primary_key=True),
+            Column("score", SmallInteger, primary_key=True),
+            Column("factor", String(64), primary_key=True),
+            Column("n", SmallInteger, nullable=False),
+        ).create(conn)
+        # Schema 2's covering indexes, without outcome and flags.
+        for index in responses.indexes:
+            if index.name in COVERING_INDEXES:
+                conn.execute(text(f"DROP INDEX {index.name}"))
+                old_columns = [c.name for c in index.columns if c.name not in ("outcome", "flags")]
+                conn.execute(
+                    text(f"CREATE INDEX {index.name} ON responses ({', '.join(old_columns)})")
+                )
+        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="2"))
+    db.close()
+    upgraded = HQDatabase.open(database_url)
+    try:
+        assert _daily(upgraded) == {
+            (COMPLETED, 0): 12,
+            (TIMEOUT, 0): 5,
+            (COMPLETED, 1): 5,
+            (TIMEOUT, 1): 1,
+        }
+        with upgraded.reading() as conn:
+            version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
+            assert version.scalar_one() == str(SCHEMA_VERSION)
+            indexes = {
+                i["name"]: i["column_names"] for i in inspect_db(conn).get_indexes("responses")
+            }
+        for name in COVERING_INDEXES:
+            assert indexes[name][-2:] == ["outcome", "flags"]
+        (summary,) = insights.overview(upgraded, _filters())
+        assert summary.n == 17
+    finally:
+        upgraded.close()
+
+
+def test_flags_in_the_json_export_are_the_stored_list(hq: HQ) -> None:
+    _known(hq.db)
+    session = log_in(hq)
+    rows = session.get(f"{hq.url}/export.json?{RANGE}&rapid=include", timeout=30).json()
+    assert {json.dumps(r["flags"]) for r in rows} == {"[]", '["rapid"]'}
+
+
+@pytest.mark.parametrize("store", [None, "s001"])
+def test_the_choice_is_answered_from_the_covering_indexes(hq_sqlite: HQ, store: str | None) -> None:
+    """By store, or split by store over all of them, the answers' rows are never read."""
+    db = hq_sqlite.db
+    _known(db)
+    f = _filters(store=store, timeouts=False)
+    by_store = insights._source(db, f, by_store=True)
+    c = by_store.table.c
+    query = select(c.scale, c.score, by_store.count).where(*by_store.where)
+    sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    with db.reading() as conn:
+        plan = [row[-1] for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql))]
+    assert any("USING COVERING INDEX responses_" in step for step in plan), plan
+
+
+def test_the_export_command_takes_the_same_choice(
+    hq: HQ, database_url: str, tmp_path: Path
+) -> None:
+    _known(hq.db)
+    out = tmp_path / "answers.json"
+    args = ["export", "--format", "json", "--from", "2026-11-01", "--to", "2026-11-30"]
+    args += ["--database-url", database_url, "--progress", "never", "--output", str(out)]
+    assert cli.main(args) == 0
+    assert len(json.loads(out.read_bytes())) == 17
+    assert cli.main([*args, "--rapid", "include", "--timeouts", "exclude"]) == 0
+    rows = json.loads(out.read_bytes())
+    assert len(rows) == 17
+    assert sum(r["flags"] == ["rapid"] for r in rows) == 5
