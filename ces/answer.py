@@ -33,8 +33,13 @@ COMPLETED = "completed"
 TIMEOUT = "timeout"
 OUTCOMES = (COMPLETED, TIMEOUT)
 
-# Set on answers given faster than people can queue (a child tapping through).
+# Set on answers given faster than people can queue (a child tapping through): a completed
+# answer is rapid when it is the RAPID_RUN-th completion of its kiosk within RAPID_WINDOW_S
+# seconds. The kiosk flags it as it finishes; HQ flags the burst's earlier answers, which
+# the kiosk had already finished (hq.db.bursts).
 RAPID_FLAG = "rapid"
+RAPID_RUN = 3
+RAPID_WINDOW_S = 12.0
 FLAGS = (RAPID_FLAG,)
 MAX_FLAGS = 8
 

@@ -4,7 +4,7 @@ what every page shows around its own content."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
@@ -109,6 +109,10 @@ def page_of(name: str) -> Any:
             if name in UNFILTERED_PAGES
             else await hq.in_thread(insights.counted, hq.database, f)
         )
+        # Surveys whose versions the figures pool, said with links to one version each.
+        pooled = (
+            {} if name in UNFILTERED_PAGES else await hq.in_thread(insights.pooled, hq.database, f)
+        )
         lang = language(request)
         labels = factor_labels(hq, lang)
         values = {
@@ -122,6 +126,7 @@ def page_of(name: str) -> Any:
             "surveys": sorted(hq.surveys.by_id),
             "query": urlencode(f.query()),
             "counted": counted,
+            "pooled": _pooled_notes(request, pooled, webtexts.text(lang)),
             # The links that switch rapid answers and timeouts in or out, on this same page
             # with all else it was asked for (a trend's split, a comment search).
             "rapid_switch": _switched(request, "rapid", None if f.rapid else "include"),
@@ -135,6 +140,32 @@ def page_of(name: str) -> Any:
 
     dependency: Callable[..., Awaitable[PageContext]] = page_context
     return Depends(dependency)
+
+
+@dataclass(frozen=True)
+class PooledNote:
+    text: str
+    # (link text, query) for each version, on this same page with all else it was asked for.
+    versions: list[tuple[str, str]]
+
+
+def _pooled_notes(
+    request: Request, pooled: dict[str, list[int]], t: Mapping[str, str]
+) -> list[PooledNote]:
+    notes = []
+    for survey, versions in pooled.items():
+        shown = [str(v) for v in versions]
+        joined = f"{', '.join(shown[:-1])} {t['and']} {shown[-1]}"
+        params = {k: v for k, v in request.query_params.items() if k not in ("survey", "version")}
+        links = [
+            (
+                t["pooled_version"].format(version=v),
+                urlencode({**params, "survey": survey, "version": v}),
+            )
+            for v in shown
+        ]
+        notes.append(PooledNote(t["pooled"].format(versions=joined, survey=survey), links))
+    return notes
 
 
 def _switched(request: Request, name: str, value: str | None) -> str:

@@ -1,7 +1,8 @@
 """Which answers a dashboard page, an export or the command line looks at.
 
 The same names everywhere: ``from``, ``to`` (dates, both included, UTC days), ``store``,
-``region``, ``touchpoint``, ``survey``, and what is counted: ``rapid=include`` (answers
+``region``, ``touchpoint``, ``survey``, ``version`` (of the survey chosen, which it needs: version
+2 of one survey has nothing to do with version 2 of another), and what is counted: ``rapid=include`` (answers
 flagged rapid are left out unless asked for) and ``timeouts=exclude`` (a score, then the
 shopper walked away: counted unless asked not to). Parsed from untrusted text (query strings), so
 every value is checked and a bad one is named in the error.
@@ -14,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from hq.storeinfo import STORE_ID_RE
+from hq.validate import MAX_INT
 
 # The default range: the last twelve weeks, today included.
 DEFAULT_DAYS = 84
@@ -50,6 +52,7 @@ class Filters:
     region: str | None = None
     touchpoint: str | None = None
     survey: str | None = None
+    version: int | None = None  # of ``survey``
     # Count answers flagged rapid (a child tapping through), and timeouts.
     rapid: bool = False
     timeouts: bool = True
@@ -72,6 +75,7 @@ class Filters:
             "region": self.region,
             "touchpoint": self.touchpoint,
             "survey": self.survey,
+            "version": str(self.version) if self.version else None,
             # Only a choice that differs from the default, so plain links stay plain.
             "rapid": "include" if self.rapid else None,
             "timeouts": None if self.timeouts else "exclude",
@@ -133,13 +137,15 @@ def parse_filters(params: Mapping[str, str], now: date | None = None) -> Filters
             "too_long",
             {"days": str(MAX_DAYS)},
         )
+    survey = _id(params, "survey")
     return Filters(
         start=start,
         end=end,
         store=_id(params, "store"),
         region=_id(params, "region"),
         touchpoint=_id(params, "touchpoint"),
-        survey=_id(params, "survey"),
+        survey=survey,
+        version=_version(params, survey),
         rapid=_choice(params, "rapid", ("include", "exclude"), "exclude") == "include",
         timeouts=_choice(params, "timeouts", ("include", "exclude"), "include") == "include",
     )
@@ -153,6 +159,18 @@ def _choice(params: Mapping[str, str], field: str, allowed: tuple[str, ...], def
         values = {"allowed": " or ".join(allowed)}
         raise FilterError(field, "expected {allowed}".format_map(values), "choice", values)
     return raw
+
+
+def _version(params: Mapping[str, str], survey: str | None) -> int | None:
+    raw = params.get("version", "").strip()
+    if not raw:
+        return None
+    # Digits only, and no more than hq.validate lets a survey_version be.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not 1 <= int(raw) <= MAX_INT:
+        raise FilterError("version", "expected a version number (1 or more)", "version_format")
+    if survey is None:
+        raise FilterError("version", "choose a survey for a version", "version_survey")
+    return int(raw)
 
 
 def _date(params: Mapping[str, str], field: str, now: date | None) -> date | None:

@@ -82,6 +82,8 @@ def conditions(db: HQDatabase, f: Filters, counted: bool = True) -> list[ColumnE
         where.append(responses.c.touchpoint == f.touchpoint)
     if f.survey:
         where.append(responses.c.survey_id == f.survey)
+    if f.version:
+        where.append(responses.c.survey_version == f.version)
     if counted and not f.rapid:
         where.append(~rapid_flagged())
     if counted and not f.timeouts:
@@ -119,6 +121,8 @@ def _source(
         where.append(t.c.touchpoint == f.touchpoint)
     if f.survey:
         where.append(t.c.survey_id == f.survey)
+    if f.version:
+        where.append(t.c.survey_version == f.version)
     if not f.rapid:
         where.append(t.c.rapid == 0)
     if not f.timeouts:
@@ -170,6 +174,29 @@ def counted(db: HQDatabase, f: Filters) -> Counted:
         if timeout and (f.rapid or not is_rapid):
             timeouts_n += int(n)
     return Counted(rapid_n, timeouts_n, f.rapid, f.timeouts)
+
+
+def pooled(db: HQDatabase, f: Filters) -> dict[str, list[int]]:
+    """The surveys whose figures pool more than one version under these filters: their
+    versions, lowest first. From daily_answers, or the covering indexes for a store or region
+    (both hold survey_version), so it never reads the answers themselves."""
+    if f.version:
+        return {}
+    found: dict[str, list[int]] = defaultdict(list)
+    for survey_id, version in _counts(db, pooled_query(db, f)):
+        found[str(survey_id)].append(int(version))
+    return {s: sorted(v) for s, v in sorted(found.items()) if len(v) > 1}
+
+
+def pooled_query(db: HQDatabase, f: Filters) -> Select[Any]:
+    """The surveys and versions among the filtered answers."""
+    src = _source(db, f)
+    c = src.table.c
+    return (
+        select(c.survey_id, c.survey_version)
+        .where(*src.where)
+        .group_by(c.survey_id, c.survey_version)
+    )
 
 
 # --- overview -------------------------------------------------------------------------------

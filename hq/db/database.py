@@ -42,9 +42,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from ces.answer import RAPID_FLAG
+from ces.answer import COMPLETED, RAPID_FLAG
 from ces.scrub import scrub_report
 from hq import credentials
+from hq.db import bursts
 from hq.db.tables import (
     SCHEMA_VERSION,
     daily_answers,
@@ -503,12 +504,13 @@ class HQDatabase:
                 conn.execute(text(f"ALTER TABLE kiosks ADD COLUMN last_answer_at {stamp_type}"))
                 self._fill_last_answers(conn)
                 if found == 2:
-                    # The covering indexes gained outcome and flags (schema 1 got them above).
+                    # The covering indexes gained outcome, flags and survey_version (schema 1
+                    # got them above).
                     for index in responses.indexes:
                         if index.name in COVERING_INDEXES:
                             conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
                             index.create(conn)
-                # daily_answers gained the outcome and rapid keys: counted again.
+                # daily_answers gained the survey_version, outcome and rapid keys: counted again.
                 daily_answers.drop(conn)
                 daily_answers.create(conn)
                 self._rebuild_daily(conn)
@@ -551,6 +553,7 @@ class HQDatabase:
             day,
             responses.c.touchpoint,
             responses.c.survey_id,
+            responses.c.survey_version,
             responses.c.scale,
             responses.c.score,
             func.coalesce(responses.c.factor, ""),
@@ -567,6 +570,7 @@ class HQDatabase:
                     "day",
                     "touchpoint",
                     "survey_id",
+                    "survey_version",
                     "scale",
                     "score",
                     "factor",
@@ -585,6 +589,7 @@ class HQDatabase:
                 r["answered_at"][:10],  # canonical UTC text: its date
                 r["touchpoint"],
                 r["survey_id"],
+                r["survey_version"],
                 r["scale"],
                 r["score"],
                 r["factor"] or "",
@@ -607,11 +612,12 @@ class HQDatabase:
                 "day": date.fromisoformat(key[0]),
                 "touchpoint": key[1],
                 "survey_id": key[2],
-                "scale": key[3],
-                "score": key[4],
-                "factor": key[5],
-                "outcome": key[6],
-                "rapid": key[7],
+                "survey_version": key[3],
+                "scale": key[4],
+                "score": key[5],
+                "factor": key[6],
+                "outcome": key[7],
+                "rapid": key[8],
                 "n": n,
             }
             for key, n in sorted(tally.items())
@@ -942,6 +948,7 @@ class HQDatabase:
                 )
                 stored = {str(r.id): r.content_hash for r in earlier}
             self._count_daily(conn, [r for r in rows if r["id"] not in stored])
+            self._complete_bursts(conn, kiosk, [r for r in rows if r["id"] not in stored])
             # Only answers this transaction stored: a resend was counted when it was new.
             redacted = [
                 found[i] for answer_id, i in first.items() if found[i] and answer_id not in stored
@@ -986,6 +993,101 @@ class HQDatabase:
             else:
                 results.append(Result(answer_id, "rejected", CONFLICT_ERROR))
         return results
+
+    def _complete_bursts(
+        self, conn: Connection, kiosk: EnrolledKiosk, new_rows: list[Answer]
+    ) -> None:
+        """Flag the answers of a rapid burst the kiosk could not flag (hq.db.bursts), in the
+        ingest's transaction, whichever order the burst's answers arrive in.
+
+        Reads the kiosk's completions around the new ones: those that finished within the
+        window before a new rapid answer, and the rapid ones within the window after a new
+        answer. Along the store's index (responses_store_cover: store_id, answered_at; an
+        answer's store is its kiosk's), so no index of its own: an answer is given before
+        it finishes, and a kiosk's sessions follow each other, so only the one answer
+        given before the range can have finished inside it, and that one is read too.
+        """
+        finished = [moment(r["finished_at"]) for r in new_rows if r["outcome"] == COMPLETED]
+        if not finished:
+            return
+        low = min(f for f in finished if f is not None) - bursts.WINDOW
+        high = max(f for f in finished if f is not None) + bursts.WINDOW
+        columns = (responses.c.id, responses.c.outcome, responses.c.flags, responses.c.finished_at)
+        mine = (responses.c.store_id == kiosk.store, responses.c.kiosk_id == kiosk.id)
+        found = list(
+            conn.execute(
+                select(*columns).where(
+                    *mine,
+                    responses.c.answered_at >= self.timestamp(low),
+                    responses.c.answered_at <= self.timestamp(high),
+                )
+            )
+        )
+        found += conn.execute(
+            select(*columns)
+            .where(*mine, responses.c.answered_at < self.timestamp(low))
+            .order_by(responses.c.answered_at.desc())
+            .limit(1)
+        )
+        flags = {str(r.id): r.flags for r in found}
+        ids = bursts.unflagged_in_bursts(
+            [
+                bursts.Completion(str(r.id), at, RAPID_TEXT in r.flags)
+                for r in found
+                if r.outcome == COMPLETED and (at := moment(r.finished_at)) is not None
+            ]
+        )
+        if not ids:
+            return
+        # Only the flags change: content_hash stays the hash of the answer as the kiosk
+        # sent it, so a resend of it is still a duplicate.
+        before = Counter(
+            tuple(k)
+            for k in conn.execute(select(*self._daily_keys()).where(responses.c.id.in_(ids)))
+        )
+        for answer_id in ids:
+            conn.execute(
+                update(responses)
+                .where(responses.c.id == answer_id)
+                .values(flags=_with_rapid(flags[answer_id]))
+            )
+        after = Counter(
+            tuple(k)
+            for k in conn.execute(select(*self._daily_keys()).where(responses.c.id.in_(ids)))
+        )
+        self._move_daily(conn, before, after)
+
+    def _move_daily(
+        self, conn: Connection, before: Counter[tuple[Any, ...]], after: Counter[tuple[Any, ...]]
+    ) -> None:
+        """Move answers whose keys changed from their old daily_answers rows to their new ones."""
+        pk = daily_answers.primary_key.columns
+        names = [c.name for c in pk]
+
+        def day_first(key: tuple[Any, ...]) -> tuple[Any, ...]:
+            day = key[0]
+            return (day if isinstance(day, date) else date.fromisoformat(day), *key[1:])
+
+        # Keys in one order, so concurrent PostgreSQL transactions never deadlock on them.
+        for key, n in sorted(Counter({day_first(k): n for k, n in before.items()}).items()):
+            conn.execute(
+                update(daily_answers)
+                .where(*(column == value for column, value in zip(pk, key, strict=True)))
+                .values(n=daily_answers.c.n - n)
+            )
+        days = sorted({day_first(k)[0] for k in before})
+        conn.execute(
+            daily_answers.delete().where(daily_answers.c.day.in_(days), daily_answers.c.n <= 0)
+        )
+        statement = self._insert(daily_answers)
+        upsert = statement.on_conflict_do_update(
+            index_elements=names, set_={"n": daily_answers.c.n + statement.excluded.n}
+        )
+        rows = [
+            {**dict(zip(names, key, strict=True)), "n": n}
+            for key, n in sorted(Counter({day_first(k): n for k, n in after.items()}).items())
+        ]
+        conn.execute(upsert, rows)
 
     def count_answers(self, kiosk_id: str | None = None) -> int:
         query = select(func.count()).select_from(responses)
@@ -1077,6 +1179,11 @@ def _kiosk_info(row: Any) -> KioskInfo:
         redacted_comments=row["redacted_comments"],
         rejected_answers=row["rejected_answers"],
     )
+
+
+def _with_rapid(flags: str) -> str:
+    """An answer's flags (compact JSON text, hq.validate) with the rapid flag added."""
+    return json.dumps([*json.loads(flags), RAPID_FLAG], separators=(",", ":"))
 
 
 def _same(row: Answer) -> Answer:

@@ -15,7 +15,15 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ces.answer import COMPLETED, RAPID_FLAG, TIMEOUT, AnswerStoreError, NewAnswer
+from ces.answer import (
+    COMPLETED,
+    RAPID_FLAG,
+    RAPID_RUN,
+    RAPID_WINDOW_S,
+    TIMEOUT,
+    AnswerStoreError,
+    NewAnswer,
+)
 from ces.survey import Survey
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import Clock
@@ -54,9 +62,10 @@ class Timing:
     debounce_s: float = 0.35
     still_there_s: float = 8.0
     thanks_s: float = 4.0
-    # More completions than this within the window are faster than people can queue.
-    rapid_window_s: float = 12.0
-    rapid_run: int = 3
+    # The rapid rule (ces.answer): this many completions within the window are faster
+    # than people can queue.
+    rapid_window_s: float = RAPID_WINDOW_S
+    rapid_run: int = RAPID_RUN
     out_of_order_retry_s: float = 30.0
 
 

@@ -27,6 +27,7 @@ class Spec:
     # None: completed with a factor, else a timeout (as most tests here assume).
     outcome: str | None = None
     rapid: bool = False
+    version: int = 1  # of the survey
 
 
 def kiosk(
@@ -44,6 +45,7 @@ def add(db: HQDatabase, where: EnrolledKiosk, specs: Iterable[Spec]) -> int:
             at=spec.at,
             seq=seq,
             survey_id=SURVEY_OF_SCALE[spec.scale],
+            survey_version=spec.version,
             scale=spec.scale,
             score=spec.score,
             factor=spec.factor,

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,7 @@ from hq.db.database import COVERING_INDEXES, HQDatabase
 from hq.db.tables import SCHEMA_VERSION, daily_answers, meta, responses
 
 DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
+RAPID_AT = DAY + timedelta(hours=1)
 RANGE = "from=2026-11-01&to=2026-11-30"
 
 
@@ -47,14 +48,15 @@ def _known(db: HQDatabase) -> None:
             *many(DAY, 2, 3, "price", outcome=COMPLETED),
             *many(DAY, 7, 3, outcome=TIMEOUT),
             *many(DAY, 3, 2, outcome=TIMEOUT),
-            *many(DAY, 1, 4, "price", outcome=COMPLETED, rapid=True),
-            Spec(DAY, 7, outcome=TIMEOUT, rapid=True),
+            # An hour later: HQ flags a rapid answer's whole burst (hq.db.bursts).
+            *many(RAPID_AT, 1, 4, "price", outcome=COMPLETED, rapid=True),
+            Spec(RAPID_AT, 7, outcome=TIMEOUT, rapid=True),
         ],
     )
     add(
         db,
         kiosk(db, "s002"),
-        [*many(DAY, 5, 2, "ease", outcome=COMPLETED), Spec(DAY, 1, "price", rapid=True)],
+        [*many(DAY, 5, 2, "ease", outcome=COMPLETED), Spec(RAPID_AT, 1, "price", rapid=True)],
     )
 
 
@@ -246,11 +248,12 @@ def test_a_schema_2_database_counts_its_answers_again_by_outcome_and_rapid(
             Column("factor", String(64), primary_key=True),
             Column("n", SmallInteger, nullable=False),
         ).create(conn)
-        # Schema 2's covering indexes, without outcome and flags.
+        # Schema 2's covering indexes, without outcome, flags and survey_version.
         for index in responses.indexes:
             if index.name in COVERING_INDEXES:
                 conn.execute(text(f"DROP INDEX {index.name}"))
-                old_columns = [c.name for c in index.columns if c.name not in ("outcome", "flags")]
+                new = ("outcome", "flags", "survey_version")
+                old_columns = [c.name for c in index.columns if c.name not in new]
                 conn.execute(
                     text(f"CREATE INDEX {index.name} ON responses ({', '.join(old_columns)})")
                 )
@@ -271,7 +274,7 @@ def test_a_schema_2_database_counts_its_answers_again_by_outcome_and_rapid(
                 i["name"]: i["column_names"] for i in inspect_db(conn).get_indexes("responses")
             }
         for name in COVERING_INDEXES:
-            assert indexes[name][-2:] == ["outcome", "flags"]
+            assert indexes[name][-3:] == ["outcome", "flags", "survey_version"]
         (summary,) = insights.overview(upgraded, _filters())
         assert summary.n == 17
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -235,7 +236,15 @@ def test_valid_edges_are_accepted_and_stored_as_sent(hq: HQ) -> None:
     # A kiosk at a touchpoint no survey names is offered, and may answer, every survey.
     _, token_any = hq.kiosk(touchpoint="kassa")
     answers = [
-        make_answer(seq=1, score=1, factor=None, comment="x" * 1000, flags=["rapid"] * 8),
+        # Finished in another minute than the rest: HQ would flag them as its burst.
+        make_answer(
+            at=datetime(2026, 11, 22, 9, 5, tzinfo=UTC),
+            seq=1,
+            score=1,
+            factor=None,
+            comment="x" * 1000,
+            flags=["rapid"] * 8,
+        ),
         make_answer(seq=2, score=7, comment="Regel 1\nregel 2\ttab\r ✓ 😀", locale="fr"),
         make_answer(
             seq=9_223_372_036_854_775_807,
