@@ -35,13 +35,17 @@ from ces.timestamps import iso_utc
 from hq.db.database import HQDatabase, sqlite_url
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-DAY = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+# Answers 30 s apart from here, as one busy kiosk gives them: HQ reads a kiosk's answers
+# around each rapid one (whole bursts, issue 13), so answers packed closer than people can
+# give them would measure bursts no kiosk sends. 150,000 answers reach 2026-10-23.
+DAY = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
+SPACING = timedelta(seconds=30)
 FACTORS = ("price", "ease", "service", "reputation", None)
 
 
 def answer(seq: int) -> dict[str, object]:
-    started = DAY + timedelta(seconds=seq % 3600)
-    return make_answer(
+    started = DAY + SPACING * seq
+    body: dict[str, object] = make_answer(
         at=started + timedelta(milliseconds=250),
         seq=seq,
         locale=SUPPORTED_LOCALES[seq % len(SUPPORTED_LOCALES)],
@@ -53,6 +57,7 @@ def answer(seq: int) -> dict[str, object]:
         started_at=iso_utc(started),
         finished_at=iso_utc(started + timedelta(milliseconds=900)),
     )
+    return body
 
 
 def enrol(hq: HQService) -> str:

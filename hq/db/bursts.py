@@ -48,3 +48,14 @@ def unflagged_in_bursts(completions: Sequence[Completion]) -> list[str]:
             reach = start if reach is None else min(reach, start)
     found.reverse()
     return found
+
+
+def merged(spans: Sequence[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The time spans, overlapping ones joined: each part of the kiosk's time read once."""
+    out: list[tuple[datetime, datetime]] = []
+    for low, high in sorted(spans):
+        if out and low <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return out

@@ -47,6 +47,7 @@ from ces.scrub import scrub_report
 from hq import credentials
 from hq.db import bursts
 from hq.db.tables import (
+    RAPID_CONDITION,
     SCHEMA_VERSION,
     daily_answers,
     enrolment_codes,
@@ -503,6 +504,8 @@ class HQDatabase:
                 stamp_type = kiosks.c.last_answer_at.type.compile(dialect=conn.dialect)
                 conn.execute(text(f"ALTER TABLE kiosks ADD COLUMN last_answer_at {stamp_type}"))
                 self._fill_last_answers(conn)
+                conn.execute(text("DROP INDEX IF EXISTS responses_rapid"))
+                next(i for i in responses.indexes if i.name == "responses_rapid").create(conn)
                 if found == 2:
                     # The covering indexes gained outcome, flags and survey_version (schema 1
                     # got them above).
@@ -1007,28 +1010,53 @@ class HQDatabase:
         it finishes, and a kiosk's sessions follow each other, so only the one answer
         given before the range can have finished inside it, and that one is read too.
         """
-        finished = [moment(r["finished_at"]) for r in new_rows if r["outcome"] == COMPLETED]
+        completed = [r for r in new_rows if r["outcome"] == COMPLETED]
+        finished = [f for r in completed if (f := moment(r["finished_at"])) is not None]
         if not finished:
             return
-        low = min(f for f in finished if f is not None) - bursts.WINDOW
-        high = max(f for f in finished if f is not None) + bursts.WINDOW
-        columns = (responses.c.id, responses.c.outcome, responses.c.flags, responses.c.finished_at)
+        first, last = min(finished), max(finished)
         mine = (responses.c.store_id == kiosk.store, responses.c.kiosk_id == kiosk.id)
-        found = list(
-            conn.execute(
+        # A stored rapid answer just after the new ones makes a burst of them (they came
+        # late); looked for in the small partial index of rapid answers.
+        later_rapid = conn.execute(
+            select(responses.c.id)
+            .where(
+                responses.c.kiosk_id == kiosk.id,
+                responses.c.answered_at >= self.timestamp(first),
+                responses.c.answered_at <= self.timestamp(last + bursts.WINDOW),
+                text(RAPID_CONDITION),
+            )
+            .limit(1)
+        ).first()
+        rapid = [
+            f for r in completed if RAPID_TEXT in r["flags"] and (f := moment(r["finished_at"]))
+        ]
+        if later_rapid is not None:
+            windows = [(first - bursts.WINDOW, last + bursts.WINDOW)]
+        elif rapid:
+            # Only what each new rapid answer's window reaches back over.
+            windows = bursts.merged([(at - bursts.WINDOW, at) for at in rapid])
+        else:
+            return  # most batches: nothing rapid, so no burst
+        columns = (responses.c.id, responses.c.outcome, responses.c.flags, responses.c.finished_at)
+        rows: dict[str, Any] = {}
+        for low, high in windows:
+            for row in conn.execute(
                 select(*columns).where(
                     *mine,
                     responses.c.answered_at >= self.timestamp(low),
                     responses.c.answered_at <= self.timestamp(high),
                 )
-            )
-        )
-        found += conn.execute(
-            select(*columns)
-            .where(*mine, responses.c.answered_at < self.timestamp(low))
-            .order_by(responses.c.answered_at.desc())
-            .limit(1)
-        )
+            ):
+                rows[str(row.id)] = row
+            for row in conn.execute(
+                select(*columns)
+                .where(*mine, responses.c.answered_at < self.timestamp(low))
+                .order_by(responses.c.answered_at.desc())
+                .limit(1)
+            ):
+                rows[str(row.id)] = row
+        found = list(rows.values())
         flags = {str(r.id): r.flags for r in found}
         ids = bursts.unflagged_in_bursts(
             [

@@ -36,6 +36,9 @@ Name = String(64)
 
 metadata = MetaData()
 
+# The partial index's condition, as queries must spell it for SQLite to use the index.
+RAPID_CONDITION = """flags LIKE '%"rapid"%'"""
+
 meta = Table(
     "hq_meta",
     metadata,
@@ -164,6 +167,15 @@ responses = Table(
         "answered_at",
         sqlite_where=text("comment IS NOT NULL"),
         postgresql_where=text("comment IS NOT NULL"),
+    ),
+    # Few answers are rapid; ingest looks for a kiosk's around each batch to flag whole
+    # bursts (schema 3), which must not read the batch's span of the store's answers.
+    Index(
+        "responses_rapid",
+        "kiosk_id",
+        "answered_at",
+        sqlite_where=text(RAPID_CONDITION),
+        postgresql_where=text(RAPID_CONDITION),
     ),
     # No more: every index is written for every answer, and on SQLite that is the cost
     # of ingest. Per-kiosk questions (gaps in seq) are rare and may scan.

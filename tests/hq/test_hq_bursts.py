@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ces.answer import RAPID_FLAG, RAPID_RUN, RAPID_WINDOW_S
 from ces.timestamps import iso_utc as _stamp
-from hq.db.bursts import Completion, unflagged_in_bursts
+from hq.db.bursts import Completion, merged, unflagged_in_bursts
 from hq.db.database import EnrolledKiosk, HQDatabase
 from hq.db.tables import daily_answers
 from hq.surveys import SurveyCatalog
@@ -161,3 +161,12 @@ def test_a_burst_that_starts_with_a_long_visit_is_flagged_from_it(
     _send(db, surveys, kiosk, answers[split:])
     assert _flags(db, kiosk) == [[], *[[RAPID_FLAG]] * 4]
     assert _daily_agrees_with_a_rebuild(db)
+
+
+def test_overlapping_windows_are_read_once() -> None:
+    t = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    s = timedelta(seconds=1)
+    assert merged([(t + 20 * s, t + 30 * s), (t, t + 12 * s), (t + 10 * s, t + 15 * s)]) == [
+        (t, t + 15 * s),
+        (t + 20 * s, t + 30 * s),
+    ]
