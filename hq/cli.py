@@ -1034,9 +1034,9 @@ def answers_delete(args: argparse.Namespace) -> int:
         ids = [f.id for f in found]
         try:
             if only:
-                done = erasure.erase_comment_ids(db, ids, actor=actor, detail=chosen.detail)
+                done = erasure.erase_comments(db, ids, actor=actor, detail=chosen.detail)
             else:
-                done = erasure.delete_ids(db, ids, actor=actor, detail=chosen.detail)
+                done = erasure.delete_answers(db, ids, actor=actor, detail=chosen.detail)
         except HQDatabaseError as e:
             raise CliError(str(e)) from None
         except SQLAlchemyError as e:

@@ -204,41 +204,30 @@ def _erase(
     return done
 
 
+# Which answers an erasure acts on: those matching a condition, or those with these ids
+# (unknown ones are skipped).
+Chosen = ColumnElement[bool] | Iterable[str]
+
+
+def _chunker(chosen: Chosen, only: ColumnElement[bool] | None = None) -> Chunker:
+    if isinstance(chosen, ColumnElement):
+        return _matching(chosen if only is None else chosen & only)
+    return _listed(chosen, only)
+
+
 def delete_answers(
     db: HQDatabase,
-    condition: ColumnElement[bool],
+    chosen: Chosen,
     *,
     actor: str,
     action: str = "delete_answers",
     detail: str | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Delete the matching answers (and their counts in daily_answers); audit-logged."""
+    """Delete the chosen answers (and their counts in daily_answers); audit-logged."""
     return _erase(
         db,
-        _matching(condition),
-        db.delete_answers,
-        actor=actor,
-        action=action,
-        detail=detail,
-        now=now,
-        what="answers deleted",
-    )
-
-
-def delete_ids(
-    db: HQDatabase,
-    ids: Iterable[str],
-    *,
-    actor: str,
-    action: str = "delete_answers",
-    detail: str | None = None,
-    now: datetime | None = None,
-) -> int:
-    """Delete the answers with these ids (unknown ones are skipped); audit-logged."""
-    return _erase(
-        db,
-        _listed(ids),
+        _chunker(chosen),
         db.delete_answers,
         actor=actor,
         action=action,
@@ -262,39 +251,17 @@ def _erase_texts(conn: Connection, ids: list[str]) -> int:
 
 def erase_comments(
     db: HQDatabase,
-    condition: ColumnElement[bool],
+    chosen: Chosen,
     *,
     actor: str,
     action: str = "erase_comments",
     detail: str | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Remove the text of the matching answers' comments; the answers and scores stay."""
+    """Remove the text of the chosen answers' comments; the answers and scores stay."""
     return _erase(
         db,
-        _matching(condition & responses.c.comment.is_not(None)),
-        _erase_texts,
-        actor=actor,
-        action=action,
-        detail=detail,
-        now=now,
-        what="comments erased",
-    )
-
-
-def erase_comment_ids(
-    db: HQDatabase,
-    ids: Iterable[str],
-    *,
-    actor: str,
-    action: str = "erase_comments",
-    detail: str | None = None,
-    now: datetime | None = None,
-) -> int:
-    """Remove the comment text of the answers with these ids; audit-logged."""
-    return _erase(
-        db,
-        _listed(ids, responses.c.comment.is_not(None)),
+        _chunker(chosen, responses.c.comment.is_not(None)),
         _erase_texts,
         actor=actor,
         action=action,

@@ -117,8 +117,8 @@ def test_by_ids_in_chunks_with_unknown_ids_among_them(
     unknown = ["00000000-0000-4000-8000-000000000000", "ffffffff-ffff-4fff-bfff-ffffffffffff"]
     assert sorted(f.id for f in erasure.answers_with_ids(db, chosen + unknown)) == chosen
     commented = [i for i, r in before.items() if r["comment"] == "fijne winkel"]
-    assert erasure.erase_comment_ids(db, commented + unknown, actor="t") == 4
-    assert erasure.delete_ids(db, chosen + unknown + chosen[:2], actor="t") == 6
+    assert erasure.erase_comments(db, commented + unknown, actor="t") == 4
+    assert erasure.delete_answers(db, chosen + unknown + chosen[:2], actor="t") == 6
     after = answers_by_id(db)
     assert set(before) - set(after) == set(chosen)
     assert all(after[i]["comment"] is None for i in commented)
@@ -214,7 +214,7 @@ def test_an_erasure_stopped_by_the_database_still_leaves_its_audit_line(
                 )
             )
         with pytest.raises(IntegrityError, match="refused"):
-            erasure.delete_ids(db, chosen, actor="cli:tester", detail="by id: 6 ids")
+            erasure.delete_answers(db, chosen, actor="cli:tester", detail="by id: 6 ids")
         assert set(answers_by_id(db)) & set(chosen) == set(chosen[2:])
         assert n_of(db) == {"ces7": 20, "smiley5": 3}
         assert_daily_consistent(db)

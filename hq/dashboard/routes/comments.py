@@ -114,7 +114,7 @@ async def erase_comment(
     erased = 0
     if found.comment is not None:
         erased = await hq.in_thread(
-            lambda: erasure.erase_comment_ids(
+            lambda: erasure.erase_comments(
                 hq.database,
                 [found.id],
                 actor=user.user,
