@@ -49,10 +49,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def ces_hq(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run the installed `ces-hq` once (not serve) and collect what it printed."""
+def ces_hq(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `ces-hq` once (not serve) and collect what it printed. The
+    database comes from the arguments, never from a stray EFFORTLESS_HQ_DATABASE_URL."""
     return subprocess.run(
-        [CES_HQ, *args], capture_output=True, text=True, timeout=timeout, check=False
+        [CES_HQ, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "EFFORTLESS_HQ_DATABASE_URL": "", **(env or {})},
     )
 
 

@@ -4,13 +4,11 @@ subprocess, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import uuid
 from collections import Counter
@@ -23,25 +21,13 @@ from typing import Any
 import pytest
 import requests
 from hq_helpers import HQ, make_answers, serving
-from hqserver import HQService
+from hqserver import HQService, ces_hq
 
 from hq.db.database import HQDatabase
 from hq.db.tables import SCHEMA_VERSION
 
-CES_HQ = str(Path(sys.executable).parent / "ces-hq")
 CODE_RE = re.compile(r"^enrolment code:\s+([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})$", re.M)
 UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-def ces_hq(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CES_HQ, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], status: int = 1) -> str:

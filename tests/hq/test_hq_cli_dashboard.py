@@ -5,32 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from dashboard_data import Spec, add, kiosk, many
+from hqserver import CES_HQ, ces_hq
 
 from hq import users
 from hq.db.database import HQDatabase
 
-CES_HQ = str(Path(sys.executable).parent / "ces-hq")
 PASSWORD = "correct horse battery"
-
-
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CES_HQ, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "EFFORTLESS_HQ_DATABASE_URL": ""},
-    )
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
@@ -43,25 +29,25 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
 
 def test_user_add_list_and_remove(tmp_path: Path) -> None:
     where = ["--data-dir", str(tmp_path)]
-    added = run("user", "add", "anna", "--password-stdin", *where, stdin=PASSWORD + "\n")
+    added = ces_hq("user", "add", "anna", "--password-stdin", *where, stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
     assert "user anna added" in added.stdout
-    assert run("user", "list", *where).stdout.split() == ["anna"]
+    assert ces_hq("user", "list", *where).stdout.split() == ["anna"]
     db = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
     try:
         assert users.log_in(db, "anna", PASSWORD)
     finally:
         db.close()
-    again = run("user", "add", "anna", "--password-stdin", *where, stdin=PASSWORD + "\n")
+    again = ces_hq("user", "add", "anna", "--password-stdin", *where, stdin=PASSWORD + "\n")
     assert "exists already" in one_line_error(again)
-    replaced = run(
+    replaced = ces_hq(
         "user", "add", "anna", "--replace", "--password-stdin", *where, stdin="another password\n"
     )
     assert replaced.returncode == 0
     assert "new password set" in replaced.stdout
-    assert run("user", "remove", "anna", *where).returncode == 0
-    assert "no users yet" in run("user", "list", *where).stdout
-    assert "no user 'anna'" in one_line_error(run("user", "remove", "anna", *where))
+    assert ces_hq("user", "remove", "anna", *where).returncode == 0
+    assert "no users yet" in ces_hq("user", "list", *where).stdout
+    assert "no user 'anna'" in one_line_error(ces_hq("user", "remove", "anna", *where))
 
 
 @pytest.mark.parametrize(
@@ -76,32 +62,32 @@ def test_user_add_list_and_remove(tmp_path: Path) -> None:
 def test_bad_users_are_refused_in_one_line(
     tmp_path: Path, name: str, password: str, message: str
 ) -> None:
-    result = run(
+    result = ces_hq(
         "user", "add", name, "--password-stdin", "--data-dir", str(tmp_path), stdin=password
     )
     assert message in one_line_error(result)
 
 
 def test_without_a_terminal_the_password_must_come_on_stdin(tmp_path: Path) -> None:
-    result = run("user", "add", "anna", "--data-dir", str(tmp_path))
+    result = ces_hq("user", "add", "anna", "--data-dir", str(tmp_path))
     assert "use --password-stdin" in one_line_error(result)
 
 
 def test_store_set_and_list(tmp_path: Path) -> None:
     where = ["--data-dir", str(tmp_path)]
-    assert "no store has a name" in run("store", "list", *where).stdout
+    assert "no store has a name" in ces_hq("store", "list", *where).stdout
     assert (
-        run("store", "set", "s042", "--region", "north", "--name", "Utrecht", *where).returncode
+        ces_hq("store", "set", "s042", "--region", "north", "--name", "Utrecht", *where).returncode
         == 0
     )
-    assert run("store", "set", "s042", "--region", "east", *where).returncode == 0
-    listing = run("store", "list", *where).stdout
+    assert ces_hq("store", "set", "s042", "--region", "east", *where).returncode == 0
+    listing = ces_hq("store", "list", *where).stdout
     assert "s042" in listing and "Utrecht" in listing and "east" in listing  # noqa: PT018
     assert "is not a region id" in one_line_error(
-        run("store", "set", "s042", "--region", "a b", *where)
+        ces_hq("store", "set", "s042", "--region", "a b", *where)
     )
-    assert "say what to set" in one_line_error(run("store", "set", "s042", *where))
-    bad = run("store", "set", "s 42", "--region", "x", *where)
+    assert "say what to set" in one_line_error(ces_hq("store", "set", "s042", *where))
+    bad = ces_hq("store", "set", "s 42", "--region", "x", *where)
     assert bad.returncode == 2  # argparse refuses the store id
 
 
@@ -119,7 +105,7 @@ def _seeded(tmp_path: Path) -> list[str]:
 def test_export_csv_to_a_file_with_a_progress_bar(tmp_path: Path) -> None:
     where = _seeded(tmp_path)
     target = tmp_path / "answers.csv"
-    result = run(
+    result = ces_hq(
         "export", "--format", "csv", "--output", str(target), "--progress", "always", *where
     )
     assert result.returncode == 0, result.stderr
@@ -131,12 +117,12 @@ def test_export_csv_to_a_file_with_a_progress_bar(tmp_path: Path) -> None:
 
 def test_export_json_to_stdout_with_filters(tmp_path: Path) -> None:
     where = _seeded(tmp_path)
-    result = run("export", "--format", "json", "--store", "s002", *where)
+    result = ces_hq("export", "--format", "json", "--store", "s002", *where)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
     (answer,) = json.loads(result.stdout)
     assert answer["factor"] == "service" and answer["band"] == "difficult"  # noqa: PT018
-    nothing = run(
+    nothing = ces_hq(
         "export", "--format", "json", "--from", "2020-01-01", "--to", "2020-01-31", *where
     )
     assert json.loads(nothing.stdout) == []
@@ -151,13 +137,13 @@ def test_export_json_to_stdout_with_filters(tmp_path: Path) -> None:
     ],
 )
 def test_bad_export_filters_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
-    result = run("export", "--format", "csv", *args, "--data-dir", str(tmp_path))
+    result = ces_hq("export", "--format", "csv", *args, "--data-dir", str(tmp_path))
     assert message in one_line_error(result)
 
 
 def test_export_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     where = _seeded(tmp_path)
-    result = run("export", "--format", "csv", "--output", str(tmp_path / "no" / "x.csv"), *where)
+    result = ces_hq("export", "--format", "csv", "--output", str(tmp_path / "no" / "x.csv"), *where)
     assert "cannot write" in one_line_error(result)
 
 

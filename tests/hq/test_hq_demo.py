@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 import requests
 from hq_helpers import make_answer, serving
+from hqserver import CES_HQ
 
 from ces.answer import TIMEOUT
 from hq import actions, storeinfo
@@ -26,8 +26,6 @@ from hq.dashboard import insights, webtexts
 from hq.dashboard.filters import default_filters, today
 from hq.db.database import EnrolledKiosk, HQDatabase, sqlite_url
 from hq.surveys import SurveyCatalog
-
-CES_HQ = str(Path(sys.executable).parent / "ces-hq")
 
 
 def ces_hq_demo(data_dir: Path, *more: str) -> subprocess.CompletedProcess[str]:

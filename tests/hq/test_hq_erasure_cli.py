@@ -7,7 +7,6 @@ import getpass
 import os
 import pty
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,26 +25,14 @@ from erasure_data import (
     seed_texts,
     table,
 )
+from hqserver import CES_HQ, ces_hq
 from sqlalchemy import text, update
 
 from hq import erasure
 from hq.db.database import HQDatabase
 from hq.db.tables import responses
 
-CES_HQ = str(Path(sys.executable).parent / "ces-hq")
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
-
-
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CES_HQ, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "EFFORTLESS_HQ_DATABASE_URL": ""},
-    )
 
 
 def in_terminal(*args: str, typed: str) -> subprocess.CompletedProcess[str]:
@@ -135,7 +122,7 @@ def test_by_comment_text_within_a_store_and_its_dates(
         "answers", "delete", "--store", "s004", "--from", "2026-11-01", "--to", "2026-11-30",
         "--comment-contains", ASKED.lower(), *where,
     ]  # fmt: skip
-    dry = run(*asked, "--dry-run")
+    dry = ces_hq(*asked, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "Kassière ÖZTÜRK was vriendelijk" in dry.stdout
     assert "mevrouw öztürk hielp me" in dry.stdout
@@ -143,7 +130,7 @@ def test_by_comment_text_within_a_store_and_its_dates(
     assert "dry run: would delete 2 answers; nothing was changed" in dry.stdout
     assert answers_by_id(db) == before
     assert erasure.audit_entries(db) == []
-    done = run(*asked, "--yes")
+    done = ces_hq(*asked, "--yes")
     assert done.returncode == 0, done.stderr
     assert "deleted 2 answers" in done.stdout
     gone = {i for i, r in before.items() if r["store_id"] == "s004" and ASKED.lower() in
@@ -167,7 +154,7 @@ def test_comment_only_keeps_the_answers_and_their_scores(
     daily = table(db, "daily_answers")
     figures = n_of(db)
     chosen = ids_where(db, comment="fijne winkel") + ids_where(db, comment=None)[:3]
-    result = run("answers", "delete", "--comment-only", "--yes", *where,
+    result = ces_hq("answers", "delete", "--comment-only", "--yes", *where,
                  *(f"--id={i}" for i in chosen))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "erased the comments of 4 answers; the answers and their scores stay" in result.stdout
@@ -180,7 +167,7 @@ def test_comment_only_keeps_the_answers_and_their_scores(
     [line] = erasure.audit_entries(db)
     assert (line["action"], line["count"]) == ("erase_comments", 4)
     assert "fijne winkel" not in audit_text(db)
-    again = run("answers", "delete", "--comment-only", "--yes", *where, f"--id={chosen[0]}")
+    again = ces_hq("answers", "delete", "--comment-only", "--yes", *where, f"--id={chosen[0]}")
     assert "none of these answers has a comment: nothing to erase" in again.stdout
     assert len(erasure.audit_entries(db)) == 1
 
@@ -199,11 +186,11 @@ def test_ids_from_a_file_or_stdin(sqlite_database_url: str, tmp_path: Path) -> N
             + f"\n  {chosen[3].upper()}  \n{{{chosen[4]}}}\n",
             encoding="utf-8",
         )
-        dry = run("answers", "delete", "--ids-from", str(listed), "--dry-run", *where)
+        dry = ces_hq("answers", "delete", "--ids-from", str(listed), "--dry-run", *where)
         assert "dry run: would delete 5 answers" in dry.stdout, dry.stderr
-        done = run("answers", "delete", "--ids-from", "-", "--yes", *where, stdin=chosen[5])
+        done = ces_hq("answers", "delete", "--ids-from", "-", "--yes", *where, stdin=chosen[5])
         assert "deleted 1 answer" in done.stdout, done.stderr
-        done = run("answers", "delete", "--ids-from", str(listed), "--yes", *where)
+        done = ces_hq("answers", "delete", "--ids-from", str(listed), "--yes", *where)
         assert "deleted 5 answers" in done.stdout, done.stderr
         assert ids_where(db, comment="gaat wel") == []
         assert n_of(db) == {"ces7": 16, "smiley5": 3}
@@ -219,10 +206,12 @@ def test_wildcards_are_plain_text(sqlite_database_url: str) -> None:
         where = ["--database-url", sqlite_database_url]
         span = ["--store", "s004", "--from", "2026-11-01", "--to", "2026-11-30"]
         for text, found in (("%", "100% tevreden"), ("_", "50_50 kans op een lege kassa")):
-            dry = run("answers", "delete", *span, "--comment-contains", text, "--dry-run", *where)
+            dry = ces_hq(
+                "answers", "delete", *span, "--comment-contains", text, "--dry-run", *where
+            )
             assert "would delete 1 answer;" in dry.stdout, dry.stderr
             assert found in dry.stdout
-        nothing = run(
+        nothing = ces_hq(
             "answers", "delete", *span, "--comment-contains", "' OR 1=1 --", "--yes", *where
         )
         assert "no answers match: nothing to delete" in nothing.stdout
@@ -244,7 +233,7 @@ def test_a_hostile_comment_is_shown_as_plain_text_on_one_line(sqlite_database_ur
                 .where(responses.c.comment == "gewoon goed")
                 .values(comment=hostile)
             )
-        dry = run(
+        dry = ces_hq(
             "answers", "delete", "--store", "s004", "--from", "2026-11-01", "--to", "2026-11-30",
             "--comment-contains", "ROOD", "--dry-run", "--database-url", sqlite_database_url,
         )  # fmt: skip
@@ -298,7 +287,7 @@ def test_refusals_are_one_line_and_change_nothing(
     try:
         seed(db)
         before = answers_by_id(db)
-        result = run("answers", "delete", "--yes", *args, "--database-url", sqlite_database_url)
+        result = ces_hq("answers", "delete", "--yes", *args, "--database-url", sqlite_database_url)
         assert message in one_line_error(result)
         assert answers_by_id(db) == before
         assert erasure.audit_entries(db) == []
@@ -318,23 +307,23 @@ def test_unknown_and_malformed_ids_refuse_the_whole_request(
         unknown = [UNKNOWN, "ffffffff-ffff-4fff-bfff-ffffffffffff"]
         listed = tmp_path / "ids.txt"
         listed.write_text("\n".join(known + unknown) + "\n", encoding="utf-8")
-        result = run("answers", "delete", "--ids-from", str(listed), "--yes", *where)
+        result = ces_hq("answers", "delete", "--ids-from", str(listed), "--yes", *where)
         assert "2 of 4 answer ids not found" in one_line_error(result)
         listed.write_text(f"{known[0]}\nDROP TABLE responses;\n", encoding="utf-8")
-        result = run("answers", "delete", "--ids-from", str(listed), "--yes", *where)
+        result = ces_hq("answers", "delete", "--ids-from", str(listed), "--yes", *where)
         assert "ids.txt line 2: 'DROP TABLE responses;' is not an answer id" in one_line_error(
             result
         )
         listed.write_bytes(b"\xff\xfe" + b"x" * 10)
-        result = run("answers", "delete", "--ids-from", str(listed), "--yes", *where)
+        result = ces_hq("answers", "delete", "--ids-from", str(listed), "--yes", *where)
         assert "is not UTF-8 text" in one_line_error(result)
         listed.write_text("a" * 100_000, encoding="utf-8")
-        result = run("answers", "delete", "--ids-from", str(listed), "--yes", *where)
+        result = ces_hq("answers", "delete", "--ids-from", str(listed), "--yes", *where)
         assert "line 1: too long for an answer id" in one_line_error(result)
         listed.write_text("# nothing here\n", encoding="utf-8")
-        result = run("answers", "delete", "--ids-from", str(listed), "--yes", *where)
+        result = ces_hq("answers", "delete", "--ids-from", str(listed), "--yes", *where)
         assert "holds no answer ids" in one_line_error(result)
-        malformed = run("answers", "delete", "--id", "1234", "--yes", *where)
+        malformed = ces_hq("answers", "delete", "--id", "1234", "--yes", *where)
         assert malformed.returncode == 2
         assert "'1234' is not an answer id (a UUID)" in malformed.stderr
         assert answers_by_id(db) == before
@@ -348,7 +337,7 @@ def test_without_a_terminal_it_asks_for_yes(sqlite_database_url: str) -> None:
     try:
         seed(db)
         before = answers_by_id(db)
-        result = run(
+        result = ces_hq(
             "answers", "delete", "--id", sorted(before)[0],
             "--database-url", sqlite_database_url, stdin="yes\n",
         )  # fmt: skip
@@ -360,12 +349,12 @@ def test_without_a_terminal_it_asks_for_yes(sqlite_database_url: str) -> None:
 
 def test_audit_lists_the_newest_first(hq_db: tuple[HQDatabase, list[str]]) -> None:
     db, where = hq_db
-    assert "the audit log is empty" in run("audit", *where).stdout
+    assert "the audit log is empty" in ces_hq("audit", *where).stdout
     erasure.record(db, "retention", "erase_comments", 12, "older than 365 days")
     chosen = ids_where(db, comment="te duur")
-    run("answers", "delete", "--comment-only", "--yes", f"--id={chosen[0]}", *where)
-    run("answers", "delete", "--yes", *(f"--id={i}" for i in chosen), *where)
-    listing = run("audit", *where)
+    ces_hq("answers", "delete", "--comment-only", "--yes", f"--id={chosen[0]}", *where)
+    ces_hq("answers", "delete", "--yes", *(f"--id={i}" for i in chosen), *where)
+    listing = ces_hq("audit", *where)
     assert listing.returncode == 0, listing.stderr
     lines = listing.stdout.splitlines()
     assert lines[0].split() == ["AT", "(UTC)", "ACTOR", "ACTION", "COUNT", "DETAIL"]
@@ -375,10 +364,10 @@ def test_audit_lists_the_newest_first(hq_db: tuple[HQDatabase, list[str]]) -> No
         [user, "erase_comments", "1"],
         ["retention", "erase_comments", "12"],
     ]
-    limited = run("audit", "--limit", "1", *where).stdout.splitlines()
+    limited = ces_hq("audit", "--limit", "1", *where).stdout.splitlines()
     assert len(limited) == 2 and "delete_answers" in limited[1]  # noqa: PT018
     assert "te duur" not in listing.stdout
-    assert run("audit", "--limit", "0", *where).returncode == 2
+    assert ces_hq("audit", "--limit", "0", *where).returncode == 2
     assert n_of(db, RANGE.narrowed(store="s001"))["ces7"] == 14
 
 
@@ -394,7 +383,7 @@ def test_an_erasure_the_database_stops_says_where_to_look(sqlite_database_url: s
                     f"WHEN old.id = '{chosen[-1]}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
                 )
             )
-        result = run(
+        result = ces_hq(
             "answers", "delete", "--yes", *(f"--id={i}" for i in chosen),
             "--database-url", sqlite_database_url,
         )  # fmt: skip
