@@ -16,10 +16,12 @@ import requests
 from answers import make_answer as make_answer
 from answers import make_answers as make_answers
 from hqserver import wait_until_healthy
+from sqlalchemy import select
 
 from hq import users
 from hq.app import create_app
 from hq.db.database import HQDatabase, NewKiosk
+from hq.db.tables import daily_answers
 from hq.server import make_server
 from hq.server_settings import ServerSettings, default_max_connections, file_limit
 from hq.surveys import SurveyCatalog
@@ -179,3 +181,17 @@ def read_raw_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
         assert chunk, "connection closed in the middle of a response body"
         body += chunk
     return int(status_line.split()[1]), headers, body
+
+
+def daily_counts(db: HQDatabase) -> dict[tuple[str, ...], int]:
+    """daily_answers as {key columns as text: n}."""
+    with db.reading() as conn:
+        rows = conn.execute(select(daily_answers)).all()
+    return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in rows}
+
+
+def daily_agrees_with_a_rebuild(db: HQDatabase) -> bool:
+    """daily_answers is what counting every stored answer again makes of it."""
+    kept = daily_counts(db)
+    db.rebuild_daily_answers()
+    return kept == daily_counts(db)

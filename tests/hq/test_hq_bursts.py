@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from answers import TO_FINISH
-from hq_helpers import make_answer
+from hq_helpers import daily_agrees_with_a_rebuild, make_answer
 from sqlalchemy import select
 
 from ces.answer import RAPID_FLAG, RAPID_RUN, RAPID_WINDOW_S
@@ -57,18 +57,6 @@ def _flags(db: HQDatabase, kiosk: EnrolledKiosk) -> list[list[str]]:
     return [json.loads(a["flags"]) for a in db.answers(kiosk.id)]
 
 
-def _daily(db: HQDatabase) -> dict[tuple[str, ...], int]:
-    with db.reading() as conn:
-        rows = conn.execute(select(daily_answers)).all()
-    return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in rows}
-
-
-def _daily_agrees_with_a_rebuild(db: HQDatabase) -> bool:
-    kept = _daily(db)
-    db.rebuild_daily_answers()
-    return kept == _daily(db)
-
-
 def _rapid_in_daily(db: HQDatabase) -> int:
     with db.reading() as conn:
         rows = conn.execute(select(daily_answers.c.rapid, daily_answers.c.n)).all()
@@ -93,7 +81,7 @@ def test_the_whole_burst_is_flagged_whichever_order_it_arrives_in(
     assert _flags(db, kiosk) == [[], *[[RAPID_FLAG]] * 4]
     assert _flags(db, twin) == [[], []]
     assert _rapid_in_daily(db) == 4
-    assert _daily_agrees_with_a_rebuild(db)
+    assert daily_agrees_with_a_rebuild(db)
 
 
 def test_a_resend_of_an_answer_flagged_at_hq_is_still_a_duplicate(
@@ -107,7 +95,7 @@ def test_a_resend_of_an_answer_flagged_at_hq_is_still_a_duplicate(
     assert _send(db, surveys, kiosk, [answers[1]]) == ["duplicate"]
     assert _flags(db, kiosk) == [[], *[[RAPID_FLAG]] * 4]
     assert _rapid_in_daily(db) == 4
-    assert _daily_agrees_with_a_rebuild(db)
+    assert daily_agrees_with_a_rebuild(db)
 
 
 def test_answers_outside_every_window_and_timeouts_are_left_alone(
@@ -123,7 +111,7 @@ def test_answers_outside_every_window_and_timeouts_are_left_alone(
     _send(db, surveys, kiosk, [outside, timeout])
     _send(db, surveys, kiosk, burst)
     assert _flags(db, kiosk) == [[], [], [RAPID_FLAG], [RAPID_FLAG], [RAPID_FLAG]]
-    assert _daily_agrees_with_a_rebuild(db)
+    assert daily_agrees_with_a_rebuild(db)
 
 
 def test_the_burst_rule_is_the_kiosks() -> None:
@@ -160,7 +148,7 @@ def test_a_burst_that_starts_with_a_long_visit_is_flagged_from_it(
     _send(db, surveys, kiosk, answers[:split])
     _send(db, surveys, kiosk, answers[split:])
     assert _flags(db, kiosk) == [[], *[[RAPID_FLAG]] * 4]
-    assert _daily_agrees_with_a_rebuild(db)
+    assert daily_agrees_with_a_rebuild(db)
 
 
 def test_overlapping_windows_are_read_once() -> None:

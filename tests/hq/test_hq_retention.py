@@ -18,14 +18,13 @@ from typing import Any
 import anyio
 import pytest
 from dashboard_data import Spec, add, kiosk
-from hq_helpers import serving
+from hq_helpers import daily_agrees_with_a_rebuild, daily_counts, serving
 from hqserver import CES_HQ, HQService
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from hq import erasure, retention
 from hq.db.database import HQDatabase
-from hq.db.tables import daily_answers
 from hq.retention import Policy, Schedule
 from hq.surveys import SurveyCatalog
 
@@ -46,18 +45,6 @@ def _comment(db: HQDatabase, at: datetime, text_: str | None = COMMENT, score: i
 
 def _answers(db: HQDatabase) -> dict[str, dict[str, Any]]:
     return {a["id"]: a for a in db.answers()}
-
-
-def _daily(db: HQDatabase) -> dict[tuple[str, ...], int]:
-    with db.reading() as conn:
-        rows = conn.execute(select(daily_answers)).all()
-    return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in rows}
-
-
-def _daily_agrees_with_a_rebuild(db: HQDatabase) -> bool:
-    kept = _daily(db)
-    db.rebuild_daily_answers()
-    return kept == _daily(db)
 
 
 def _retention_lines(db: HQDatabase) -> list[tuple[str, int, str]]:
@@ -85,7 +72,7 @@ def test_old_comments_lose_their_text_and_keep_their_answer_and_score(db: HQData
     young = _comment(db, NOW - timedelta(days=3))
     without_comment = _comment(db, datetime(2024, 3, 1, 11, tzinfo=UTC), None)
     before = _answers(db)
-    daily_before = _daily(db)
+    daily_before = daily_counts(db)
 
     outcome = retention.run(db, Policy(), now=NOW)
 
@@ -99,7 +86,7 @@ def test_old_comments_lose_their_text_and_keep_their_answer_and_score(db: HQData
     ]
     assert [after[i]["score"] for i in (old, last_old_day, first_kept)] == [2, 7, 5]
     assert after[without_comment] == before[without_comment]
-    assert _daily(db) == daily_before
+    assert daily_counts(db) == daily_before
     assert (outcome.ran, outcome.comments, outcome.answers) == (True, 2, 0)
     assert outcome.describe() == (
         "retention: erased the text of 2 comments of answers given before 2025-11-29 "
@@ -130,8 +117,8 @@ def test_answers_go_only_with_an_answer_retention_and_daily_counts_follow(
     assert after[old]["comment"] is None
     # The ancient answers' comments went with them: not counted as erased as well.
     assert (outcome.answers, outcome.comments) == (2, 1)
-    assert _daily_agrees_with_a_rebuild(db)
-    assert sum(_daily(db).values()) == 2
+    assert daily_agrees_with_a_rebuild(db)
+    assert sum(daily_counts(db).values()) == 2
     assert [line[:2] for line in _retention_lines(db)] == [
         ("erase_comments", 2),
         ("delete_answers", 2),
@@ -226,7 +213,7 @@ def test_of_several_processes_on_one_database_exactly_one_runs(database_url: str
         assert sum(o.answers for o in outcomes) == 20
         assert [line[:2] for line in _retention_lines(databases[1])] == [("delete_answers", 20)]
         assert databases[2].count_answers() == 0
-        assert _daily(databases[3]) == {}
+        assert daily_counts(databases[3]) == {}
     finally:
         for db in databases:
             db.close()
@@ -352,7 +339,7 @@ def test_serve_with_retention_options_applies_them_by_itself(
         assert set(after) == {old, young}
         assert (after[old]["comment"], after[young]["comment"]) == (None, COMMENT)
         assert ancient not in after
-        assert _daily_agrees_with_a_rebuild(db)
+        assert daily_agrees_with_a_rebuild(db)
     finally:
         db.close()
     log = served.stderr()
