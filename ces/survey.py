@@ -45,7 +45,8 @@ ATTRACT_MODES = ("teaser", "question")
 DEFAULT_ATTRACT_MODE = "teaser"
 
 # Ids end up in the database and in HQ's reports, so they are kept plain.
-_ID_RE = re.compile(rf"^{ID_PATTERN}$")
+# Matched whole (fullmatch): "$" would also let a final line break through.
+_ID_RE = re.compile(ID_PATTERN)
 _ID_RULE = "use 1 to 64 lowercase letters, digits, '_' or '-', starting with a letter or digit"
 # Icon paths are joined onto the icons folder; a narrow alphabet rules out backslashes,
 # drive letters, NUL bytes and other ways of stepping outside it.
@@ -266,7 +267,7 @@ class _Checker:
 
     def identifier(self, value: object, path: str) -> str:
         text = self.string(value, path)
-        if not _ID_RE.match(text):
+        if not _ID_RE.fullmatch(text):
             raise self.fail(path, f"{_show(text)} is not a valid id: {_ID_RULE}")
         return text
 

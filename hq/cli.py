@@ -9,13 +9,15 @@
     ces-hq user add NAME [--password-stdin] [--replace] | user list | user remove NAME
     ces-hq store set STORE [--name NAME] [--region REGION] | store list
     ces-hq export --format csv|json [--from DATE] [--to DATE] [--store S] [--region R]
-                  [--touchpoint T] [--survey S] [--minimised] [--output FILE]
+                  [--touchpoint T] [--survey S [--version N]] [--rapid include|exclude]
+                  [--timeouts include|exclude] [--minimised] [--output FILE]
     ces-hq db check
     ces-hq answers delete (--id ID... | --ids-from FILE | --store S --from DATE --to DATE
                            --comment-contains TEXT) [--comment-only] [--dry-run] [--yes]
     ces-hq audit [--limit N]
     ces-hq retention run [--dry-run] [--comment-retention-days 365] [--answer-retention-days N]
     ces-hq demo [--json]
+    ces-hq survey export ID [--version N] [--surveys DIR] | survey import FILE [--surveys DIR]
 
 Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
 command line argparse refuses), never a traceback.
@@ -50,9 +52,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ces.answer import ID_RE
 from ces.timestamps import iso_utc
-from hq import erasure, retention, storeinfo, users
+from hq import erasure, retention, storeinfo, survey_files, users
 from hq.assignment import is_served, served_touchpoints
-from hq.dashboard import export, filters
+from hq.dashboard import export, filters, insights
 from hq.db.database import HQDatabase, HQDatabaseError, KioskInfo, describe_error, sqlite_url
 from hq.server_settings import (
     DEFAULT_BODY_TIMEOUT_S,
@@ -63,7 +65,7 @@ from hq.server_settings import (
     raise_file_limit,
 )
 from hq.storeinfo import STORE_ID_RE
-from hq.surveys import SurveyFolderError, default_folder, load_surveys
+from hq.surveys import SurveyCatalog, SurveyFolderError, default_folder, load_surveys
 
 log = logging.getLogger("effortless.hq.cli")
 
@@ -229,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_command(commands)
     _add_retention_command(commands)
     _add_demo_command(commands)
+    _add_survey_command(commands)
     return parser
 
 
@@ -323,13 +326,26 @@ def _add_user_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    shop = commands.add_parser("store", help="name stores and put them in regions")
+    shop = commands.add_parser("store", help="name stores, put them in regions, set time zones")
     store_actions = shop.add_subparsers(dest="action", required=True, metavar="ACTION")
-    store_set = store_actions.add_parser("set", help="set a store's name and/or region")
+    store_set = store_actions.add_parser("set", help="set a store's name, region and/or time zone")
     store_set.add_argument("store_id", type=_store_name, metavar="STORE")
     store_set.add_argument("--name", help="shown beside the id in the dashboard ('' clears it)")
     store_set.add_argument("--region", help="region id, e.g. north ('' clears it)")
+    store_set.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help="the store's IANA time zone, e.g. Europe/Brussels, if not the chain's ('' clears it)",
+    )
     _database_options(store_set)
+    store_zone = store_actions.add_parser(
+        "time-zone",
+        help="show or set the chain's time zone (days and weeks are cut in it)",
+    )
+    store_zone.add_argument(
+        "zone", nargs="?", metavar="ZONE", help="an IANA time zone, e.g. Europe/Amsterdam"
+    )
+    _database_options(store_zone)
     store_list = store_actions.add_parser("list", help="stores with a name or region")
     _database_options(store_list)
 
@@ -343,13 +359,18 @@ def _add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         "--from",
         dest="start",
         metavar="DATE",
-        help="first day, YYYY-MM-DD (UTC; default: 83 days before --to)",
+        help="first day, YYYY-MM-DD (a local day of each store; default: 83 days before --to)",
     )
     export.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
     export.add_argument("--store", metavar="STORE", help="only this store")
     export.add_argument("--region", metavar="REGION", help="only stores in this region")
     export.add_argument("--touchpoint", metavar="TP", help="only this touchpoint")
     export.add_argument("--survey", metavar="SURVEY", help="only this survey id")
+    export.add_argument(
+        "--version",
+        metavar="N",
+        help="only answers to version N (1 or more) of --survey, as the dashboard's version=N",
+    )
     export.add_argument(
         "--rapid",
         choices=("include", "exclude"),
@@ -411,9 +432,11 @@ def _add_answers_command(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     delete.add_argument("--store", type=_store_name, metavar="STORE", help="the store, e.g. s042")
     delete.add_argument(
-        "--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD (a UTC day)"
+        "--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD (the store's local day)"
     )
-    delete.add_argument("--to", dest="end", metavar="DATE", help="last day, included (UTC)")
+    delete.add_argument(
+        "--to", dest="end", metavar="DATE", help="last day, included (the store's local day)"
+    )
     delete.add_argument(
         "--comment-contains",
         metavar="TEXT",
@@ -479,6 +502,29 @@ def _add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     )
     demo.add_argument("--json", action="store_true", help="print the summary as JSON")
     _database_options(demo)
+
+
+def _add_survey_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    survey = commands.add_parser(
+        "survey", help="survey files in and out of HQ's survey folder (for version control)"
+    )
+    survey_actions = survey.add_subparsers(dest="action", required=True, metavar="ACTION")
+    folder_help = "the survey folder HQ serves (as for serve; default: the kiosk's own surveys)"
+    survey_export = survey_actions.add_parser(
+        "export", help="print a survey HQ serves as canonical JSON (sorted keys)"
+    )
+    survey_export.add_argument("survey_id", metavar="ID", help="the survey's id")
+    survey_export.add_argument(
+        "--version", type=_positive_int, metavar="N", help="fail unless this is its version"
+    )
+    survey_export.add_argument("--surveys", type=Path, metavar="DIR", help=folder_help)
+    survey_import = survey_actions.add_parser(
+        "import",
+        help="check a survey file as the kiosk does and copy it into the folder under its id "
+        "(a new survey, or a higher version of one; a published version never changes)",
+    )
+    survey_import.add_argument("file", type=Path, metavar="FILE")
+    survey_import.add_argument("--surveys", type=Path, metavar="DIR", help=folder_help)
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -772,11 +818,13 @@ def user_remove(args: argparse.Namespace) -> int:
 
 
 def store_set(args: argparse.Namespace) -> int:
-    if args.name is None and args.region is None:
-        raise CliError("say what to set: --name and/or --region")
+    if args.name is None and args.region is None and args.time_zone is None:
+        raise CliError("say what to set: --name, --region and/or --time-zone")
     db = _open_database(args)
     try:
-        storeinfo.set_store(db, args.store_id, name=args.name, region=args.region)
+        storeinfo.set_store(
+            db, args.store_id, name=args.name, region=args.region, time_zone=args.time_zone
+        )
     except storeinfo.StoreInfoError as e:
         raise CliError(str(e)) from None
     finally:
@@ -788,12 +836,32 @@ def store_set(args: argparse.Namespace) -> int:
 def store_list(args: argparse.Namespace) -> int:
     with closing(_open_database(args)) as db:
         found = storeinfo.store_list(db)
+        chain = storeinfo.chain_zone(db)
     if not found:
         print("no store has a name or region yet; set one with: ces-hq store set STORE --region R")
         return 0
-    rows = [["STORE", "NAME", "REGION"]]
-    rows += [[s.id, s.name or "-", s.region or "-"] for s in found]
+    rows = [["STORE", "NAME", "REGION", "TIME ZONE"]]
+    rows += [[s.id, s.name or "-", s.region or "-", s.time_zone or "-"] for s in found]
     print(_table(rows))
+    print(f"stores without a time zone ('-') use the chain's: {chain}")
+    return 0
+
+
+def store_time_zone(args: argparse.Namespace) -> int:
+    db = _open_database(args)
+    try:
+        if args.zone is None:
+            print(storeinfo.chain_zone(db))
+            return 0
+        moved = storeinfo.set_chain_zone(db, args.zone)
+    except storeinfo.StoreInfoError as e:
+        raise CliError(str(e)) from None
+    finally:
+        db.close()
+    print(
+        f"the chain's time zone is {args.zone}; "
+        f"the days of {moved} store(s) without a zone of their own were counted again"
+    )
     return 0
 
 
@@ -808,15 +876,20 @@ def export_answers(args: argparse.Namespace) -> int:
         "region": args.region or "",
         "touchpoint": args.touchpoint or "",
         "survey": args.survey or "",
+        "version": args.version or "",
         "rapid": args.rapid,
         "timeouts": args.timeouts,
     }
-    try:
-        chosen = filters.parse_filters(params)
-    except filters.FilterError as e:
-        raise CliError(f"--{e.field}: {e.problem}") from None
+    # A blank --version would read as no version (all of them): refused, not widened.
+    if args.version is not None and not args.version.strip():
+        raise CliError("--version: expected a version number (1 or more)")
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     with closing(_open_database(args)) as db:
+        try:
+            # Today as the dashboard has it: in the chain's time zone.
+            chosen = filters.parse_filters(params, filters.today(storeinfo.chain_zone(db)))
+        except filters.FilterError as e:
+            raise CliError(f"--{e.field}: {e.problem}") from None
         total = export.count(db, chosen) if show else 0
         bar = Progress(total, sys.stderr) if show else None
         rows = export.rows(db, chosen, args.minimised)
@@ -959,13 +1032,19 @@ def _chosen_by_comment(args: argparse.Namespace, db: HQDatabase) -> _Erasure:
     if not text:
         raise CliError("--comment-contains is empty: it would match every comment")
     try:
-        chosen = filters.parse_filters({"from": args.start, "to": args.end, "store": args.store})
+        chosen = filters.parse_filters(
+            {"from": args.start, "to": args.end, "store": args.store},
+            filters.today(storeinfo.chain_zone(db)),
+        )
     except filters.FilterError as e:
         raise CliError(f"--{e.field}: {e.problem}") from None
-    found = erasure.comments_containing(db, args.store, chosen.start_at, chosen.end_before, text)
+    # The days are the store's own (in its time zone), as on the dashboard.
+    start, end_before = insights.local_bounds(db, args.store, chosen)
+    found = erasure.comments_containing(db, args.store, start, end_before, text)
     # The search text is what the shopper wrote, so it stays out of the log.
     detail = (
-        f"store {args.store}, {chosen.start.isoformat()} .. {chosen.end.isoformat()} (UTC days), "
+        f"store {args.store}, {chosen.start.isoformat()} .. {chosen.end.isoformat()} "
+        "(the store's local days), "
         f"comment contains a text of {len(text)} characters (not recorded)"
     )
     return _Erasure(found, detail)
@@ -1157,6 +1236,41 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _survey_catalog(folder: Path | None) -> SurveyCatalog:
+    try:
+        return load_surveys(folder or default_folder())
+    except SurveyFolderError as e:
+        raise CliError(f"survey folder: {e}") from None
+
+
+def survey_export(args: argparse.Namespace) -> int:
+    catalog = _survey_catalog(args.surveys)
+    try:
+        text = survey_files.exported(catalog, args.survey_id, args.version)
+    except survey_files.SurveyFileError as e:
+        raise CliError(str(e)) from None
+    # Bytes, not print(): the file is UTF-8 whatever the terminal's locale says.
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
+def survey_import(args: argparse.Namespace) -> int:
+    catalog = _survey_catalog(args.surveys)
+    try:
+        done = survey_files.import_survey(catalog, args.file)
+    except survey_files.SurveyFileError as e:
+        raise CliError(str(e)) from None
+    name = f"survey {done.survey.id!r} version {done.survey.version}"
+    if done.unchanged:
+        print(f"{name} is in {done.path} already; nothing changed")
+        return 0
+    was = "new survey" if done.replaced is None else f"replaces version {done.replaced}"
+    # HQ reads its survey folder when it starts.
+    print(f"imported {name} into {done.path} ({was}); restart `ces-hq serve` to offer it")
+    return 0
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -1180,9 +1294,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("user", "remove"): user_remove,
             ("store", "set"): store_set,
             ("store", "list"): store_list,
+            ("store", "time-zone"): store_time_zone,
             ("db", "check"): db_check,
             ("answers", "delete"): answers_delete,
             ("retention", "run"): retention_run,
+            ("survey", "export"): survey_export,
+            ("survey", "import"): survey_import,
         }
         return handlers[(args.command, args.action)](args)
     except CliError as e:

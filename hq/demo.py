@@ -11,7 +11,8 @@ Everything goes in through HQ's own code, so the demo shows what HQ makes of rea
 kiosks are added and enrolled as `ces-hq kiosk add` and a kiosk do it, answers are checked
 and stored by the function behind POST /api/v1/responses, stores are named as `ces-hq store
 set` names them, the action is recorded as the dashboard's form records it. Answers are
-built from the contract (ces.answer, ces.timestamps). Days are UTC days, as the dashboard's.
+built from the contract (ces.answer, ces.timestamps). The chain's time zone is
+Europe/Amsterdam (`ces-hq store time-zone`): days, opening hours and "today" are Dutch.
 
 The data goes only into a database without answers, once: a second run adds nothing (it
 sets a new password for the demo user, so a login can always be printed).
@@ -24,8 +25,9 @@ import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
@@ -58,8 +60,9 @@ ACTION_MESSAGE = {
 }
 # How much more likely an easy visit at the tills is from the action's date on.
 ACTION_LIFT = 0.15
-# Shops are open 08:00-20:00 UTC (09:00-21:00 in the Netherlands in winter).
-OPENS, CLOSES = time(8), time(20)
+# The chain's time zone, and its shops' opening hours there.
+ZONE = "Europe/Amsterdam"
+OPENS, CLOSES = time(9), time(21)
 
 
 class DemoError(ValueError):
@@ -138,7 +141,7 @@ def load(
 ) -> Loaded:
     """Put the demo data into ``db`` (once) and (re)set the demo user's password."""
     now = now or utcnow()
-    today = now.date()
+    today = now.astimezone(ZoneInfo(ZONE)).date()
     first = today - timedelta(days=DEMO_DAYS - 1)
     password = password or secrets.token_urlsafe(9)
     survey_ids = tuple(s for s in (IN_STORE, RETURNS) if s in surveys.by_id)
@@ -206,8 +209,11 @@ def _load_answers(db: HQDatabase, surveys: SurveyCatalog, now: datetime) -> int:
 
     rng = random.Random(SEED)
     context = HQContext.create(db, surveys, Limits())
-    start = datetime.combine(now.date() - timedelta(days=DEMO_DAYS - 1), time(), UTC)
-    action_day = now.date() - timedelta(days=ACTION_DAYS_AGO)
+    storeinfo.set_chain_zone(db, ZONE)
+    zone = ZoneInfo(ZONE)
+    today = now.astimezone(zone).date()
+    start = datetime.combine(today - timedelta(days=DEMO_DAYS - 1), time(), zone)
+    action_day = today - timedelta(days=ACTION_DAYS_AGO)
     stored = 0
     for store in STORES:
         storeinfo.set_store(db, store.id, name=store.name, region=store.region)
@@ -238,16 +244,17 @@ def _visits_per_day(rng: random.Random, touchpoint: str, day: date) -> int:
 
 
 def _moments(rng: random.Random, day: date, n: int, now: datetime) -> list[datetime]:
-    """n moments in the day's opening hours; today only up to a minute ago."""
-    opens = datetime.combine(day, OPENS, UTC)
-    closes = min(datetime.combine(day, CLOSES, UTC), now - timedelta(minutes=1))
+    """n moments in the day's opening hours (local); today only up to a minute ago."""
+    zone = ZoneInfo(ZONE)
+    opens = datetime.combine(day, OPENS, zone)
+    closes = min(datetime.combine(day, CLOSES, zone), now - timedelta(minutes=1))
     if closes - opens < timedelta(hours=1):
         # Before opening time today: a few early answers, so today is never empty.
-        opens = datetime.combine(day, time(), UTC)
+        opens = datetime.combine(day, time(), zone)
         closes = max(opens + timedelta(seconds=3), now - timedelta(seconds=40))
         n = 3
-    elif day == now.date():
-        n = max(3, round(n * (closes - opens) / (datetime.combine(day, CLOSES, UTC) - opens)))
+    elif day == now.astimezone(zone).date():
+        n = max(3, round(n * (closes - opens) / (datetime.combine(day, CLOSES, zone) - opens)))
     span = (closes - opens).total_seconds()
     return sorted(opens + timedelta(seconds=rng.uniform(0, span)) for _ in range(n))
 
@@ -263,7 +270,7 @@ def _kiosk_answers(
     survey = surveys.by_id[touchpoint]
     out: list[dict[str, Any]] = []
     for offset in range(DEMO_DAYS - 1, -1, -1):
-        day = now.date() - timedelta(days=offset)
+        day = now.astimezone(ZoneInfo(ZONE)).date() - timedelta(days=offset)
         for at in _moments(rng, day, _visits_per_day(rng, touchpoint, day), now):
             values = _visit(rng, store, touchpoint, survey.scale, day >= action_day)
             locale = "nl" if rng.random() < 0.8 else "en"

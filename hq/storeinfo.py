@@ -1,4 +1,4 @@
-"""What HQ knows about a store besides its id: a name and a region (for the dashboard)."""
+"""What HQ knows about a store besides its id: a name, a region and a time zone."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ces.answer import ID_PATTERN
+from hq.db import counts, zones
 from hq.db.database import HQDatabase
-from hq.db.tables import stores
+from hq.db.tables import responses, stores
 
 # Store, region and touchpoint ids as HQ takes them from people (CLI, dashboard): the
 # contract's id rule, in either case.
@@ -26,12 +27,20 @@ class StoreInfo:
     id: str
     name: str | None
     region: str | None
+    time_zone: str | None = None  # None: the chain's
 
 
 def set_store(
-    db: HQDatabase, store_id: str, *, name: str | None = None, region: str | None = None
+    db: HQDatabase,
+    store_id: str,
+    *,
+    name: str | None = None,
+    region: str | None = None,
+    time_zone: str | None = None,
 ) -> None:
-    """Set a store's name and/or region; an empty string clears it, None leaves it."""
+    """Set a store's name, region and/or time zone; an empty string clears it (a zone goes
+    back to the chain's), None leaves it. A new zone moves the store's answers to their
+    days in it, in the same transaction."""
     if not STORE_ID_RE.fullmatch(store_id):
         raise StoreInfoError(f"{store_id[:70]!r} is not a store id")
     if region and not STORE_ID_RE.fullmatch(region):
@@ -40,21 +49,69 @@ def set_store(
         )
     if name is not None and (len(name) > MAX_NAME_CHARS or not name.isprintable()):
         raise StoreInfoError(f"a store name is at most {MAX_NAME_CHARS} printable characters")
+    zone = _checked_zone(time_zone) if time_zone else time_zone
     with db.writing() as conn:
+        if zone is not None:
+            zones.lock_zones(conn)
+        before = zones.read_zones(conn)
         row = conn.execute(select(stores).where(stores.c.id == store_id)).first()
+
+        def value(given: str | None, column: str) -> str | None:
+            if given is not None:
+                return given or None
+            return getattr(row, column) if row else None
+
         values = {
-            "name": (name or None) if name is not None else (row.name if row else None),
-            "region": (region or None) if region is not None else (row.region if row else None),
+            "name": value(name, "name"),
+            "region": value(region, "region"),
+            "time_zone": value(zone, "time_zone"),
         }
         if row is None:
             conn.execute(stores.insert().values(id=store_id, **values))
         else:
             conn.execute(stores.update().where(stores.c.id == store_id).values(**values))
+        after = zones.read_zones(conn)
+        if before.name_of(store_id) != after.name_of(store_id):
+            counts.move(conn, before, after, [store_id])
+
+
+def chain_zone(db: HQDatabase) -> str:
+    with db.reading() as conn:
+        return zones.chain_zone(conn)
+
+
+def set_chain_zone(db: HQDatabase, zone: str) -> int:
+    """Set the chain's time zone; the answers of every store without a zone of its own move
+    to their days in it (one transaction). Returns how many stores moved."""
+    checked = _checked_zone(zone)
+    with db.writing() as conn:
+        zones.lock_zones(conn)
+        before = zones.read_zones(conn)
+        if before.chain == checked:
+            return 0
+        zones.set_chain_zone(conn, checked)
+        after = zones.read_zones(conn)
+        own = set(after.stores)
+        moved = sorted(
+            s
+            for s in (str(x) for x in conn.scalars(select(responses.c.store_id).distinct()))
+            if s not in own
+        )
+        for start in range(0, len(moved), counts.REBUILD_STORES):
+            counts.move(conn, before, after, moved[start : start + counts.REBUILD_STORES])
+        return len(moved)
+
+
+def _checked_zone(zone: str) -> str:
+    try:
+        return zones.check_zone(zone)
+    except zones.ZoneError as e:
+        raise StoreInfoError(str(e)) from None
 
 
 def store_list(db: HQDatabase) -> list[StoreInfo]:
     with db.reading() as conn:
         return [
-            StoreInfo(r.id, r.name, r.region)
+            StoreInfo(r.id, r.name, r.region, r.time_zone)
             for r in conn.execute(select(stores).order_by(stores.c.id))
         ]

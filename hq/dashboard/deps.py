@@ -13,11 +13,11 @@ from fastapi import Depends
 from starlette.requests import Request
 
 from ces.scales import SCALES
-from hq import users
+from hq import storeinfo, users
 from hq.body import read_capped
 from hq.context import Context, HQContext
 from hq.dashboard import insights, stats, webtexts
-from hq.dashboard.filters import FilterError, Filters, parse_filters
+from hq.dashboard.filters import FilterError, Filters, parse_filters, today
 from hq.dashboard.pages import PAGE_PATHS, PageError, Redirect
 from hq.dashboard.rendering import language
 
@@ -73,9 +73,10 @@ async def checked_form(request: Request, user: CurrentUser) -> dict[str, str]:
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
 
 
-def filters_of(request: Request) -> Filters:
+async def filters_of(request: Request, hq: Context) -> Filters:
+    zone = await hq.in_thread(storeinfo.chain_zone, hq.database)
     try:
-        return parse_filters(dict(request.query_params))
+        return parse_filters(dict(request.query_params), today(zone))
     except FilterError as e:
         t = webtexts.text(language(request))
         field = t.get(f"field_{e.field}", e.field)

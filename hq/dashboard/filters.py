@@ -1,6 +1,7 @@
 """Which answers a dashboard page, an export or the command line looks at.
 
-The same names everywhere: ``from``, ``to`` (dates, both included, UTC days), ``store``,
+The same names everywhere: ``from``, ``to`` (dates, both included: each
+store's local days, in its time zone or the chain's, hq.db.zones), ``store``,
 ``region``, ``touchpoint``, ``survey``, ``version`` (of the survey chosen, which it needs: version
 2 of one survey has nothing to do with version 2 of another), and what is counted: ``rapid=include`` (answers
 flagged rapid are left out unless asked for) and ``timeouts=exclude`` (a score, then the
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hq.storeinfo import STORE_ID_RE
 from hq.validate import MAX_INT
@@ -57,15 +59,6 @@ class Filters:
     rapid: bool = False
     timeouts: bool = True
 
-    @property
-    def start_at(self) -> datetime:
-        return datetime.combine(self.start, time(), UTC)
-
-    @property
-    def end_before(self) -> datetime:
-        """The first moment after the range."""
-        return datetime.combine(self.end + timedelta(days=1), time(), UTC)
-
     def query(self, **changes: str | None) -> dict[str, str]:
         """These filters as query parameters (for links), with some changed."""
         out = {
@@ -87,8 +80,10 @@ class Filters:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
+def today(zone: str = "UTC") -> date:
+    """Today where the chain is (``zone``: its time zone, hq.db.zones): the default range
+    ends on the day its shops are living, not on the UTC date."""
+    return datetime.now(ZoneInfo(zone)).date()
 
 
 def latest_day(now: date | None = None) -> date:

@@ -5,7 +5,11 @@ Percentages are 0-100. Intervals are 95%, chosen to stay honest for small n and 
 100% (where the normal approximation shrinks to zero width):
 
 - a share (% easy, a factor's share): Wilson's score interval;
-- the mean: Student's t with n - 1 degrees of freedom;
+- the mean: Student's t with n - 1 degrees of freedom, kept within the scale's range; when
+  every answer is the same score v (t then has zero width), a bound instead: the share of
+  answers that could differ is at most Wilson's upper limit for 0 of n, u = z^2 / (n + z^2),
+  and each of them at most the scale's far end, so v - (v - lowest) * u .. v + (highest - v)
+  * u (18 answers all 7 on CES 2.0: [5.94 - 7.00]); one answer has none;
 - Net Easy (p_easy - p_difficult of one multinomial sample): Bonett and Price's adjusted
   Wald interval (2012), which adds one answer to each of the two bands and two to n;
 - the difference of two independent shares (an action's before and after, a period
@@ -244,11 +248,6 @@ def summarise(scale: Scale | str, counts: Mapping[int, int]) -> Summary:
     net = p_easy - p_difficult
     total = sum(point * count for point, count in full.items())
     mean = total / n
-    mean_ci = None
-    if n > 1:
-        squares = sum((point - mean) ** 2 * count for point, count in full.items())
-        half = t_quantile(0.975, n - 1) * math.sqrt(squares / (n - 1) / n)
-        mean_ci = Interval(mean - half, mean + half)
     return Summary(
         scale=scale.id,
         n=n,
@@ -262,8 +261,32 @@ def summarise(scale: Scale | str, counts: Mapping[int, int]) -> Summary:
         mean=mean,
         easy_ci=wilson(easy, n),
         net_easy_ci=net_easy_interval(easy, difficult, n),
-        mean_ci=mean_ci,
+        mean_ci=mean_interval(scale, full),
     )
+
+
+def mean_interval(scale: Scale, counts: Mapping[int, int]) -> Interval | None:
+    """The mean score's 95% interval, inside the scale's range; None below two answers.
+
+    Student's t; but when every answer is the same score, t's interval has zero width, so
+    the mean is bounded by how many answers could differ (Wilson's upper limit for 0 of n)
+    times how far they could lie (the scale's far end).
+    """
+    n = sum(counts.values())
+    if n < 2:
+        return None
+    lowest, highest = min(scale.points), max(scale.points)
+    mean = sum(point * count for point, count in counts.items()) / n
+    scores = [point for point, count in counts.items() if count]
+    if len(scores) == 1:
+        (only,) = scores
+        limits = _wilson(0, n)
+        assert limits is not None
+        differ = limits[1]
+        return Interval(only - (only - lowest) * differ, only + (highest - only) * differ)
+    squares = sum((point - mean) ** 2 * count for point, count in counts.items())
+    half = t_quantile(0.975, n - 1) * math.sqrt(squares / (n - 1) / n)
+    return Interval(max(float(lowest), mean - half), min(float(highest), mean + half))
 
 
 # --- factors and priorities ------------------------------------------------------------

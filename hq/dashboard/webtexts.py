@@ -43,7 +43,8 @@ EN: dict[str, str] = {
     "export_json": "Export JSON",
     "export_minimised": "Without the kiosk, every time rounded down to the hour",
     "export_full": "Full, with kiosk and exact times:",
-    "days_utc": "Days are UTC.",
+    "days_local": "Days are each store's local days ({zone}).",
+    "days_local_own": "Days are each store's local days ({zone}; some stores have their own time zone).",
     "bad_filter": "This filter cannot be used",
     "field_from": "from",
     "field_to": "to",
@@ -89,6 +90,7 @@ EN: dict[str, str] = {
     "ci": "95% CI",
     "too_few": "too few answers",
     "too_few_long": "Fewer than {min} answers: read these figures as an indication only.",
+    "ci_one_answer": "(one answer: too few for an interval)",
     "h_title": "This period against the one before",
     "h_periods": (
         "{start} – {end} ({days} days) against the {days} days just before: "
@@ -239,7 +241,7 @@ EN: dict[str, str] = {
     "c_search": "Contains",
     "c_band": "Answer",
     "c_all": "all",
-    "c_when": "When (UTC)",
+    "c_when": "When (store's time)",
     "c_score": "Score",
     "c_comment": "Comment",
     "c_none": "No comments match.",
@@ -299,7 +301,8 @@ NL: dict[str, str] = {
     "export_json": "Exporteer JSON",
     "export_minimised": "Zonder de kiosk, elke tijd afgerond naar beneden op het uur",
     "export_full": "Volledig, met kiosk en exacte tijden:",
-    "days_utc": "Dagen in UTC.",
+    "days_local": "Dagen zijn de lokale dagen van elke winkel ({zone}).",
+    "days_local_own": "Dagen zijn de lokale dagen van elke winkel ({zone}; sommige winkels hebben een eigen tijdzone).",
     "bad_filter": "Dit filter kan niet gebruikt worden",
     "field_from": "van",
     "field_to": "tot en met",
@@ -344,6 +347,7 @@ NL: dict[str, str] = {
     "ci": "95%-BI",
     "too_few": "te weinig antwoorden",
     "too_few_long": "Minder dan {min} antwoorden: lees deze cijfers alleen als indicatie.",
+    "ci_one_answer": "(één antwoord: te weinig voor een interval)",
     "h_title": "Deze periode tegenover de vorige",
     "h_periods": (
         "{start} – {end} ({days} dagen) tegenover de {days} dagen ervoor: "
@@ -495,7 +499,7 @@ NL: dict[str, str] = {
     "c_search": "Bevat",
     "c_band": "Antwoord",
     "c_all": "alle",
-    "c_when": "Wanneer (UTC)",
+    "c_when": "Wanneer (tijd van de winkel)",
     "c_score": "Score",
     "c_comment": "Opmerking",
     "c_none": "Geen opmerkingen gevonden.",

@@ -8,6 +8,7 @@ NOTHING on its primary key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -17,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -27,6 +28,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    bindparam,
     case,
     create_engine,
     event,
@@ -35,6 +37,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -45,7 +48,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from ces.answer import COMPLETED, RAPID_FLAG
 from ces.scrub import scrub_report
 from hq import credentials
-from hq.db import bursts
+from hq.db import bursts, counts
+from hq.db.counts import RAPID_TEXT
 from hq.db.tables import (
     RAPID_CONDITION,
     SCHEMA_VERSION,
@@ -56,22 +60,24 @@ from hq.db.tables import (
     meta,
     metadata,
     responses,
+    stores,
 )
+from hq.db.zones import LocalDays, read_zones, store_zone
 from hq.moments import moment, stamp, utcnow
 from hq.validate import MAX_COMMENT_CHARS, Answer, Heartbeat
 
 log = logging.getLogger("effortless.hq.db")
 
 # The rapid flag as it appears in an answer's flags (compact JSON text, hq.validate).
-RAPID_TEXT = json.dumps(RAPID_FLAG)
 
 DB_FILENAME = "hq.db"
-# Indexes schema 2 added to the responses table.
-DASHBOARD_INDEXES = ("responses_time_cover", "responses_comments_time", "responses_store_cover")
-# The covering ones, rebuilt by schema 3 with outcome and flags.
-COVERING_INDEXES = ("responses_time_cover", "responses_store_cover")
-# Schema 1's index that responses_store_cover replaces.
-REPLACED_INDEX = "responses_store_time"
+# Indexes of the answers that schema 4 dropped (figures read the counts since).
+DROPPED_INDEXES = (
+    "responses_store_cover",
+    "responses_time_cover",
+    "responses_touchpoint_time",
+    "responses_survey_time",
+)
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # About 40 MB of log before a commit checkpoints by itself (normally _Checkpointer has).
 SQLITE_AUTOCHECKPOINT_PAGES = 10_000
@@ -297,7 +303,6 @@ class HQDatabase:
         self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
         self._compiled: dict[int, tuple[str, Callable[[Answer], Any]]] = {}
         self._groups_repeat: bool | None = None
-        self._daily_upsert: Any = None
         # How many batches the app should ingest at once. SQLite has one writer at a time
         # anyway; parsing further batches beside it only makes the threads fight over the
         # GIL, which the writer must win back after every SQLite call.
@@ -470,29 +475,13 @@ class HQDatabase:
                     "Nothing was changed."
                 )
             metadata.create_all(conn)
-            version = conn.dialect.server_version_info
-            if not self.is_sqlite and version is not None and version >= (14,):
-                # PostgreSQL guesses one day per answer for the dashboard's day expression
-                # (hq.dashboard.insights._day) and then plans no parallel workers for a year of
-                # answers per region: statistics on the expression itself (425 -> 265 ms).
-                conn.execute(
-                    text(
-                        "CREATE STATISTICS IF NOT EXISTS responses_answer_day "
-                        "ON (date(timezone('UTC', answered_at))) FROM responses"
-                    )
-                )
             if found is None:
                 conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
                 return
             # Upgrades from older schema versions, one step per version. create_all above
             # made the new tables; indexes new on old tables are made here.
             if found < 2:
-                log.info("upgrading the database to schema 2 (dashboard indexes and tables)")
-                conn.execute(text(f"DROP INDEX IF EXISTS {REPLACED_INDEX}"))
-                for index in responses.indexes:
-                    if index.name in DASHBOARD_INDEXES:
-                        index.create(conn, checkfirst=True)
-                self._rebuild_daily(conn)
+                log.info("upgrading the database to schema 2 (dashboard tables)")
             if found < 3:
                 log.info(
                     "upgrading the database to schema 3 (privacy: redaction counts, audit log)"
@@ -504,19 +493,27 @@ class HQDatabase:
                 stamp_type = kiosks.c.last_answer_at.type.compile(dialect=conn.dialect)
                 conn.execute(text(f"ALTER TABLE kiosks ADD COLUMN last_answer_at {stamp_type}"))
                 self._fill_last_answers(conn)
-                conn.execute(text("DROP INDEX IF EXISTS responses_rapid"))
-                next(i for i in responses.indexes if i.name == "responses_rapid").create(conn)
-                if found == 2:
-                    # The covering indexes gained outcome, flags and survey_version (schema 1
-                    # got them above).
-                    for index in responses.indexes:
-                        if index.name in COVERING_INDEXES:
-                            conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
-                            index.create(conn)
-                # daily_answers gained the survey_version, outcome and rapid keys: counted again.
+                # daily_answers gained the survey_version, outcome and rapid keys: counted
+                # again below.
                 daily_answers.drop(conn)
                 daily_answers.create(conn)
-                self._rebuild_daily(conn)
+            if found < 4:
+                log.info("upgrading the database to schema 4 (stores' time zones, store counts)")
+                # (A schema 1 database got the stores table, with the column, above.)
+                if "time_zone" not in {c["name"] for c in inspect(conn).get_columns("stores")}:
+                    zone_type = stores.c.time_zone.type.compile(dialect=conn.dialect)
+                    conn.execute(text(f"ALTER TABLE stores ADD COLUMN time_zone {zone_type}"))
+                # Narrow indexes instead of the wide ones schema 2 and 3 made (tables.py);
+                # schema 1's responses_store_time is the same as schema 4's.
+                for name in DROPPED_INDEXES:
+                    conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+                if not self.is_sqlite:
+                    # Statistics for a day expression schema 3 grouped the answers by.
+                    conn.execute(text("DROP STATISTICS IF EXISTS responses_answer_day"))
+                for index in responses.indexes:
+                    index.create(conn, checkfirst=True)
+                # Every store counted per day (the zone is UTC until one is set, as before).
+                counts.rebuild(conn, read_zones(conn))
             if found < SCHEMA_VERSION:
                 conn.execute(
                     update(meta)
@@ -525,10 +522,10 @@ class HQDatabase:
                 )
 
     def rebuild_daily_answers(self) -> None:
-        """Count every stored answer into daily_answers, and each kiosk's last answer, again
-        (after a bulk load)."""
+        """Count every stored answer into daily_answers and the store counts, and each
+        kiosk's last answer, again (after a bulk load)."""
         with self._write() as conn:
-            self._rebuild_daily(conn)
+            counts.rebuild(conn, read_zones(conn))
             self._fill_last_answers(conn)
 
     @staticmethod
@@ -546,87 +543,6 @@ class HQDatabase:
             .values(last_answer_at=newest.c.newest)
         )
 
-    def _daily_keys(self) -> tuple[Any, ...]:
-        """daily_answers' key columns, as expressions over responses."""
-        if self.is_sqlite:
-            day: Any = func.substr(responses.c.answered_at, 1, 10)
-        else:
-            day = func.date(func.timezone("UTC", responses.c.answered_at))
-        return (
-            day,
-            responses.c.touchpoint,
-            responses.c.survey_id,
-            responses.c.survey_version,
-            responses.c.scale,
-            responses.c.score,
-            func.coalesce(responses.c.factor, ""),
-            responses.c.outcome,
-            case((rapid_flagged(), 1), else_=0),
-        )
-
-    def _rebuild_daily(self, conn: Connection) -> None:
-        keys = self._daily_keys()
-        conn.execute(daily_answers.delete())
-        conn.execute(
-            daily_answers.insert().from_select(
-                [
-                    "day",
-                    "touchpoint",
-                    "survey_id",
-                    "survey_version",
-                    "scale",
-                    "score",
-                    "factor",
-                    "outcome",
-                    "rapid",
-                    "n",
-                ],
-                select(*keys, func.count()).group_by(*keys),
-            )
-        )
-
-    def _count_daily(self, conn: Connection, new_rows: list[Answer]) -> None:
-        """Add newly stored answers to daily_answers, in this same transaction."""
-        tally = Counter(
-            (
-                r["answered_at"][:10],  # canonical UTC text: its date
-                r["touchpoint"],
-                r["survey_id"],
-                r["survey_version"],
-                r["scale"],
-                r["score"],
-                r["factor"] or "",
-                r["outcome"],
-                1 if RAPID_TEXT in r["flags"] else 0,  # compact JSON text (hq.validate)
-            )
-            for r in new_rows
-        )
-        if not tally:
-            return
-        if self._daily_upsert is None:
-            statement = self._insert(daily_answers)
-            self._daily_upsert = statement.on_conflict_do_update(
-                index_elements=[c.name for c in daily_answers.primary_key],
-                set_={"n": daily_answers.c.n + statement.excluded.n},
-            )
-        # Keys in one order, so concurrent PostgreSQL transactions never deadlock on them.
-        rows = [
-            {
-                "day": date.fromisoformat(key[0]),
-                "touchpoint": key[1],
-                "survey_id": key[2],
-                "survey_version": key[3],
-                "scale": key[4],
-                "score": key[5],
-                "factor": key[6],
-                "outcome": key[7],
-                "rapid": key[8],
-                "n": n,
-            }
-            for key, n in sorted(tally.items())
-        ]
-        conn.execute(self._daily_upsert, rows)
-
     def delete_answers(self, conn: Connection, ids: list[str]) -> int:
         """Delete these answers and take them out of daily_answers, in the caller's transaction."""
         if not ids:
@@ -640,31 +556,11 @@ class HQDatabase:
                 .group_by(responses.c.kiosk_id)
             )
         }
-        # Counted from the rows this DELETE removed: on PostgreSQL a concurrent erasure of
-        # the same answers waits for this one and then finds them gone, and must not take
-        # them out of daily_answers a second time.
-        removed = conn.execute(
-            responses.delete().where(responses.c.id.in_(ids)).returning(*self._daily_keys())
-        )
-        tally = Counter(
-            (day if isinstance(day, date) else date.fromisoformat(day), *rest)
-            for day, *rest in removed
-        )
-        pk = daily_answers.primary_key.columns
-        # Keys in one order, so concurrent PostgreSQL transactions never deadlock on them.
-        for key, n in sorted(tally.items()):
-            conn.execute(
-                update(daily_answers)
-                .where(*(column == value for column, value in zip(pk, key, strict=True)))
-                .values(n=daily_answers.c.n - n)
-            )
-        if tally:
-            days = sorted({key[0] for key in tally})
-            conn.execute(
-                daily_answers.delete().where(daily_answers.c.day.in_(days), daily_answers.c.n <= 0)
-            )
+        # Counted from the rows this DELETE removed (counts.removed).
+        tally = counts.removed(conn, responses.c.id.in_(ids), read_zones(conn))
+        counts.apply(conn, tally)
         self._recompute_last_answers(conn, touched)
-        return sum(tally.values())
+        return -sum(tally.values())
 
     @staticmethod
     def _recompute_last_answers(conn: Connection, touched: dict[str, Any]) -> None:
@@ -950,8 +846,10 @@ class HQDatabase:
                     )
                 )
                 stored = {str(r.id): r.content_hash for r in earlier}
-            self._count_daily(conn, [r for r in rows if r["id"] not in stored])
-            self._complete_bursts(conn, kiosk, [r for r in rows if r["id"] not in stored])
+            new = [r for r in rows if r["id"] not in stored]
+            days = store_zone(conn, kiosk.store)
+            counts.apply(conn, Counter(counts.fact(r, days) for r in new))
+            self._complete_bursts(conn, kiosk, new, days)
             # Only answers this transaction stored: a resend was counted when it was new.
             redacted = [
                 found[i] for answer_id, i in first.items() if found[i] and answer_id not in stored
@@ -998,14 +896,14 @@ class HQDatabase:
         return results
 
     def _complete_bursts(
-        self, conn: Connection, kiosk: EnrolledKiosk, new_rows: list[Answer]
+        self, conn: Connection, kiosk: EnrolledKiosk, new_rows: list[Answer], days: LocalDays
     ) -> None:
         """Flag the answers of a rapid burst the kiosk could not flag (hq.db.bursts), in the
         ingest's transaction, whichever order the burst's answers arrive in.
 
         Reads the kiosk's completions around the new ones: those that finished within the
         window before a new rapid answer, and the rapid ones within the window after a new
-        answer. Along the store's index (responses_store_cover: store_id, answered_at; an
+        answer. Along the store's index (responses_store_time: store_id, answered_at; an
         answer's store is its kiosk's), so no index of its own: an answer is given before
         it finishes, and a kiosk's sessions follow each other, so only the one answer
         given before the range can have finished inside it, and that one is read too.
@@ -1015,18 +913,12 @@ class HQDatabase:
         if not finished:
             return
         first, last = min(finished), max(finished)
-        mine = (responses.c.store_id == kiosk.store, responses.c.kiosk_id == kiosk.id)
         # A stored rapid answer just after the new ones makes a burst of them (they came
         # late); looked for in the small partial index of rapid answers.
+        mine = {"store_id": kiosk.store, "kiosk_id": kiosk.id}
         later_rapid = conn.execute(
-            select(responses.c.id)
-            .where(
-                responses.c.kiosk_id == kiosk.id,
-                responses.c.answered_at >= self.timestamp(first),
-                responses.c.answered_at <= self.timestamp(last + bursts.WINDOW),
-                text(RAPID_CONDITION),
-            )
-            .limit(1)
+            _LATER_RAPID,
+            {**mine, "low": self.timestamp(first), "high": self.timestamp(last + bursts.WINDOW)},
         ).first()
         rapid = [
             f for r in completed if RAPID_TEXT in r["flags"] and (f := moment(r["finished_at"]))
@@ -1038,24 +930,15 @@ class HQDatabase:
             windows = bursts.merged([(at - bursts.WINDOW, at) for at in rapid])
         else:
             return  # most batches: nothing rapid, so no burst
-        columns = (responses.c.id, responses.c.outcome, responses.c.flags, responses.c.finished_at)
-        rows: dict[str, Any] = {}
-        for low, high in windows:
-            for row in conn.execute(
-                select(*columns).where(
-                    *mine,
-                    responses.c.answered_at >= self.timestamp(low),
-                    responses.c.answered_at <= self.timestamp(high),
-                )
-            ):
-                rows[str(row.id)] = row
-            for row in conn.execute(
-                select(*columns)
-                .where(*mine, responses.c.answered_at < self.timestamp(low))
-                .order_by(responses.c.answered_at.desc())
-                .limit(1)
-            ):
-                rows[str(row.id)] = row
+        bounds = {
+            f"{edge}{i}": self.timestamp(at)
+            for i, window in enumerate(windows)
+            for edge, at in zip(("low", "high"), window, strict=True)
+        }
+        rows = {
+            str(row.id): row
+            for row in conn.execute(_windows_statement(len(windows)), {**mine, **bounds})
+        }
         found = list(rows.values())
         flags = {str(r.id): r.flags for r in found}
         ids = bursts.unflagged_in_bursts(
@@ -1069,53 +952,18 @@ class HQDatabase:
             return
         # Only the flags change: content_hash stays the hash of the answer as the kiosk
         # sent it, so a resend of it is still a duplicate.
-        before = Counter(
-            tuple(k)
-            for k in conn.execute(select(*self._daily_keys()).where(responses.c.id.in_(ids)))
-        )
+        moved: Counter[counts.Fact] = Counter()
+        for stored_row in conn.execute(select(*counts.FACT_COLUMNS).where(responses.c.id.in_(ids))):
+            was = counts.fact(stored_row._mapping, days)
+            moved[was] -= 1
+            moved[was._replace(rapid=1)] += 1
         for answer_id in ids:
             conn.execute(
                 update(responses)
                 .where(responses.c.id == answer_id)
                 .values(flags=_with_rapid(flags[answer_id]))
             )
-        after = Counter(
-            tuple(k)
-            for k in conn.execute(select(*self._daily_keys()).where(responses.c.id.in_(ids)))
-        )
-        self._move_daily(conn, before, after)
-
-    def _move_daily(
-        self, conn: Connection, before: Counter[tuple[Any, ...]], after: Counter[tuple[Any, ...]]
-    ) -> None:
-        """Move answers whose keys changed from their old daily_answers rows to their new ones."""
-        pk = daily_answers.primary_key.columns
-        names = [c.name for c in pk]
-
-        def day_first(key: tuple[Any, ...]) -> tuple[Any, ...]:
-            day = key[0]
-            return (day if isinstance(day, date) else date.fromisoformat(day), *key[1:])
-
-        # Keys in one order, so concurrent PostgreSQL transactions never deadlock on them.
-        for key, n in sorted(Counter({day_first(k): n for k, n in before.items()}).items()):
-            conn.execute(
-                update(daily_answers)
-                .where(*(column == value for column, value in zip(pk, key, strict=True)))
-                .values(n=daily_answers.c.n - n)
-            )
-        days = sorted({day_first(k)[0] for k in before})
-        conn.execute(
-            daily_answers.delete().where(daily_answers.c.day.in_(days), daily_answers.c.n <= 0)
-        )
-        statement = self._insert(daily_answers)
-        upsert = statement.on_conflict_do_update(
-            index_elements=names, set_={"n": daily_answers.c.n + statement.excluded.n}
-        )
-        rows = [
-            {**dict(zip(names, key, strict=True)), "n": n}
-            for key, n in sorted(Counter({day_first(k): n for k, n in after.items()}).items())
-        ]
-        conn.execute(upsert, rows)
+        counts.apply(conn, moved)
 
     def count_answers(self, kiosk_id: str | None = None) -> int:
         query = select(func.count()).select_from(responses)
@@ -1315,3 +1163,46 @@ def is_unavailable(exc: BaseException) -> bool:
 def rapid_flagged() -> ColumnElement[bool]:
     """Answers flagged rapid, by their flags text (only known flags are ever stored)."""
     return responses.c.flags.like(f"%{RAPID_TEXT}%")
+
+
+# --- the statements of _complete_bursts, built once (ingest runs them for every batch) ---
+
+_LATER_RAPID = (
+    select(responses.c.id)
+    .where(
+        responses.c.kiosk_id == bindparam("kiosk_id"),
+        responses.c.answered_at >= bindparam("low"),
+        responses.c.answered_at <= bindparam("high"),
+        text(RAPID_CONDITION),
+    )
+    .limit(1)
+)
+
+
+@functools.cache
+def _windows_statement(count: int) -> Any:
+    """The kiosk's answers in ``count`` windows (low0/high0 ...) and the one given just
+    before each window, in one statement. Along the store's index: store_id, answered_at."""
+    columns = (responses.c.id, responses.c.outcome, responses.c.flags, responses.c.finished_at)
+    mine = (
+        responses.c.store_id == bindparam("store_id"),
+        responses.c.kiosk_id == bindparam("kiosk_id"),
+    )
+    parts: list[Any] = []
+    for i in range(count):
+        low: Any = bindparam(f"low{i}")
+        high: Any = bindparam(f"high{i}")
+        parts.append(
+            select(*columns).where(
+                *mine, responses.c.answered_at >= low, responses.c.answered_at <= high
+            )
+        )
+        before = (
+            select(*columns)
+            .where(*mine, responses.c.answered_at < low)
+            .order_by(responses.c.answered_at.desc())
+            .limit(1)
+            .subquery()
+        )
+        parts.append(select(*before.c))
+    return union_all(*parts)

@@ -22,7 +22,9 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 3
+from ces.scales import SCALES
+
+SCHEMA_VERSION = 4
 
 # Every timestamp is UTC. PostgreSQL keeps it as timestamptz; SQLite as the canonical text
 # of hq.moments (fixed width, so it sorts in time order), bound and read without any
@@ -125,42 +127,13 @@ responses = Table(
     # A random id per ingest transaction: after INSERT ... ON CONFLICT DO NOTHING it tells
     # the rows this transaction stored from those that were there already.
     Column("receipt", Id, nullable=False),
-    # What the dashboard filters and groups by, always within a time range.
-    # Covering (schema 2; schema 1 had only store_id, answered_at): a store's or region's
-    # figures read the index and never the rows.
-    Index(
-        "responses_store_cover",
-        "store_id",
-        "answered_at",
-        "scale",
-        "score",
-        "factor",
-        "touchpoint",
-        "survey_id",
-        # Rapid answers and timeouts are left out as the analyst chooses (schema 3): a few
-        # bytes more per answer, where reading the rows made a store's year 3 times slower.
-        # The survey's version too: its filter and the note on pooled versions stay off the rows.
-        "outcome",
-        "flags",
-        "survey_version",
-    ),
-    Index("responses_touchpoint_time", "touchpoint", "answered_at"),
-    Index("responses_survey_time", "survey_id", "answered_at"),
-    # The dashboard's questions over all stores: a time range, grouped by what it shows.
-    # Covering, so they read the index and never the rows (schema 2).
-    Index(
-        "responses_time_cover",
-        "answered_at",
-        "scale",
-        "score",
-        "factor",
-        "store_id",
-        "touchpoint",
-        "survey_id",
-        "outcome",
-        "flags",
-        "survey_version",
-    ),
+    # Narrow indexes only (schema 4): figures read the counts (hq.db.counts), so what
+    # reads the answers themselves is a store's or the chain's answers over a time range
+    # (comments, exports, erasure, counting again), and the fleet's usual traffic per
+    # store and touchpoint. Schema 2 and 3's wide covering indexes cost every ingest
+    # more than the pages they served now save.
+    Index("responses_store_time", "store_id", "answered_at"),
+    Index("responses_time", "answered_at", "store_id", "touchpoint"),
     # Few answers carry a comment; the comments page reads only those.
     Index(
         "responses_comments_time",
@@ -191,6 +164,9 @@ stores = Table(
     Column("id", Name, primary_key=True),
     Column("name", String(128)),
     Column("region", Name, index=True),
+    # The store's IANA time zone, e.g. Europe/Brussels (schema 4); None: the chain's
+    # (hq_meta "time_zone", UTC until set). Days and weeks are cut in it.
+    Column("time_zone", Name),
 )
 
 users = Table(
@@ -238,10 +214,11 @@ action_stores = Table(
 )
 
 
-# Answers counted per UTC day and what the dashboard splits by, except the store: the
-# all-stores views read this instead of a scan of every answer in the range. Kept by
-# Store.ingest in the same transaction as the answers it counts (only new ones), so it
-# always agrees with them. No factor is '' here (a key column cannot be NULL).
+# Answers counted per day in their store's time zone (schema 4; UTC days before) and what
+# the dashboard splits by, except the store: the all-stores views read this instead of a
+# scan of every answer in the range. Kept by HQDatabase.ingest in the same transaction as
+# the answers it counts (only new ones), so it always agrees with them (hq.db.counts). No
+# factor is '' here (a key column cannot be NULL).
 daily_answers = Table(
     "daily_answers",
     metadata,
@@ -259,6 +236,51 @@ daily_answers = Table(
     Column("rapid", SmallInteger, primary_key=True),  # 1: flagged rapid (ces.answer)
     Column("n", BigInteger, nullable=False),
 )
+
+# Per store and local day, the scores as counts per point (s1 = answers that scored 1, ...):
+# a row holds a whole day's distribution, so a year of a chain's stores is a few hundred
+# thousand rows, which the views by store or region group (schema 4). Without the factor.
+SCORE_COUNTS = tuple(
+    f"s{point}" for point in range(1, max(max(s.points) for s in SCALES.values()) + 1)
+)
+
+
+def _store_counts(name: str, period: str, factor: bool) -> Table:
+    """Counts per local ``period`` ("day", or "week": its Monday) and store (schema 4).
+
+    The period first: a range of days or weeks is one stretch of the key, however many years
+    the table holds. WITHOUT ROWID on SQLite keeps the rows themselves in key order, so the
+    stretch is read straight (a rowid table read twice as slowly along its key).
+    """
+    return Table(
+        name,
+        metadata,
+        Column(period, Date, primary_key=True),
+        Column("store_id", Name, primary_key=True),
+        Column("touchpoint", Name, primary_key=True),
+        Column("survey_id", Name, primary_key=True),
+        Column("survey_version", Integer, primary_key=True),
+        Column("scale", String(16), primary_key=True),
+        *([Column("factor", Name, primary_key=True)] if factor else []),
+        Column("outcome", String(16), primary_key=True),
+        Column("rapid", SmallInteger, primary_key=True),
+        Column("n", Integer, nullable=False),
+        *(
+            Column(score, Integer, nullable=False, server_default=text("0"))
+            for score in SCORE_COUNTS
+        ),
+        sqlite_with_rowid=False,
+    )
+
+
+# Without the factor: what views by store or region read for scores ...
+store_days = _store_counts("store_days", "day", factor=False)
+# ... and with it ('' for none), for their factor views.
+store_factor_days = _store_counts("store_factor_days", "day", factor=True)
+# The same per local week (Monday to Sunday): a year of a chain is a seventh of the rows.
+# Ranges read whole weeks here and the days at either end from the day tables.
+store_weeks = _store_counts("store_weeks", "week", factor=False)
+store_factor_weeks = _store_counts("store_factor_weeks", "week", factor=True)
 
 
 # What people did to the data, never the data itself (schema 3): erasures, retention runs.

@@ -511,7 +511,10 @@ def test_wrong_type(tmp_path: Path, path: str, value: object, problem: str) -> N
 # --- ids, version, locales, scale ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad_id", ["In_Store", "", "-x", "_x", "a" * 65, "a b", "é", "a.b"])
+# "abc\n": a regex's "$" also matches before a final line break, and HQ refuses such an id.
+@pytest.mark.parametrize(
+    "bad_id", ["In_Store", "", "-x", "_x", "a" * 65, "a b", "é", "a.b", "abc\n"]
+)
 @pytest.mark.parametrize("path", ["id", "why.factors[1].id", "touchpoint"])
 def test_invalid_id(tmp_path: Path, path: str, bad_id: str) -> None:
     refused(tmp_path, edited(path, bad_id), path, "is not a valid id")

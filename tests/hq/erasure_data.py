@@ -12,6 +12,7 @@ from sqlalchemy import select
 from hq import actions, storeinfo, users
 from hq.dashboard import insights
 from hq.dashboard.filters import Filters
+from hq.db.counts import COUNT_TABLES
 from hq.db.database import HQDatabase
 from hq.db.tables import metadata, responses
 
@@ -58,7 +59,8 @@ def table(db: HQDatabase, name: str) -> list[tuple[Any, ...]]:
 
 def everything_else(db: HQDatabase) -> dict[str, list[tuple[Any, ...]]]:
     """Every table erasure must leave alone."""
-    kept = set(metadata.tables) - {"responses", "daily_answers", "audit_log", "user_sessions"}
+    counts = {t.name for t in COUNT_TABLES}
+    kept = set(metadata.tables) - {"responses", "audit_log", "user_sessions"} - counts
     return {name: table(db, name) for name in sorted(kept)}
 
 

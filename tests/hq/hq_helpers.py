@@ -16,12 +16,13 @@ import requests
 from answers import make_answer as make_answer
 from answers import make_answers as make_answers
 from hqserver import wait_until_healthy
-from sqlalchemy import select
+from sqlalchemy import Connection, inspect, select, text
 
 from hq import users
 from hq.app import create_app
+from hq.db.counts import COUNT_TABLES
 from hq.db.database import HQDatabase, NewKiosk
-from hq.db.tables import daily_answers
+from hq.db.tables import daily_answers, responses
 from hq.server import make_server
 from hq.server_settings import ServerSettings, default_max_connections, file_limit
 from hq.surveys import SurveyCatalog
@@ -190,8 +191,42 @@ def daily_counts(db: HQDatabase) -> dict[tuple[str, ...], int]:
     return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in rows}
 
 
+def all_counts(db: HQDatabase) -> dict[str, set[tuple[str, ...]]]:
+    """Every table of counts ingest keeps (hq.db.counts)."""
+    with db.reading() as conn:
+        return {
+            t.name: {tuple(str(v) for v in row) for row in conn.execute(select(t))}
+            for t in COUNT_TABLES
+        }
+
+
 def daily_agrees_with_a_rebuild(db: HQDatabase) -> bool:
-    """daily_answers is what counting every stored answer again makes of it."""
-    kept = daily_counts(db)
+    """Every count ingest keeps is what counting every stored answer again makes of it."""
+    kept = all_counts(db)
     db.rebuild_daily_answers()
-    return kept == daily_counts(db)
+    return kept == all_counts(db)
+
+
+# The answers' indexes of schema 2 (the wide covering ones, before schema 3 added outcome,
+# flags and survey_version to them), for upgrade tests.
+SCHEMA_2_INDEXES = {
+    "responses_store_cover": "store_id, answered_at, scale, score, factor, touchpoint, survey_id",
+    "responses_time_cover": "answered_at, scale, score, factor, store_id, touchpoint, survey_id",
+    "responses_touchpoint_time": "touchpoint, answered_at",
+    "responses_survey_time": "survey_id, answered_at",
+}
+
+
+def use_schema_2_indexes(conn: Connection) -> None:
+    """Replace the answers' indexes with schema 2's (the comments one stays as it was)."""
+    for index in responses.indexes:
+        if index.name != "responses_comments_time":
+            conn.execute(text(f"DROP INDEX {index.name}"))
+    for name, columns in SCHEMA_2_INDEXES.items():
+        conn.execute(text(f"CREATE INDEX {name} ON responses ({columns})"))
+
+
+def has_the_current_indexes(conn: Connection) -> bool:
+    """The answers have the indexes of the current schema and none of the dropped ones."""
+    names = {i["name"] for i in inspect(conn).get_indexes("responses")}
+    return {i.name for i in responses.indexes} <= names and not names & set(SCHEMA_2_INDEXES)

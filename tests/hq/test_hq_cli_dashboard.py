@@ -128,12 +128,21 @@ def test_export_json_to_stdout_with_filters(tmp_path: Path) -> None:
     assert json.loads(nothing.stdout) == []
 
 
+VERSION_FORMAT = "--version: expected a version number (1 or more)"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--from", "yesterday"], "--from: expected a date as YYYY-MM-DD"),
         (["--from", "2026-11-20", "--to", "2026-11-01"], "--to: 2026-11-01 is before from"),
         (["--store", "a;b"], "--store: not a valid id"),
+        (["--survey", "in_store_purchase", "--version", "0"], VERSION_FORMAT),
+        (["--survey", "in_store_purchase", "--version", "-1"], VERSION_FORMAT),
+        (["--survey", "in_store_purchase", "--version", "two"], VERSION_FORMAT),
+        (["--survey", "in_store_purchase", "--version", "1.5"], VERSION_FORMAT),
+        (["--survey", "in_store_purchase", "--version", " "], VERSION_FORMAT),
+        (["--version", "2"], "--version: choose a survey for a version"),
     ],
 )
 def test_bad_export_filters_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:

@@ -7,21 +7,34 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dashboard_data import Spec, add, kiosk, many
 from erasure_data import assert_daily_consistent
-from hq_helpers import HQ, log_in
-from sqlalchemy import Column, Date, MetaData, SmallInteger, String, Table, func, select, text
+from hq_helpers import HQ, has_the_current_indexes, log_in, use_schema_2_indexes
+from sqlalchemy import (
+    Column,
+    Date,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy import inspect as inspect_db
 
 from ces.answer import COMPLETED, TIMEOUT
-from hq import cli
+from hq import cli, storeinfo
 from hq.dashboard import insights
 from hq.dashboard.filters import FilterError, Filters, parse_filters
-from hq.db.database import COVERING_INDEXES, HQDatabase
+from hq.db.database import HQDatabase
 from hq.db.tables import SCHEMA_VERSION, daily_answers, meta, responses
 
 DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
@@ -249,14 +262,7 @@ def test_a_schema_2_database_counts_its_answers_again_by_outcome_and_rapid(
             Column("n", SmallInteger, nullable=False),
         ).create(conn)
         # Schema 2's covering indexes, without outcome, flags and survey_version.
-        for index in responses.indexes:
-            if index.name in COVERING_INDEXES:
-                conn.execute(text(f"DROP INDEX {index.name}"))
-                new = ("outcome", "flags", "survey_version")
-                old_columns = [c.name for c in index.columns if c.name not in new]
-                conn.execute(
-                    text(f"CREATE INDEX {index.name} ON responses ({', '.join(old_columns)})")
-                )
+        use_schema_2_indexes(conn)
         conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="2"))
     db.close()
     upgraded = HQDatabase.open(database_url)
@@ -270,11 +276,7 @@ def test_a_schema_2_database_counts_its_answers_again_by_outcome_and_rapid(
         with upgraded.reading() as conn:
             version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
             assert version.scalar_one() == str(SCHEMA_VERSION)
-            indexes = {
-                i["name"]: i["column_names"] for i in inspect_db(conn).get_indexes("responses")
-            }
-        for name in COVERING_INDEXES:
-            assert indexes[name][-3:] == ["outcome", "flags", "survey_version"]
+            assert has_the_current_indexes(conn)
         (summary,) = insights.overview(upgraded, _filters())
         assert summary.n == 17
     finally:
@@ -288,19 +290,65 @@ def test_flags_in_the_json_export_are_the_stored_list(hq: HQ) -> None:
     assert {json.dumps(r["flags"]) for r in rows} == {"[]", '["rapid"]'}
 
 
-@pytest.mark.parametrize("store", [None, "s001"])
-def test_the_choice_is_answered_from_the_covering_indexes(hq_sqlite: HQ, store: str | None) -> None:
-    """By store, or split by store over all of them, the answers' rows are never read."""
-    db = hq_sqlite.db
+def tables_read(db: HQDatabase, call: Callable[[], object]) -> set[str]:
+    """The tables the statements ``call`` runs read from (FROM and JOIN)."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return {m.lower() for sql in seen for m in re.findall(r"(?:FROM|JOIN)\s+(\w+)", sql)}
+
+
+@pytest.mark.parametrize(
+    "where", [{"store": "s001"}, {"region": "north"}, {}], ids=["store", "region", "split"]
+)
+def test_figures_by_store_or_region_read_the_store_counts_not_the_answers(
+    db: HQDatabase, where: dict[str, str]
+) -> None:
+    """One store, a region, or all stores split by store or region: the counts per store and
+    day answer, the answers' rows are never read."""
     _known(db)
-    f = _filters(store=store, timeouts=False)
-    by_store = insights._source(db, f, by_store=True)
-    c = by_store.table.c
-    query = select(c.scale, c.score, by_store.count).where(*by_store.where)
-    sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
-    with db.reading() as conn:
-        plan = [row[-1] for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql))]
-    assert any("USING COVERING INDEX responses_" in step for step in plan), plan
+    storeinfo.set_store(db, "s001", region="north")
+    f = _filters(timeouts=False, **where)
+    # A trend per day reads the daily counts alone.
+    assert tables_read(db, lambda: insights.trend(db, f, "day", "region")) - {"stores"} == {
+        "store_days"
+    }
+    figures: list[Callable[[], object]] = [
+        lambda: insights.trend(db, f, "week", "store"),
+        lambda: insights.compare_groups(db, f, "store"),
+        lambda: insights.compare_groups(db, f, "region"),
+    ]
+    if where:
+        figures += [
+            lambda: insights.overview(db, f),
+            lambda: insights.counted(db, f),
+            lambda: insights.pooled(db, f),
+            lambda: insights.trend(db, f, "week"),
+            lambda: insights.compare_groups(db, f, "touchpoint"),
+        ]
+    for figure in figures:
+        # (stores: the region of each store, or the stores of a region)
+        # (whole weeks from the weekly counts, the days at either end from the daily ones)
+        assert tables_read(db, figure) - {"stores"} == {"store_days", "store_weeks"}
+    factor_tables = tables_read(db, lambda: insights.factors(db, f)) - {"stores"}
+    assert factor_tables == (
+        {"store_factor_days", "store_factor_weeks"} if where else {"daily_answers"}
+    )
+    assert tables_read(db, lambda: insights.overview(db, f, ["s001"])) - {"stores"} == {
+        "store_days",
+        "store_weeks",
+    }
+    # And the figures are the answers' by hand: s001 without timeouts or rapid answers.
+    if where:
+        (summary,) = insights.overview(db, f)
+        assert (summary.n, summary.easy) == (10, 7)
 
 
 def test_the_export_command_takes_the_same_choice(

@@ -234,6 +234,19 @@ def test_overview_shows_the_figures_with_n_and_scale(hq: HQ) -> None:
     assert "script-src 'self'" in page.headers["content-security-policy"]
 
 
+def test_the_means_interval_is_never_zero_wide_and_one_answer_says_so(hq: HQ) -> None:
+    at = NOW - timedelta(hours=1)
+    add(hq.db, kiosk(hq.db, "s002"), many(at, 7, 18, "service"))
+    add(hq.db, kiosk(hq.db, "s003"), [Spec(at, 6, "price")])
+    session = log_in(hq)
+    # 18 sevens: 7 - 6 * 3.841459 / 21.841459 = 5.94 (it read [7.00 - 7.00]).
+    page = session.get(f"{hq.url}/?store=s002", timeout=30).text
+    assert re.search(r'id="mean-ces7">7.00</span><span class="ci">\[5.94 – 7.00\]<', page)
+    one = session.get(f"{hq.url}/?store=s003", timeout=30).text
+    assert re.search(r'id="mean-ces7">6.00<', one)
+    assert re.search(r'id="mean-ci-ces7">\(one answer: too few for an interval\)<', one)
+
+
 def test_pages_speak_dutch_with_dutch_numbers(hq_sqlite: HQ) -> None:
     seed(hq_sqlite)
     session = log_in(hq_sqlite)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -26,6 +27,8 @@ from hq.dashboard import insights, webtexts
 from hq.dashboard.filters import default_filters, today
 from hq.db.database import EnrolledKiosk, HQDatabase, sqlite_url
 from hq.surveys import SurveyCatalog
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def ces_hq_demo(data_dir: Path, *more: str) -> subprocess.CompletedProcess[str]:
@@ -66,8 +69,13 @@ def test_the_answers_cover_every_day_of_the_last_twelve_weeks_up_to_today(
     first_run: dict[str, Any], demo_db: HQDatabase
 ) -> None:
     answers = demo_db.answers()
-    days = {a["answered_at"].date() for a in answers}
-    last = today()
+    # The demo chain is in Amsterdam: its days are Dutch days.
+    assert storeinfo.chain_zone(demo_db) == "Europe/Amsterdam"
+    days = {a["answered_at"].astimezone(AMSTERDAM).date() for a in answers}
+    last = today("Europe/Amsterdam")
+    # Shops open 09:00-21:00 there, and only the first day's early answers come before.
+    hours = Counter(a["answered_at"].astimezone(AMSTERDAM).hour for a in answers)
+    assert sum(n for h, n in hours.items() if 9 <= h < 21) > 0.98 * len(answers)
     assert days == {last - timedelta(days=n) for n in range(84)}
     assert max(a["answered_at"] for a in answers) <= datetime.now(UTC)
     assert first_run["answers"] == len(answers) > 5000
@@ -94,7 +102,7 @@ def test_several_named_stores_in_regions_answer_both_surveys(demo_db: HQDatabase
 
 
 def test_a_factor_and_a_store_stand_out(demo_db: HQDatabase) -> None:
-    f = default_filters()
+    f = default_filters(today("Europe/Amsterdam"))
     in_store = next(v for v in insights.factors(demo_db, f) if v.summary.scale == "ces7")
     top, second = in_store.priorities[:2]
     assert top.factor == "ease"
@@ -108,8 +116,9 @@ def test_a_factor_and_a_store_stand_out(demo_db: HQDatabase) -> None:
 
 def test_the_action_recorded_weeks_ago_shows_its_effect(demo_db: HQDatabase) -> None:
     (action,) = actions.all_actions(demo_db)
-    assert action.started_on == today() - timedelta(days=35)
-    (change,) = actions.effect(demo_db, action, today()).changes
+    day = today("Europe/Amsterdam")
+    assert action.started_on == day - timedelta(days=35)
+    (change,) = actions.effect(demo_db, action, day).changes
     assert change.change is not None
     assert change.change > 8
     assert change.significant

@@ -139,7 +139,7 @@ def test_by_comment_text_within_a_store_and_its_dates(
     assert_daily_consistent(db)
     [line] = erasure.audit_entries(db)
     assert line["detail"] == (
-        "store s004, 2026-11-01 .. 2026-11-30 (UTC days), "
+        "store s004, 2026-11-01 .. 2026-11-30 (the store's local days), "
         "comment contains a text of 6 characters (not recorded)"
     )
     assert ASKED.lower() not in audit_text(db).lower()

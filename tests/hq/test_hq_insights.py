@@ -12,8 +12,9 @@ from sqlalchemy import create_engine, inspect, select, text, update
 from hq import actions, storeinfo
 from hq.dashboard import insights
 from hq.dashboard.filters import Filters
-from hq.db.database import DASHBOARD_INDEXES, HQDatabase
-from hq.db.tables import SCHEMA_VERSION, daily_answers, meta
+from hq.db.counts import COUNT_TABLES
+from hq.db.database import HQDatabase
+from hq.db.tables import SCHEMA_VERSION, daily_answers, meta, responses
 from hq.moments import moment, stamp
 
 DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)  # a Tuesday
@@ -350,8 +351,8 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
     db = HQDatabase.open(database_url)
     add(db, kiosk(db), many(DAY, 6, 5, "price") + many(DAY + timedelta(days=1), 2, 3))
     with db.engine.begin() as conn:
-        for name in DASHBOARD_INDEXES:
-            conn.execute(text(f"DROP INDEX {name}"))
+        for index in responses.indexes:
+            conn.execute(text(f"DROP INDEX {index.name}"))
         for table in (
             "action_stores",
             "actions",
@@ -360,6 +361,7 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
             "stores",
             "daily_answers",
             "audit_log",
+            *(t.name for t in COUNT_TABLES if t.name != "daily_answers"),
         ):
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("ALTER TABLE kiosks DROP COLUMN redacted_comments"))
@@ -374,14 +376,14 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
     try:
         with engine.connect() as conn:
             names = {i["name"] for i in inspect(conn).get_indexes("responses")}
-            assert set(DASHBOARD_INDEXES) <= names
-            assert "responses_store_time" not in names  # replaced by the covering one
+            assert {i.name for i in responses.indexes} <= names
             assert inspect(conn).has_table("actions")
             version = conn.execute(text("SELECT value FROM hq_meta WHERE key = 'schema_version'"))
             assert version.scalar_one() == str(SCHEMA_VERSION)
-            # The answers already stored are counted into daily_answers.
-            counted = conn.execute(text("SELECT sum(n) FROM daily_answers")).scalar_one()
-            assert counted == 8
+            # The answers already stored are counted into daily_answers and per store.
+            for table in COUNT_TABLES:
+                counted = conn.execute(text(f"SELECT sum(n) FROM {table.name}")).scalar_one()
+                assert counted == 8
             # Each kiosk's last answer is filled from the answers already stored.
             last = conn.execute(text("SELECT last_answer_at FROM kiosks")).scalar_one()
             assert moment(last) == DAY + timedelta(days=1, seconds=2)
@@ -509,20 +511,3 @@ def test_all_stores_and_one_region_covering_them_give_the_same_figures(db: HQDat
     assert insights.compare_groups(db, RANGE, "touchpoint") == insights.compare_groups(
         db, RANGE.narrowed(region="all"), "touchpoint"
     )
-
-
-def test_postgresql_has_statistics_on_the_answer_day(db: HQDatabase) -> None:
-    if db.is_sqlite:
-        pytest.skip("statistics on an expression are PostgreSQL's")
-    k = kiosk(db)
-    add(db, k, many(DAY, 6, 50, "price") + many(DAY + timedelta(days=3), 2, 50, "price"))
-    with db.engine.connect() as conn:
-        conn.execute(text("ANALYZE responses"))
-        found = conn.execute(
-            text(
-                "SELECT d.stxdexpr IS NOT NULL FROM pg_statistic_ext s "
-                "JOIN pg_statistic_ext_data d ON d.stxoid = s.oid "
-                "WHERE s.stxname = 'responses_answer_day'"
-            )
-        ).scalar_one()
-    assert found

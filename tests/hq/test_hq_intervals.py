@@ -38,6 +38,10 @@ def test_small_stores_get_t_and_edge_honest_intervals(db: HQDatabase) -> None:
     assert all_easy.net_easy_ci is not None
     assert all_easy.net_easy_ci.high == pytest.approx(100.0)
     assert all_easy.net_easy_ci.low == pytest.approx(70.90, abs=0.01)
+    # The mean of 18 sevens: 7 - 6 * 3.841459 / 21.841459 (was [7.00 - 7.00]).
+    (same,) = insights.overview(db, RANGE.narrowed(store="s002"))
+    assert same.mean_ci is not None
+    assert (same.mean_ci.low, same.mean_ci.high) == pytest.approx((5.9447, 7.0), abs=1e-4)
 
 
 def test_priorities_lead_uses_the_score_test(db: HQDatabase) -> None:

@@ -262,6 +262,38 @@ def test_net_easy_of_all_easy_answers_is_not_certain() -> None:
     assert (s.easy_ci.low, s.easy_ci.high) == pytest.approx((82.41, 100.0), abs=0.01)
 
 
+def test_a_mean_of_identical_answers_is_not_certain() -> None:
+    # Every answer the same score v: t's interval has zero width. The share of answers that
+    # could differ is at most Wilson's upper limit for 0 of n, z^2 / (n + z^2), and each of
+    # those at most the scale's far end: v - (v - lowest) * u .. v + (highest - v) * u.
+    # 18 x 7 (the store): u = 3.841459 / 21.841459 = 0.175879, 7 - 6u = 5.944725.
+    # 2 x 7: u = 3.841459 / 5.841459 = 0.657620, 7 - 6u = 3.054281.
+    # 5 x 4: u = 3.841459 / 8.841459 = 0.434482, 4 -/+ 3u; CES 1.0 5 x 1: 1 + 4u = 2.737930.
+    for scale, counts, expected in (
+        ("ces7", {7: 18}, (5.9447, 7.0)),
+        ("ces7", {7: 2}, (3.0543, 7.0)),
+        ("ces7", {4: 5}, (2.6966, 5.3034)),
+        ("ces5", {1: 5}, (1.0, 2.7379)),
+    ):
+        ci = summarise(scale, counts).mean_ci
+        assert ci is not None
+        assert (ci.low, ci.high) == pytest.approx(expected, abs=1e-4), counts
+
+
+def test_the_means_interval_stays_on_the_scale() -> None:
+    # 6 and 7: mean 6.5, s^2 = 0.5, se = 0.5, t (1 df) 12.7062 * 0.5: [0.147 - 12.853],
+    # clamped to the scale's 1 - 7.
+    ci = summarise("ces7", {6: 1, 7: 1}).mean_ci
+    assert ci is not None
+    assert (ci.low, ci.high) == (1.0, 7.0)
+    # 17 x 7 and a 6: mean 125/18 = 6.944444, squared deviations 306/324, s^2 = 0.0555556,
+    # se = sqrt(s^2 / 18) = 0.0555556; t (17 df) 2.109816 * se = 0.117212: [6.8272 - 7.0617],
+    # its top clamped to 7.
+    ci = summarise("ces7", {6: 1, 7: 17}).mean_ci
+    assert ci is not None
+    assert (ci.low, ci.high) == pytest.approx((6.8272, 7.0), abs=1e-4)
+
+
 def test_net_easy_interval_is_symmetric_and_inside_the_range() -> None:
     for easy, difficult, n in ((0, 18, 18), (0, 0, 5), (1, 0, 1), (500, 499, 1000)):
         ci = net_easy_interval(easy, difficult, n)

@@ -48,15 +48,14 @@ def test_the_schema_is_made_with_its_version_and_indexes(db: HQDatabase) -> None
             inspector.get_table_names()
         )
         indexes = {tuple(i["column_names"]) for i in inspector.get_indexes("responses")}
-    cover = ("scale", "score", "factor", "touchpoint", "survey_id")
-    chosen = ("outcome", "flags", "survey_version")  # what the dashboard's filters choose by
-    assert {
-        ("store_id", "answered_at", *cover, *chosen),
-        ("answered_at", *cover[:3], "store_id", *cover[3:], *chosen),
-        ("touchpoint", "answered_at"),
-        ("survey_id", "answered_at"),
+    # Narrow: figures read the counts (schema 4), so every index is written by every answer
+    # for the few reads of the answers themselves.
+    assert indexes == {
+        ("store_id", "answered_at"),
+        ("answered_at", "store_id", "touchpoint"),
         ("answered_at",),  # comments only (partial)
-    } <= indexes
+        ("kiosk_id", "answered_at"),  # rapid answers only (partial)
+    }
 
 
 def test_reopening_keeps_what_is_stored(database_url: str, surveys: SurveyCatalog) -> None:

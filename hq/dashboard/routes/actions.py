@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ces.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES, YOU_SAID
-from hq import actions
+from hq import actions, storeinfo
 from hq.context import HQContext
 from hq.dashboard import webtexts
 from hq.dashboard.deps import CheckedForm, Context, CurrentUser, PageContext, page_of
@@ -105,7 +105,7 @@ async def _actions_view(
     error: str | None = None,
     form: dict[str, str] | None = None,
 ) -> Response:
-    day = today()
+    day = today(await hq.in_thread(storeinfo.chain_zone, hq.database))
     effects = await hq.in_thread(
         lambda: [actions.effect(hq.database, a, day) for a in actions.all_actions(hq.database)]
     )

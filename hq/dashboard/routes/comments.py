@@ -102,6 +102,10 @@ async def confirm_erase(request: Request, page: CommentsPage, hq: Context) -> Re
         raise PageError(410, webtexts.text(language(request))["c_already_erased"])
     # Without the filter bar: this page is about one comment.
     values = {k: v for k, v in page.values.items() if k != "f"}
+    # In the store's time zone, as the comments page shows it.
+    values["answered_local"] = await hq.in_thread(
+        insights.local_time, hq.database, found.store_id, found.answered_at
+    )
     return render(request, "comment_erase.html", found=found, back=_back(request), **values)
 
 
