@@ -33,41 +33,29 @@ def texts_for(
     reason: str = "",
     messages: tuple[dict[str, str], ...] = (),
 ) -> dict[str, Any]:
-    """Everything a screen shows, in one locale; rebuilt only when locale or survey change."""
+    """Everything a screen shows, in one locale; rebuilt only when locale or survey change.
+    The buttons themselves are ``shape_for``'s; their labels here are in the same order."""
     ui = UI_TEXT.get(locale, UI_TEXT["en"])
     if survey is None:
-        return {"ui": ui, "reason": reason, "languages": [], "scalePoints": [], "factors": []}
+        return {"ui": ui, "reason": reason, "scaleLabels": [], "factorLabels": []}
     scale = survey.scale
     labels = scale.labels.get(locale, scale.labels["en"])
-    points = [
-        {
-            "value": value,
-            "label": labels[i],
-            "icon": _icon_url(scale.icons[i]) if scale.icons else "",
-        }
-        for i, value in enumerate(scale.points)
-    ]
     return {
         "ui": ui,
         "reason": reason,
         "locale": locale,
         "keyboardLocale": KEYBOARD_LOCALES.get(locale, "en_GB"),
-        "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in survey.locales],
         # The attract screen asks the question itself, with the answer buttons.
         "questionOnAttract": survey.attract_mode == "question",
-        "attractIcons": [_icon_url(icon) for icon in SMILEY5.icons],
         "teaser": survey.teaser[locale],
         "question": survey.question[locale],
         # The smiley scale shows faces instead of numbers.
         "smiley": scale.id == SMILEY5.id,
-        "scalePoints": points,
+        "scaleLabels": list(labels),
         "lowLabel": labels[0],
         "highLabel": labels[-1],
         "whyPrompt": survey.why_prompt[locale],
-        "factors": [
-            {"id": f.id, "label": f.label[locale], "icon": _icon_url(f.icon)}
-            for f in survey.factors
-        ],
+        "factorLabels": [f.label[locale] for f in survey.factors],
         "commentPrompt": survey.comment.prompt.get(locale, "") if survey.comment.enabled else "",
         "commentMaxLength": survey.comment.max_length,
         "thanks": survey.thanks[locale],
@@ -77,6 +65,26 @@ def texts_for(
             for m in messages
             if m.get(locale) or m.get(survey.default_locale)
         ],
+    }
+
+
+def shape_for(survey: Survey | None) -> dict[str, Any]:
+    """What the screens' buttons are, whatever the language: the Repeaters' models.
+
+    Their labels are looked up by index in ``texts_for``'s label lists, so a language change
+    rewrites labels instead of re-creating every language, scale and reason button
+    (docs/performance.md, issue 11)."""
+    if survey is None:
+        return {"languages": [], "scalePoints": [], "factors": [], "attractIcons": []}
+    scale = survey.scale
+    return {
+        "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in survey.locales],
+        "scalePoints": [
+            {"value": value, "icon": _icon_url(scale.icons[i]) if scale.icons else ""}
+            for i, value in enumerate(scale.points)
+        ],
+        "factors": [{"id": f.id, "icon": _icon_url(f.icon)} for f in survey.factors],
+        "attractIcons": [_icon_url(icon) for icon in SMILEY5.icons],
     }
 
 
@@ -100,6 +108,7 @@ class KioskController(QObject):  # type: ignore[operator]
     screenChanged = Signal()
     stillThereChanged = Signal()
     textsChanged = Signal()
+    shapeChanged = Signal()
     # Past tense, for tests and the simulator: a tap was taken (True) or ignored (False).
     tap_handled = Signal(str, bool)
 
@@ -110,8 +119,12 @@ class KioskController(QObject):  # type: ignore[operator]
         self._texts_key: tuple[object, str, str] = (None, "", "")
         self._texts: dict[str, Any] = {}
         self._texts_js: QJSValue | None = None
+        self._shape_survey: object = None
+        self._shape: dict[str, Any] = shape_for(None)
+        self._shape_js: QJSValue | None = None
         self._messages: tuple[dict[str, str], ...] = ()
         self._refresh_texts()
+        self._refresh_shape()
         flow.subscribe(self._on_state_changed)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -142,11 +155,21 @@ class KioskController(QObject):  # type: ignore[operator]
         self._texts_js = None
         return True
 
+    def _refresh_shape(self) -> bool:
+        if self._flow.survey is self._shape_survey:
+            return False
+        self._shape_survey = self._flow.survey
+        self._shape = shape_for(self._flow.survey)
+        self._shape_js = None
+        return True
+
     def _on_state_changed(self, state: FlowState) -> None:
         old = self._state
         self._state = state
         if self._refresh_texts():
             self.textsChanged.emit()
+        if self._refresh_shape():
+            self.shapeChanged.emit()
         if old.still_there != state.still_there:
             self.stillThereChanged.emit()
         if old.screen != state.screen:
@@ -176,6 +199,14 @@ class KioskController(QObject):  # type: ignore[operator]
             assert isinstance(engine, QJSEngine)
             self._texts_js = engine.toScriptValue(self._texts)
         return self._texts_js
+
+    @Property("QJSValue", notify=shapeChanged)  # type: ignore[arg-type]
+    def shape(self) -> QJSValue:
+        if self._shape_js is None:
+            engine = self.parent()
+            assert isinstance(engine, QJSEngine)
+            self._shape_js = engine.toScriptValue(self._shape)
+        return self._shape_js
 
     def _handled(self, name: str, taken: bool) -> None:
         self.tap_handled.emit(name, taken)

@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 
 from ces.assets import surveys_dir
 from kiosk.flow.clock import ManualClock
-from kiosk.flow.texts import problem_text
+from kiosk.flow.texts import KEYBOARD_LOCALES, problem_text
 from kiosk.survey_source import LAST_GOOD_FILENAME
 from kiosk.ui.app import Kiosk
 from kiosk.ui.driver import is_shown, tap, visible_item, walk
@@ -269,6 +269,43 @@ def test_on_screen_keyboard_shows_in_the_chosen_language(
     assert probe.property("locale") == "en_GB"
     finger.tap("skipComment", then="thanksScreen")
     assert not is_shown(kiosk.window, "onScreenKeyboard")
+
+
+def _keyboard_locale(kiosk: Kiosk) -> str:
+    from PySide6.QtQml import QQmlComponent
+
+    component = QQmlComponent(kiosk.engine)
+    component.setData(
+        b"import QtQuick\nimport QtQuick.VirtualKeyboard.Settings\n"
+        b"QtObject { property string locale: VirtualKeyboardSettings.locale }",
+        "probe.qml",
+    )
+    probe = component.create()
+    return str(probe.property("locale"))
+
+
+def test_the_keyboard_is_in_each_shoppers_language_also_after_another_language(
+    finger: Finger, kiosk: Kiosk, qtbot: Any
+) -> None:
+    def to_the_comment() -> None:
+        finger.tap("startArea", then="questionScreen")
+        finger.tap("score_6", then="whyScreen")
+        finger.tap("factor_price", then="commentScreen")
+        keyboard = visible_item(kiosk.window, "onScreenKeyboard")
+        qtbot.waitUntil(lambda: keyboard.property("active") is True)
+
+    to_the_comment()
+    assert _keyboard_locale(kiosk) == KEYBOARD_LOCALES["nl"]
+    finger.tap("skipComment", then="thanksScreen")
+    finger.tap("thanksArea", then="attractScreen")
+    finger.tap("attract_lang_en")
+    to_the_comment()
+    assert _keyboard_locale(kiosk) == KEYBOARD_LOCALES["en"]
+    finger.tap("skipComment", then="thanksScreen")
+    finger.tap("thanksArea", then="attractScreen")
+    # The next shopper, in the kiosk's own language again.
+    to_the_comment()
+    assert _keyboard_locale(kiosk) == KEYBOARD_LOCALES["nl"]
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (800, 1280), (1920, 1080), (1080, 1920)])

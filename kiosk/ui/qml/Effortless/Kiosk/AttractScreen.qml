@@ -75,7 +75,7 @@ Item {
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: root.unit * 2
             Repeater {
-                model: root.controller.texts.attractIcons || []
+                model: root.controller.shape.attractIcons || []
                 Image {
                     required property string modelData
                     source: modelData

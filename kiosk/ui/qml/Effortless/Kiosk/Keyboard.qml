@@ -15,6 +15,35 @@ InputPanel {
     property real windowHeight: 0
     y: active ? windowHeight - height : windowHeight
     visible: active && wanted
+    // Whether Qt's touch selection handles work: in the manager's and setup's forms. The
+    // shopper's comment field offers no selection (selectByMouse: false), and there the
+    // handles' 200 ms fades, which run at every focus change though the handles never show,
+    // would keep the window drawing frames on the CPU the next tap needs
+    // (docs/performance.md, issue 11).
+    property bool selectionHandles: true
+    property Item selectionControl: null
+
+    Component.onCompleted: {
+        for (const child of panel.children) {
+            if (child.objectName === "selectionControl")
+                panel.selectionControl = child
+        }
+    }
+    // What the selection control reads from the input context, as it is without a selection.
+    QtObject {
+        id: noSelection
+        readonly property bool selectionControlVisible: false
+        readonly property bool anchorRectIntersectsClipRect: false
+        readonly property bool cursorRectIntersectsClipRect: false
+        readonly property rect anchorRectangle: Qt.rect(0, 0, 0, 0)
+        readonly property rect cursorRectangle: Qt.rect(0, 0, 0, 0)
+    }
+    Binding {
+        target: panel.selectionControl
+        when: panel.selectionControl !== null && !panel.selectionHandles
+        property: "inputContext"
+        value: noSelection
+    }
 
     Binding {
         target: VirtualKeyboardSettings

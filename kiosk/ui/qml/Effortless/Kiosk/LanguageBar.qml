@@ -1,7 +1,8 @@
 pragma ComponentBehavior: Bound
 import QtQuick
 
-// One button per survey language, each labelled in its own language.
+// One button per survey language, each labelled in its own language. The model is the
+// survey's (controller.shape), not the language's: a language change keeps the buttons.
 Row {
     id: root
     property string namePrefix: ""
@@ -9,7 +10,7 @@ Row {
     required property KioskController controller
     spacing: unit
     Repeater {
-        model: root.controller.texts.languages
+        model: root.controller.shape.languages
         BigButton {
             required property var modelData
             objectName: root.namePrefix + "lang_" + modelData.code

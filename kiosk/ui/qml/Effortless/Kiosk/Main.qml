@@ -105,6 +105,13 @@ Window {
         property: "windowHeight"
         value: window.height
     }
+    Binding {
+        target: keyboard.item
+        when: keyboard.status === Loader.Ready
+        property: "selectionHandles"
+        value: window.setupActive
+               || (window.manager !== null && window.manager.mode === ManagerController.Mode.OPEN)
+    }
     Timer {
         id: keyboardPreload
         interval: 0

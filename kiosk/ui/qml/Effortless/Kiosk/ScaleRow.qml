@@ -7,7 +7,10 @@ Column {
     property string namePrefix: "score_"
     property real unit: 8
     required property KioskController controller
-    readonly property var points: root.controller.texts.scalePoints || []
+    // The buttons follow the survey (controller.shape); their labels, by index, the language,
+    // so a language change does not re-create them.
+    readonly property var points: root.controller.shape.scalePoints || []
+    readonly property var labels: root.controller.texts.scaleLabels || []
     readonly property bool smiley: root.controller.texts.smiley === true
     spacing: unit * 1.5
 
@@ -22,11 +25,13 @@ Column {
             model: root.points
             BigButton {
                 required property var modelData
+                required property int index
+                readonly property string label: root.labels[index] ?? ""
                 objectName: root.namePrefix + modelData.value
                 width: buttons.cell
                 height: root.smiley ? buttons.cell : Math.max(Theme.minTouch, buttons.cell * 0.9)
                 text: root.smiley ? "" : String(modelData.value)
-                accessibleName: root.smiley ? modelData.label : modelData.value + " — " + modelData.label
+                accessibleName: root.smiley ? label : modelData.value + " — " + label
                 iconSource: modelData.icon
                 iconSize: root.smiley ? buttons.cell * 0.8 : 0
                 color: root.smiley ? (pressed ? Theme.factorButtonPressed : Theme.factorButton)

@@ -5,7 +5,10 @@ Item {
     id: root
     property real unit: 8
     required property KioskController controller
-    readonly property var factors: root.controller.texts.factors || []
+    // The buttons follow the survey (controller.shape); their labels, by index, the language,
+    // so a language change does not re-create them.
+    readonly property var factors: root.controller.shape.factors || []
+    readonly property var labels: root.controller.texts.factorLabels || []
     readonly property bool landscape: width >= height
     readonly property int columns: landscape ? Math.min(4, factors.length) : Math.min(2, factors.length)
 
@@ -36,10 +39,11 @@ Item {
                 model: root.factors
                 BigButton {
                     required property var modelData
+                    required property int index
                     objectName: "factor_" + modelData.id
                     width: grid.cellWidth
                     height: Math.max(Theme.minTouch, root.unit * 20)
-                    text: modelData.label
+                    text: root.labels[index] ?? ""
                     iconSource: modelData.icon
                     iconSize: Math.max(40, root.unit * 8)
                     color: pressed ? Theme.factorButtonPressed : Theme.factorButton
