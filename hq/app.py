@@ -10,24 +10,29 @@ Logs name the request id, the kiosk and counts; never a request body or a commen
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
 from ces import __version__
+from hq import journeys
 from hq.api import errors
 from hq.api.main import router as api_router
 from hq.api.openapi import openapi_document
 from hq.context import HQContext
 from hq.dashboard.main import router as dashboard_router
 from hq.dashboard.main import static_files
-from hq.db.database import HQDatabase
+from hq.db.database import HQDatabase, HQDatabaseError, describe_error
 from hq.middleware import CrashMiddleware, RequestIdMiddleware
 from hq.retention import Schedule, keep
 from hq.surveys import SurveyCatalog
 from hq.throttle import Limits
+
+log = logging.getLogger("effortless.hq.api")
 
 
 def create_app(
@@ -40,6 +45,12 @@ def create_app(
     """HQ's application over the database ``db``, offering ``surveys``; with
     ``retention``, it applies that schedule while it runs (hq.retention)."""
     context = HQContext.create(db, surveys, limits or Limits())
+    # At the first start, the journeys of the shipped surveys (once: hq.journeys).
+    try:
+        journeys.seed(db, surveys)
+    except (HQDatabaseError, SQLAlchemyError) as exc:
+        # The service still takes answers; the next start seeds them.
+        log.warning("could not make the shipped journeys: %s", describe_error(exc))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -18,6 +18,7 @@
     ces-hq retention run [--dry-run] [--comment-retention-days 365] [--answer-retention-days N]
     ces-hq demo [--json]
     ces-hq survey export ID [--version N] [--surveys DIR] | survey import FILE [--surveys DIR]
+    ces-hq journey list | add | set | remove | touchpoint add|set|remove|move ... (hq.journey_cli)
 
 Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
 command line argparse refuses), never a traceback.
@@ -52,7 +53,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ces.answer import ID_RE
 from ces.timestamps import iso_utc
-from hq import erasure, retention, storeinfo, survey_files, users
+from hq import erasure, journey_cli, journeys, retention, storeinfo, survey_files, users
 from hq.assignment import is_served, served_touchpoints
 from hq.dashboard import export, filters, insights
 from hq.db.database import HQDatabase, HQDatabaseError, KioskInfo, describe_error, sqlite_url
@@ -232,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_retention_command(commands)
     _add_demo_command(commands)
     _add_survey_command(commands)
+    journey_cli.add_journey_command(commands, _journey_options)
     return parser
 
 
@@ -525,6 +527,16 @@ def _add_survey_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     )
     survey_import.add_argument("file", type=Path, metavar="FILE")
     survey_import.add_argument("--surveys", type=Path, metavar="DIR", help=folder_help)
+
+
+def _journey_options(parser: argparse.ArgumentParser) -> None:
+    _database_options(parser)
+    parser.add_argument(
+        "--surveys",
+        type=Path,
+        metavar="DIR",
+        help="the survey folder HQ serves (as for serve; default: the kiosk's own surveys)",
+    )
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -1271,6 +1283,15 @@ def survey_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def journey(args: argparse.Namespace) -> int:
+    catalog = _survey_catalog(args.surveys)
+    with closing(_open_database(args)) as db:
+        try:
+            return journey_cli.run(args, db, catalog)
+        except (journeys.JourneyError, journey_cli.JourneyCliError) as e:
+            raise CliError(str(e)) from None
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -1285,6 +1306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return demo(args)
         if args.command == "audit":
             return audit(args)
+        if args.command == "journey":
+            return journey(args)
         handlers = {
             ("kiosk", "add"): kiosk_add,
             ("kiosk", "list"): kiosk_list,

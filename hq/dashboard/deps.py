@@ -27,7 +27,7 @@ SESSION_COOKIE = "ces_session"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 1000
 # Pages that show no filtered answers, so say nothing of what is counted.
-UNFILTERED_PAGES = ("fleet", "actions")
+UNFILTERED_PAGES = ("fleet", "actions", "journeys")
 
 
 async def signed_in(request: Request, hq: Context) -> users.Session:

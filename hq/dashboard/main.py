@@ -6,13 +6,14 @@ from fastapi import APIRouter
 from starlette.staticfiles import StaticFiles
 
 from ces.assets import hq_static_dir
-from hq.dashboard.routes import actions, charts, comments, export, fleet, login
+from hq.dashboard.routes import actions, charts, comments, export, fleet, journeys, login
 
 router = APIRouter()
 router.include_router(login.router)
 router.include_router(charts.router)
 router.include_router(fleet.router)
 router.include_router(comments.router)
+router.include_router(journeys.router)
 router.include_router(actions.router)
 router.include_router(export.router)
 

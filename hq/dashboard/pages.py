@@ -17,7 +17,17 @@ from hq.dashboard.rendering import render
 
 log = logging.getLogger("effortless.hq.dashboard")
 
-PAGES = ("overview", "factors", "priorities", "trend", "compare", "actions", "fleet", "comments")
+PAGES = (
+    "overview",
+    "factors",
+    "priorities",
+    "trend",
+    "compare",
+    "journeys",
+    "actions",
+    "fleet",
+    "comments",
+)
 PAGE_PATHS = {name: "/" if name == "overview" else f"/{name}" for name in PAGES}
 
 

@@ -262,6 +262,68 @@ EN: dict[str, str] = {
     "c_no_such": "No such comment: HQ has no answer with this id.",
     "error_title": "Something is not right",
     "csrf": "This form has expired; reload the page and try again.",
+    # The journeys page and the overview's journey view.
+    "nav_journeys": "Journeys",
+    "j_intro": (
+        "A journey is a customer's way through the store, as its touchpoints in order; each "
+        "touchpoint runs one survey against a target (% easy). The overview starts with them."
+    ),
+    "j_new": "New journey",
+    "j_id": "Id",
+    "j_id_hint": "lowercase letters, digits, _ or -; scripts use it (ces-hq journey)",
+    "j_name_lang": "Name ({lang})",
+    "j_add": "Add journey",
+    "j_rename": "Save names",
+    "j_remove": "Remove journey",
+    "j_remove_title": "Remove the journey “{name}” and its touchpoints?",
+    "j_new_tp": "Add a touchpoint",
+    "j_tp": "Touchpoint",
+    "j_tp_hint": "the id kiosks are enrolled for, e.g. in_store_purchase",
+    "j_survey": "Survey",
+    "j_target": "Target (% easy)",
+    "j_tp_add": "Add touchpoint",
+    "j_tp_save": "Save",
+    "j_tp_remove": "Remove",
+    "j_up": "Move up",
+    "j_down": "Move down",
+    "j_none": "No journeys yet.",
+    "j_no_touchpoints": "No touchpoints yet.",
+    "j_saved": "Saved.",
+    "j_removed": "Removed.",
+    "j_err_bad_id": (
+        "“{value}” is not an id: lowercase letters, digits, _ or -, starting with a letter "
+        "or digit, at most 64"
+    ),
+    "j_err_bad_locale": "unknown language “{locale}”",
+    "j_err_name_long": "at most {max} characters",
+    "j_err_name_unprintable": "printable characters only",
+    "j_err_name_missing": "a name is needed",
+    "j_err_bad_target": "a whole percentage from 1 to 100",
+    "j_err_no_survey": "HQ serves no survey “{id}” (its surveys: {known})",
+    "j_err_no_journey": "there is no journey “{id}”",
+    "j_err_journey_exists": "there is a journey “{id}” already",
+    "j_err_too_many_journeys": "at most {max} journeys",
+    "j_err_touchpoint_exists": "touchpoint “{id}” is in journey “{journey}” already",
+    "j_err_too_many_touchpoints": "at most {max} touchpoints in a journey",
+    "j_err_bad_position": "a position from 1 to {count}",
+    "j_err_no_touchpoint": "journey “{journey}” has no touchpoint “{id}”",
+    "j_err_taken": "“{id}” was added by someone else just now",
+    "jv_title": "Journeys",
+    "jv_target": "target {target}%",
+    "jv_met": "target met",
+    "jv_missed": "target missed",
+    "jv_unclear": "not distinguishable from the target",
+    "jv_no_answers": "no answers",
+    "jv_top_factor": "Most named when difficult: {factor} ({count} of {total})",
+    "jv_no_factor": "No difficult answer named a factor",
+    "jv_up": "up, beyond noise",
+    "jv_down": "down, beyond noise",
+    "jv_note": (
+        "Met: the 95% interval of % easy lies at or above the target; missed: wholly below "
+        "it; otherwise the answers cannot tell it from the target. An arrow marks a change "
+        "beyond noise against the {days} days before."
+    ),
+    "jv_manage": "Manage journeys",
 }
 
 NL: dict[str, str] = {
@@ -520,6 +582,69 @@ NL: dict[str, str] = {
     "c_no_such": "Deze opmerking bestaat niet: HQ heeft geen antwoord met dit id.",
     "error_title": "Er klopt iets niet",
     "csrf": "Dit formulier is verlopen; laad de pagina opnieuw en probeer het nog eens.",
+    # The journeys page and the overview's journey view.
+    "nav_journeys": "Klantreizen",
+    "j_intro": (
+        "Een klantreis is de weg van een klant door de winkel, als contactmomenten op "
+        "volgorde; elk contactmoment stelt één vragenlijst met een doel (% makkelijk). "
+        "Het overzicht begint ermee."
+    ),
+    "j_new": "Nieuwe klantreis",
+    "j_id": "Id",
+    "j_id_hint": "kleine letters, cijfers, _ of -; scripts gebruiken het (ces-hq journey)",
+    "j_name_lang": "Naam ({lang})",
+    "j_add": "Klantreis toevoegen",
+    "j_rename": "Namen opslaan",
+    "j_remove": "Klantreis verwijderen",
+    "j_remove_title": "De klantreis “{name}” en haar contactmomenten verwijderen?",
+    "j_new_tp": "Een contactmoment toevoegen",
+    "j_tp": "Contactmoment",
+    "j_tp_hint": "het id waarvoor kiosken zijn aangemeld, bv. in_store_purchase",
+    "j_survey": "Vragenlijst",
+    "j_target": "Doel (% makkelijk)",
+    "j_tp_add": "Contactmoment toevoegen",
+    "j_tp_save": "Opslaan",
+    "j_tp_remove": "Verwijderen",
+    "j_up": "Omhoog",
+    "j_down": "Omlaag",
+    "j_none": "Nog geen klantreizen.",
+    "j_no_touchpoints": "Nog geen contactmomenten.",
+    "j_saved": "Opgeslagen.",
+    "j_removed": "Verwijderd.",
+    "j_err_bad_id": (
+        "“{value}” is geen id: kleine letters, cijfers, _ of -, beginnend met een letter "
+        "of cijfer, hoogstens 64"
+    ),
+    "j_err_bad_locale": "onbekende taal “{locale}”",
+    "j_err_name_long": "hoogstens {max} tekens",
+    "j_err_name_unprintable": "alleen afdrukbare tekens",
+    "j_err_name_missing": "een naam is nodig",
+    "j_err_bad_target": "een heel percentage van 1 tot en met 100",
+    "j_err_no_survey": "HQ heeft geen vragenlijst “{id}” (wel: {known})",
+    "j_err_no_journey": "er is geen klantreis “{id}”",
+    "j_err_journey_exists": "er is al een klantreis “{id}”",
+    "j_err_too_many_journeys": "hoogstens {max} klantreizen",
+    "j_err_touchpoint_exists": "contactmoment “{id}” zit al in klantreis “{journey}”",
+    "j_err_too_many_touchpoints": "hoogstens {max} contactmomenten in een klantreis",
+    "j_err_bad_position": "een positie van 1 tot en met {count}",
+    "j_err_no_touchpoint": "klantreis “{journey}” heeft geen contactmoment “{id}”",
+    "j_err_taken": "“{id}” is zojuist door iemand anders toegevoegd",
+    "jv_title": "Klantreizen",
+    "jv_target": "doel {target}%",
+    "jv_met": "doel gehaald",
+    "jv_missed": "doel gemist",
+    "jv_unclear": "niet te onderscheiden van het doel",
+    "jv_no_answers": "geen antwoorden",
+    "jv_top_factor": "Meest genoemd bij moeilijk: {factor} ({count} van {total})",
+    "jv_no_factor": "Geen moeilijk antwoord noemde een factor",
+    "jv_up": "gestegen, meer dan ruis",
+    "jv_down": "gedaald, meer dan ruis",
+    "jv_note": (
+        "Gehaald: het 95%-interval van % makkelijk ligt op of boven het doel; gemist: "
+        "helemaal eronder; anders zijn de antwoorden niet van het doel te onderscheiden. "
+        "Een pijl toont een verandering groter dan ruis ten opzichte van de {days} dagen ervoor."
+    ),
+    "jv_manage": "Klantreizen beheren",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"en": EN, "nl": NL}

@@ -77,6 +77,7 @@ DROPPED_INDEXES = (
     "responses_time_cover",
     "responses_touchpoint_time",
     "responses_survey_time",
+    "responses_comments_time",  # now responses_comments, with more columns
 )
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # About 40 MB of log before a commit checkpoints by itself (normally _Checkpointer has).
@@ -514,6 +515,9 @@ class HQDatabase:
                     index.create(conn, checkfirst=True)
                 # Every store counted per day (the zone is UTC until one is set, as before).
                 counts.rebuild(conn, read_zones(conn))
+            if found < 5:
+                # create_all above made the journey tables; hq.journeys seeds them at start.
+                log.info("upgrading the database to schema 5 (journeys and their touchpoints)")
             if found < SCHEMA_VERSION:
                 conn.execute(
                     update(meta)

@@ -214,14 +214,14 @@ SCHEMA_2_INDEXES = {
     "responses_time_cover": "answered_at, scale, score, factor, store_id, touchpoint, survey_id",
     "responses_touchpoint_time": "touchpoint, answered_at",
     "responses_survey_time": "survey_id, answered_at",
+    "responses_comments_time": "answered_at",  # partial (comment IS NOT NULL) in fact
 }
 
 
 def use_schema_2_indexes(conn: Connection) -> None:
-    """Replace the answers' indexes with schema 2's (the comments one stays as it was)."""
+    """Replace the answers' indexes with schema 2's."""
     for index in responses.indexes:
-        if index.name != "responses_comments_time":
-            conn.execute(text(f"DROP INDEX {index.name}"))
+        conn.execute(text(f"DROP INDEX {index.name}"))
     for name, columns in SCHEMA_2_INDEXES.items():
         conn.execute(text(f"CREATE INDEX {name} ON responses ({columns})"))
 

@@ -27,6 +27,7 @@ PAGES = [
     "/trend?split=store",
     "/compare",
     "/compare?by=region",
+    "/journeys",
     "/actions",
     "/fleet",
     "/comments",

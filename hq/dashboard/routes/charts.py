@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hq import journeys
 from hq.context import HQContext
-from hq.dashboard import charts, headlines, insights, webtexts
+from hq.dashboard import charts, headlines, insights, journeyview, webtexts
 from hq.dashboard.deps import Context, PageContext, page_of
 from hq.dashboard.pages import PAGE_PATHS, PageRoute
 from hq.dashboard.rendering import language, render
@@ -26,9 +27,14 @@ async def overview(
     previous = headlines.previous_period(page.f)
     before = await hq.in_thread(insights.overview, hq.database, previous)
     drawn = {s.scale: charts.distribution(s) for s in summaries}
+    found = await hq.in_thread(journeys.all_journeys, hq.database)
+    journey_figures = await hq.in_thread(
+        journeyview.figures, hq.database, page.f, found, hq.surveys
+    )
     return render(
         request,
         "overview.html",
+        journeys=journey_figures,
         summaries=summaries,
         charts=drawn,
         headlines=headlines.headlines(summaries, before),

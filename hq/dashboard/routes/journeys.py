@@ -1,0 +1,247 @@
+"""The journeys page: journeys and their touchpoints, each with its survey and target."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ces.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
+from hq import journeys
+from hq.context import HQContext
+from hq.dashboard.deps import CheckedForm, Context, CurrentUser, PageContext, page_of
+from hq.dashboard.pages import PAGE_PATHS, PageRoute
+from hq.dashboard.rendering import render
+
+log = logging.getLogger("effortless.hq.dashboard")
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+JourneysPage = Annotated[PageContext, page_of("journeys")]
+
+
+@router.get(PAGE_PATHS["journeys"], name="journeys")
+async def journeys_page(request: Request, page: JourneysPage, hq: Context) -> Response:
+    return await _view(request, page, hq)
+
+
+@router.post("/journeys", name="journeys_add")
+async def add_journey(
+    request: Request, user: CurrentUser, form: CheckedForm, page: JourneysPage, hq: Context
+) -> Response:
+    return await _change(
+        request,
+        page,
+        hq,
+        form,
+        "journey-new",
+        lambda: journeys.add_journey(hq.database, form.get("id", ""), _names(form, "name", hq)),
+        f"{user.user} added journey {form.get('id', '')[:64]!r}",
+    )
+
+
+@router.post("/journeys/{journey_id}/names", name="journeys_rename")
+async def rename_journey(
+    request: Request,
+    journey_id: str,
+    user: CurrentUser,
+    form: CheckedForm,
+    page: JourneysPage,
+    hq: Context,
+) -> Response:
+    return await _change(
+        request,
+        page,
+        hq,
+        form,
+        f"names-{journey_id}",
+        lambda: journeys.rename_journey(hq.database, journey_id, _names(form, "name", hq)),
+        f"{user.user} renamed a journey",
+    )
+
+
+@router.post("/journeys/{journey_id}/delete", name="journeys_remove")
+async def remove_journey(
+    request: Request,
+    journey_id: str,
+    user: CurrentUser,
+    form: CheckedForm,
+    page: JourneysPage,
+    hq: Context,
+) -> Response:
+    return await _change(
+        request,
+        page,
+        hq,
+        form,
+        f"names-{journey_id}",
+        lambda: journeys.remove_journey(hq.database, journey_id),
+        f"{user.user} removed a journey",
+        done="removed",
+    )
+
+
+@router.post("/journeys/{journey_id}/touchpoints", name="journeys_tp_add")
+async def add_touchpoint(
+    request: Request,
+    journey_id: str,
+    user: CurrentUser,
+    form: CheckedForm,
+    page: JourneysPage,
+    hq: Context,
+) -> Response:
+    return await _change(
+        request,
+        page,
+        hq,
+        form,
+        f"tp-new-{journey_id}",
+        lambda: journeys.add_touchpoint(
+            hq.database,
+            journey_id,
+            form.get("touchpoint", ""),
+            names=_names(form, "tp_name", hq),
+            survey=form.get("survey", ""),
+            target=form.get("target", ""),
+            surveys=hq.surveys.by_id,
+        ),
+        f"{user.user} added a touchpoint to a journey",
+    )
+
+
+@router.post("/journeys/{journey_id}/touchpoints/{touchpoint}", name="journeys_tp_set")
+async def set_touchpoint(
+    request: Request,
+    journey_id: str,
+    touchpoint: str,
+    user: CurrentUser,
+    form: CheckedForm,
+    page: JourneysPage,
+    hq: Context,
+) -> Response:
+    return await _change(
+        request,
+        page,
+        hq,
+        form,
+        f"tp-{touchpoint}",
+        lambda: journeys.set_touchpoint(
+            hq.database,
+            journey_id,
+            touchpoint,
+            surveys=hq.surveys.by_id,
+            names=_names(form, "tp_name", hq),
+            survey=form.get("survey") or None,
+            target=form.get("target") or None,
+        ),
+        f"{user.user} changed a touchpoint",
+    )
+
+
+@router.post("/journeys/{journey_id}/touchpoints/{touchpoint}/move", name="journeys_tp_move")
+async def move_touchpoint(
+    request: Request,
+    journey_id: str,
+    touchpoint: str,
+    user: CurrentUser,
+    form: CheckedForm,
+    page: JourneysPage,
+    hq: Context,
+) -> Response:
+    return await _change(
+        request,
+        page,
+        hq,
+        form,
+        f"tp-{touchpoint}",
+        lambda: journeys.move_touchpoint(
+            hq.database, journey_id, touchpoint, form.get("position", "")
+        ),
+        f"{user.user} moved a touchpoint",
+    )
+
+
+@router.post("/journeys/{journey_id}/touchpoints/{touchpoint}/delete", name="journeys_tp_remove")
+async def remove_touchpoint(
+    request: Request,
+    journey_id: str,
+    touchpoint: str,
+    user: CurrentUser,
+    form: CheckedForm,
+    page: JourneysPage,
+    hq: Context,
+) -> Response:
+    return await _change(
+        request,
+        page,
+        hq,
+        form,
+        f"tp-{touchpoint}",
+        lambda: journeys.remove_touchpoint(hq.database, journey_id, touchpoint),
+        f"{user.user} removed a touchpoint",
+        done="removed",
+    )
+
+
+def name_locales(hq: HQContext) -> list[str]:
+    """The languages names are asked in: the dashboard's, and those the surveys speak."""
+    spoken = {loc for survey in hq.surveys.by_id.values() for loc in survey.locales}
+    wanted = spoken | set(journeys.REQUIRED_LOCALES)
+    return [loc for loc in SUPPORTED_LOCALES if loc in wanted]
+
+
+def _names(form: dict[str, str], prefix: str, hq: HQContext) -> dict[str, str]:
+    """The names posted; a language not on the form stays as it was."""
+    return {loc: form[f"{prefix}_{loc}"] for loc in name_locales(hq) if f"{prefix}_{loc}" in form}
+
+
+async def _change(
+    request: Request,
+    page: PageContext,
+    hq: HQContext,
+    form: dict[str, str],
+    form_key: str,
+    change: Callable[[], None],
+    logged: str,
+    done: str = "saved",
+) -> Response:
+    try:
+        await hq.in_thread(change)
+    except journeys.JourneyError as e:
+        return await _view(request, page, hq, status=400, error=e, failed=form_key, form=form)
+    log.info("dashboard: %s", logged)
+    return RedirectResponse(f"/journeys?done={done}", status_code=303)
+
+
+async def _view(
+    request: Request,
+    page: PageContext,
+    hq: HQContext,
+    status: int = 200,
+    error: journeys.JourneyError | None = None,
+    failed: str | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    found = await hq.in_thread(journeys.all_journeys, hq.database)
+    notice = {"saved": "j_saved", "removed": "j_removed"}.get(request.query_params.get("done", ""))
+    # Beside its field when the failed form has one by that name, else atop that form.
+    placed = error.field if error is not None and form and error.field in form else None
+    return render(
+        request,
+        "journeys.html",
+        status=status,
+        journeys=found,
+        notice=notice,
+        error=error,
+        failed=failed,
+        placed=placed,
+        form=form or {},
+        locales=name_locales(hq),
+        endonyms=LANGUAGE_NAMES,
+        max_name=journeys.MAX_NAME_CHARS,
+        **page.values,
+    )
