@@ -3,6 +3,7 @@ service (in a thread, or `ces-hq serve` through tests/hqserver.py)."""
 
 from __future__ import annotations
 
+import html
 import re
 import socket
 import threading
@@ -230,3 +231,18 @@ def has_the_current_indexes(conn: Connection) -> bool:
     """The answers have the indexes of the current schema and none of the dropped ones."""
     names = {i["name"] for i in inspect(conn).get_indexes("responses")}
     return {i.name for i in responses.indexes} <= names and not names & set(SCHEMA_2_INDEXES)
+
+
+# --- reading rendered pages ---
+
+
+def text_of(fragment: str) -> str:
+    """The text a person reads in an HTML fragment, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def element(page: str, element_id: str) -> str:
+    """The text of the element with this id."""
+    found = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
+    assert found, f"no #{element_id} on the page"
+    return text_of(found.group(2))

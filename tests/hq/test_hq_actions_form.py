@@ -3,7 +3,6 @@ only the languages the surveys speak, a confirmation before removing, readable p
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard_data import add, kiosk, many
-from hq_helpers import HQ, csrf_of, log_in, serving
+from hq_helpers import HQ, csrf_of, element, log_in, serving, text_of
 
 from hq import actions
 from hq.db.database import HQDatabase
@@ -21,16 +20,6 @@ from hq.surveys import load_surveys
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 TODAY = NOW.date()
-
-
-def text_of(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def element(page: str, element_id: str) -> str:
-    found = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
-    assert found, f"no #{element_id} on the page"
-    return text_of(found.group(2))
 
 
 def message_fields(page: str) -> list[str]:

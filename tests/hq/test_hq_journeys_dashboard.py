@@ -10,23 +10,13 @@ from typing import Any
 
 import requests
 from dashboard_data import add, kiosk, many
-from hq_helpers import HQ, csrf_of, log_in
+from hq_helpers import HQ, csrf_of, element, log_in
 
 from hq import journeys
 
 PERIOD = "from=2026-03-02&to=2026-03-29"  # 28 days; the previous: 2026-02-02 .. 2026-03-01
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
 BEFORE = datetime(2026, 2, 10, 10, 0, tzinfo=UTC)
-
-
-def text_of(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def element(page: str, element_id: str) -> str:
-    found = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
-    assert found, f"no #{element_id} on the page"
-    return text_of(found.group(2))
 
 
 def href(page: str, element_id: str) -> str:
