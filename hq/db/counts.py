@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy import Connection, RowMapping, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ces.answer import RAPID_FLAG
@@ -176,7 +176,7 @@ def apply(conn: Connection, tally: Mapping[Fact, int]) -> None:
 def rebuild(conn: Connection, zones: Zones) -> None:
     """Count every stored answer again (after a bulk load or a schema upgrade).
 
-    A few stores at a time, along the covering store index, so memory holds one part's
+    A few stores at a time, along the store index, so memory holds one part's
     facts and the chain's daily counts, not every fact at once.
     """
     for grain in _GRAINS:
@@ -197,10 +197,10 @@ def move(conn: Connection, before: Zones, after: Zones, store_ids: list[str]) ->
     """Move these stores' answers from the days they were counted on (in ``before``) to
     their days in ``after``: a store's, or the chain's, time zone changed."""
     tally: Counter[Fact] = Counter()
-    for f, n in _read_facts(conn, before, store_ids).items():
-        tally[f] -= n
-    for f, n in _read_facts(conn, after, store_ids).items():
-        tally[f] += n
+    for row in _stored(conn, store_ids):  # read once, counted in both zones
+        store_id = str(row["store_id"])
+        tally[fact(row, before.days(store_id))] -= 1
+        tally[fact(row, after.days(store_id))] += 1
     apply(conn, tally)
 
 
@@ -215,11 +215,14 @@ def _insert(conn: Connection, grain: _Grain, tally: Mapping[Fact, int]) -> None:
 
 
 def _read_facts(conn: Connection, zones: Zones, store_ids: list[str]) -> Counter[Fact]:
-    """The facts of these stores' answers, read along the covering store index."""
-    tally: Counter[Fact] = Counter()
+    """The facts of these stores' answers."""
+    return Counter(fact(row, zones.days(str(row["store_id"]))) for row in _stored(conn, store_ids))
+
+
+def _stored(conn: Connection, store_ids: list[str]) -> Iterator[RowMapping]:
+    """These stores' answers as FACT_COLUMNS, streamed along the store index."""
     query = select(*FACT_COLUMNS).where(responses.c.store_id.in_(store_ids))
     # Per statement: Connection.execution_options would stream every later statement too.
     result = conn.execute(query, execution_options={"stream_results": True, "yield_per": 50_000})
-    for part in result.partitions():
-        tally.update(fact(r._mapping, zones.days(str(r.store_id))) for r in part)
-    return tally
+    for part in result.mappings().partitions():
+        yield from part

@@ -7,7 +7,7 @@ import html
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,13 +17,25 @@ import requests
 from answers import make_answer as make_answer
 from answers import make_answers as make_answers
 from hqserver import wait_until_healthy
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    event,
+    inspect,
+    select,
+    text,
+)
 
 from hq import users
 from hq.app import create_app
 from hq.db.counts import COUNT_TABLES
 from hq.db.database import HQDatabase, NewKiosk
-from hq.db.tables import daily_answers, responses
+from hq.db.tables import daily_answers, meta, responses
 from hq.server import make_server
 from hq.server_settings import ServerSettings, default_max_connections, file_limit
 from hq.surveys import SurveyCatalog
@@ -246,3 +258,66 @@ def element(page: str, element_id: str) -> str:
     found = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
     assert found, f"no #{element_id} on the page"
     return text_of(found.group(2))
+
+
+# --- older schemas, for upgrade tests ---
+
+SCHEMA_2_KIOSK_COLUMNS = {
+    "id",
+    "store",
+    "touchpoint",
+    "token_hash",
+    "created_at",
+    "enrolled_at",
+    "revoked_at",
+    "last_seen_at",
+    "queue_depth",
+    "oldest_unsent_at",
+    "app_version",
+    "survey_id",
+    "survey_version",
+    "kiosk_time",
+    "last_sync_error",
+    "heartbeat_at",
+}
+
+
+def make_schema_2(conn: Connection) -> None:
+    """Turn a current database back into schema 2's shape: no audit log, schema 2's kiosk
+    columns, daily_answers without survey_version, outcome and rapid, schema 2's indexes."""
+    conn.execute(text("DROP TABLE daily_answers"))
+    conn.execute(text("DROP TABLE audit_log"))
+    for column in inspect(conn).get_columns("kiosks"):
+        if column["name"] not in SCHEMA_2_KIOSK_COLUMNS:
+            conn.execute(text(f"ALTER TABLE kiosks DROP COLUMN {column['name']}"))
+    Table(
+        "daily_answers",
+        MetaData(),
+        Column("day", Date, primary_key=True),
+        Column("touchpoint", String(64), primary_key=True),
+        Column("survey_id", String(64), primary_key=True),
+        Column("scale", String(16), primary_key=True),
+        Column("score", SmallInteger, primary_key=True),
+        Column("factor", String(64), primary_key=True),
+        Column("n", SmallInteger, nullable=False),
+    ).create(conn)
+    use_schema_2_indexes(conn)
+    conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="2"))
+
+
+# --- what statements read ---
+
+
+def tables_read(db: HQDatabase, call: Callable[[], object]) -> set[str]:
+    """The tables the statements ``call`` runs read from (FROM and JOIN)."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return {m.lower() for sql in seen for m in re.findall(r"(?:FROM|JOIN)\s+(\w+)", sql)}

@@ -10,25 +10,21 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from dashboard_data import Spec, add, kiosk, many
 from erasure_data import assert_daily_consistent
-from hq_helpers import HQ, has_the_current_indexes, log_in, use_schema_2_indexes
+from hq_helpers import (
+    HQ,
+    has_the_current_indexes,
+    log_in,
+    make_schema_2,
+    tables_read,
+)
 from sqlalchemy import (
-    Column,
-    Date,
-    MetaData,
-    SmallInteger,
-    String,
-    Table,
-    event,
     func,
     select,
-    text,
 )
-from sqlalchemy import inspect as inspect_db
 
 from ces.answer import COMPLETED, TIMEOUT
 from hq import cli, storeinfo
@@ -218,52 +214,13 @@ def test_daily_answers_keep_outcome_and_rapid_through_ingest_and_deletion(
     assert_daily_consistent(db)
 
 
-SCHEMA_2_KIOSK_COLUMNS = {
-    "id",
-    "store",
-    "touchpoint",
-    "token_hash",
-    "created_at",
-    "enrolled_at",
-    "revoked_at",
-    "last_seen_at",
-    "queue_depth",
-    "oldest_unsent_at",
-    "app_version",
-    "survey_id",
-    "survey_version",
-    "kiosk_time",
-    "last_sync_error",
-    "heartbeat_at",
-}
-
-
 def test_a_schema_2_database_counts_its_answers_again_by_outcome_and_rapid(
     database_url: str,
 ) -> None:
     db = HQDatabase.open(database_url)
     _known(db)
     with db.engine.begin() as conn:
-        conn.execute(text("DROP TABLE daily_answers"))
-        conn.execute(text("DROP TABLE audit_log"))
-        for column in inspect_db(conn).get_columns("kiosks"):
-            if column["name"] not in SCHEMA_2_KIOSK_COLUMNS:
-                conn.execute(text(f"ALTER TABLE kiosks DROP COLUMN {column['name']}"))
-        old = MetaData()
-        Table(
-            "daily_answers",
-            old,
-            Column("day", Date, primary_key=True),
-            Column("touchpoint", String(64), primary_key=True),
-            Column("survey_id", String(64), primary_key=True),
-            Column("scale", String(16), primary_key=True),
-            Column("score", SmallInteger, primary_key=True),
-            Column("factor", String(64), primary_key=True),
-            Column("n", SmallInteger, nullable=False),
-        ).create(conn)
-        # Schema 2's covering indexes, without outcome, flags and survey_version.
-        use_schema_2_indexes(conn)
-        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="2"))
+        make_schema_2(conn)
     db.close()
     upgraded = HQDatabase.open(database_url)
     try:
@@ -288,21 +245,6 @@ def test_flags_in_the_json_export_are_the_stored_list(hq: HQ) -> None:
     session = log_in(hq)
     rows = session.get(f"{hq.url}/export.json?{RANGE}&rapid=include", timeout=30).json()
     assert {json.dumps(r["flags"]) for r in rows} == {"[]", '["rapid"]'}
-
-
-def tables_read(db: HQDatabase, call: Callable[[], object]) -> set[str]:
-    """The tables the statements ``call`` runs read from (FROM and JOIN)."""
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        call()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return {m.lower() for sql in seen for m in re.findall(r"(?:FROM|JOIN)\s+(\w+)", sql)}
 
 
 @pytest.mark.parametrize(

@@ -12,16 +12,20 @@ from pathlib import Path
 import pytest
 from dashboard_data import Spec, add, kiosk, many
 from erasure_data import assert_daily_consistent
-from hq_helpers import HQ, has_the_current_indexes, log_in, use_schema_2_indexes
-from sqlalchemy import Column, MetaData, Table, func, select, text
-from sqlalchemy import inspect as inspect_db
-from test_hq_counted_choice import SCHEMA_2_KIOSK_COLUMNS, tables_read
+from hq_helpers import (
+    HQ,
+    has_the_current_indexes,
+    log_in,
+    make_schema_2,
+    tables_read,
+)
+from sqlalchemy import func, select
 
 from hq import cli
 from hq.dashboard import insights
 from hq.dashboard.filters import FilterError, Filters, parse_filters
 from hq.db.database import HQDatabase
-from hq.db.tables import daily_answers, meta, responses
+from hq.db.tables import daily_answers, responses
 
 DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 RANGE = "from=2026-11-01&to=2026-11-30"
@@ -247,23 +251,7 @@ def test_a_schema_2_database_counts_its_answers_again_by_version(database_url: s
     db = HQDatabase.open(database_url)
     _known(db)
     with db.engine.begin() as conn:
-        conn.execute(text("DROP TABLE daily_answers"))
-        conn.execute(text("DROP TABLE audit_log"))
-        for column in inspect_db(conn).get_columns("kiosks"):
-            if column["name"] not in SCHEMA_2_KIOSK_COLUMNS:
-                conn.execute(text(f"ALTER TABLE kiosks DROP COLUMN {column['name']}"))
-        old = MetaData()
-        Table(
-            "daily_answers",
-            old,
-            *(
-                Column(c.name, c.type, primary_key=c.primary_key)
-                for c in daily_answers.columns
-                if c.name not in ("survey_version", "outcome", "rapid")
-            ),
-        ).create(conn)
-        use_schema_2_indexes(conn)
-        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="2"))
+        make_schema_2(conn)
     db.close()
     upgraded = HQDatabase.open(database_url)
     try:
