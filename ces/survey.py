@@ -23,6 +23,7 @@ from ces.assets import icons_dir
 from ces.describe import kind as _kind
 from ces.locales import DEFAULT_TEASERS, SUPPORTED_LOCALES
 from ces.scales import DEFAULT_SCALE, SCALES, Scale
+from ces.svg import ICON_HASH_RE, ICON_PREFIX, MAX_SVG_BYTES, icon_hash, is_clean
 
 # Real surveys are a few kB; the cap keeps a wrong or hostile file from eating memory.
 MAX_SURVEY_BYTES = 256 * 1024
@@ -66,6 +67,7 @@ _TOP_FIELDS = frozenset(
         "comment",
         "idle_timeout_s",
         "thanks",
+        "icons",
     }
 )
 _TOP_REQUIRED = ("id", "version", "default_locale", "locales", "question", "why", "thanks")
@@ -92,7 +94,13 @@ class SurveyError(ValueError):
 class Factor:
     id: str
     label: dict[str, str]
-    icon: str  # relative to assets/icons
+    # Relative to assets/icons, or "svg:<sha256>": an uploaded icon in the survey's ``icons``.
+    icon: str
+
+    @property
+    def uploaded_icon(self) -> str | None:
+        """The sha256 of this factor's uploaded icon, or None for a shipped one."""
+        return self.icon[len(ICON_PREFIX) :] if self.icon.startswith(ICON_PREFIX) else None
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,8 @@ class Survey:
     touchpoint: str | None
     source: str
     raw: bytes
+    # Uploaded icons by sha256: sanitised SVG text (ces.svg), named by factors as "svg:<sha256>".
+    icons: dict[str, str]
 
     def serves(self, touchpoint: str | None) -> bool:
         """Whether this survey is meant for the touchpoint (its ``touchpoint`` or its id): the
@@ -229,6 +239,7 @@ class _Checker:
         self.icons_root = icons_root
         self.icons_label = icons_label
         self.locales: tuple[str, ...] = ()
+        self.icons: dict[str, str] = {}
 
     def fail(self, field: str, problem: str) -> SurveyError:
         return SurveyError(self.source, field or _TOP_LEVEL, problem)
@@ -369,6 +380,15 @@ class _Checker:
         icon = self.string(value, path)
         if not icon:
             raise self.fail(path, "icon path is empty")
+        if icon.startswith(ICON_PREFIX):
+            digest = icon[len(ICON_PREFIX) :]
+            if not ICON_HASH_RE.fullmatch(digest):
+                raise self.fail(
+                    path, f"uploaded icon {_show(icon)} must be 'svg:' and a sha256 (64 hex digits)"
+                )
+            if digest not in self.icons:
+                raise self.fail(path, f"uploaded icon {_show(icon)} is not in the survey's icons")
+            return icon
         if len(icon) > MAX_ICON_PATH_CHARS:
             raise self.fail(path, f"icon path is longer than {MAX_ICON_PATH_CHARS} characters")
         if not _ICON_RE.match(icon):
@@ -465,6 +485,28 @@ class _Checker:
     def default_teaser(self) -> dict[str, str]:
         return {loc: DEFAULT_TEASERS[loc] for loc in self.locales}
 
+    def uploaded_icons(self, value: object, path: str) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected an object of SVG texts by sha256, got {_kind(value)}")
+        icons: dict[str, str] = {}
+        for digest, svg in value.items():
+            where = _child(path, digest)
+            if not ICON_HASH_RE.fullmatch(digest):
+                raise self.fail(where, f"{_show(digest)} is not a sha256 (64 lowercase hex digits)")
+            text = self.string(svg, where)
+            if len(text.encode("utf-8")) > MAX_SVG_BYTES:
+                raise self.fail(where, f"icon is larger than the limit of {MAX_SVG_BYTES:,} bytes")
+            if icon_hash(text) != digest:
+                raise self.fail(where, "the icon's sha256 is not its name")
+            # Only the sanitiser's own output is accepted: a script or an outside reference
+            # added by hand after the upload is refused here, on the kiosk too.
+            if not is_clean(text):
+                raise self.fail(
+                    where, "icon is not a sanitised SVG (scripts, links or outside references?)"
+                )
+            icons[digest] = text
+        return icons
+
     def touchpoint(self, value: object, path: str) -> str | None:
         return None if value is None else self.identifier(value, path)
 
@@ -472,8 +514,10 @@ class _Checker:
         if not isinstance(doc, dict):
             raise self.fail("", f"expected a JSON object at the top level, got {_kind(doc)}")
         top = self.obj(doc, "", _TOP_FIELDS, required=_TOP_REQUIRED)
-        # Locales come first: every text map is checked against them.
+        # Locales come first: every text map is checked against them; icons before factors.
         self.locales = self.locale_list(top["locales"], "locales")
+        if "icons" in top:
+            self.icons = self.uploaded_icons(top["icons"], "icons")
         survey_id = self.identifier(top["id"], "id")
         version = self.integer(top["version"], "version", 1)
         default_locale = self.default_locale(top["default_locale"], "default_locale")
@@ -493,6 +537,10 @@ class _Checker:
                 top["idle_timeout_s"], "idle_timeout_s", MIN_IDLE_TIMEOUT_S, MAX_IDLE_TIMEOUT_S
             )
         thanks = self.text_map(top["thanks"], "thanks", MAX_THANKS_CHARS)
+        used = {f.uploaded_icon for f in factors}
+        for digest in self.icons:
+            if digest not in used:
+                raise self.fail(_child("icons", digest), "icon is not used by any factor")
         return Survey(
             id=survey_id,
             version=version,
@@ -510,6 +558,7 @@ class _Checker:
             touchpoint=touchpoint,
             source=self.source,
             raw=raw,
+            icons=self.icons,
         )
 
 

@@ -23,6 +23,7 @@ from ces import survey as rules
 from ces.answer import ID_PATTERN
 from ces.locales import SUPPORTED_LOCALES
 from ces.scales import DEFAULT_SCALE, SCALES
+from ces.svg import MAX_SVG_BYTES
 
 SCHEMA_ID = "/schemas/survey.json"
 SCHEMA_FILE = Path(__file__).with_name("survey.schema.json")
@@ -33,7 +34,9 @@ _CHECKER_ONLY = (
     "in one object, NaN or Infinity; whole numbers are written without a fraction (1, not "
     "1.0); default_locale is one of locales; every text map has exactly one text for each of "
     "the survey's locales; factor ids are unique within the survey; every icon file (and "
-    "a scale's own icons) exists under assets/icons. See docs/survey-format.md."
+    'a scale\'s own icons) exists under assets/icons; an uploaded icon ("svg:<sha256>") is in '
+    "icons under the sha256 of its text, is exactly what the SVG sanitiser (ces/svg.py) makes "
+    "of it, and is used by a factor. See docs/survey-format.md."
 )
 
 
@@ -114,9 +117,10 @@ def _build() -> dict[str, Any]:
                 "type": "string",
                 "description": "an .svg file relative to assets/icons, e.g. factors/price.svg: "
                 "letters, digits, '_', '-', '.' and '/', not starting with '/', "
-                "no '..' segment (the file must exist: checked by the validator)",
+                "no '..' segment (the file must exist: checked by the validator); or "
+                "'svg:' and the sha256 of an uploaded icon in the survey's icons",
                 "maxLength": rules.MAX_ICON_PATH_CHARS,
-                "pattern": r"^(?!/)(?!(?:.*/)?\.\.(?:/|$))[A-Za-z0-9_./-]*\.svg$",
+                "pattern": r"^(?:svg:[0-9a-f]{64}|(?!/)(?!(?:.*/)?\.\.(?:/|$))[A-Za-z0-9_./-]*\.svg)$",
             },
         },
         ("id", "label", "icon"),
@@ -204,6 +208,13 @@ def _build() -> dict[str, Any]:
                 "description": "seconds a question screen waits for a tap",
             },
             "thanks": _texts(rules.MAX_THANKS_CHARS, "the thank-you screen"),
+            "icons": {
+                "type": "object",
+                "description": "uploaded icons: sanitised SVG text by the sha256 of its UTF-8 "
+                "bytes, named by a factor's icon as 'svg:<sha256>'",
+                "propertyNames": {"pattern": "^[0-9a-f]{64}$"},
+                "additionalProperties": {"type": "string", "maxLength": MAX_SVG_BYTES},
+            },
         },
         rules._TOP_REQUIRED,
         rules._TOP_FIELDS,

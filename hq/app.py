@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
 from ces import __version__
-from hq import journeys
+from hq import journeys, survey_versions
 from hq.api import errors
 from hq.api.main import router as api_router
 from hq.api.openapi import openapi_document
@@ -45,12 +45,16 @@ def create_app(
     """HQ's application over the database ``db``, offering ``surveys``; with
     ``retention``, it applies that schedule while it runs (hq.retention)."""
     context = HQContext.create(db, surveys, limits or Limits())
-    # At the first start, the journeys of the shipped surveys (once: hq.journeys).
+    # At the first start, the folder's surveys as published versions and the journeys of the
+    # shipped ones (once: hq.survey_versions, hq.journeys); then the database's surveys.
     try:
+        survey_versions.seed(db, surveys)
         journeys.seed(db, surveys)
+        context.catalogs = survey_versions.CatalogHolder(db, surveys)
+        context.refresh_surveys()
     except (HQDatabaseError, SQLAlchemyError) as exc:
-        # The service still takes answers; the next start seeds them.
-        log.warning("could not make the shipped journeys: %s", describe_error(exc))
+        # The service still takes answers to the folder's surveys; the next start seeds them.
+        log.warning("could not read or seed the published surveys: %s", describe_error(exc))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@
     ces-hq kiosk add --store STORE --touchpoint TP [--json] [--surveys DIR]
     ces-hq kiosk list [--json]
     ces-hq kiosk revoke ID
+    ces-hq kiosk move ID TOUCHPOINT
     ces-hq user add NAME [--password-stdin] [--replace] | user list | user remove NAME
     ces-hq store set STORE [--name NAME] [--region REGION] | store list
     ces-hq export --format csv|json [--from DATE] [--to DATE] [--store S] [--region R]
@@ -17,7 +18,7 @@
     ces-hq audit [--limit N]
     ces-hq retention run [--dry-run] [--comment-retention-days 365] [--answer-retention-days N]
     ces-hq demo [--json]
-    ces-hq survey export ID [--version N] [--surveys DIR] | survey import FILE [--surveys DIR]
+    ces-hq survey export ID [--version N] | survey import FILE
     ces-hq journey list | add | set | remove | touchpoint add|set|remove|move ... (hq.journey_cli)
 
 Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
@@ -53,10 +54,27 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ces.answer import ID_RE
 from ces.timestamps import iso_utc
-from hq import erasure, journey_cli, journeys, retention, storeinfo, survey_files, users
+from hq import (
+    erasure,
+    journey_cli,
+    journeys,
+    kiosk_moves,
+    retention,
+    storeinfo,
+    survey_files,
+    survey_versions,
+    users,
+)
 from hq.assignment import is_served, served_touchpoints
 from hq.dashboard import export, filters, insights
-from hq.db.database import HQDatabase, HQDatabaseError, KioskInfo, describe_error, sqlite_url
+from hq.db.database import (
+    HQDatabase,
+    HQDatabaseError,
+    KioskInfo,
+    describe_error,
+    parse_url,
+    sqlite_url,
+)
 from hq.server_settings import (
     DEFAULT_BODY_TIMEOUT_S,
     DEFAULT_HEADER_TIMEOUT_S,
@@ -302,6 +320,14 @@ def _add_kiosk_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     revoke = actions.add_parser("revoke", help="stop a kiosk's token (and unused code) working")
     revoke.add_argument("kiosk_id", type=_kiosk_id, metavar="ID")
     _database_options(revoke)
+    move = actions.add_parser(
+        "move",
+        help="move a kiosk to another touchpoint (from its next config; answers it gave "
+        "before stay filed under the touchpoint they were given at)",
+    )
+    move.add_argument("kiosk_id", type=_kiosk_id, metavar="ID")
+    move.add_argument("touchpoint", type=_touchpoint, metavar="TOUCHPOINT")
+    _database_options(move)
 
 
 def _add_user_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -508,25 +534,33 @@ def _add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 def _add_survey_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     survey = commands.add_parser(
-        "survey", help="survey files in and out of HQ's survey folder (for version control)"
+        "survey", help="survey versions in and out of HQ's database (for version control)"
     )
     survey_actions = survey.add_subparsers(dest="action", required=True, metavar="ACTION")
-    folder_help = "the survey folder HQ serves (as for serve; default: the kiosk's own surveys)"
+    folder_help = (
+        "the survey folder HQ's database is seeded from at its first start (as for serve; "
+        "default: the kiosk's own surveys)"
+    )
     survey_export = survey_actions.add_parser(
-        "export", help="print a survey HQ serves as canonical JSON (sorted keys)"
+        "export", help="print a survey version as canonical JSON (sorted keys)"
     )
     survey_export.add_argument("survey_id", metavar="ID", help="the survey's id")
     survey_export.add_argument(
-        "--version", type=_positive_int, metavar="N", help="fail unless this is its version"
+        "--version",
+        type=_positive_int,
+        metavar="N",
+        help="this version (default: the newest published one)",
     )
     survey_export.add_argument("--surveys", type=Path, metavar="DIR", help=folder_help)
+    _database_options(survey_export)
     survey_import = survey_actions.add_parser(
         "import",
-        help="check a survey file as the kiosk does and copy it into the folder under its id "
+        help="check a survey file as the kiosk does and store it as a published version "
         "(a new survey, or a higher version of one; a published version never changes)",
     )
     survey_import.add_argument("file", type=Path, metavar="FILE")
     survey_import.add_argument("--surveys", type=Path, metavar="DIR", help=folder_help)
+    _database_options(survey_import)
 
 
 def _journey_options(parser: argparse.ArgumentParser) -> None:
@@ -679,12 +713,24 @@ def _kiosk_json(k: KioskInfo) -> dict[str, Any]:
     }
 
 
-def _check_touchpoint(touchpoint: str, folder: Path | None) -> None:
+def _check_touchpoint(touchpoint: str, folder: Path | None, args: argparse.Namespace) -> None:
     """A kiosk for a touchpoint no survey is for would run a survey HQ files elsewhere."""
     try:
         surveys = load_surveys(folder or default_folder())
     except SurveyFolderError as e:
         raise CliError(f"survey folder: {e}") from None
+    if is_served(surveys, touchpoint):
+        return
+    # Published at HQ (the survey editor, `ces-hq survey import`) or a journey's touchpoint;
+    # a database not made yet has neither, and is not made for a refusal.
+    try:
+        url = parse_url(_database_url(args))
+    except HQDatabaseError as e:
+        raise CliError(str(e)) from None
+    if url.drivername != "sqlite" or (url.database and Path(url.database).exists()):
+        with closing(_open_database(args)) as db:
+            if touchpoint in kiosk_moves.touchpoints(db):
+                return
     if not is_served(surveys, touchpoint):
         served = ", ".join(served_touchpoints(surveys))
         raise CliError(
@@ -694,7 +740,7 @@ def _check_touchpoint(touchpoint: str, folder: Path | None) -> None:
 
 
 def kiosk_add(args: argparse.Namespace) -> int:
-    _check_touchpoint(args.touchpoint, args.surveys)
+    _check_touchpoint(args.touchpoint, args.surveys, args)
     db = _open_database(args)
     try:
         new = db.add_kiosk(args.store, args.touchpoint)
@@ -773,6 +819,19 @@ def kiosk_revoke(args: argparse.Namespace) -> int:
         print(f"kiosk {args.kiosk_id} revoked: its token and enrolment code no longer work")
     else:
         print(f"kiosk {args.kiosk_id} was already revoked")
+    return 0
+
+
+def kiosk_move(args: argparse.Namespace) -> int:
+    with closing(_open_database(args)) as db:
+        try:
+            was = kiosk_moves.move(db, args.kiosk_id, args.touchpoint, f"cli:{_os_user()}")
+        except kiosk_moves.MoveError as e:
+            raise CliError(str(e)) from None
+    print(
+        f"kiosk {args.kiosk_id} moved from {was} to {args.touchpoint}: it gets the new "
+        "touchpoint's survey with its next config"
+    )
     return 0
 
 
@@ -1255,12 +1314,24 @@ def _survey_catalog(folder: Path | None) -> SurveyCatalog:
         raise CliError(f"survey folder: {e}") from None
 
 
-def survey_export(args: argparse.Namespace) -> int:
+def _survey_database(args: argparse.Namespace) -> HQDatabase:
+    """HQ's database, with the folder's surveys in it if HQ has not started on it yet."""
     catalog = _survey_catalog(args.surveys)
+    db = _open_database(args)
     try:
-        text = survey_files.exported(catalog, args.survey_id, args.version)
-    except survey_files.SurveyFileError as e:
-        raise CliError(str(e)) from None
+        survey_versions.seed(db, catalog)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def survey_export(args: argparse.Namespace) -> int:
+    with closing(_survey_database(args)) as db:
+        try:
+            text = survey_versions.exported(db, args.survey_id, args.version)
+        except survey_files.SurveyFileError as e:
+            raise CliError(str(e)) from None
     # Bytes, not print(): the file is UTF-8 whatever the terminal's locale says.
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
@@ -1268,18 +1339,26 @@ def survey_export(args: argparse.Namespace) -> int:
 
 
 def survey_import(args: argparse.Namespace) -> int:
-    catalog = _survey_catalog(args.surveys)
+    # Check the file before touching the database.
     try:
-        done = survey_files.import_survey(catalog, args.file)
+        survey_files.read_survey(args.file)
     except survey_files.SurveyFileError as e:
         raise CliError(str(e)) from None
+    with closing(_survey_database(args)) as db:
+        try:
+            done = survey_versions.import_file(db, args.file, f"cli:{_os_user()}")
+        except survey_files.SurveyFileError as e:
+            raise CliError(str(e)) from None
     name = f"survey {done.survey.id!r} version {done.survey.version}"
     if done.unchanged:
-        print(f"{name} is in {done.path} already; nothing changed")
+        print(f"{name} is in HQ's database already; nothing changed")
         return 0
-    was = "new survey" if done.replaced is None else f"replaces version {done.replaced}"
-    # HQ reads its survey folder when it starts.
-    print(f"imported {name} into {done.path} ({was}); restart `ces-hq serve` to offer it")
+    was = "new survey" if done.replaced is None else f"newest published was version {done.replaced}"
+    # Published: kiosks whose touchpoint pins no version get it with their next config.
+    print(
+        f"imported {name} as a published version ({was}); publish it to touchpoints in the "
+        "dashboard's survey editor to run it there"
+    )
     return 0
 
 
@@ -1312,6 +1391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("kiosk", "add"): kiosk_add,
             ("kiosk", "list"): kiosk_list,
             ("kiosk", "revoke"): kiosk_revoke,
+            ("kiosk", "move"): kiosk_move,
             ("user", "add"): user_add,
             ("user", "list"): user_list,
             ("user", "remove"): user_remove,

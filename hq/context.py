@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import anyio
 import anyio.to_thread
 from fastapi import Depends
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 
 from hq.api.replies import unavailable
@@ -20,6 +21,7 @@ from hq.assignment import Assignments
 from hq.db.database import POOL_SIZE, HQDatabase, WritesFailing, describe_error, is_unavailable
 from hq.hashpool import HashPool
 from hq.middleware import request_id
+from hq.survey_versions import CatalogHolder
 from hq.surveys import SurveyCatalog
 from hq.throttle import AddressThrottle, Limits
 
@@ -43,6 +45,8 @@ class HQContext:
     limiters: dict[str, anyio.CapacityLimiter] = field(default_factory=dict)
     # One log line per stretch of refusals for a full hash pool, not one per refused login.
     pool_full_logged: bool = False
+    # The published surveys in the database (None: only ``surveys``, as given).
+    catalogs: CatalogHolder | None = None
 
     @classmethod
     def create(cls, database: HQDatabase, surveys: SurveyCatalog, limits: Limits) -> HQContext:
@@ -55,6 +59,23 @@ class HQContext:
             login_throttle=AddressThrottle(limits.login_burst, limits.login_per_minute),
             hash_pool=HashPool(limits.hash_workers, limits.hash_queue),
         )
+
+    def refresh_surveys(self) -> SurveyCatalog:
+        """The surveys as published now (one cheap read; in a worker thread): a publication
+        by any ces-hq process on the database is served from the next request on."""
+        if self.catalogs is not None:
+            try:
+                found = self.catalogs.current()
+            except SQLAlchemyError as exc:
+                # The surveys of the last look still hold; the request's own work will say
+                # whether the database answers.
+                log.warning("could not look for newly published surveys: %s", describe_error(exc))
+                return self.surveys
+            if found is not self.surveys:
+                # Assignments first: a reader that sees the new catalog sees its assignments.
+                self.assignments = Assignments(found)
+                self.surveys = found
+        return self.surveys
 
     def open_limiters(self) -> None:
         """Database calls are bounded by the connection pool, batches by the writers."""

@@ -24,6 +24,7 @@ from hq.dashboard import webtexts
 from hq.db.database import HQDatabase
 from hq.db.tables import journey_touchpoints, journeys, meta
 from hq.moments import stamp, utcnow
+from hq.survey_versions import bump_generation
 from hq.surveys import SurveyCatalog
 
 log = logging.getLogger("effortless.hq.journeys")
@@ -213,6 +214,8 @@ def remove_journey(db: HQDatabase, journey_id: str) -> None:
             delete(journey_touchpoints).where(journey_touchpoints.c.journey_id == journey_id)
         )
         conn.execute(delete(journeys).where(journeys.c.id == journey_id))
+        # What its touchpoints' kiosks are offered changes (hq.survey_versions).
+        bump_generation(conn)
         _renumber(conn, journeys, journeys.c.id, list(conn.scalars(_journey_order())))
 
 
@@ -271,6 +274,7 @@ def add_touchpoint(
                 target=goal,
             )
         )
+        bump_generation(conn)
 
 
 def set_touchpoint(
@@ -287,6 +291,8 @@ def set_touchpoint(
     values: dict[str, Any] = {}
     if survey is not None:
         values["survey_id"] = check_survey(survey, surveys)
+        # Its newest published version, until one is published to the touchpoint.
+        values["survey_version"] = None
     if target is not None:
         values["target"] = check_target(target)
     with db.writing() as conn:
@@ -300,6 +306,8 @@ def set_touchpoint(
                 .where(journey_touchpoints.c.touchpoint == touchpoint)
                 .values(**values)
             )
+            if survey is not None:
+                bump_generation(conn)
 
 
 def remove_touchpoint(db: HQDatabase, journey_id: str, touchpoint: str) -> None:
@@ -310,6 +318,7 @@ def remove_touchpoint(db: HQDatabase, journey_id: str, touchpoint: str) -> None:
             delete(journey_touchpoints).where(journey_touchpoints.c.touchpoint == touchpoint)
         )
         _renumber_touchpoints(conn, _touchpoint_order(conn, journey_id))
+        bump_generation(conn)
 
 
 def move_touchpoint(db: HQDatabase, journey_id: str, touchpoint: str, position: int | str) -> None:
@@ -423,4 +432,6 @@ def _seed(db: HQDatabase, catalog: SurveyCatalog) -> list[str]:
                 )
                 made.append(journey_id)
         conn.execute(insert(meta).values(key=SEEDED_KEY, value=stamp(utcnow())))
+        if made:
+            bump_generation(conn)
     return made

@@ -203,6 +203,11 @@ class ConfigReply(Strict):
     store: str
     touchpoint: str
     surveys: list[dict[str, object]] = Field(description="survey files (docs/survey-format.md)")
+    published: str | None = Field(
+        default=None,
+        description="the survey published to this touchpoint (a journey's): the kiosk runs it "
+        "unless its manager chose another of the surveys offered; absent for other touchpoints",
+    )
     messages: list[Message] = Field(description='"you said, we did" messages, newest first')
 
 

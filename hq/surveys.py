@@ -1,4 +1,4 @@
-"""The survey definitions HQ knows: read once from a folder when the service starts.
+"""The survey definitions HQ serves: a folder's (the seed of HQ's database, hq.survey_versions).
 
 The same files and the same validator as the kiosk (ces.survey), so HQ accepts
 exactly the answers a kiosk running these surveys can give.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,20 @@ class SurveyFolderError(ValueError):
 
 @dataclass(frozen=True)
 class SurveyCatalog:
+    # The newest published version of each survey.
     by_id: Mapping[str, Survey]
     rules: Mapping[str, SurveyRules]
     # Each survey's JSON as it is sent to kiosks in /api/v1/config, sorted by id.
     documents: tuple[dict[str, Any], ...]
+    # The folder the surveys came from (from the database: the folder it was seeded from).
     folder: Path
+    # From the database (hq.survey_versions): every published version, what answers to each
+    # may hold, and the version each journey touchpoint runs.
+    versions: Mapping[tuple[str, int], Survey] = field(default_factory=dict)
+    version_rules: Mapping[tuple[str, int], SurveyRules] = field(default_factory=dict)
+    touchpoints: Mapping[str, Survey] = field(default_factory=dict)
+    # hq_meta's surveys_generation this was read at (-1: read from a folder).
+    generation: int = -1
 
 
 def default_folder() -> Path:

@@ -207,11 +207,17 @@ def latest_answer(now: datetime | None = None) -> str:
 
 
 def check_answer(
-    obj: object, surveys: Mapping[str, SurveyRules], latest: str | None = None
+    obj: object,
+    surveys: Mapping[str, SurveyRules],
+    latest: str | None = None,
+    versions: Mapping[tuple[str, int], SurveyRules] | None = None,
 ) -> Answer:
     """The answer as it will be stored, or Invalid naming its first problem.
 
-    ``latest`` bounds its moments (latest_answer(); a batch computes it once).
+    ``latest`` bounds its moments (latest_answer(); a batch computes it once). ``versions``:
+    the rules of each published version, so an answer queued under an older version is
+    checked against that version's scale and factors; a version HQ does not know is checked
+    against ``surveys`` (the newest version's), as before HQ kept versions.
     Each check is written out as the quickest test of the good case; the helpers that
     explain a problem only run when there is one (500 answers a batch, 15,000 a second).
     """
@@ -235,6 +241,8 @@ def check_answer(
     survey_version = obj["survey_version"]
     if type(survey_version) is not int or not 1 <= survey_version <= MAX_INT:
         _integer(survey_version, "survey_version", 1, MAX_INT)
+    if versions:
+        survey = versions.get((survey_id, survey_version), survey)
 
     locale = obj["locale"]
     if type(locale) is not str or locale not in _LOCALES:

@@ -75,6 +75,8 @@ def _common(parser: argparse.ArgumentParser, *, data_dir_help: str | None) -> No
 
 
 def run_parser() -> argparse.ArgumentParser:
+    from sync.worker import CONFIG_POLL_S, HEARTBEAT_S
+
     parser = argparse.ArgumentParser(
         prog="ces-kiosk",
         description="The Effortless CES kiosk. Starts fullscreen; see the subcommands below.",
@@ -90,7 +92,33 @@ def run_parser() -> argparse.ArgumentParser:
         "--lang", metavar="LOCALE", help="language each shopper starts in (e.g. nl, en)"
     )
     parser.add_argument("--show-cursor", action="store_true", help="keep the mouse cursor visible")
+    parser.add_argument(
+        "--config-poll",
+        type=_seconds,
+        default=CONFIG_POLL_S,
+        metavar="SECONDS",
+        help=f"how often an enrolled kiosk asks HQ for its config: a survey version published "
+        f"to its touchpoint, messages (default {CONFIG_POLL_S:.0f}; 1 to 86400)",
+    )
+    parser.add_argument(
+        "--heartbeat",
+        type=_seconds,
+        default=HEARTBEAT_S,
+        metavar="SECONDS",
+        help=f"how often an enrolled kiosk tells HQ how it is (default {HEARTBEAT_S:.0f}; "
+        "1 to 86400)",
+    )
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 1 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"must be 1 to 86400 seconds, not {text}")
+    return value
 
 
 def simulate_parser() -> argparse.ArgumentParser:
@@ -292,6 +320,8 @@ def _run(args: argparse.Namespace) -> int:
                 windowed=args.windowed,
                 size=args.size,
                 show_cursor=args.show_cursor,
+                config_poll_s=args.config_poll,
+                heartbeat_s=args.heartbeat,
             )
         )
     except KioskStartError as exc:

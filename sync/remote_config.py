@@ -31,9 +31,15 @@ class RemoteConfig:
     # "You said, we did": per message, a text per locale.
     messages: tuple[dict[str, str], ...]
     raw: bytes
+    # The survey HQ published to this touchpoint (a journey's), whatever it names itself.
+    published: str | None = None
 
     def survey_for(self, touchpoint: str) -> Survey | None:
-        """The survey meant for this touchpoint, else the only one offered."""
+        """The survey HQ published to this touchpoint, else the one meant for it, else the
+        only one offered."""
+        for survey in self.surveys:
+            if survey.id == self.published:
+                return survey
         for survey in self.surveys:
             if survey.serves(touchpoint):
                 return survey
@@ -69,8 +75,15 @@ def parse_config(body: Any) -> RemoteConfig:
         ):
             raise ConfigError(f"config: messages[{i}].text must map locales to short texts")
         checked.append(dict(text))
+    published = body.get("published")
+    if published is not None and (
+        not isinstance(published, str) or all(s.id != published for s in surveys)
+    ):
+        raise ConfigError("config: published must name one of the surveys offered")
     raw_bytes = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return RemoteConfig(store, touchpoint, tuple(surveys), tuple(checked), raw_bytes)
+    return RemoteConfig(
+        store, touchpoint, tuple(surveys), tuple(checked), raw_bytes, published=published
+    )
 
 
 def save(config: RemoteConfig, data_dir: Path) -> None:

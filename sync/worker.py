@@ -163,7 +163,9 @@ class SyncWorker:
         self._rejected_retention = timedelta(days=rejected_retention_days)
         # The wall clock answers are marked and aged by (the tests' stands still).
         self._utcnow = utcnow
-        self._survey = survey
+        # The survey the kiosk runs, as heartbeats report it: the kiosk sets it whenever its
+        # flow takes another (a version from HQ, a manager's choice).
+        self.survey = survey
         self._timeout = timeout
         self._on_config = on_config
         self._config_poll_s = config_poll_s
@@ -410,7 +412,7 @@ class SyncWorker:
     def _heartbeat(self, outbox: Outbox, client: HQClient) -> Problem | None:
         # One snapshot: the rejected answers it counts are the ones HQ is told about.
         stats = outbox.stats()
-        payload = heartbeat_body(outbox, self._survey, stats)
+        payload = heartbeat_body(outbox, self.survey, stats)
         events = payload.get("manager_events", [])
         try:
             client.heartbeat(payload)

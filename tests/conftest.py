@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # Qt reads these when the application is made, so they are set before anything imports it.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -114,3 +116,32 @@ def make_kiosk(qapp, qtbot, clock: ManualClock, data_dir: Path) -> Iterator[Call
     yield make
     for kiosk in made:
         kiosk.close()
+
+
+# --- the dashboard in a browser ---------------------------------------------------------------
+
+CHROMIUM = os.environ.get("EFFORTLESS_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (which downloads no browser), one per module."""
+    if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()

@@ -20,6 +20,7 @@ from hq.dashboard import insights, stats, webtexts
 from hq.dashboard.filters import FilterError, Filters, parse_filters, today
 from hq.dashboard.pages import PAGE_PATHS, PageError, Redirect
 from hq.dashboard.rendering import language
+from hq.surveys import SurveyCatalog
 
 __all__ = ["CheckedForm", "Context", "CurrentUser", "PageContext", "PageFilters", "page_of"]
 
@@ -27,7 +28,7 @@ SESSION_COOKIE = "ces_session"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 1000
 # Pages that show no filtered answers, so say nothing of what is counted.
-UNFILTERED_PAGES = ("fleet", "actions", "journeys")
+UNFILTERED_PAGES = ("fleet", "actions", "journeys", "surveys")
 
 
 async def signed_in(request: Request, hq: Context) -> users.Session:
@@ -103,6 +104,8 @@ def page_of(name: str) -> Any:
     async def page_context(
         request: Request, user: CurrentUser, f: PageFilters, hq: Context
     ) -> PageContext:
+        # Surveys published by any ces-hq process since the last page.
+        await hq.in_thread(hq.refresh_surveys)
         found = await hq.in_thread(insights.choices, hq.database)
         # What the page's figures count and leave out, said under the filters.
         counted = (
@@ -127,7 +130,7 @@ def page_of(name: str) -> Any:
             "surveys": sorted(hq.surveys.by_id),
             "query": urlencode(f.query()),
             "counted": counted,
-            "pooled": _pooled_notes(request, pooled, webtexts.text(lang)),
+            "pooled": _pooled_notes(request, pooled, webtexts.text(lang), hq.surveys, lang),
             # The links that switch rapid answers and timeouts in or out, on this same page
             # with all else it was asked for (a trend's split, a comment search).
             "rapid_switch": _switched(request, "rapid", None if f.rapid else "include"),
@@ -148,13 +151,20 @@ class PooledNote:
     text: str
     # (link text, query) for each version, on this same page with all else it was asked for.
     versions: list[tuple[str, str]]
+    # The versions' question, where versions word it differently (in the reader's language).
+    questions: tuple[tuple[int, str], ...] = ()
 
 
 def _pooled_notes(
-    request: Request, pooled: dict[str, list[int]], t: Mapping[str, str]
+    request: Request,
+    pooled: dict[str, list[int]],
+    t: Mapping[str, str],
+    catalog: SurveyCatalog | None = None,
+    lang: str = "en",
 ) -> list[PooledNote]:
     notes = []
     for survey, versions in pooled.items():
+        questions = _questions(catalog, survey, versions, lang)
         shown = [str(v) for v in versions]
         joined = f"{', '.join(shown[:-1])} {t['and']} {shown[-1]}"
         params = {k: v for k, v in request.query_params.items() if k not in ("survey", "version")}
@@ -165,8 +175,32 @@ def _pooled_notes(
             )
             for v in shown
         ]
-        notes.append(PooledNote(t["pooled"].format(versions=joined, survey=survey), links))
+        differs = len({text for _, text in questions}) > 1
+        words = t["pooled_differs" if differs else "pooled"]
+        notes.append(
+            PooledNote(
+                words.format(versions=joined, survey=survey),
+                links,
+                questions if differs else (),
+            )
+        )
     return notes
+
+
+def _questions(
+    catalog: SurveyCatalog | None, survey_id: str, versions: list[int], lang: str
+) -> tuple[tuple[int, str], ...]:
+    """Each version's question in ``lang`` (else its first language), for the versions HQ
+    has published (answers may name versions HQ never stored: those are not compared)."""
+    if catalog is None:
+        return ()
+    out = []
+    for version in versions:
+        survey = catalog.versions.get((survey_id, version))
+        if survey is not None:
+            question = survey.question
+            out.append((version, question.get(lang) or next(iter(question.values()), "")))
+    return tuple(out)
 
 
 def _switched(request: Request, name: str, value: str | None) -> str:
@@ -178,7 +212,9 @@ def _switched(request: Request, name: str, value: str | None) -> str:
 
 def factor_labels(hq: HQContext, lang: str) -> dict[str, str]:
     labels: dict[str, str] = {}
-    for survey in hq.surveys.by_id.values():
+    # The newest versions' words first; a factor only older versions had keeps its own.
+    older = sorted(hq.surveys.versions.items(), key=lambda item: -item[0][1])
+    for survey in [*hq.surveys.by_id.values(), *(s for _, s in older)]:
         for factor in survey.factors:
             labels.setdefault(
                 factor.id, factor.label.get(lang) or next(iter(factor.label.values()))

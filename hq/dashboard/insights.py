@@ -55,6 +55,10 @@ from hq.moments import moment
 
 # Answers a comments page shows at once.
 COMMENTS_PAGE = 50
+# The comments page counts its matches only this far past the page shown ("more than
+# 1,000"): a common word is in hundreds of thousands of a chain's comments over a year, and
+# counting them all reads every one of their rows; the pages up to the cap stay reachable.
+COMMENTS_COUNT_CAP = 1000
 # A kiosk is "silent" when, by the answers its store and touchpoint usually get at these
 # hours of the week, it should have had this many since its last one (Poisson: the chance
 # of none by bad luck is e^-5, under 1%).
@@ -579,7 +583,9 @@ def comments(
     factor: str = "",
     page: int = 1,
 ) -> tuple[list[Comment], int]:
-    """A page of comments, newest first, and how many match in all."""
+    """A page of comments, newest first, and how many match: exactly up to
+    ``COMMENTS_COUNT_CAP`` past this page, one more than that when there are more
+    (``counted_past``)."""
     known = zones(db)
     where = [*conditions(db, f, known=known), responses.c.comment.is_not(None)]
     if contains:
@@ -607,7 +613,9 @@ def comments(
         .limit(COMMENTS_PAGE)
         .offset((page - 1) * COMMENTS_PAGE)
     )
-    total_query = select(func.count()).select_from(responses).where(*where)
+    counted = counted_past(page)
+    matching = select(responses.c.id).where(*where).limit(counted + 1).subquery()
+    total_query = select(func.count()).select_from(matching)
     with db.reading() as conn:
         rows = list(conn.execute(query))
         total = int(conn.execute(total_query).scalar_one())
@@ -632,6 +640,12 @@ def comments(
             )
         )
     return out, total
+
+
+def counted_past(page: int) -> int:
+    """How far the comments' count goes when showing ``page``: a total above it means
+    "more than" this many."""
+    return (page - 1) * COMMENTS_PAGE + COMMENTS_COUNT_CAP
 
 
 def local_bounds(db: HQDatabase, store_id: str, f: Filters) -> tuple[datetime, datetime]:
@@ -679,6 +693,12 @@ class FleetRow:
     redacted_comments: int = 0
     # Answers HQ rejected that the kiosk keeps aside (its latest heartbeat).
     rejected_answers: int = 0
+    # The survey version the kiosk runs (its heartbeat) and since when HQ has heard it.
+    survey_id: str | None = None
+    survey_version: int | None = None
+    survey_since: datetime | None = None
+    # Moved by HQ: the touchpoint before, while the kiosk has not taken the move yet.
+    moving_from: str | None = None
 
     @property
     def silent(self) -> bool:
@@ -754,6 +774,10 @@ def fleet(db: HQDatabase, now: datetime) -> list[FleetRow]:
                 last_sync_error=row["last_sync_error"],
                 redacted_comments=row["redacted_comments"],
                 rejected_answers=row["rejected_answers"],
+                survey_id=row["survey_id"],
+                survey_version=row["survey_version"],
+                survey_since=moment(row["survey_since"]),
+                moving_from=row["previous_touchpoint"] if row["moved_at"] is None else None,
             )
         )
     return out

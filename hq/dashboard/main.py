@@ -6,7 +6,16 @@ from fastapi import APIRouter
 from starlette.staticfiles import StaticFiles
 
 from ces.assets import hq_static_dir
-from hq.dashboard.routes import actions, charts, comments, export, fleet, journeys, login
+from hq.dashboard.routes import (
+    actions,
+    charts,
+    comments,
+    export,
+    fleet,
+    journeys,
+    login,
+    surveys,
+)
 
 router = APIRouter()
 router.include_router(login.router)
@@ -14,6 +23,7 @@ router.include_router(charts.router)
 router.include_router(fleet.router)
 router.include_router(comments.router)
 router.include_router(journeys.router)
+router.include_router(surveys.router)
 router.include_router(actions.router)
 router.include_router(export.router)
 

@@ -24,6 +24,7 @@ PAGES = (
     "trend",
     "compare",
     "journeys",
+    "surveys",
     "actions",
     "fleet",
     "comments",

@@ -62,6 +62,10 @@ EN: dict[str, str] = {
     "filter_version_format": "expected a version number (1 or more)",
     "filter_version_survey": "choose a survey for a version",
     "pooled": "pools versions {versions} of {survey} — choose one:",
+    "pooled_differs": (
+        "pools versions {versions} of {survey}, which ask the question in different words — "
+        "choose one:"
+    ),
     "pooled_version": "version {version}",
     "and": "and",
     "field_rapid": "rapid answers",
@@ -220,6 +224,26 @@ EN: dict[str, str] = {
     "k_queue": "Queue",
     "k_oldest": "Oldest unsent",
     "k_version": "Version",
+    "k_survey": "Survey",
+    "k_survey_since": "since {when}",
+    "k_move": "Move",
+    "k_move_title": "Move this kiosk to another touchpoint",
+    "k_moving": "moving from {touchpoint}: takes it with its next config",
+    "mv_title": "Move kiosk {kiosk}",
+    "mv_body": (
+        "This kiosk at {store}, touchpoint {touchpoint}, gets the new touchpoint's survey with "
+        "its next config. Answers it gave before stay filed under the touchpoint they were "
+        "given at."
+    ),
+    "mv_to": "New touchpoint",
+    "mv_confirm": "Move the kiosk",
+    "mv_cancel": "Cancel",
+    "mv_done": "Kiosk moved: it takes the new touchpoint with its next config.",
+    "mv_err_no_kiosk": "There is no such kiosk.",
+    "mv_err_bad_touchpoint": "That is not a touchpoint id.",
+    "mv_err_unknown_touchpoint": "No journey or survey has that touchpoint.",
+    "mv_err_revoked": "The kiosk is revoked.",
+    "mv_err_same_touchpoint": "The kiosk is at that touchpoint already.",
     "k_warning": "Warning",
     "k_silent": "silent: usually {expected} answers since its last one",
     "k_error": "sync error",
@@ -246,6 +270,8 @@ EN: dict[str, str] = {
     "c_comment": "Comment",
     "c_none": "No comments match.",
     "c_count": "Comments: {total}",
+    "c_count_more": "Comments: more than {total}",
+    "c_pages_more": "{pages} or more",
     "c_next": "Older",
     "c_prev": "Newer",
     "c_delete": "Delete comment",
@@ -284,6 +310,12 @@ EN: dict[str, str] = {
     "j_tp_add": "Add touchpoint",
     "j_tp_save": "Save",
     "j_tp_remove": "Remove",
+    "j_tp_remove_title": "Remove the touchpoint “{name}” from “{journey}”?",
+    "j_tp_remove_body": "Its kiosks and answers stay; the journey view no longer shows it, "
+    "and its kiosks get the newest version of their survey.",
+    "j_remove_body": "Kiosks and answers stay; the journey view no longer shows the journey.",
+    "j_remove_confirm": "Remove",
+    "j_keep": "Keep it",
     "j_up": "Move up",
     "j_down": "Move down",
     "j_none": "No journeys yet.",
@@ -324,6 +356,109 @@ EN: dict[str, str] = {
         "beyond noise against the {days} days before."
     ),
     "jv_manage": "Manage journeys",
+    # The survey editor: surveys and versions, a draft's form, its preview, publishing.
+    "nav_surveys": "Surveys",
+    "s_intro": (
+        "A survey's published versions never change; to change a survey, edit its draft, "
+        "preview it on every kiosk screen, then publish it to journey touchpoints."
+    ),
+    "s_none": "No surveys yet.",
+    "s_new": "New survey",
+    "s_edit": "Survey {id}, draft version {version}",
+    "s_edit_intro": (
+        "Checked by the same rules as on the kiosk when you save; a problem shows beside its field."
+    ),
+    "s_saved": "Draft saved.",
+    "s_published": "Published.",
+    "s_discarded": "Draft discarded.",
+    "s_preview": "Preview",
+    "s_publish": "Publish",
+    "s_run_at": "Run at touchpoints",
+    "s_general": "General",
+    "s_id": "Id",
+    "s_id_hint": "lowercase letters, digits, _ or -; stored with every answer",
+    "s_locales": "Languages",
+    "s_default_locale": "Starts in",
+    "s_scale": "Scale",
+    "s_attract": "Attract screen",
+    "s_attract_teaser": "a teaser; the first tap starts",
+    "s_attract_question": "the question itself; the first tap answers",
+    "s_idle": "Idle timeout (seconds)",
+    "s_idle_hint": "from {low} to {high} seconds",
+    "s_texts_hint": "Only the ticked languages are used; fill in each of them.",
+    "s_teaser": "Teaser (empty: the kiosk's own)",
+    "s_question": "Question",
+    "s_why_prompt": "Follow-up question (why)",
+    "s_factors": "Factors",
+    "s_factors_hint": (
+        "2 to {max} factors; leave a row empty for fewer. Labels at most {chars} characters; "
+        "an uploaded icon is an SVG of at most {kb} KiB, and scripts, links and outside "
+        "references are removed from it."
+    ),
+    "s_factor": "Factor {n}",
+    "s_factor_id": "Id",
+    "s_icon": "Icon",
+    "s_uploaded_icon": "uploaded ({id})",
+    "s_upload": "or upload an SVG",
+    "s_removed": "Removed from the uploaded icon: {parts}",
+    "s_comment": "Comment",
+    "s_comment_on": "ask for a comment",
+    "s_comment_max": "Longest comment (characters)",
+    "s_comment_max_hint": "from {low} to {high}",
+    "s_comment_prompt": "Comment question",
+    "s_thanks": "Thank-you text",
+    "s_save": "Save draft",
+    "s_back": "Back to the surveys",
+    "s_discard": "Discard this draft",
+    "s_discard_title": "Discard the draft of {id} (version {version})?",
+    "s_discard_body": "Its changes are lost; the published versions stay as they are.",
+    "s_runs_at": "Runs at",
+    "s_runs_nowhere": "Runs at no journey touchpoint.",
+    "s_edit_draft": "Edit draft (version {version})",
+    "s_new_draft": "New draft from the newest version",
+    "s_version": "Version",
+    "s_state": "State",
+    "s_question_col": "Question",
+    "s_running": "Runs at",
+    "s_state_draft": "draft",
+    "s_state_published": "published",
+    "s_publish_title": "Publish {id} version {version}",
+    "s_publish_intro": (
+        "Choose the journey touchpoints that run this version. Their kiosks take it with "
+        "their next configuration, between shoppers."
+    ),
+    "s_no_touchpoints": "There are no journey touchpoints yet: add them on the Journeys page.",
+    "s_tp_runs": "(now: {survey})",
+    "s_confirm_title": "Publish?",
+    "s_confirm_final": "Version {version} is then published: it can no longer be changed.",
+    "s_confirm_at": "It will run at:",
+    "s_confirm_kiosks": "Their kiosks switch to it between shoppers.",
+    "s_confirm_nowhere": "No touchpoint is chosen: it runs nowhere yet.",
+    "s_confirm": "Yes, publish",
+    "s_cancel": "Cancel",
+    "s_preview_title": "Preview of {id} version {version}",
+    "s_preview_intro": (
+        "Every kiosk screen in each language, at 1280×800 and 800×1280, with the kiosk's "
+        "font and sizes. Text that will not fit on the kiosk is marked in red. Texts in "
+        "italics are the kiosk's own."
+    ),
+    "s_fit_problems": "Screens with text that will not fit on the kiosk: {n}",
+    "s_fit_wide": "a word is too wide for its place ({width} px, room for {room} px)",
+    "s_fit_lines": "{lines} lines, room for {room}",
+    "s_fit_tall": "the screen's content is {height} px high, room for {room} px",
+    "s_all_fits": "Every text fits on every screen.",
+    "s_does_not_fit": "does not fit",
+    "s_screen_attract": "Attract",
+    "s_screen_question": "Question",
+    "s_screen_why": "Why",
+    "s_screen_comment": "Comment",
+    "s_screen_thanks": "Thanks",
+    "s_k_start": "tap to start",
+    "s_k_skip": "skip",
+    "s_k_send": "send",
+    "s_k_type_here": "the shopper types here",
+    "s_k_notice": "the kiosk's privacy notice · {n} characters left",
+    "s_k_keyboard": "on-screen keyboard",
 }
 
 NL: dict[str, str] = {
@@ -382,6 +517,9 @@ NL: dict[str, str] = {
     "filter_version_format": "verwacht een versienummer (1 of meer)",
     "filter_version_survey": "kies een vragenlijst voor een versie",
     "pooled": "voegt versies {versions} van {survey} samen — kies er één:",
+    "pooled_differs": (
+        "voegt versies {versions} van {survey} samen, die de vraag anders formuleren — kies er één:"
+    ),
     "pooled_version": "versie {version}",
     "and": "en",
     "field_rapid": "snelle antwoorden",
@@ -540,6 +678,26 @@ NL: dict[str, str] = {
     "k_queue": "Wachtrij",
     "k_oldest": "Oudste niet verzonden",
     "k_version": "Versie",
+    "k_survey": "Enquête",
+    "k_survey_since": "sinds {when}",
+    "k_move": "Verplaatsen",
+    "k_move_title": "Deze kiosk naar een ander contactmoment verplaatsen",
+    "k_moving": "wordt verplaatst van {touchpoint}: met de volgende configuratie",
+    "mv_title": "Kiosk {kiosk} verplaatsen",
+    "mv_body": (
+        "Deze kiosk in {store}, contactmoment {touchpoint}, krijgt de enquête van het nieuwe "
+        "contactmoment met de volgende configuratie. Antwoorden van daarvoor blijven bij het "
+        "contactmoment waar ze gegeven zijn."
+    ),
+    "mv_to": "Nieuw contactmoment",
+    "mv_confirm": "Kiosk verplaatsen",
+    "mv_cancel": "Annuleren",
+    "mv_done": "Kiosk verplaatst: het nieuwe contactmoment geldt vanaf de volgende configuratie.",
+    "mv_err_no_kiosk": "Die kiosk bestaat niet.",
+    "mv_err_bad_touchpoint": "Dat is geen id van een contactmoment.",
+    "mv_err_unknown_touchpoint": "Geen klantreis of enquête heeft dat contactmoment.",
+    "mv_err_revoked": "De kiosk is ingetrokken.",
+    "mv_err_same_touchpoint": "De kiosk staat al bij dat contactmoment.",
     "k_warning": "Waarschuwing",
     "k_silent": "stil: gewoonlijk {expected} antwoorden sinds het laatste",
     "k_error": "synchronisatiefout",
@@ -566,6 +724,8 @@ NL: dict[str, str] = {
     "c_comment": "Opmerking",
     "c_none": "Geen opmerkingen gevonden.",
     "c_count": "Opmerkingen: {total}",
+    "c_count_more": "Opmerkingen: meer dan {total}",
+    "c_pages_more": "{pages} of meer",
     "c_next": "Ouder",
     "c_prev": "Nieuwer",
     "c_delete": "Opmerking verwijderen",
@@ -605,6 +765,13 @@ NL: dict[str, str] = {
     "j_tp_add": "Contactmoment toevoegen",
     "j_tp_save": "Opslaan",
     "j_tp_remove": "Verwijderen",
+    "j_tp_remove_title": "Het contactmoment “{name}” uit “{journey}” verwijderen?",
+    "j_tp_remove_body": "De kiosken en antwoorden blijven; het klantreisoverzicht toont het "
+    "niet meer, en de kiosken krijgen de nieuwste versie van hun vragenlijst.",
+    "j_remove_body": "Kiosken en antwoorden blijven; het klantreisoverzicht toont de klantreis "
+    "niet meer.",
+    "j_remove_confirm": "Verwijderen",
+    "j_keep": "Behouden",
     "j_up": "Omhoog",
     "j_down": "Omlaag",
     "j_none": "Nog geen klantreizen.",
@@ -645,6 +812,111 @@ NL: dict[str, str] = {
         "Een pijl toont een verandering groter dan ruis ten opzichte van de {days} dagen ervoor."
     ),
     "jv_manage": "Klantreizen beheren",
+    # The survey editor: surveys and versions, a draft's form, its preview, publishing.
+    "nav_surveys": "Vragenlijsten",
+    "s_intro": (
+        "Gepubliceerde versies van een vragenlijst veranderen nooit; om een vragenlijst te "
+        "wijzigen bewerkt u het concept, bekijkt u het op elk kioskscherm en publiceert u "
+        "het naar contactmomenten van klantreizen."
+    ),
+    "s_none": "Nog geen vragenlijsten.",
+    "s_new": "Nieuwe vragenlijst",
+    "s_edit": "Vragenlijst {id}, conceptversie {version}",
+    "s_edit_intro": (
+        "Bij opslaan gecontroleerd met dezelfde regels als op de kiosk; een probleem staat "
+        "naast het veld."
+    ),
+    "s_saved": "Concept opgeslagen.",
+    "s_published": "Gepubliceerd.",
+    "s_discarded": "Concept verwijderd.",
+    "s_preview": "Voorbeeld",
+    "s_publish": "Publiceren",
+    "s_run_at": "Op contactmomenten gebruiken",
+    "s_general": "Algemeen",
+    "s_id": "Id",
+    "s_id_hint": "kleine letters, cijfers, _ of -; bij elk antwoord bewaard",
+    "s_locales": "Talen",
+    "s_default_locale": "Begint in",
+    "s_scale": "Schaal",
+    "s_attract": "Wachtscherm",
+    "s_attract_teaser": "een lokker; de eerste tik begint",
+    "s_attract_question": "de vraag zelf; de eerste tik is het antwoord",
+    "s_idle": "Wachttijd (seconden)",
+    "s_idle_hint": "van {low} tot {high} seconden",
+    "s_texts_hint": "Alleen de aangevinkte talen worden gebruikt; vul ze alle in.",
+    "s_teaser": "Lokker (leeg: die van de kiosk)",
+    "s_question": "Vraag",
+    "s_why_prompt": "Vervolgvraag (waarom)",
+    "s_factors": "Factoren",
+    "s_factors_hint": (
+        "2 tot {max} factoren; laat een rij leeg voor minder. Labels hoogstens {chars} tekens; "
+        "een geüpload pictogram is een SVG van hoogstens {kb} KiB, waaruit scripts, links en "
+        "verwijzingen naar buiten worden verwijderd."
+    ),
+    "s_factor": "Factor {n}",
+    "s_factor_id": "Id",
+    "s_icon": "Pictogram",
+    "s_uploaded_icon": "geüpload ({id})",
+    "s_upload": "of upload een SVG",
+    "s_removed": "Uit het geüploade pictogram verwijderd: {parts}",
+    "s_comment": "Opmerking",
+    "s_comment_on": "om een opmerking vragen",
+    "s_comment_max": "Langste opmerking (tekens)",
+    "s_comment_max_hint": "van {low} tot {high}",
+    "s_comment_prompt": "Vraag bij de opmerking",
+    "s_thanks": "Bedanktekst",
+    "s_save": "Concept opslaan",
+    "s_back": "Terug naar de vragenlijsten",
+    "s_discard": "Dit concept verwijderen",
+    "s_discard_title": "Het concept van {id} (versie {version}) verwijderen?",
+    "s_discard_body": "De wijzigingen gaan verloren; de gepubliceerde versies blijven zoals ze zijn.",
+    "s_runs_at": "Gebruikt op",
+    "s_runs_nowhere": "Op geen enkel contactmoment in gebruik.",
+    "s_edit_draft": "Concept bewerken (versie {version})",
+    "s_new_draft": "Nieuw concept van de nieuwste versie",
+    "s_version": "Versie",
+    "s_state": "Status",
+    "s_question_col": "Vraag",
+    "s_running": "Gebruikt op",
+    "s_state_draft": "concept",
+    "s_state_published": "gepubliceerd",
+    "s_publish_title": "{id} versie {version} publiceren",
+    "s_publish_intro": (
+        "Kies de contactmomenten die deze versie gebruiken. Hun kiosken nemen haar over met "
+        "hun volgende configuratie, tussen twee klanten in."
+    ),
+    "s_no_touchpoints": "Er zijn nog geen contactmomenten: voeg ze toe op de pagina Klantreizen.",
+    "s_tp_runs": "(nu: {survey})",
+    "s_confirm_title": "Publiceren?",
+    "s_confirm_final": "Versie {version} is dan gepubliceerd: ze kan niet meer veranderen.",
+    "s_confirm_at": "Ze wordt gebruikt op:",
+    "s_confirm_kiosks": "Hun kiosken schakelen tussen twee klanten in over.",
+    "s_confirm_nowhere": "Er is geen contactmoment gekozen: ze wordt nog nergens gebruikt.",
+    "s_confirm": "Ja, publiceren",
+    "s_cancel": "Annuleren",
+    "s_preview_title": "Voorbeeld van {id} versie {version}",
+    "s_preview_intro": (
+        "Elk kioskscherm in elke taal, op 1280×800 en 800×1280, met het lettertype en de "
+        "maten van de kiosk. Tekst die op de kiosk niet past, is rood gemarkeerd. Cursieve "
+        "teksten zijn die van de kiosk zelf."
+    ),
+    "s_fit_problems": "Schermen met tekst die op de kiosk niet past: {n}",
+    "s_fit_wide": "een woord is te breed voor zijn plek ({width} px, ruimte voor {room} px)",
+    "s_fit_lines": "{lines} regels, ruimte voor {room}",
+    "s_fit_tall": "de inhoud van het scherm is {height} px hoog, ruimte voor {room} px",
+    "s_all_fits": "Alle tekst past op elk scherm.",
+    "s_does_not_fit": "past niet",
+    "s_screen_attract": "Wachtscherm",
+    "s_screen_question": "Vraag",
+    "s_screen_why": "Waarom",
+    "s_screen_comment": "Opmerking",
+    "s_screen_thanks": "Bedankt",
+    "s_k_start": "tik om te beginnen",
+    "s_k_skip": "overslaan",
+    "s_k_send": "versturen",
+    "s_k_type_here": "hier typt de klant",
+    "s_k_notice": "de privacymelding van de kiosk · nog {n} tekens",
+    "s_k_keyboard": "schermtoetsenbord",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"en": EN, "nl": NL}

@@ -35,6 +35,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    or_,
     select,
     text,
     union_all,
@@ -48,13 +49,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from ces.answer import COMPLETED, RAPID_FLAG
 from ces.scrub import scrub_report
 from hq import credentials
-from hq.db import bursts, counts
+from hq.db import bursts, comment_words, counts
 from hq.db.counts import RAPID_TEXT
 from hq.db.tables import (
     RAPID_CONDITION,
     SCHEMA_VERSION,
     daily_answers,
     enrolment_codes,
+    journey_touchpoints,
     kiosk_events,
     kiosks,
     meta,
@@ -71,6 +73,9 @@ log = logging.getLogger("effortless.hq.db")
 # The rapid flag as it appears in an answer's flags (compact JSON text, hq.validate).
 
 DB_FILENAME = "hq.db"
+# hq_meta: a number every change to the published surveys raises (hq.survey_versions), so
+# every ces-hq process on the database sees the change at its next look.
+SURVEYS_GENERATION_KEY = "surveys_generation"
 # Indexes of the answers that schema 4 dropped (figures read the counts since).
 DROPPED_INDEXES = (
     "responses_store_cover",
@@ -131,6 +136,18 @@ class EnrolledKiosk:
     id: str
     store: str
     touchpoint: str
+    # Moved by HQ (move_kiosk): the touchpoint before, and when the kiosk took the new one's
+    # config (canonical text; None: not yet). Answers given before stay filed under the old.
+    previous_touchpoint: str | None = None
+    moved_at: str | None = None
+
+    def touchpoint_at(self, answered_at: str) -> str:
+        """The touchpoint an answer given at ``answered_at`` (canonical text) was given at."""
+        if self.previous_touchpoint is not None and (
+            self.moved_at is None or answered_at < self.moved_at
+        ):
+            return self.previous_touchpoint
+        return self.touchpoint
 
 
 @dataclass(frozen=True)
@@ -171,6 +188,11 @@ class KioskInfo:
     redacted_comments: int = 0
     # Answers HQ rejected that the kiosk keeps aside (its latest heartbeat).
     rejected_answers: int = 0
+    # When the kiosk first reported the survey version it reports now.
+    survey_since: datetime | None = None
+    # Moved by HQ: the touchpoint before, and when the kiosk took the new one's config.
+    previous_touchpoint: str | None = None
+    moved_at: datetime | None = None
 
     @property
     def status(self) -> str:
@@ -476,8 +498,12 @@ class HQDatabase:
                     "Nothing was changed."
                 )
             metadata.create_all(conn)
+            if not self.is_sqlite:
+                # At every start, so a pg_trgm installed later is used after a restart.
+                comment_words.ensure_index(conn)
             if found is None:
                 conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+                conn.execute(meta.insert().values(key=SURVEYS_GENERATION_KEY, value="0"))
                 return
             # Upgrades from older schema versions, one step per version. create_all above
             # made the new tables; indexes new on old tables are made here.
@@ -518,6 +544,25 @@ class HQDatabase:
             if found < 5:
                 # create_all above made the journey tables; hq.journeys seeds them at start.
                 log.info("upgrading the database to schema 5 (journeys and their touchpoints)")
+            if found < 6:
+                # create_all above made survey_versions; hq.survey_versions seeds it at start.
+                log.info("upgrading the database to schema 6 (survey versions, kiosk moves)")
+                # (Tables made by create_all above have the columns already.)
+                for added in (
+                    journey_touchpoints.c.survey_version,
+                    kiosks.c.survey_since,
+                    kiosks.c.previous_touchpoint,
+                    kiosks.c.moved_at,
+                ):
+                    table = added.table.name
+                    if added.name not in {c["name"] for c in inspect(conn).get_columns(table)}:
+                        kind = added.type.compile(dialect=conn.dialect)
+                        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {added.name} {kind}"))
+                has_generation = conn.execute(
+                    select(meta.c.key).where(meta.c.key == SURVEYS_GENERATION_KEY)
+                ).first()
+                if has_generation is None:
+                    conn.execute(meta.insert().values(key=SURVEYS_GENERATION_KEY, value="0"))
             if found < SCHEMA_VERSION:
                 conn.execute(
                     update(meta)
@@ -785,20 +830,81 @@ class HQDatabase:
     def authenticate(self, token: str) -> EnrolledKiosk | None:
         with self._read() as conn:
             row = conn.execute(
-                select(kiosks.c.id, kiosks.c.store, kiosks.c.touchpoint).where(
+                select(
+                    kiosks.c.id,
+                    kiosks.c.store,
+                    kiosks.c.touchpoint,
+                    kiosks.c.previous_touchpoint,
+                    kiosks.c.moved_at,
+                ).where(
                     kiosks.c.token_hash == credentials.token_hash(token),
                     kiosks.c.revoked_at.is_(None),
                 )
             ).first()
-        return None if row is None else EnrolledKiosk(str(row.id), row.store, row.touchpoint)
+        if row is None:
+            return None
+        moved_at = moment(row.moved_at)
+        return EnrolledKiosk(
+            str(row.id),
+            row.store,
+            row.touchpoint,
+            row.previous_touchpoint,
+            None if moved_at is None else stamp(moved_at),
+        )
 
     def seen(self, kiosk: EnrolledKiosk, now: datetime | None = None) -> None:
+        """The kiosk fetched its config; if HQ moved it, from now on it is at the new touchpoint."""
+        now = now or utcnow()
+        values: dict[str, Any] = {"last_seen_at": stamp(now)}
+        if kiosk.previous_touchpoint is not None and kiosk.moved_at is None:
+            values["moved_at"] = case(
+                (kiosks.c.moved_at.is_(None), stamp(now) if self.is_sqlite else now),
+                else_=kiosks.c.moved_at,
+            )
         with self._write() as conn:
+            conn.execute(update(kiosks).where(kiosks.c.id == kiosk.id).values(**values))
+
+    def move_kiosk(
+        self, kiosk_id: str, touchpoint: str, actor: str, now: datetime | None = None
+    ) -> str:
+        """File the kiosk's answers under ``touchpoint`` from when it takes its next config
+        (recorded in kiosk_events); returns the touchpoint it was at. Answers it gave before
+        stay filed under the touchpoint they were given at."""
+        now = now or utcnow()
+        with self._write() as conn:
+            row = conn.execute(
+                select(kiosks).where(kiosks.c.id == kiosk_id).with_for_update()
+            ).first()
+            if row is None:
+                raise UnknownKiosk(f"no kiosk with id {kiosk_id}")
+            if row.revoked_at is not None:
+                raise HQDatabaseError(f"kiosk {kiosk_id} is revoked")
+            if row.touchpoint == touchpoint:
+                raise HQDatabaseError(f"kiosk {kiosk_id} is at touchpoint {touchpoint} already")
+            # A kiosk that has not taken the previous move yet still gives its answers at the
+            # touchpoint before that one.
+            pending = row.previous_touchpoint is not None and row.moved_at is None
+            previous = row.previous_touchpoint if pending else row.touchpoint
             conn.execute(
                 update(kiosks)
-                .where(kiosks.c.id == kiosk.id)
-                .values(last_seen_at=stamp(now or utcnow()))
+                .where(kiosks.c.id == kiosk_id)
+                .values(
+                    touchpoint=touchpoint,
+                    previous_touchpoint=None if previous == touchpoint else previous,
+                    moved_at=None,
+                )
             )
+            conn.execute(
+                insert(kiosk_events).values(
+                    kiosk_id=kiosk_id,
+                    kind="moved",
+                    at=stamp(now),
+                    detail=f"{row.touchpoint} -> {touchpoint} by {actor}"[:500],
+                    received_at=stamp(now),
+                )
+            )
+        log.info("%s moved kiosk %s from %s to %s", actor, kiosk_id, row.touchpoint, touchpoint)
+        return str(row.touchpoint)
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -831,6 +937,8 @@ class HQDatabase:
                 continue
             first[a["id"]] = i
             a.update(added)
+            if kiosk.previous_touchpoint is not None:
+                a["touchpoint"] = kiosk.touchpoint_at(a["answered_at"])
             a["content_hash"] = hashes[i]
             rows.append(a)
         # Rows are locked in id order, so two PostgreSQL transactions with overlapping
@@ -996,11 +1104,22 @@ class HQDatabase:
 
     def heartbeat(self, kiosk: EnrolledKiosk, beat: Heartbeat, now: datetime | None = None) -> None:
         arrived = stamp(now or utcnow())
+        # When the kiosk started running the survey version it reports (it changed now).
+        changed = or_(
+            kiosks.c.survey_id.is_distinct_from(beat.survey_id),
+            kiosks.c.survey_version.is_distinct_from(beat.survey_version),
+            kiosks.c.survey_since.is_(None),
+        )
+        since = case(
+            (changed, arrived if self.is_sqlite else moment(arrived)),
+            else_=kiosks.c.survey_since,
+        )
         with self._write() as conn:
             conn.execute(
                 update(kiosks)
                 .where(kiosks.c.id == kiosk.id)
                 .values(
+                    survey_since=since,
                     queue_depth=beat.queue_depth,
                     oldest_unsent_at=beat.oldest_unsent_at,
                     app_version=beat.app_version,
@@ -1058,6 +1177,9 @@ def _kiosk_info(row: Any) -> KioskInfo:
         heartbeat_at=moment(row["heartbeat_at"]),
         redacted_comments=row["redacted_comments"],
         rejected_answers=row["rejected_answers"],
+        survey_since=moment(row["survey_since"]),
+        previous_touchpoint=row["previous_touchpoint"],
+        moved_at=moment(row["moved_at"]),
     )
 
 
@@ -1095,6 +1217,13 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
         cursor.execute("PRAGMA cache_size = -65536")
     finally:
         cursor.close()
+    # SQLite's own lower() folds only A-Z; the comments' search lowers both sides, and
+    # shoppers write "Überall", "ÇOK" and "ŁADNIE" as PostgreSQL's lower() reads them.
+    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 class _Checkpointer:

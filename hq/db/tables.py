@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from ces.scales import SCALES
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Every timestamp is UTC. PostgreSQL keeps it as timestamptz; SQLite as the canonical text
 # of hq.moments (fixed width, so it sorts in time order), bound and read without any
@@ -77,6 +77,13 @@ kiosks = Table(
     # "last answer" without a scan of the answers. Kept by HQDatabase.ingest and
     # delete_answers in the transactions that change the answers.
     Column("last_answer_at", Timestamp),
+    # When the kiosk first reported the survey version it reports now (schema 6).
+    Column("survey_since", Timestamp),
+    # A kiosk HQ moved to another touchpoint (schema 6): where it was, and when it took the
+    # config of the new one (None until then). Answers it gave before that stay filed under
+    # the touchpoint they were given at.
+    Column("previous_touchpoint", Name),
+    Column("moved_at", Timestamp),
 )
 
 # Unlocks, failed PINs and refused configs, as kiosks report them with their heartbeats.
@@ -336,4 +343,26 @@ journey_touchpoints = Table(
     Column("names", Text, nullable=False),
     Column("survey_id", Name, nullable=False),
     Column("target", SmallInteger, nullable=False),  # % easy, 1-100
+    # The published version of the survey it runs (schema 6); None: the newest published.
+    Column("survey_version", Integer),
+)
+
+
+# --- survey versions (schema 6) ------------------------------------------------------------
+
+# Every version of every survey HQ knows (hq.survey_versions): at most one draft per survey,
+# numbered above all its published ones. A published row never changes: answers name the
+# version they answered, and the dashboard reads its question text from here.
+survey_versions = Table(
+    "survey_versions",
+    metadata,
+    Column("survey_id", Name, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("state", String(16), nullable=False),  # 'draft' | 'published'
+    # The survey JSON as hq.survey_files.canonical_json writes it.
+    Column("document", Text, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("created_by", Name, nullable=False),
+    Column("published_at", Timestamp),
+    Column("published_by", Name),
 )

@@ -18,12 +18,17 @@ from ces.survey import Survey
 
 
 def choosable(
-    surveys: Sequence[Survey], touchpoint: str | None, *, enrolled: bool
+    surveys: Sequence[Survey],
+    touchpoint: str | None,
+    *,
+    enrolled: bool,
+    published: str | None = None,
 ) -> tuple[Survey, ...]:
-    """The surveys the manager screen offers."""
+    """The surveys the manager screen offers: an enrolled kiosk's touchpoint's (the one HQ
+    published to it among them), all of them without HQ."""
     if not enrolled:
         return tuple(surveys)
-    own = tuple(s for s in surveys if s.serves(touchpoint))
+    own = tuple(s for s in surveys if s.id == published or s.serves(touchpoint))
     return own or tuple(surveys)
 
 

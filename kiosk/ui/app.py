@@ -53,7 +53,7 @@ from sync.outbox import Outbox, OutboxError, OutboxUnavailable, diagnose
 from sync.problems import Problem
 from sync.remote_config import RemoteConfig, load_saved
 from sync.settings import Settings, SettingsDamaged
-from sync.worker import SyncWorker
+from sync.worker import CONFIG_POLL_S, HEARTBEAT_S, IDLE_WAKE_S, SyncWorker
 
 log = logging.getLogger("effortless.app")
 
@@ -86,6 +86,9 @@ class KioskOptions:
     # Lets the simulator time each answer's transaction.
     wrap_recorder: Callable[[Recorder], Recorder] | None = None
     storage_retry_ms: int = STORAGE_RETRY_MS
+    # How often the sync worker asks HQ for the config and sends a heartbeat.
+    config_poll_s: float = CONFIG_POLL_S
+    heartbeat_s: float = HEARTBEAT_S
 
 
 def application(argv: list[str] | None = None) -> QGuiApplication:
@@ -125,7 +128,10 @@ def _load_fonts() -> None:
 
 def _survey_from(config: RemoteConfig, chosen: str | None) -> Survey | None:
     """The manager's choice among HQ's surveys of this touchpoint, else the one for it."""
-    for survey in choosable(config.surveys, config.touchpoint, enrolled=True):
+    offered = choosable(
+        config.surveys, config.touchpoint, enrolled=True, published=config.published
+    )
+    for survey in offered:
         if survey.id == chosen:
             return survey
     return config.survey_for(config.touchpoint)
@@ -368,8 +374,15 @@ class Kiosk:
         sys.setswitchinterval(SWITCH_INTERVAL_S)
         survey = self.flow.survey
         version = (survey.id, survey.version) if survey is not None else None
+        options = self.options
         self.sync_worker = SyncWorker(
-            self.options.data_dir, survey=version, on_config=self._config_bridge.received.emit
+            options.data_dir,
+            survey=version,
+            on_config=self._config_bridge.received.emit,
+            config_poll_s=options.config_poll_s,
+            heartbeat_s=options.heartbeat_s,
+            # Awake often enough to keep to both.
+            idle_wake_s=min(IDLE_WAKE_S, options.config_poll_s, options.heartbeat_s),
         )
         self.sync_worker.start()
 
@@ -407,6 +420,9 @@ class Kiosk:
         finished = state.screen is Screen.THANKS and self._last_screen is not Screen.THANKS
         self._last_screen = state.screen
         if self.sync_worker is not None:
+            # HQ's fleet page shows what the kiosk runs now, not what it started with.
+            survey = self.flow.survey
+            self.sync_worker.survey = (survey.id, survey.version) if survey is not None else None
             # Sync gives way while a shopper is answering.
             if state.screen in QUESTION_SCREENS:
                 self.sync_worker.shopper_active.set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from enum import IntEnum
 from typing import Any
@@ -25,6 +26,14 @@ TICK_MS = 200
 
 def _icon_url(relative: str) -> str:
     return QUrl.fromLocalFile(str(icons_dir() / relative)).toString()
+
+
+def _factor_icon_url(survey: Survey, icon: str, uploaded: str | None) -> str:
+    if uploaded is None:
+        return _icon_url(icon)
+    # The survey carries an uploaded icon itself, sanitised and checked by ces.survey.
+    encoded = base64.b64encode(survey.icons[uploaded].encode("utf-8")).decode("ascii")
+    return "data:image/svg+xml;base64," + encoded
 
 
 def texts_for(
@@ -83,7 +92,10 @@ def shape_for(survey: Survey | None) -> dict[str, Any]:
             {"value": value, "icon": _icon_url(scale.icons[i]) if scale.icons else ""}
             for i, value in enumerate(scale.points)
         ],
-        "factors": [{"id": f.id, "icon": _icon_url(f.icon)} for f in survey.factors],
+        "factors": [
+            {"id": f.id, "icon": _factor_icon_url(survey, f.icon, f.uploaded_icon)}
+            for f in survey.factors
+        ],
         "attractIcons": [_icon_url(icon) for icon in SMILEY5.icons],
     }
 

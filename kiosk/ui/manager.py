@@ -381,12 +381,14 @@ class ManagerController(QObject):  # type: ignore[operator]
         """What the manager may switch to: the surveys of the kiosk's touchpoint that HQ
         offers when enrolled, any survey the kiosk has without HQ."""
         enrolled = self._enrolled()
+        published = None
         if enrolled:
             config = load_saved(self._data_dir)
             surveys: Sequence[Survey] = config.surveys if config is not None else ()
+            published = config.published if config is not None else None
         else:
             surveys = self._own_surveys()
-        return choosable(surveys, self._setting(TOUCHPOINT), enrolled=enrolled)
+        return choosable(surveys, self._setting(TOUCHPOINT), enrolled=enrolled, published=published)
 
     def _survey_label(self, survey: Survey) -> str:
         touchpoint = survey.served_touchpoint

@@ -12,7 +12,6 @@ import io
 import os
 import random
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,34 +25,10 @@ from hq import actions, storeinfo, users
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("EFFORTLESS_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct horse battery"
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 # How hard each factor is, per store: what the priorities page should find.
 HARD = {"price": 0.45, "ease": 0.1, "service": 0.3, "reputation": 0.05}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
 
 
 def _seed(hq: HQ) -> dict[str, int]:
@@ -392,4 +367,23 @@ def test_removing_an_action_asks_in_a_dialog(dashboard: tuple[HQ, Any, list[str]
     page.wait_for_selector("#notice")
     assert "Action removed." in page.inner_text("#notice")
     assert actions.all_actions(hq.db) == []
+    assert problems == []
+
+
+def test_moving_a_kiosk_from_the_fleet_page(dashboard: tuple[HQ, Any, list[str]]) -> None:
+    hq, page, problems = dashboard
+    moved = next(k for k in hq.db.kiosks() if k.touchpoint == "in_store_purchase")
+    _log_in(hq, page)
+    page.goto(f"{hq.url}/fleet")
+    page.click(f'tr[data-kiosk="{moved.id}"] a.move')
+    page.wait_for_selector("#move-title")
+    assert "Answers it gave before stay filed" in page.inner_text("main")
+    page.select_option("#move-touchpoint", "returns_desk")
+    page.click("#move-confirm")
+    page.wait_for_selector("#notice")
+    assert "Kiosk moved" in page.inner_text("#notice")
+    row = page.inner_text(f'tr[data-kiosk="{moved.id}"]')
+    assert "returns_desk" in row
+    assert "moving from in_store_purchase" in row
+    assert hq.db.kiosk(moved.id).touchpoint == "returns_desk"
     assert problems == []

@@ -22,7 +22,6 @@ from erasure_data import (
     seed,
 )
 from hq_helpers import HQ, PASSWORD, csrf_of, log_in
-from test_hq_browser import browser  # noqa: F401  (the module's Chromium, a fixture)
 
 from hq import erasure, users
 from hq.dashboard import insights
@@ -203,7 +202,7 @@ def test_the_texts_are_in_dutch_too(signed_in: tuple[HQ, requests.Session]) -> N
 
 
 @pytest.fixture
-def page_in_chromium(hq_sqlite: HQ, browser: Any) -> Iterator[tuple[HQ, Any, list[str]]]:  # noqa: F811
+def page_in_chromium(hq_sqlite: HQ, browser: Any) -> Iterator[tuple[HQ, Any, list[str]]]:
     seed(hq_sqlite.db)
     users.add_user(hq_sqlite.db, "bert", PASSWORD)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")

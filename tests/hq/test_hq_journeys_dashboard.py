@@ -244,3 +244,36 @@ def test_changes_need_the_forms_csrf_token(hq: HQ) -> None:
     assert anonymous.status_code == 303
     assert "/login" in anonymous.headers["location"]
     assert [j.id for j in journeys.all_journeys(hq.db)] == ["shopping", "returns"]
+
+
+def test_removing_asks_first_and_a_get_removes_nothing(hq: HQ) -> None:
+    session = log_in(hq)
+    page = session.get(f"{hq.url}/journeys", timeout=30).text
+    assert href(page, "remove-shopping") == "/journeys/shopping/delete"
+    confirm = session.get(f"{hq.url}/journeys/shopping/delete", timeout=30)
+    assert confirm.status_code == 200
+    assert element(confirm.text, "confirm-title") == (
+        "Remove the journey “Shopping in the store” and its touchpoints?"
+    )
+    assert element(confirm.text, "confirm-touchpoints") == "Buying in the store"
+    assert 'action="/journeys/shopping/delete"' in confirm.text
+    tp_href = href(page, "tp-in_store_purchase-remove")
+    assert tp_href == "/journeys/shopping/touchpoints/in_store_purchase/delete"
+    tp_confirm = session.get(f"{hq.url}{tp_href}", timeout=30)
+    assert element(tp_confirm.text, "confirm-title") == (
+        "Remove the touchpoint “Buying in the store” from “Shopping in the store”?"
+    )
+    # Looking removed nothing; unknown ones are a page that says so.
+    assert [j.id for j in journeys.all_journeys(hq.db)] == ["shopping", "returns"]
+    assert len(journeys.journey(hq.db, "shopping").touchpoints) == 1
+    for path in ("/journeys/nope/delete", "/journeys/shopping/touchpoints/nope/delete",
+                 "/journeys/%00/delete", f"/journeys/{'x' * 5000}/delete"):  # fmt: skip
+        missing = session.get(f"{hq.url}{path}", timeout=30)
+        assert missing.status_code in (404, 414), path
+    # Confirmed, it goes.
+    done = session.post(
+        f"{hq.url}/journeys/shopping/delete", data={"csrf": csrf_of(confirm.text)}, timeout=30
+    )
+    assert done.status_code == 200
+    assert "done=removed" in done.url
+    assert [j.id for j in journeys.all_journeys(hq.db)] == ["returns"]

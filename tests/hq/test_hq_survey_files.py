@@ -1,6 +1,7 @@
 """`ces-hq survey export` and `ces-hq survey import` as an operator runs them (the installed
-console script): surveys go out as canonical JSON and come in only valid, new, or as a
-higher version; a published version never changes."""
+console script): survey versions go out of HQ's database as canonical JSON and come in only
+valid, new, or as a higher version; a published version never changes. The survey folder
+only seeds the database (at HQ's first start, or the first of these commands)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from hqserver import ces_hq
 
 from ces.assets import surveys_dir
 from ces.survey import MAX_SURVEY_BYTES
+from hq import survey_versions
+from hq.db.database import HQDatabase, sqlite_url
 
 SHIPPED = sorted(surveys_dir().glob("*.json"))
 
@@ -38,12 +41,18 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
+def data_dir(folder: Path) -> Path:
+    return folder.parent / "hq"
+
+
 def export(folder: Path, survey_id: str, *options: str) -> subprocess.CompletedProcess[str]:
-    return ces_hq("survey", "export", survey_id, "--surveys", str(folder), *options)
+    where = ("--surveys", str(folder), "--data-dir", str(data_dir(folder)))
+    return ces_hq("survey", "export", survey_id, *where, *options)
 
 
 def import_(folder: Path, file: Path) -> subprocess.CompletedProcess[str]:
-    return ces_hq("survey", "import", str(file), "--surveys", str(folder))
+    where = ("--surveys", str(folder), "--data-dir", str(data_dir(folder)))
+    return ces_hq("survey", "import", str(file), *where)
 
 
 def shipped(name: str = "returns_desk") -> dict[str, Any]:
@@ -57,8 +66,21 @@ def write(tmp_path: Path, doc: dict[str, Any], name: str = "edited.json") -> Pat
     return path
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+def snapshot(folder: Path) -> dict[str, object]:
+    """The folder's files and every survey version in HQ's database."""
+    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    if not data_dir(folder).exists():
+        return {"files": files, "stored": None}
+    db = HQDatabase.open(sqlite_url(data_dir(folder)))
+    try:
+        stored = {
+            (v.survey_id, v.version, v.state): survey_versions.document(db, s.survey_id, v.version)
+            for s in survey_versions.surveys(db)
+            for v in survey_versions.versions(db, s.survey_id)
+        }
+    finally:
+        db.close()
+    return {"files": files, "stored": stored}
 
 
 # --- export --------------------------------------------------------------------------------
@@ -127,8 +149,8 @@ def test_a_new_survey_is_copied_in_under_its_id(folder: Path, tmp_path: Path) ->
     doc["touchpoint"] = "service_desk"
     result = import_(folder, write(tmp_path, doc, "anything.json"))
     assert result.returncode == 0, result.stderr
-    assert "imported survey 'service_desk' version 1" in result.stdout
-    assert (folder / "service_desk.json").is_file()
+    assert "imported survey 'service_desk' version 1 as a published version" in result.stdout
+    assert not (folder / "service_desk.json").exists()  # the folder only seeds the database
     assert json.loads(export(folder, "service_desk").stdout) == doc
 
 
@@ -138,26 +160,43 @@ def test_a_higher_version_replaces_the_lower(folder: Path, tmp_path: Path) -> No
     doc["question"]["en"] = "How easy was returning your item?"
     result = import_(folder, write(tmp_path, doc))
     assert result.returncode == 0, result.stderr
-    assert "replaces version 1" in result.stdout
+    assert "newest published was version 1" in result.stdout
+    assert json.loads(export(folder, "returns_desk").stdout) == doc
     assert json.loads(export(folder, "returns_desk", "--version", "2").stdout) == doc
-    assert "the versions there are: 2" in one_line_error(
-        export(folder, "returns_desk", "--version", "1")
+    # The older version stays as it was: answers to it keep its words.
+    assert json.loads(export(folder, "returns_desk", "--version", "1").stdout) == shipped()
+    assert "the versions there are: 1, 2" in one_line_error(
+        export(folder, "returns_desk", "--version", "5")
     )
     assert sorted(p.name for p in folder.iterdir()) == [p.name for p in SHIPPED]
 
 
-def test_a_higher_version_replaces_the_file_that_holds_the_id(folder: Path, tmp_path: Path) -> None:
-    (folder / "returns_desk.json").rename(folder / "returns.json")
+def test_an_import_waits_for_the_surveys_draft(folder: Path, tmp_path: Path) -> None:
+    assert export(folder, "returns_desk").returncode == 0  # the database is seeded
+    db = HQDatabase.open(sqlite_url(data_dir(folder)))
+    try:
+        assert survey_versions.new_draft_from(db, "returns_desk", "ann") == 2
+    finally:
+        db.close()
     doc = shipped()
-    doc["version"] = 2
-    assert import_(folder, write(tmp_path, doc)).returncode == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["in_store_purchase.json", "returns.json"]
-    assert json.loads((folder / "returns.json").read_bytes())["version"] == 2
+    doc["version"] = 3
+    before = snapshot(folder)
+    line = one_line_error(import_(folder, write(tmp_path, doc)))
+    assert "has a draft (version 2)" in line
+    assert snapshot(folder) == before
+
+
+def test_export_of_a_hostile_id_is_refused_in_one_short_line(folder: Path) -> None:
+    line = one_line_error(export(folder, "'; DROP TABLE survey_versions; --" + "x" * 5000))
+    assert "no survey" in line
+    assert len(line) < 300
+    assert json.loads(export(folder, "returns_desk").stdout) == shipped()
 
 
 def test_a_published_version_never_changes(folder: Path, tmp_path: Path) -> None:
     doc = shipped()
     doc["question"]["en"] = "Was returning your item easy?"
+    assert export(folder, "returns_desk").returncode == 0  # the database is seeded
     before = snapshot(folder)
     line = one_line_error(import_(folder, write(tmp_path, doc)))
     assert "version 1 of 'returns_desk'" in line

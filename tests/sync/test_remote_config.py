@@ -48,9 +48,19 @@ def test_the_survey_for_the_kiosk_touchpoint_is_chosen() -> None:
     assert config.survey_for("elsewhere") is None
 
 
+def test_the_survey_hq_published_to_the_touchpoint_runs_whatever_it_names() -> None:
+    config = parse_config(config_body(published="in_store_purchase"))
+    chosen = config.survey_for("returns_desk")
+    assert chosen is not None
+    assert chosen.id == "in_store_purchase"
+    assert config.published == "in_store_purchase"
+
+
 @pytest.mark.parametrize(
     ("changes", "problem"),
     [
+        ({"published": "nowhere"}, "published must name one of the surveys offered"),
+        ({"published": 7}, "published must name one of the surveys offered"),
         ({"store": ""}, "store and touchpoint"),
         ({"touchpoint": 7}, "store and touchpoint"),
         ({"surveys": "x"}, "surveys must be a list"),

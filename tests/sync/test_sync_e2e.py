@@ -34,7 +34,8 @@ from sync_fixtures import (
 )
 
 from ces.answer import COMPLETED, RAPID_FLAG, RAPID_WINDOW_S
-from hq import actions
+from ces.assets import surveys_dir
+from hq import actions, journeys, survey_versions
 from hq.db.database import HQDatabase, sqlite_url
 from hq.moments import utcnow
 from kiosk.flow.clock import ManualClock
@@ -323,6 +324,54 @@ def test_an_action_recorded_at_hq_shows_on_its_stores_kiosk(
     qtbot.waitUntil(lambda: is_shown(kiosk.window, "youSaidText"), timeout=20_000)
     text = str(visible_item(kiosk.window, "youSaidText").property("text"))
     assert text.endswith("Jij zei: lange rij. Wij deden: een extra kassa.")
+
+
+def test_a_version_published_at_hq_reaches_the_running_kiosk_between_shoppers(
+    hq: HQService,
+    data_dir: Path,
+    make_kiosk: Callable[..., Kiosk],
+    qtbot: Any,
+) -> None:
+    """Survey versions (issue 14): a touchpoint of its own, a new survey published to it, and
+    a second version published while the kiosk runs; the kiosk shows each by itself."""
+    hq_store = HQDatabase.open(sqlite_url(hq.data_dir))
+    try:
+        journeys.add_journey(hq_store, "pickup", {"en": "Collecting", "nl": "Afhalen"})
+        surveys = [s.survey_id for s in survey_versions.surveys(hq_store)] + ["pickup"]
+        journeys.add_touchpoint(
+            hq_store,
+            "pickup",
+            "pickup_desk",
+            names={"en": "Pickup desk", "nl": "Afhaalbalie"},
+            survey="returns_desk",
+            target=80,
+            surveys=surveys,
+        )
+        doc = json.loads((surveys_dir() / "returns_desk.json").read_text(encoding="utf-8"))
+        doc.update(id="pickup", touchpoint="pickup_desk")
+        doc["question"] = {"nl": "Hoe makkelijk was het afhalen?", "en": "How easy was pickup?"}
+        survey_versions.save_draft(hq_store, doc, "anna", creating=True)
+        survey_versions.publish(hq_store, "pickup", 1, "anna", ["pickup_desk"])
+        preconfigure(data_dir)
+        enrol(data_dir, hq.url, hq.add_kiosk("s778", "pickup_desk"))
+        kiosk = make_kiosk()
+
+        def question() -> str:
+            return str(visible_item(kiosk.window, "attractQuestionText").property("text"))
+
+        qtbot.waitUntil(lambda: question() == "Hoe makkelijk was het afhalen?", timeout=20_000)
+        # The kiosk asks for its config every five minutes; not that long in a test.
+        assert kiosk.sync_worker is not None
+        kiosk.sync_worker._config_poll_s = 0.5
+        number = survey_versions.new_draft_from(hq_store, "pickup", "anna")
+        doc["question"] = {"nl": "Ging het afhalen vandaag makkelijk?", "en": "Easy pickup?"}
+        survey_versions.save_draft(hq_store, doc, "anna")
+        survey_versions.publish(hq_store, "pickup", number, "anna", ["pickup_desk"])
+        qtbot.waitUntil(lambda: question() == "Ging het afhalen vandaag makkelijk?", timeout=30_000)
+        assert kiosk.flow.survey is not None
+        assert (kiosk.flow.survey.id, kiosk.flow.survey.version) == ("pickup", number)
+    finally:
+        hq_store.close()
 
 
 def test_hq_keeps_answering_however_much_it_logs(hq: HQService) -> None:

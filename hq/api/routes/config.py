@@ -11,6 +11,8 @@ from starlette.responses import Response
 
 from hq import actions, schemas
 from hq.api.deps import Context, CurrentKiosk
+from hq.context import HQContext
+from hq.db.database import EnrolledKiosk
 from hq.moments import utcnow
 
 router = APIRouter()
@@ -26,7 +28,7 @@ router = APIRouter()
     },
 )
 async def config(request: Request, kiosk: CurrentKiosk, hq: Context) -> Response:
-    await hq.in_thread(hq.database.seen, kiosk)
+    await hq.in_thread(_seen, hq, kiosk)
     messages = await hq.in_thread(
         actions.messages_for, hq.database, kiosk.store, kiosk.touchpoint, utcnow().date()
     )
@@ -37,12 +39,19 @@ async def config(request: Request, kiosk: CurrentKiosk, hq: Context) -> Response
     )
     tail = json.dumps(messages, separators=(",", ":"), ensure_ascii=False)
     offered = hq.assignments.documents_json(kiosk.touchpoint)
-    body = (head[:-1] + ',"surveys":' + offered + ',"messages":' + tail + "}").encode()
+    published = hq.assignments.published(kiosk.touchpoint)
+    runs = "" if published is None else f',"published":{json.dumps(published)}'
+    body = (head[:-1] + ',"surveys":' + offered + runs + ',"messages":' + tail + "}").encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if _etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
+
+
+def _seen(hq: HQContext, kiosk: EnrolledKiosk) -> None:
+    hq.database.seen(kiosk)
+    hq.refresh_surveys()
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:

@@ -79,16 +79,24 @@ def ingest(
     valid: list[dict[str, Any]] = []
     first_error: str | None = None
     latest = latest_answer()
-    offered = hq.assignments.survey_ids(kiosk.touchpoint)
+    catalog = hq.refresh_surveys()
+    assignments = hq.assignments
+    offered = assignments.survey_ids(kiosk.touchpoint)
     for item in items:
         try:
-            answer = check_answer(item, hq.surveys.rules, latest)
+            answer = check_answer(item, catalog.rules, latest, catalog.version_rules)
         except Invalid as e:
             results.append(Result(answer_id_of(item), "rejected", str(e)))
             first_error = first_error or str(e)
             continue
-        if answer["survey_id"] not in offered:
-            error = assignment.rejection(answer["survey_id"], kiosk.touchpoint)
+        at = kiosk.touchpoint
+        if kiosk.previous_touchpoint is not None:
+            # Given before HQ moved the kiosk: filed, and so checked, at the old touchpoint.
+            at = kiosk.touchpoint_at(answer["answered_at"])
+        if answer["survey_id"] not in (
+            offered if at == kiosk.touchpoint else assignments.survey_ids(at)
+        ):
+            error = assignment.rejection(answer["survey_id"], at)
             results.append(Result(answer["id"], "rejected", error))
             first_error = first_error or error
             continue

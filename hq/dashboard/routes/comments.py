@@ -29,7 +29,8 @@ CommentsPage = Annotated[PageContext, page_of("comments")]
 @router.get(PAGE_PATHS["comments"], name="comments")
 async def comments(request: Request, page: CommentsPage, hq: Context) -> Response:
     params = request.query_params
-    contains = params.get("q", "")[:200]
+    # Control characters are in no comment (PostgreSQL refuses even to compare a NUL).
+    contains = "".join(c for c in params.get("q", "")[:200] if c.isprintable())
     band = params.get("band", "")
     band = band if band in BANDS else ""
     factor = params.get("factor", "")
@@ -50,6 +51,10 @@ async def comments(request: Request, page: CommentsPage, hq: Context) -> Respons
         # Past the end (the last comment of the last page was just deleted): its last page.
         number = last
         found, total = await hq.in_thread(read, number)
+    # Beyond the cap the count says "more than" and the pages go on one at a time.
+    cap = insights.counted_past(number)
+    more = total > cap
+    total = min(total, cap)
     extra = {"q": contains, "band": band, "factor": factor}
     base = {**page.f.query(), **{k: v for k, v in extra.items() if v}}
     return render(
@@ -57,8 +62,9 @@ async def comments(request: Request, page: CommentsPage, hq: Context) -> Respons
         "comments.html",
         comments=found,
         total=total,
+        more=more,
         number=number,
-        pages_total=max(1, -(-total // insights.COMMENTS_PAGE)),
+        pages_total=max(1, -(-total // insights.COMMENTS_PAGE)) + (1 if more else 0),
         link=lambda n: urlencode({**base, "page": str(n)}),
         contains=contains,
         band=band,

@@ -13,9 +13,10 @@ from starlette.responses import RedirectResponse, Response
 from ces.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from hq import journeys
 from hq.context import HQContext
+from hq.dashboard import webtexts
 from hq.dashboard.deps import CheckedForm, Context, CurrentUser, PageContext, page_of
-from hq.dashboard.pages import PAGE_PATHS, PageRoute
-from hq.dashboard.rendering import render
+from hq.dashboard.pages import PAGE_PATHS, PageError, PageRoute
+from hq.dashboard.rendering import language, render
 
 log = logging.getLogger("effortless.hq.dashboard")
 
@@ -61,6 +62,58 @@ async def rename_journey(
         f"names-{journey_id}",
         lambda: journeys.rename_journey(hq.database, journey_id, _names(form, "name", hq)),
         f"{user.user} renamed a journey",
+    )
+
+
+@router.get("/journeys/{journey_id}/delete", name="journeys_remove_confirm")
+async def confirm_remove_journey(
+    request: Request, journey_id: str, page: JourneysPage, hq: Context
+) -> Response:
+    """Asks before removing (the journey's "Remove" leads here); a GET never removes."""
+    found = await _journey_of(request, hq, journey_id)
+    return _confirm(request, page, f"/journeys/{found.id}/delete", found)
+
+
+@router.get("/journeys/{journey_id}/touchpoints/{touchpoint}/delete", name="journeys_tp_confirm")
+async def confirm_remove_touchpoint(
+    request: Request, journey_id: str, touchpoint: str, page: JourneysPage, hq: Context
+) -> Response:
+    found = await _journey_of(request, hq, journey_id)
+    point = next((tp for tp in found.touchpoints if tp.id == touchpoint), None)
+    if point is None:
+        raise PageError(
+            404,
+            webtexts.text(language(request))["j_err_no_touchpoint"].format(
+                id=touchpoint[:70], journey=found.id
+            ),
+        )
+    action = f"/journeys/{found.id}/touchpoints/{point.id}/delete"
+    return _confirm(request, page, action, found, point)
+
+
+async def _journey_of(request: Request, hq: HQContext, journey_id: str) -> journeys.Journey:
+    try:
+        return await hq.in_thread(journeys.journey, hq.database, journey_id)
+    except journeys.JourneyError as e:
+        raise PageError(404, e.words(webtexts.text(language(request)))) from None
+
+
+def _confirm(
+    request: Request,
+    page: PageContext,
+    action: str,
+    journey: journeys.Journey,
+    touchpoint: journeys.Touchpoint | None = None,
+) -> Response:
+    # Without the filter bar: this page is about one journey.
+    values = {k: v for k, v in page.values.items() if k != "f"}
+    return render(
+        request,
+        "journey_remove.html",
+        action=action,
+        journey=journey,
+        touchpoint=touchpoint,
+        **values,
     )
 
 
