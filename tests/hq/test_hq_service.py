@@ -173,6 +173,8 @@ def test_config_names_the_kiosk_and_carries_the_surveys(hq: HQ) -> None:
         "touchpoint": "returns_desk",
         # The surveys of its touchpoint only (docs/protocol.md, "Which surveys a kiosk may answer").
         "surveys": [s for s in _survey_files(surveys_dir()) if s["touchpoint"] == "returns_desk"],
+        # A journey's touchpoint (the shipped journeys are seeded): the survey that runs there.
+        "published": "returns_desk",
         "messages": [],
     }
     assert reply.headers["etag"].startswith('"')
