@@ -606,6 +606,8 @@ def urls(today: date) -> list[str]:
         # One comment text in fourteen says it (~36,000 over the year), and none says the other.
         f"/comments?q=uitverkocht&{year}",
         f"/comments?q=nergens&{year}",
+        # Letters beyond ASCII: SQLite folds them in Python, one call per commented answer.
+        f"/comments?q=überall&{year}",
         "/?store=s042",
         "/?touchpoint=returns_desk",
         "/?region=north",

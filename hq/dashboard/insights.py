@@ -38,6 +38,7 @@ from ces.answer import TIMEOUT
 from ces.scales import SCALES, Band
 from hq.dashboard import stats
 from hq.dashboard.filters import Filters
+from hq.db import comment_words
 from hq.db.database import HQDatabase, rapid_flagged
 from hq.db.tables import (
     SCORE_COUNTS,
@@ -590,7 +591,8 @@ def comments(
     where = [*conditions(db, f, known=known), responses.c.comment.is_not(None)]
     if contains:
         escaped = contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(func.lower(responses.c.comment).like(f"%{escaped.lower()}%", escape="\\"))
+        lowered = comment_words.lowered(responses.c.comment, contains)
+        where.append(lowered.like(f"%{escaped.lower()}%", escape="\\"))
     if factor:
         where.append(responses.c.factor == factor)
     if band:
@@ -618,7 +620,12 @@ def comments(
     total_query = select(func.count()).select_from(matching)
     with db.reading() as conn:
         rows = list(conn.execute(query))
-        total = int(conn.execute(total_query).scalar_one())
+        if len(rows) < COMMENTS_PAGE and (rows or page == 1):
+            # The last page: the count is known without reading the matches again (a word
+            # no comment holds read a year's comments twice, 480 ms on SQLite).
+            total = (page - 1) * COMMENTS_PAGE + len(rows)
+        else:
+            total = int(conn.execute(total_query).scalar_one())
     out = []
     for at, store_id, touchpoint, survey, scale, score, factor_id, text, answer_id in rows:
         if scale not in SCALES:

@@ -11,13 +11,20 @@ without it, as on SQLite, and HQ says so once at start.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, String, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement, func
 
 log = logging.getLogger("effortless.hq.db")
 
 INDEX_NAME = "responses_comment_words"
+# The Python function SQLite connections get (hq.db.database) for ``folded``.
+SQLITE_FOLDED = "effortless_lower"
 STATISTICS_NAME = "responses_comment_lower"
 _OPERATOR_CLASS = """
     SELECT n.nspname FROM pg_opclass c
@@ -72,3 +79,30 @@ def ensure_index(conn: Connection) -> bool:
         )
     )
     return True
+
+
+class folded(FunctionElement[str]):  # noqa: N801 (an SQL function, named as one)
+    """``lower()`` that folds every alphabet: PostgreSQL's own (the index's expression);
+    on SQLite, whose lower() folds only A-Z, Python's, one call per row."""
+
+    type = String()
+    name = "folded"
+    inherit_cache = True
+
+
+@compiles(folded)
+def _folded(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{SQLITE_FOLDED}({compiler.process(element.clauses, **kw)})"
+
+
+def lowered(column: ColumnElement[str], words: str) -> ColumnElement[str]:
+    """``column`` case-folded for a search for ``words`` (which the caller lowers in
+    Python): SQL's plain lower() when the words are ASCII, which folds their letters alike
+    everywhere and costs SQLite nothing (Python's per row doubled a year's search there,
+    535 ms at 2,000,000 answers); ``folded`` for "überall" to find "Überall"."""
+    return func.lower(column) if words.isascii() else folded(column)

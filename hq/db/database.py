@@ -1217,9 +1217,8 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
         cursor.execute("PRAGMA cache_size = -65536")
     finally:
         cursor.close()
-    # SQLite's own lower() folds only A-Z; the comments' search lowers both sides, and
-    # shoppers write "Überall", "ÇOK" and "ŁADNIE" as PostgreSQL's lower() reads them.
-    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+    # SQLite's own lower() folds only A-Z (hq.db.comment_words.folded).
+    dbapi_conn.create_function(comment_words.SQLITE_FOLDED, 1, _lower, deterministic=True)
 
 
 def _lower(value: object) -> object:

@@ -67,6 +67,12 @@ def test_a_count_past_the_cap_says_more_than_and_every_page_stays_reachable(
     assert _shown(third) == [TILL[2], TILL[1]]
     last = page(4)
     assert _shown(last) == [TILL[0]]
+    assert 'id="comment-count">Comments: 7</p>' in last
+    assert "<span>4 / 4</span>" in last
+    # Past the end (a comment deleted meanwhile): its last page.
+    beyond = page(9)
+    assert _shown(beyond) == [TILL[0]]
+    assert "<span>4 / 4</span>" in beyond
     assert 'id="c-next"' not in last
     # Every matching comment was on exactly one page, and nothing else was.
     seen = [c for n in range(1, 5) for c in _shown(page(n))]
@@ -84,6 +90,7 @@ def test_the_search_finds_the_same_comments_with_or_without_a_trigram_index(
         [
             Spec(START + timedelta(hours=2), 6, "staff", comment="100% goed_zo"),
             Spec(START + timedelta(hours=3), 6, "staff", comment="1000 goedzo"),
+            Spec(START + timedelta(hours=4), 2, "staff", comment="ÜBERALL ZU VOLL, ŁADNIE NIE"),
         ],
     )
     f = Filters(start=datetime(2026, 11, 1).date(), end=datetime(2026, 11, 30).date())
@@ -93,6 +100,10 @@ def test_the_search_finds_the_same_comments_with_or_without_a_trigram_index(
 
     assert found("kassa") == TILL[::-1]
     assert found("ümlaut") == ["Mooie Ümlaut-zaak"]
+    loud = ["ÜBERALL ZU VOLL, ŁADNIE NIE"]
+    assert found("überall zu") == loud
+    assert found("ładnie") == loud
+    assert found("zu voll") == loud  # ASCII words in a comment with other letters
     assert found("100%") == ["100% goed_zo"]
     assert found("d_z") == ["100% goed_zo"]
     assert found("ka") == TILL[::-1]  # shorter than a trigram
