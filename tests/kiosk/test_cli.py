@@ -323,3 +323,26 @@ def test_simulate_does_not_send_to_hq_unless_allowed(tmp_path: Path) -> None:
     assert len(at_hq) == summary["rows_written"] + summary["warmup_rows"]
     days = {_moment(str(r["answered_at"]).replace(" ", "T")).date() for r in at_hq}
     assert len(days) >= 5, f"HQ has answers on {len(days)} days only"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "problem"),
+    [
+        ("--config-poll", "0", "must be 1 to 86400 seconds, not 0"),
+        ("--config-poll", "90000", "must be 1 to 86400 seconds, not 90000"),
+        ("--heartbeat", "soon", "not a number of seconds: 'soon'"),
+        ("--heartbeat", "nan", "must be 1 to 86400 seconds, not nan"),
+    ],
+)
+def test_poll_and_heartbeat_intervals_out_of_range_are_refused(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, problem: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run_parser().parse_args([option, value])
+    assert exited.value.code == 2
+    assert f"argument {option}: {problem}" in capsys.readouterr().err
+
+
+def test_poll_and_heartbeat_default_to_the_sync_workers() -> None:
+    args = run_parser().parse_args(["--config-poll", "2.5"])
+    assert (args.config_poll, args.heartbeat) == (2.5, 60.0)
