@@ -8,7 +8,8 @@
     ces-hq kiosk revoke ID
     ces-hq kiosk move ID TOUCHPOINT
     ces-hq user add NAME [--password-stdin] [--replace] | user list | user remove NAME
-    ces-hq store set STORE [--name NAME] [--region REGION] | store list
+    ces-hq store set STORE [--name NAME] [--region REGION] [--time-zone ZONE] [--hours TEXT]
+    ces-hq store list [--json]
     ces-hq export --format csv|json [--from DATE] [--to DATE] [--store S] [--region R]
                   [--touchpoint T] [--survey S [--version N]] [--rapid include|exclude]
                   [--timeouts include|exclude] [--minimised] [--output FILE]
@@ -356,7 +357,9 @@ def _add_user_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
 def _add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     shop = commands.add_parser("store", help="name stores, put them in regions, set time zones")
     store_actions = shop.add_subparsers(dest="action", required=True, metavar="ACTION")
-    store_set = store_actions.add_parser("set", help="set a store's name, region and/or time zone")
+    store_set = store_actions.add_parser(
+        "set", help="set a store's name, region, time zone and/or opening hours"
+    )
     store_set.add_argument("store_id", type=_store_name, metavar="STORE")
     store_set.add_argument("--name", help="shown beside the id in the dashboard ('' clears it)")
     store_set.add_argument("--region", help="region id, e.g. north ('' clears it)")
@@ -364,6 +367,12 @@ def _add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "--time-zone",
         metavar="ZONE",
         help="the store's IANA time zone, e.g. Europe/Brussels, if not the chain's ('' clears it)",
+    )
+    store_set.add_argument(
+        "--hours",
+        metavar="TEXT",
+        help="weekly opening hours in the store's time zone, e.g. "
+        "'mon-fri 09:00-21:00; sat 09:00-18:00' ('' clears them: always open)",
     )
     _database_options(store_set)
     store_zone = store_actions.add_parser(
@@ -375,6 +384,7 @@ def _add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     _database_options(store_zone)
     store_list = store_actions.add_parser("list", help="stores with a name or region")
+    store_list.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _database_options(store_list)
 
 
@@ -889,12 +899,17 @@ def user_remove(args: argparse.Namespace) -> int:
 
 
 def store_set(args: argparse.Namespace) -> int:
-    if args.name is None and args.region is None and args.time_zone is None:
-        raise CliError("say what to set: --name, --region and/or --time-zone")
+    if args.name is None and args.region is None and args.time_zone is None and args.hours is None:
+        raise CliError("say what to set: --name, --region, --time-zone and/or --hours")
     db = _open_database(args)
     try:
         storeinfo.set_store(
-            db, args.store_id, name=args.name, region=args.region, time_zone=args.time_zone
+            db,
+            args.store_id,
+            name=args.name,
+            region=args.region,
+            time_zone=args.time_zone,
+            opening_hours=args.hours,
         )
     except storeinfo.StoreInfoError as e:
         raise CliError(str(e)) from None
@@ -908,13 +923,38 @@ def store_list(args: argparse.Namespace) -> int:
     with closing(_open_database(args)) as db:
         found = storeinfo.store_list(db)
         chain = storeinfo.chain_zone(db)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "chain_time_zone": chain,
+                    "stores": [
+                        {
+                            "store": s.id,
+                            "name": s.name,
+                            "region": s.region,
+                            "time_zone": s.time_zone,
+                            "opening_hours": s.opening_hours,
+                        }
+                        for s in found
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
     if not found:
         print("no store has a name or region yet; set one with: ces-hq store set STORE --region R")
         return 0
-    rows = [["STORE", "NAME", "REGION", "TIME ZONE"]]
-    rows += [[s.id, s.name or "-", s.region or "-", s.time_zone or "-"] for s in found]
+    rows = [["STORE", "NAME", "REGION", "TIME ZONE", "OPENING HOURS"]]
+    rows += [
+        [s.id, s.name or "-", s.region or "-", s.time_zone or "-", s.opening_hours or "-"]
+        for s in found
+    ]
     print(_table(rows))
     print(f"stores without a time zone ('-') use the chain's: {chain}")
+    print("stores without opening hours ('-') count as always open")
     return 0
 
 

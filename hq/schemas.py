@@ -209,6 +209,17 @@ class ConfigReply(Strict):
         "unless its manager chose another of the surveys offered; absent for other touchpoints",
     )
     messages: list[Message] = Field(description='"you said, we did" messages, newest first')
+    opening_hours: str | None = Field(
+        default=None,
+        description="the store's weekly opening hours in canonical text, e.g. "
+        '"mon-fri 09:00-21:00; sat 09:00-18:00; sun closed", on the wall clock of time_zone; '
+        "absent when none are set (the store counts as always open)",
+    )
+    time_zone: str | None = Field(
+        default=None,
+        description="the store's IANA time zone (its own, else the chain's); sent with "
+        "opening_hours only",
+    )
 
 
 class Health(Strict):

@@ -1,4 +1,5 @@
-"""What HQ knows about a store besides its id: a name, a region and a time zone."""
+"""What HQ knows about a store besides its id: a name, a region, a time zone and its
+opening hours."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ces.answer import ID_PATTERN
+from ces.opening_hours import OpeningHoursError, canonical
 from hq.db import counts, zones
 from hq.db.database import HQDatabase
-from hq.db.tables import responses, stores
+from hq.db.tables import OPENING_HOURS_CHARS, responses, stores
 
 # Store, region and touchpoint ids as HQ takes them from people (CLI, dashboard): the
 # contract's id rule, in either case.
@@ -28,6 +30,15 @@ class StoreInfo:
     name: str | None
     region: str | None
     time_zone: str | None = None  # None: the chain's
+    opening_hours: str | None = None  # canonical text; None: none set (always open)
+
+
+@dataclass(frozen=True)
+class KioskStore:
+    """What a kiosk needs of its store: the zone it lives in and its opening hours."""
+
+    time_zone: str
+    opening_hours: str | None
 
 
 def set_store(
@@ -37,10 +48,11 @@ def set_store(
     name: str | None = None,
     region: str | None = None,
     time_zone: str | None = None,
+    opening_hours: str | None = None,
 ) -> None:
-    """Set a store's name, region and/or time zone; an empty string clears it (a zone goes
-    back to the chain's), None leaves it. A new zone moves the store's answers to their
-    days in it, in the same transaction."""
+    """Set a store's name, region, time zone and/or opening hours; an empty string clears
+    it (a zone goes back to the chain's), None leaves it. A new zone moves the store's
+    answers to their days in it, in the same transaction."""
     if not STORE_ID_RE.fullmatch(store_id):
         raise StoreInfoError(f"{store_id[:70]!r} is not a store id")
     if region and not STORE_ID_RE.fullmatch(region):
@@ -50,6 +62,7 @@ def set_store(
     if name is not None and (len(name) > MAX_NAME_CHARS or not name.isprintable()):
         raise StoreInfoError(f"a store name is at most {MAX_NAME_CHARS} printable characters")
     zone = _checked_zone(time_zone) if time_zone else time_zone
+    hours = _checked_hours(opening_hours) if opening_hours is not None else None
     with db.writing() as conn:
         if zone is not None:
             zones.lock_zones(conn)
@@ -65,6 +78,7 @@ def set_store(
             "name": value(name, "name"),
             "region": value(region, "region"),
             "time_zone": value(zone, "time_zone"),
+            "opening_hours": value(hours, "opening_hours"),
         }
         if row is None:
             conn.execute(stores.insert().values(id=store_id, **values))
@@ -109,9 +123,29 @@ def _checked_zone(zone: str) -> str:
         raise StoreInfoError(str(e)) from None
 
 
+def _checked_hours(text: str) -> str:
+    try:
+        checked = canonical(text)
+    except OpeningHoursError as e:
+        raise StoreInfoError(str(e)) from None
+    if len(checked) > OPENING_HOURS_CHARS:
+        raise StoreInfoError("opening hours: too many time ranges")
+    return checked
+
+
 def store_list(db: HQDatabase) -> list[StoreInfo]:
     with db.reading() as conn:
         return [
-            StoreInfo(r.id, r.name, r.region, r.time_zone)
+            StoreInfo(r.id, r.name, r.region, r.time_zone, r.opening_hours)
             for r in conn.execute(select(stores).order_by(stores.c.id))
         ]
+
+
+def kiosk_store(db: HQDatabase, store_id: str) -> KioskStore:
+    """The time zone (the store's own, else the chain's) and opening hours of a store."""
+    with db.reading() as conn:
+        row = conn.execute(
+            select(stores.c.time_zone, stores.c.opening_hours).where(stores.c.id == store_id)
+        ).first()
+        zone = row.time_zone if row is not None and row.time_zone else zones.chain_zone(conn)
+    return KioskStore(zone, row.opening_hours if row is not None else None)

@@ -11,12 +11,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ces.opening_hours import OpeningHours, OpeningHoursError, parse_opening_hours
 from ces.survey import Survey, SurveyError, parse_survey
 
 CONFIG_FILENAME = "hq_config.json"
 MAX_MESSAGES = 10
 MAX_MESSAGE_CHARS = 280
+MAX_ZONE_CHARS = 64
 
 
 class ConfigError(ValueError):
@@ -33,6 +36,9 @@ class RemoteConfig:
     raw: bytes
     # The survey HQ published to this touchpoint (a journey's), whatever it names itself.
     published: str | None = None
+    # The store's opening hours on the wall clock of time_zone; None: none set (always open).
+    opening_hours: OpeningHours | None = None
+    time_zone: str | None = None
 
     def survey_for(self, touchpoint: str) -> Survey | None:
         """The survey HQ published to this touchpoint, else the one meant for it, else the
@@ -80,10 +86,40 @@ def parse_config(body: Any) -> RemoteConfig:
         not isinstance(published, str) or all(s.id != published for s in surveys)
     ):
         raise ConfigError("config: published must name one of the surveys offered")
+    hours, zone = _opening_hours(body)
     raw_bytes = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return RemoteConfig(
-        store, touchpoint, tuple(surveys), tuple(checked), raw_bytes, published=published
+        store,
+        touchpoint,
+        tuple(surveys),
+        tuple(checked),
+        raw_bytes,
+        published=published,
+        opening_hours=hours,
+        time_zone=zone,
     )
+
+
+def _opening_hours(body: dict[str, Any]) -> tuple[OpeningHours | None, str | None]:
+    text, zone = body.get("opening_hours"), body.get("time_zone")
+    if zone is not None:
+        if not isinstance(zone, str) or not 0 < len(zone) <= MAX_ZONE_CHARS:
+            raise ConfigError("config: time_zone must be an IANA time zone name")
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"config: time_zone {zone[:MAX_ZONE_CHARS]!r} is unknown") from None
+    if text is None:
+        return None, zone
+    if not isinstance(text, str):
+        raise ConfigError("config: opening_hours must be text")
+    try:
+        hours = parse_opening_hours(text)
+    except OpeningHoursError as exc:
+        raise ConfigError(f"config: {exc}") from None
+    if hours is not None and zone is None:
+        raise ConfigError("config: opening_hours come with the store's time_zone")
+    return hours, zone
 
 
 def save(config: RemoteConfig, data_dir: Path) -> None:

@@ -563,6 +563,12 @@ class HQDatabase:
                 ).first()
                 if has_generation is None:
                     conn.execute(meta.insert().values(key=SURVEYS_GENERATION_KEY, value="0"))
+            if found < 7:
+                log.info("upgrading the database to schema 7 (stores' opening hours)")
+                # (A stores table made by create_all above has the column already.)
+                if "opening_hours" not in {c["name"] for c in inspect(conn).get_columns("stores")}:
+                    kind = stores.c.opening_hours.type.compile(dialect=conn.dialect)
+                    conn.execute(text(f"ALTER TABLE stores ADD COLUMN opening_hours {kind}"))
             if found < SCHEMA_VERSION:
                 conn.execute(
                     update(meta)

@@ -24,7 +24,10 @@ from sqlalchemy import (
 
 from ces.scales import SCALES
 
-SCHEMA_VERSION = 6
+# Room for any canonical opening-hours text (ces.opening_hours caps what people write).
+OPENING_HOURS_CHARS = 1024
+
+SCHEMA_VERSION = 7
 
 # Every timestamp is UTC. PostgreSQL keeps it as timestamptz; SQLite as the canonical text
 # of hq.moments (fixed width, so it sorts in time order), bound and read without any
@@ -180,6 +183,9 @@ stores = Table(
     # The store's IANA time zone, e.g. Europe/Brussels (schema 4); None: the chain's
     # (hq_meta "time_zone", UTC until set). Days and weeks are cut in it.
     Column("time_zone", Name),
+    # The store's weekly opening hours in ces.opening_hours' canonical text (schema 7);
+    # None: none set, the store counts as always open.
+    Column("opening_hours", String(OPENING_HOURS_CHARS)),
 )
 
 users = Table(

@@ -198,7 +198,7 @@ def test_a_schema_4_database_gets_the_journey_tables(
     try:
         with upgraded.reading() as conn:
             version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
-            assert version.scalar_one() == str(SCHEMA_VERSION) == "6"
+            assert version.scalar_one() == str(SCHEMA_VERSION) == "7"
             assert {"journeys", "journey_touchpoints"} <= set(inspect(conn).get_table_names())
         assert journeys.seed(upgraded, surveys) == ["shopping", "returns"]
     finally:

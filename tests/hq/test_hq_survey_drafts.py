@@ -250,7 +250,7 @@ def test_a_schema_5_database_is_upgraded(database_url: str, surveys: SurveyCatal
     try:
         with upgraded.reading() as conn:
             version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
-            assert version.scalar_one() == "6"
+            assert version.scalar_one() == "7"
         assert sv.generation(upgraded) == 0
         assert upgraded.kiosk(kiosk.id).survey_since is None
         assert sv.seed(upgraded, surveys) == ["in_store_purchase", "returns_desk"]

@@ -68,11 +68,38 @@ def test_the_survey_hq_published_to_the_touchpoint_runs_whatever_it_names() -> N
         ({"messages": [{"text": "plain"}]}, "messages[0]"),
         ({"messages": [{"text": {"nl": "x" * 1000}}]}, "messages[0]"),
         ({"messages": [{"text": {"nl": "ok"}}] * 50}, "at most"),
+        ({"opening_hours": "mon 25:00-26:00", "time_zone": "UTC"}, "25:00 is not a time"),
+        ({"opening_hours": "garbage", "time_zone": "UTC"}, "opening hours 'garbage'"),
+        ({"opening_hours": "mon 09:00-17:00\x00", "time_zone": "UTC"}, "control characters"),
+        ({"opening_hours": "mon " + "09:00-10:00," * 100, "time_zone": "UTC"}, "longer than"),
+        ({"opening_hours": ["mon 09:00-17:00"], "time_zone": "UTC"}, "opening_hours must be text"),
+        ({"opening_hours": "mon 09:00-17:00"}, "come with the store's time_zone"),
+        ({"opening_hours": "mon 09:00-17:00", "time_zone": "Europe/Atlantis"}, "is unknown"),
+        ({"opening_hours": "mon 09:00-17:00", "time_zone": "../../etc/passwd"}, "is unknown"),
+        ({"opening_hours": "mon 09:00-17:00", "time_zone": 1}, "IANA time zone"),
+        ({"opening_hours": "mon 09:00-17:00", "time_zone": "x" * 500}, "IANA time zone"),
     ],
 )
 def test_a_bad_config_is_refused_with_the_reason(changes: dict[str, Any], problem: str) -> None:
     with pytest.raises(ConfigError, match=problem.replace("[", r"\[").replace("]", r"\]")):
         parse_config(config_body(**changes))
+
+
+def test_opening_hours_and_the_store_zone_are_kept_on_the_config(tmp_path: Path) -> None:
+    hours = "mon-fri 09:00-21:00; sat 09:00-18:00; sun closed"
+    config = parse_config(config_body(opening_hours=hours, time_zone="Europe/Amsterdam"))
+    assert config.opening_hours is not None
+    assert config.opening_hours.text() == hours
+    assert config.opening_hours.days[5] == ((540, 1080),)
+    assert config.time_zone == "Europe/Amsterdam"
+    save(config, tmp_path)
+    saved = load_saved(tmp_path)
+    assert saved is not None
+    assert saved.opening_hours == config.opening_hours
+    assert saved.time_zone == "Europe/Amsterdam"
+    plain = parse_config(config_body())
+    assert plain.opening_hours is None
+    assert plain.time_zone is None
 
 
 def test_a_config_is_kept_for_the_next_start(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""GET /api/v1/config: a kiosk's store, touchpoint, surveys and messages, with an ETag."""
+"""GET /api/v1/config: a kiosk's store, touchpoint, surveys, messages and its store's
+opening hours, with an ETag."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hq import actions, schemas
+from hq import actions, schemas, storeinfo
 from hq.api.deps import Context, CurrentKiosk
 from hq.context import HQContext
 from hq.db.database import EnrolledKiosk
@@ -37,10 +38,15 @@ async def config(request: Request, kiosk: CurrentKiosk, hq: Context) -> Response
         separators=(",", ":"),
         ensure_ascii=False,
     )
+    store = await hq.in_thread(storeinfo.kiosk_store, hq.database, kiosk.store)
     tail = json.dumps(messages, separators=(",", ":"), ensure_ascii=False)
     offered = hq.assignments.documents_json(kiosk.touchpoint)
     published = hq.assignments.published(kiosk.touchpoint)
     runs = "" if published is None else f',"published":{json.dumps(published)}'
+    if store.opening_hours is not None:
+        # The zone only with the hours: the kiosk reads them on its store's wall clock.
+        runs += f',"opening_hours":{json.dumps(store.opening_hours)}'
+        runs += f',"time_zone":{json.dumps(store.time_zone)}'
     body = (head[:-1] + ',"surveys":' + offered + runs + ',"messages":' + tail + "}").encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
