@@ -41,6 +41,9 @@ MAX_COMMENT_LENGTH = 1000
 DEFAULT_COMMENT_LENGTH = 280
 MIN_IDLE_TIMEOUT_S = 5.0
 MAX_IDLE_TIMEOUT_S = 600.0
+# Every answer carries its survey's version, which HQ stores as a 32-bit integer: a survey
+# with a higher one would run on a kiosk whose answers HQ then refuses.
+MAX_VERSION = 2**31 - 1
 DEFAULT_IDLE_TIMEOUT_S = 20.0
 ATTRACT_MODES = ("teaser", "question")
 DEFAULT_ATTRACT_MODE = "teaser"
@@ -519,7 +522,7 @@ class _Checker:
         if "icons" in top:
             self.icons = self.uploaded_icons(top["icons"], "icons")
         survey_id = self.identifier(top["id"], "id")
-        version = self.integer(top["version"], "version", 1)
+        version = self.integer(top["version"], "version", 1, MAX_VERSION)
         default_locale = self.default_locale(top["default_locale"], "default_locale")
         scale = self.scale(top.get("scale", DEFAULT_SCALE), "scale")
         touchpoint = self.touchpoint(top.get("touchpoint"), "touchpoint")

@@ -176,6 +176,7 @@ def _build() -> dict[str, Any]:
             "version": {
                 "type": "integer",
                 "minimum": 1,
+                "maximum": rules.MAX_VERSION,
                 "description": "raise it whenever the wording changes",
             },
             "default_locale": {

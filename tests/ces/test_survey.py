@@ -520,9 +520,14 @@ def test_invalid_id(tmp_path: Path, path: str, bad_id: str) -> None:
     refused(tmp_path, edited(path, bad_id), path, "is not a valid id")
 
 
-@pytest.mark.parametrize("version", [0, -1])
-def test_version_must_be_positive(tmp_path: Path, version: int) -> None:
-    refused(tmp_path, edited("version", version), "version", f"must be at least 1, got {version}")
+@pytest.mark.parametrize("version", [0, -1, 2**31, 2**40])
+def test_version_must_be_one_hq_can_store_with_its_answers(tmp_path: Path, version: int) -> None:
+    refused(
+        tmp_path,
+        edited("version", version),
+        "version",
+        f"must be between 1 and 2147483647, got {version}",
+    )
 
 
 def test_locales_empty(tmp_path: Path) -> None:
