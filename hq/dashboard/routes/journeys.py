@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -30,38 +31,59 @@ async def journeys_page(request: Request, page: JourneysPage, hq: Context) -> Re
     return await _view(request, page, hq)
 
 
-@router.post("/journeys", name="journeys_add")
-async def add_journey(
+@dataclass(frozen=True)
+class Edit:
+    """A change posted from the journeys page: who, what was posted, and where it came from."""
+
+    request: Request
+    user: str
+    form: dict[str, str]
+    page: PageContext
+    hq: HQContext
+
+    def names(self, prefix: str) -> dict[str, str]:
+        return _names(self.form, prefix, self.hq)
+
+    async def apply(
+        self, form_key: str, change: Callable[[], None], logged: str, done: str = "saved"
+    ) -> Response:
+        """Makes the change; back to the page with its notice, or the page again with the
+        error beside the field of the form ``form_key``."""
+        try:
+            await self.hq.in_thread(change)
+        except journeys.JourneyError as e:
+            return await _view(
+                self.request, self.page, self.hq, 400, error=e, failed=form_key, form=self.form
+            )
+        log.info("dashboard: %s %s", self.user, logged)
+        return RedirectResponse(f"/journeys?done={done}", status_code=303)
+
+
+async def _edit(
     request: Request, user: CurrentUser, form: CheckedForm, page: JourneysPage, hq: Context
-) -> Response:
-    return await _change(
-        request,
-        page,
-        hq,
-        form,
+) -> Edit:
+    return Edit(request, user.user, form, page, hq)
+
+
+Editing = Annotated[Edit, Depends(_edit)]
+
+
+@router.post("/journeys", name="journeys_add")
+async def add_journey(edit: Editing) -> Response:
+    journey_id = edit.form.get("id", "")
+    return await edit.apply(
         "journey-new",
-        lambda: journeys.add_journey(hq.database, form.get("id", ""), _names(form, "name", hq)),
-        f"{user.user} added journey {form.get('id', '')[:64]!r}",
+        lambda: journeys.add_journey(edit.hq.database, journey_id, edit.names("name")),
+        f"added journey {journey_id[:64]!r}",
     )
 
 
 @router.post("/journeys/{journey_id}/names", name="journeys_rename")
-async def rename_journey(
-    request: Request,
-    journey_id: str,
-    user: CurrentUser,
-    form: CheckedForm,
-    page: JourneysPage,
-    hq: Context,
-) -> Response:
-    return await _change(
-        request,
-        page,
-        hq,
-        form,
+async def rename_journey(journey_id: str, edit: Editing) -> Response:
+    return await edit.apply(
         f"names-{journey_id}",
-        lambda: journeys.rename_journey(hq.database, journey_id, _names(form, "name", hq)),
-        f"{user.user} renamed a journey",
+        lambda: journeys.rename_journey(edit.hq.database, journey_id, edit.names("name")),
+        "renamed a journey",
     )
 
 
@@ -118,124 +140,67 @@ def _confirm(
 
 
 @router.post("/journeys/{journey_id}/delete", name="journeys_remove")
-async def remove_journey(
-    request: Request,
-    journey_id: str,
-    user: CurrentUser,
-    form: CheckedForm,
-    page: JourneysPage,
-    hq: Context,
-) -> Response:
-    return await _change(
-        request,
-        page,
-        hq,
-        form,
+async def remove_journey(journey_id: str, edit: Editing) -> Response:
+    return await edit.apply(
         f"names-{journey_id}",
-        lambda: journeys.remove_journey(hq.database, journey_id),
-        f"{user.user} removed a journey",
+        lambda: journeys.remove_journey(edit.hq.database, journey_id),
+        "removed a journey",
         done="removed",
     )
 
 
 @router.post("/journeys/{journey_id}/touchpoints", name="journeys_tp_add")
-async def add_touchpoint(
-    request: Request,
-    journey_id: str,
-    user: CurrentUser,
-    form: CheckedForm,
-    page: JourneysPage,
-    hq: Context,
-) -> Response:
-    return await _change(
-        request,
-        page,
-        hq,
-        form,
+async def add_touchpoint(journey_id: str, edit: Editing) -> Response:
+    form = edit.form
+    return await edit.apply(
         f"tp-new-{journey_id}",
         lambda: journeys.add_touchpoint(
-            hq.database,
+            edit.hq.database,
             journey_id,
             form.get("touchpoint", ""),
-            names=_names(form, "tp_name", hq),
+            names=edit.names("tp_name"),
             survey=form.get("survey", ""),
             target=form.get("target", ""),
-            surveys=hq.surveys.by_id,
+            surveys=edit.hq.surveys.by_id,
         ),
-        f"{user.user} added a touchpoint to a journey",
+        "added a touchpoint to a journey",
     )
 
 
 @router.post("/journeys/{journey_id}/touchpoints/{touchpoint}", name="journeys_tp_set")
-async def set_touchpoint(
-    request: Request,
-    journey_id: str,
-    touchpoint: str,
-    user: CurrentUser,
-    form: CheckedForm,
-    page: JourneysPage,
-    hq: Context,
-) -> Response:
-    return await _change(
-        request,
-        page,
-        hq,
-        form,
+async def set_touchpoint(journey_id: str, touchpoint: str, edit: Editing) -> Response:
+    form = edit.form
+    return await edit.apply(
         f"tp-{touchpoint}",
         lambda: journeys.set_touchpoint(
-            hq.database,
+            edit.hq.database,
             journey_id,
             touchpoint,
-            surveys=hq.surveys.by_id,
-            names=_names(form, "tp_name", hq),
+            surveys=edit.hq.surveys.by_id,
+            names=edit.names("tp_name"),
             survey=form.get("survey") or None,
             target=form.get("target") or None,
         ),
-        f"{user.user} changed a touchpoint",
+        "changed a touchpoint",
     )
 
 
 @router.post("/journeys/{journey_id}/touchpoints/{touchpoint}/move", name="journeys_tp_move")
-async def move_touchpoint(
-    request: Request,
-    journey_id: str,
-    touchpoint: str,
-    user: CurrentUser,
-    form: CheckedForm,
-    page: JourneysPage,
-    hq: Context,
-) -> Response:
-    return await _change(
-        request,
-        page,
-        hq,
-        form,
+async def move_touchpoint(journey_id: str, touchpoint: str, edit: Editing) -> Response:
+    position = edit.form.get("position", "")
+    return await edit.apply(
         f"tp-{touchpoint}",
-        lambda: journeys.move_touchpoint(
-            hq.database, journey_id, touchpoint, form.get("position", "")
-        ),
-        f"{user.user} moved a touchpoint",
+        lambda: journeys.move_touchpoint(edit.hq.database, journey_id, touchpoint, position),
+        "moved a touchpoint",
     )
 
 
 @router.post("/journeys/{journey_id}/touchpoints/{touchpoint}/delete", name="journeys_tp_remove")
-async def remove_touchpoint(
-    request: Request,
-    journey_id: str,
-    touchpoint: str,
-    user: CurrentUser,
-    form: CheckedForm,
-    page: JourneysPage,
-    hq: Context,
-) -> Response:
-    return await _change(
-        request,
-        page,
-        hq,
-        form,
+async def remove_touchpoint(journey_id: str, touchpoint: str, edit: Editing) -> Response:
+    return await edit.apply(
         f"tp-{touchpoint}",
-        lambda: journeys.remove_touchpoint(hq.database, journey_id, touchpoint),
-        f"{user.user} removed a touchpoint",
+        lambda: journeys.remove_touchpoint(edit.hq.database, journey_id, touchpoint),
+        "removed a touchpoint",
         done="removed",
     )
 
@@ -250,24 +215,6 @@ def name_locales(hq: HQContext) -> list[str]:
 def _names(form: dict[str, str], prefix: str, hq: HQContext) -> dict[str, str]:
     """The names posted; a language not on the form stays as it was."""
     return {loc: form[f"{prefix}_{loc}"] for loc in name_locales(hq) if f"{prefix}_{loc}" in form}
-
-
-async def _change(
-    request: Request,
-    page: PageContext,
-    hq: HQContext,
-    form: dict[str, str],
-    form_key: str,
-    change: Callable[[], None],
-    logged: str,
-    done: str = "saved",
-) -> Response:
-    try:
-        await hq.in_thread(change)
-    except journeys.JourneyError as e:
-        return await _view(request, page, hq, status=400, error=e, failed=form_key, form=form)
-    log.info("dashboard: %s", logged)
-    return RedirectResponse(f"/journeys?done={done}", status_code=303)
 
 
 async def _view(
