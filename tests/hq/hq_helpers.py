@@ -321,3 +321,15 @@ def tables_read(db: HQDatabase, call: Callable[[], object]) -> set[str]:
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return {m.lower() for sql in seen for m in re.findall(r"(?:FROM|JOIN)\s+(\w+)", sql)}
+
+
+def stored_schema_version(conn: Connection) -> str:
+    """The schema version a database says it has."""
+    return str(
+        conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one()
+    )
+
+
+def mark_schema_version(conn: Connection, version: int) -> None:
+    """Make a database claim an older schema (after taking away what came since)."""
+    conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(version)))

@@ -19,6 +19,7 @@ from hq_helpers import (
     has_the_current_indexes,
     log_in,
     make_schema_2,
+    stored_schema_version,
     tables_read,
 )
 from sqlalchemy import (
@@ -31,7 +32,7 @@ from hq import cli, storeinfo
 from hq.dashboard import insights
 from hq.dashboard.filters import FilterError, Filters, parse_filters
 from hq.db.database import HQDatabase
-from hq.db.tables import SCHEMA_VERSION, daily_answers, meta, responses
+from hq.db.tables import SCHEMA_VERSION, daily_answers, responses
 
 DAY = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 RAPID_AT = DAY + timedelta(hours=1)
@@ -231,8 +232,7 @@ def test_a_schema_2_database_counts_its_answers_again_by_outcome_and_rapid(
             (TIMEOUT, 1): 1,
         }
         with upgraded.reading() as conn:
-            version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
-            assert version.scalar_one() == str(SCHEMA_VERSION)
+            assert stored_schema_version(conn) == str(SCHEMA_VERSION)
             assert has_the_current_indexes(conn)
         (summary,) = insights.overview(upgraded, _filters())
         assert summary.n == 17

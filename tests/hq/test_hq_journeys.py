@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, select, text
+from hq_helpers import mark_schema_version, stored_schema_version
+from sqlalchemy import inspect, text
 
 from hq import journeys
 from hq.db.database import HQDatabase
-from hq.db.tables import SCHEMA_VERSION, meta
+from hq.db.tables import SCHEMA_VERSION
 from hq.journeys import JourneyError
 from hq.surveys import SurveyCatalog
 
@@ -192,13 +193,12 @@ def test_a_schema_4_database_gets_the_journey_tables(
     with db.engine.begin() as conn:
         conn.execute(text("DROP TABLE journey_touchpoints"))
         conn.execute(text("DROP TABLE journeys"))
-        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="4"))
+        mark_schema_version(conn, 4)
     db.close()
     upgraded = HQDatabase.open(database_url)
     try:
         with upgraded.reading() as conn:
-            version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
-            assert version.scalar_one() == str(SCHEMA_VERSION) == "7"
+            assert stored_schema_version(conn) == str(SCHEMA_VERSION) == "7"
             assert {"journeys", "journey_touchpoints"} <= set(inspect(conn).get_table_names())
         assert journeys.seed(upgraded, surveys) == ["shopping", "returns"]
     finally:

@@ -7,13 +7,13 @@ import json
 import subprocess
 
 import pytest
-from hq_helpers import HQ
+from hq_helpers import HQ, mark_schema_version, stored_schema_version
 from hqserver import ces_hq
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from hq import storeinfo
 from hq.db.database import HQDatabase
-from hq.db.tables import SCHEMA_VERSION, meta
+from hq.db.tables import SCHEMA_VERSION
 from sync.remote_config import parse_config
 
 HOURS = "mon-fri 09:00-21:00; sat 09:00-18:00; sun closed"
@@ -76,13 +76,12 @@ def test_a_schema_6_database_gets_the_opening_hours_column(database_url: str) ->
     storeinfo.set_store(db, "s001", name="Centrum", time_zone="Europe/Amsterdam")
     with db.engine.begin() as conn:
         conn.execute(text("ALTER TABLE stores DROP COLUMN opening_hours"))
-        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="6"))
+        mark_schema_version(conn, 6)
     db.close()
     upgraded = HQDatabase.open(database_url)
     try:
         with upgraded.reading() as conn:
-            version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
-            assert version.scalar_one() == str(SCHEMA_VERSION) == "7"
+            assert stored_schema_version(conn) == str(SCHEMA_VERSION) == "7"
         (store,) = storeinfo.store_list(upgraded)
         assert (store.name, store.time_zone, store.opening_hours) == (
             "Centrum",

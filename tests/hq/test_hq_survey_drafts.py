@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from hq_helpers import mark_schema_version, stored_schema_version
 from sqlalchemy import select, text, update
 
 from hq import journeys
@@ -244,13 +245,12 @@ def test_a_schema_5_database_is_upgraded(database_url: str, surveys: SurveyCatal
             conn.execute(text(f"ALTER TABLE kiosks DROP COLUMN {column}"))
         conn.execute(text("ALTER TABLE journey_touchpoints DROP COLUMN survey_version"))
         conn.execute(meta.delete().where(meta.c.key == "surveys_generation"))
-        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="5"))
+        mark_schema_version(conn, 5)
     db.close()
     upgraded = HQDatabase.open(database_url)
     try:
         with upgraded.reading() as conn:
-            version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
-            assert version.scalar_one() == "7"
+            assert stored_schema_version(conn) == "7"
         assert sv.generation(upgraded) == 0
         assert upgraded.kiosk(kiosk.id).survey_since is None
         assert sv.seed(upgraded, surveys) == ["in_store_purchase", "returns_desk"]

@@ -12,6 +12,8 @@ from hq_helpers import (
     all_counts,
     daily_agrees_with_a_rebuild,
     has_the_current_indexes,
+    mark_schema_version,
+    stored_schema_version,
     use_schema_2_indexes,
 )
 from hqserver import ces_hq
@@ -19,7 +21,7 @@ from sqlalchemy import func, select, text
 
 from hq import storeinfo
 from hq.db.database import EnrolledKiosk, HQDatabase
-from hq.db.tables import SCHEMA_VERSION, daily_answers, meta, store_days, stores
+from hq.db.tables import SCHEMA_VERSION, daily_answers, store_days, stores
 from hq.db.zones import LocalDays, ZoneError, check_zone
 
 # Late on 10 November in the Netherlands (UTC+1 in winter) is 11 November there ...
@@ -166,13 +168,12 @@ def test_a_schema_3_database_gets_zones_and_store_counts(database_url: str) -> N
         conn.execute(text("ALTER TABLE stores DROP COLUMN time_zone"))
         # Schema 3 had wide covering indexes of the answers (named as schema 2's).
         use_schema_2_indexes(conn)
-        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="3"))
+        mark_schema_version(conn, 3)
     db.close()
     upgraded = HQDatabase.open(database_url)
     try:
         with upgraded.reading() as conn:
-            version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
-            assert version.scalar_one() == str(SCHEMA_VERSION)
+            assert stored_schema_version(conn) == str(SCHEMA_VERSION)
             assert conn.execute(select(stores.c.time_zone)).all() == []
             assert has_the_current_indexes(conn)
         assert all_counts(upgraded) == expected
