@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from ces import keys
 from hq import users
 from hq.db.database import HQDatabase, sqlite_url
-from hq.db.tables import responses
+from hq.db.tables import responses as answers_table
 from kiosk.preset import preconfigure
 from sync.outbox import DB_FILENAME, Outbox
 
@@ -202,14 +202,14 @@ def test_a_survey_made_at_hq_reaches_a_kiosk_and_its_answers_the_journey_view(
 
         with db.reading() as conn:
             stored = conn.execute(
-                select(responses.c.survey_id, responses.c.survey_version, func.count())
-                .where(responses.c.touchpoint == "pickup_desk")
-                .group_by(responses.c.survey_id, responses.c.survey_version)
+                select(answers_table.c.survey_id, answers_table.c.survey_version, func.count())
+                .where(answers_table.c.touchpoint == "pickup_desk")
+                .group_by(answers_table.c.survey_id, answers_table.c.survey_version)
             ).all()
             counted = conn.execute(
                 select(func.count()).where(
-                    responses.c.touchpoint == "pickup_desk",
-                    responses.c.flags.not_like('%"rapid"%'),
+                    answers_table.c.touchpoint == "pickup_desk",
+                    answers_table.c.flags.not_like('%"rapid"%'),
                 )
             ).scalar_one()
         assert [tuple(r) for r in stored] == [("pickup", 2, answered)]
