@@ -54,6 +54,7 @@ from hq.db.counts import RAPID_TEXT
 from hq.db.tables import (
     RAPID_CONDITION,
     SCHEMA_VERSION,
+    actions,
     daily_answers,
     enrolment_codes,
     journey_touchpoints,
@@ -63,6 +64,7 @@ from hq.db.tables import (
     metadata,
     responses,
     stores,
+    users,
 )
 from hq.db.zones import LocalDays, read_zones, store_zone
 from hq.moments import moment, stamp, utcnow
@@ -569,6 +571,26 @@ class HQDatabase:
                 if "opening_hours" not in {c["name"] for c in inspect(conn).get_columns("stores")}:
                     kind = stores.c.opening_hours.type.compile(dialect=conn.dialect)
                     conn.execute(text(f"ALTER TABLE stores ADD COLUMN opening_hours {kind}"))
+            if found < 8:
+                log.info("upgrading the database to schema 8 (roles, alerts, digests, footfall)")
+                # (Tables made by create_all above have the columns already.)
+                for added in (
+                    users.c.role,
+                    users.c.email,
+                    actions.c.owner,
+                    actions.c.factor,
+                    actions.c.status,
+                ):
+                    table = added.table.name
+                    if added.name not in {c["name"] for c in inspect(conn).get_columns(table)}:
+                        kind = added.type.compile(dialect=conn.dialect)
+                        extra = ""
+                        if added.server_default is not None:
+                            default = added.server_default.arg  # type: ignore[attr-defined]
+                            extra = f" NOT NULL DEFAULT '{default}'"
+                        conn.execute(
+                            text(f"ALTER TABLE {table} ADD COLUMN {added.name} {kind}{extra}")
+                        )
             if found < SCHEMA_VERSION:
                 conn.execute(
                     update(meta)

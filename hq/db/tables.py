@@ -27,7 +27,7 @@ from ces.scales import SCALES
 # Room for any canonical opening-hours text (ces.opening_hours caps what people write).
 OPENING_HOURS_CHARS = 1024
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Every timestamp is UTC. PostgreSQL keeps it as timestamptz; SQLite as the canonical text
 # of hq.moments (fixed width, so it sorts in time order), bound and read without any
@@ -197,6 +197,19 @@ users = Table(
     # Wrong passwords in a row, and until when logging in is refused after too many.
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", Timestamp),
+    # What the user may do and see (schema 8, hq.roles): 'admin', 'analyst' or
+    # 'store_manager' (only the stores in user_stores). Users from before are admins.
+    Column("role", String(16), nullable=False, server_default="admin"),
+    # Where alerts and the weekly digest go; None: nothing is mailed to this user.
+    Column("email", String(254)),
+)
+
+# The stores a store manager sees (schema 8); other roles see every store.
+user_stores = Table(
+    "user_stores",
+    metadata,
+    Column("user_name", Name, ForeignKey("users.name", ondelete="CASCADE"), primary_key=True),
+    Column("store_id", Name, primary_key=True),
 )
 
 user_sessions = Table(
@@ -223,6 +236,11 @@ actions = Table(
     Column("message_until", Date),
     Column("created_by", Name, nullable=False),
     Column("created_at", Timestamp, nullable=False),
+    # Who answers for it, the factor it addresses and how far it is (schema 8):
+    # 'planned', 'in_progress' or 'done'.
+    Column("owner", Name),
+    Column("factor", Name),
+    Column("status", String(16), nullable=False, server_default="in_progress"),
 )
 
 action_stores = Table(
@@ -371,4 +389,29 @@ survey_versions = Table(
     Column("created_by", Name, nullable=False),
     Column("published_at", Timestamp),
     Column("published_by", Name),
+)
+
+
+# --- roles, scheduled work, footfall (schema 8) --------------------------------------------
+
+# Work that must happen once per period however many ces-hq processes share the database
+# (hq.jobs): the process whose INSERT of (job, period) succeeds does it.
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("job", Name, primary_key=True),
+    Column("period", String(32), primary_key=True),  # e.g. '2026-W48', '2026-11-30T08:15'
+    Column("claimed_at", Timestamp, nullable=False),
+    Column("claimed_by", String(128), nullable=False),  # host and process id
+    Column("finished_at", Timestamp),
+)
+
+# Visitors per store and local hour, from a door counter (`ces-hq footfall import`).
+footfall = Table(
+    "footfall",
+    metadata,
+    Column("store_id", Name, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("hour", SmallInteger, primary_key=True),  # 0-23, the store's local time
+    Column("visitors", Integer, nullable=False),
 )

@@ -356,6 +356,7 @@ def test_a_schema_1_database_is_upgraded_with_the_dashboard_indexes(database_url
         for table in (
             "action_stores",
             "actions",
+            "user_stores",
             "user_sessions",
             "users",
             "stores",
