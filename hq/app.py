@@ -11,7 +11,7 @@ Logs name the request id, the kiosk and counts; never a request body or a commen
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import anyio
@@ -27,8 +27,11 @@ from hq.context import HQContext
 from hq.dashboard.main import router as dashboard_router
 from hq.dashboard.main import static_files
 from hq.db.database import HQDatabase, HQDatabaseError, describe_error
+from hq.jobs import Job
+from hq.jobs import keep as keep_jobs
 from hq.middleware import CrashMiddleware, RequestIdMiddleware
 from hq.retention import Schedule, keep
+from hq.scheduled import Outgoing
 from hq.surveys import SurveyCatalog
 from hq.throttle import Limits
 
@@ -41,10 +44,14 @@ def create_app(
     *,
     limits: Limits | None = None,
     retention: Schedule | None = None,
+    jobs: Sequence[Job] = (),
+    outgoing: Outgoing | None = None,
 ) -> FastAPI:
     """HQ's application over the database ``db``, offering ``surveys``; with
-    ``retention``, it applies that schedule while it runs (hq.retention)."""
+    ``retention``, it applies that schedule while it runs (hq.retention), and it runs
+    ``jobs`` as they fall due (hq.jobs), sending what they send by ``outgoing``."""
     context = HQContext.create(db, surveys, limits or Limits())
+    context.outgoing = outgoing or Outgoing(None, "http://127.0.0.1/")
     # At the first start, the folder's surveys as published versions and the journeys of the
     # shipped ones (once: hq.survey_versions, hq.journeys); then the database's surveys.
     try:
@@ -63,6 +70,10 @@ def create_app(
         async with anyio.create_task_group() as background:
             if retention is not None:
                 background.start_soon(keep, db, retention, context.limiters["database"])
+            if jobs:
+                background.start_soon(
+                    lambda: keep_jobs(db, jobs, limiter=context.limiters["database"])
+                )
             yield
             # A retention run in progress finishes first (its thread cannot be stopped).
             background.cancel_scope.cancel()

@@ -3,6 +3,7 @@
     ces-hq serve [--host 127.0.0.1] [--port 8080] [--database-url URL | --data-dir D] [--surveys DIR]
                  [--max-connections N] [--header-timeout 10] [--body-timeout 30]
                  [--comment-retention-days 365] [--answer-retention-days N]
+                 [--smtp-url URL] [--public-url URL]
     ces-hq kiosk add --store STORE --touchpoint TP [--json] [--surveys DIR]
     ces-hq kiosk list [--json]
     ces-hq kiosk revoke ID
@@ -76,6 +77,8 @@ from hq.db.database import (
     parse_url,
     sqlite_url,
 )
+from hq.mail import Mailer, MailError
+from hq.scheduled import Outgoing, scheduled_jobs
 from hq.server_settings import (
     DEFAULT_BODY_TIMEOUT_S,
     DEFAULT_HEADER_TIMEOUT_S,
@@ -296,6 +299,19 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         f"({DEFAULT_BODY_TIMEOUT_S:g})",
     )
     _retention_options(serve)
+    serve.add_argument(
+        "--smtp-url",
+        metavar="URL",
+        help="send alert and digest e-mail through this SMTP server: smtp://HOST[:PORT], "
+        "smtp+starttls://USER:PASSWORD@HOST, smtps://...; ?from=ADDRESS sets the sender "
+        "(default: no e-mail; alerts still reach the dashboard's inbox and webhooks)",
+    )
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the dashboard's address as its users reach it, for links in e-mails and "
+        "webhooks (default: the address HQ listens on)",
+    )
 
 
 def _add_kiosk_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -670,9 +686,20 @@ def serve(args: argparse.Namespace) -> int:
         surveys = load_surveys(args.surveys or default_folder())
     except SurveyFolderError as e:
         raise CliError(f"survey folder: {e}") from None
+    try:
+        mailer = Mailer.from_url(args.smtp_url) if args.smtp_url else None
+    except MailError as e:
+        raise CliError(f"--smtp-url: {e}") from None
     with closing(_open_database(args)) as db:
         sock = _listen(args.host, args.port)
-        app = create_app(db, surveys, retention=retention.Schedule(_retention_policy(args)))
+        outgoing = Outgoing(mailer, args.public_url or _url(sock))
+        app = create_app(
+            db,
+            surveys,
+            retention=retention.Schedule(_retention_policy(args)),
+            jobs=scheduled_jobs(outgoing),
+            outgoing=outgoing,
+        )
         server = make_server(app, _server_settings(args))
         print(
             f"ces-hq {__version__} listening on {_url(sock)} "

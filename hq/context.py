@@ -21,6 +21,7 @@ from hq.assignment import Assignments
 from hq.db.database import POOL_SIZE, HQDatabase, WritesFailing, describe_error, is_unavailable
 from hq.hashpool import HashPool
 from hq.middleware import request_id
+from hq.scheduled import Outgoing
 from hq.survey_versions import CatalogHolder
 from hq.surveys import SurveyCatalog
 from hq.throttle import AddressThrottle, Limits
@@ -47,6 +48,8 @@ class HQContext:
     pool_full_logged: bool = False
     # The published surveys in the database (None: only ``surveys``, as given).
     catalogs: CatalogHolder | None = None
+    # Where alerts and digests go (e-mail, links back to the dashboard).
+    outgoing: Outgoing = field(default_factory=lambda: Outgoing(None, "http://127.0.0.1/"))
 
     @classmethod
     def create(cls, database: HQDatabase, surveys: SurveyCatalog, limits: Limits) -> HQContext:
