@@ -9,12 +9,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 
 from hq.db.database import HQDatabase
 from hq.db.tables import user_stores, users
+from hq.mail import MailError, check_address
+from hq.storeinfo import STORE_ID_RE
 
 ADMIN = "admin"
 ANALYST = "analyst"
@@ -73,3 +76,41 @@ def member(db: HQDatabase, name: str) -> Member | None:
             ).scalars()
         )
     return Member(row.name, row.role, row.email, stores if row.role == STORE_MANAGER else None)
+
+
+class RoleError(ValueError):
+    """A role, store list or e-mail address HQ cannot use; ``str(e)`` says why."""
+
+
+def set_member(
+    db: HQDatabase,
+    name: str,
+    *,
+    role: str,
+    stores: Iterable[str] = (),
+    email: str | None = None,
+) -> None:
+    """Give user ``name`` a role, their stores (store managers only) and an e-mail address
+    (None: none). RoleError if the user does not exist or a value cannot be used."""
+    if role not in ROLES:
+        raise RoleError(f"{role[:40]!r} is not a role (one of {', '.join(ROLES)})")
+    kept = sorted(set(stores))
+    for store in kept:
+        if not STORE_ID_RE.fullmatch(store):
+            raise RoleError(f"{store[:80]!r} is not a store id")
+    if kept and role != STORE_MANAGER:
+        raise RoleError(f"only a {STORE_MANAGER} has stores of their own; a {role} sees all")
+    if email is not None:
+        try:
+            email = check_address(email)
+        except MailError as e:
+            raise RoleError(str(e)) from None
+    with db.writing() as conn:
+        changed = conn.execute(
+            update(users).where(users.c.name == name).values(role=role, email=email)
+        ).rowcount
+        if changed != 1:
+            raise RoleError(f"no user {name!r}")
+        conn.execute(delete(user_stores).where(user_stores.c.user_name == name))
+        if kept:
+            conn.execute(insert(user_stores), [{"user_name": name, "store_id": s} for s in kept])
