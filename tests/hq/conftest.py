@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import pytest
 from hq_helpers import HQ, serving
+from smtp_inbox import Inbox, start_inbox
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -113,3 +114,16 @@ def hq_sqlite(sqlite_database_url: str, surveys: SurveyCatalog) -> Iterator[HQ]:
             yield HQ(url, opened)
     finally:
         opened.close()
+
+
+# --- e-mail ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[Inbox]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); ``smtp_inbox.url`` is its --smtp-url."""
+    inbox, controller = start_inbox()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
