@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -57,8 +57,8 @@ class Mailer:
     host: str
     port: int
     user: str | None
-    password: str | None
-    sender: str
+    password: str | None = field(repr=False)
+    sender: str = ""
 
     @classmethod
     def from_url(cls, url: str) -> Mailer:

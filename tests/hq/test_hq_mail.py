@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from smtp_inbox import Inbox
 
-from hq.mail import Mail, MailError, Mailer, check_address
+from hq.mail import Mail, Mailer, MailError, check_address
 
 
 def test_a_message_arrives_with_its_text_and_html_parts(smtp_inbox: Inbox) -> None:
@@ -24,7 +24,8 @@ def test_a_message_arrives_with_its_text_and_html_parts(smtp_inbox: Inbox) -> No
     assert smtp_inbox.envelopes == [("hq@example.org", ("anna@example.org", "bert@example.org"))]
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
-    assert text is not None and html is not None
+    assert text is not None
+    assert html is not None
     assert text.get_content().strip() == "71% easy (n=212)"
     assert "<i>n</i>=212" in html.get_content()
 
@@ -36,7 +37,7 @@ def test_a_server_that_does_not_answer_is_an_os_error_not_a_hang() -> None:
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
     mailer = Mailer.from_url(f"smtp://127.0.0.1:{port}")
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         mailer.send(Mail(("a@example.org",), "s", "t"))
 
 
@@ -58,7 +59,8 @@ def test_an_unusable_smtp_url_is_refused_with_the_reason(url: str, problem: str)
 def test_the_password_is_never_shown() -> None:
     mailer = Mailer.from_url("smtp+starttls://hq%40example.org:s3cr%3At@mail.example.org")
     assert (mailer.user, mailer.password, mailer.port) == ("hq@example.org", "s3cr:t", 587)
-    assert "s3cr" not in mailer.shown and "s3cr" not in repr(mailer.shown)
+    assert "s3cr" not in mailer.shown
+    assert "s3cr" not in repr(mailer)
     assert mailer.shown == "smtp+starttls://hq@example.org@mail.example.org:587"
 
 
