@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hqserver import ces_hq
 from smtp_inbox import Inbox
 
 from hq.mail import Mail, Mailer, MailError, check_address
@@ -74,3 +77,22 @@ def test_check_address_refuses_what_is_not_an_address(address: str) -> None:
 
 def test_check_address_keeps_an_address() -> None:
     assert check_address("  anna.de.vries@winkel.example.nl ") == "anna.de.vries@winkel.example.nl"
+
+
+def test_serve_refuses_an_unusable_smtp_url_in_one_line_and_never_shows_the_password(
+    tmp_path: Path,
+) -> None:
+    result = ces_hq(
+        "serve",
+        "--data-dir",
+        str(tmp_path),
+        "--port",
+        "0",
+        "--smtp-url",
+        "smtp://hq:sup3rsecret@mail.example.org:70000",
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "ces-hq: error: --smtp-url: the SMTP URL's port is not a number from 1 to 65535"
+    ]
+    assert "sup3rsecret" not in result.stdout + result.stderr
