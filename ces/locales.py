@@ -32,3 +32,24 @@ YOU_SAID: dict[str, str] = {
     "de": "Sie sagten, wir haben gehandelt",
     "fr": "Vous l'avez dit, nous l'avons fait",
 }
+
+# Weekday names, Monday first (datetime.weekday()), as they stand inside a sentence.
+WEEKDAY_NAMES: dict[str, tuple[str, ...]] = {
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+}
+
+# A time of day as each language writes it (str.format with ``hour`` and ``minute``).
+CLOCK_TIMES: dict[str, str] = {
+    "nl": "{hour:02d}:{minute:02d}",
+    "en": "{hour:02d}:{minute:02d}",
+    "de": "{hour:02d}:{minute:02d} Uhr",
+    "fr": "{hour} h {minute:02d}",
+}
+
+
+def clock_time(locale: str, hour: int, minute: int) -> str:
+    """A time of day in a locale's own way of writing it (English for an unknown locale)."""
+    return CLOCK_TIMES.get(locale, CLOCK_TIMES["en"]).format(hour=hour, minute=minute)

@@ -40,3 +40,9 @@ class ManualClock:
         if seconds < 0:
             raise ValueError("a monotonic clock does not go back")
         self._mono += seconds
+
+    def jump(self, seconds: float) -> None:
+        """The wall clock alone is set (NTP, a resume from suspend); either way."""
+        from datetime import timedelta
+
+        self._wall += timedelta(seconds=seconds)

@@ -27,6 +27,7 @@ from ces.answer import (
 from ces.survey import Survey
 from ces.timestamps import iso_utc
 from kiosk.flow.clock import Clock
+from kiosk.flow.hours import Reopening, StoreHours, reopening
 from kiosk.flow.texts import UI_TEXT
 
 log = logging.getLogger("effortless.flow")
@@ -42,9 +43,13 @@ class Screen(StrEnum):
     COMMENT = "comment"
     THANKS = "thanks"
     OUT_OF_ORDER = "out_of_order"
+    # Outside the store's opening hours: no answers taken.
+    CLOSED = "closed"
 
 
 QUESTION_SCREENS = frozenset({Screen.QUESTION, Screen.WHY, Screen.COMMENT})
+# Between shoppers: where the store's hours may close or open the kiosk.
+IDLE_SCREENS = frozenset({Screen.ATTRACT, Screen.CLOSED})
 
 
 class Recorder(Protocol):
@@ -87,6 +92,8 @@ class FlowState:
     factor: str | None = None
     answer_id: str | None = None
     reason: str = ""
+    # On the closed screen: when the store opens again (None: it never does).
+    reopens: Reopening | None = None
 
 
 class Flow:
@@ -117,6 +124,7 @@ class Flow:
         self._screen_since = now - self.timing.debounce_s
         self._last_input = now
         self._started_at = ""
+        self._hours = StoreHours()
         if survey is None:
             locale = "nl"
             if default_locale is not None and default_locale in UI_TEXT:
@@ -282,6 +290,9 @@ class Flow:
                 self._retry_after_failure()
             return
         assert survey is not None
+        if state.screen in IDLE_SCREENS:
+            self._follow_hours()
+            state = self._state
         if state.screen == Screen.THANKS:
             if now - self._screen_since >= self.timing.thanks_s:
                 self._reset()
@@ -310,8 +321,47 @@ class Flow:
     def set_home_locale(self, locale: str) -> None:
         """The manager chose the language every session starts in."""
         self._preferred_locale = locale
-        if self._state.screen is Screen.ATTRACT and self._survey is not None:
+        if self._state.screen in IDLE_SCREENS and self._survey is not None:
             self._reset()
+
+    # -- opening hours ----------------------------------------------------------------
+
+    @property
+    def store_hours(self) -> StoreHours:
+        return self._hours
+
+    def set_store_hours(self, hours: StoreHours) -> None:
+        """HQ's hours for the store (a new config): applied at once between shoppers, once
+        the current shopper is done otherwise."""
+        self._hours = hours
+        self._follow_hours()
+
+    def _follow_hours(self) -> None:
+        """Close or open between shoppers, by the wall clock now.
+
+        Asked on every tick rather than trusting a timer set for the opening: the wall
+        clock may jump (NTP after a cold start, a resume from suspend, a zone's DST change),
+        and the kiosk must wake by what the clock says now."""
+        state = self._state
+        if self._survey is None or state.screen not in IDLE_SCREENS:
+            return
+        if self._hours.always_open and state.screen is Screen.ATTRACT:
+            return
+        closed = self._closed_state()
+        if closed is None:
+            if state.screen is Screen.CLOSED:
+                self._reset()
+        elif closed != state:
+            self._set(closed)
+
+    def _closed_state(self) -> FlowState | None:
+        """The closed screen as it stands now, or None while the store is open."""
+        if self._hours.always_open:
+            return None
+        local = self._hours.wall_clock(self._clock.utcnow())
+        if self._hours.is_open(local):
+            return None
+        return FlowState(Screen.CLOSED, self._home_locale(), reopens=reopening(self._hours, local))
 
     # -- survey changes ---------------------------------------------------------------
 
@@ -359,7 +409,8 @@ class Flow:
         assert self._survey is not None
         self._last_input = self._clock.monotonic()
         self._started_at = ""
-        self._set(FlowState(Screen.ATTRACT, self._home_locale()))
+        # The next shopper's welcome, unless the store closed meanwhile.
+        self._set(self._closed_state() or FlowState(Screen.ATTRACT, self._home_locale()))
 
     def _home_locale(self) -> str:
         """The language every shopper's session starts in."""

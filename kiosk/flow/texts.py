@@ -40,6 +40,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "comment_notice": "Geen naam, telefoonnummer of e-mail a.u.b. — we halen ze er toch uit.",
         "characters_left": "tekens over",
         "you_said": YOU_SAID["nl"],
+        "closed": "Gesloten",
+        "opens_today": "Vandaag weer open om {time}",
+        "opens_tomorrow": "Morgen weer open om {time}",
+        "opens_on": "Weer open op {day} om {time}",
     },
     "en": {
         "tap_to_start": "Tap to start",
@@ -53,6 +57,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "comment_notice": "Please leave out names, phone numbers and e-mail — we remove them anyway.",
         "characters_left": "characters left",
         "you_said": YOU_SAID["en"],
+        "closed": "Closed",
+        "opens_today": "We open again today at {time}",
+        "opens_tomorrow": "We open again tomorrow at {time}",
+        "opens_on": "We open again {day} at {time}",
     },
     "de": {
         "tap_to_start": "Zum Starten tippen",
@@ -66,6 +74,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "comment_notice": "Bitte ohne Namen, Telefonnummer oder E-Mail – wir entfernen sie sowieso.",
         "characters_left": "Zeichen übrig",
         "you_said": YOU_SAID["de"],
+        "closed": "Geschlossen",
+        "opens_today": "Wir öffnen heute wieder um {time}",
+        "opens_tomorrow": "Wir öffnen morgen wieder um {time}",
+        "opens_on": "Wir öffnen wieder am {day} um {time}",
     },
     "fr": {
         "tap_to_start": "Touchez pour commencer",
@@ -79,6 +91,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "comment_notice": "Merci de ne pas indiquer de nom, téléphone ou e-mail — nous les retirons de toute façon.",
         "characters_left": "caractères restants",
         "you_said": YOU_SAID["fr"],
+        "closed": "Fermé",
+        "opens_today": "Nous rouvrons aujourd'hui à {time}",
+        "opens_tomorrow": "Nous rouvrons demain à {time}",
+        "opens_on": "Nous rouvrons {day} à {time}",
     },
 }
 

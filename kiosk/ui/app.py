@@ -23,7 +23,9 @@ from ces.assets import fonts_dir
 from ces.keys import CHOSEN_SURVEY, HOME_LOCALE, STORE_ID, TOKEN, TOUCHPOINT
 from ces.survey import Survey
 from kiosk.flow.clock import Clock, SystemClock
+from kiosk.flow.hours import StoreHours
 from kiosk.flow.machine import (
+    IDLE_SCREENS,
     QUESTION_SCREENS,
     Flow,
     FlowState,
@@ -137,6 +139,10 @@ def _survey_from(config: RemoteConfig, chosen: str | None) -> Survey | None:
     return config.survey_for(config.touchpoint)
 
 
+def _store_hours(config: RemoteConfig) -> StoreHours:
+    return StoreHours(config.opening_hours, config.time_zone)
+
+
 class _ConfigBridge(QObject):
     """Carries a config from the sync thread to the UI thread (a queued signal)."""
 
@@ -219,6 +225,8 @@ class Kiosk:
             default_locale=options.lang or self._setting(HOME_LOCALE),
             failure_reason=self._failure_reason,
         )
+        if saved is not None:
+            self.flow.set_store_hours(_store_hours(saved))
         self.survey_problem = choice.problem
         self._config_bridge = _ConfigBridge()
         self._config_bridge.received.connect(self._apply_config)
@@ -401,6 +409,7 @@ class Kiosk:
             self._survey = survey
             self.flow.replace_survey(survey)
         self.controller.set_messages(config.messages)
+        self.flow.set_store_hours(_store_hours(config))
 
     def _on_exit_requested(self) -> None:
         # The window may close now; ces-kiosk ends the event loop (see kiosk/cli.py).
@@ -416,7 +425,8 @@ class Kiosk:
             self.quit_with(RESTART_EXIT_CODE)
 
     def _on_state_changed(self, state: FlowState) -> None:
-        came_back = state.screen is Screen.ATTRACT and self._last_screen is not Screen.ATTRACT
+        # Back between shoppers: the welcome, or the closed screen after closing time.
+        came_back = state.screen in IDLE_SCREENS and self._last_screen not in IDLE_SCREENS
         finished = state.screen is Screen.THANKS and self._last_screen is not Screen.THANKS
         self._last_screen = state.screen
         if self.sync_worker is not None:

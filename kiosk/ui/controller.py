@@ -13,6 +13,7 @@ from PySide6.QtQml import QJSEngine, QJSValue, QmlElement, QmlUncreatable
 from ces.assets import icons_dir
 from ces.scales import SMILEY5
 from ces.survey import Survey
+from kiosk.flow.hours import reopening_text
 from kiosk.flow.machine import Flow, FlowState
 from kiosk.flow.texts import KEYBOARD_LOCALES, LANGUAGE_NAMES, UI_TEXT
 
@@ -116,11 +117,13 @@ class KioskController(QObject):  # type: ignore[operator]
         COMMENT = 3
         THANKS = 4
         OUT_OF_ORDER = 5
+        CLOSED = 6
 
     screenChanged = Signal()
     stillThereChanged = Signal()
     textsChanged = Signal()
     shapeChanged = Signal()
+    reopeningChanged = Signal()
     # Past tense, for tests and the simulator: a tap was taken (True) or ignored (False).
     tap_handled = Signal(str, bool)
 
@@ -135,6 +138,7 @@ class KioskController(QObject):  # type: ignore[operator]
         self._shape: dict[str, Any] = shape_for(None)
         self._shape_js: QJSValue | None = None
         self._messages: tuple[dict[str, str], ...] = ()
+        self._reopening = reopening_text(self._state.locale, self._state.reopens)
         self._refresh_texts()
         self._refresh_shape()
         flow.subscribe(self._on_state_changed)
@@ -182,6 +186,10 @@ class KioskController(QObject):  # type: ignore[operator]
             self.textsChanged.emit()
         if self._refresh_shape():
             self.shapeChanged.emit()
+        reopening = reopening_text(state.locale, state.reopens)
+        if reopening != self._reopening:
+            self._reopening = reopening
+            self.reopeningChanged.emit()
         if old.still_there != state.still_there:
             self.stillThereChanged.emit()
         if old.screen != state.screen:
@@ -196,6 +204,11 @@ class KioskController(QObject):  # type: ignore[operator]
     @Property(int, notify=screenChanged)
     def screen(self) -> KioskController.Screen:
         return KioskController.Screen[self._state.screen.name]
+
+    # The closed screen's "We open again Monday at 09:00", in the kiosk's language.
+    @Property(str, notify=reopeningChanged)
+    def reopening(self) -> str:
+        return self._reopening
 
     @Property(bool, notify=stillThereChanged)
     def stillThere(self) -> bool:

@@ -172,7 +172,7 @@ class ManagerController(QObject):  # type: ignore[operator]
 
     @Slot()
     def cornerTapped(self) -> None:
-        if self._flow.state.screen not in (Screen.ATTRACT, Screen.OUT_OF_ORDER):
+        if self._flow.state.screen not in (Screen.ATTRACT, Screen.OUT_OF_ORDER, Screen.CLOSED):
             return
         if self.model.corner_tapped(then_pin=not self.enrolment_only) and self.enrolment_only:
             self.setup_requested.emit()

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from PySide6.QtQuick import QQuickWindow
 
+from ces.opening_hours import parse_opening_hours
 from kiosk.flow.clock import ManualClock
+from kiosk.flow.hours import StoreHours
 from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 from kiosk.ui.driver import FrameCounter, is_shown, tap
@@ -24,6 +26,8 @@ from sync.outbox import DB_FILENAME
 log = logging.getLogger("effortless.screenshots")
 
 DEMO_PIN = "2580"
+DEMO_HOURS = "tue-fri 09:00-21:00; sat 09:00-18:00"
+DEMO_ZONE = "Europe/Amsterdam"
 # What may cover the shopper's screen, front first (their z order in Main.qml), then the
 # shopper's screens themselves.
 OVERLAYS = ("stillThereOverlay", "setupScreen", "pinPad", "managerScreen")
@@ -34,6 +38,7 @@ SCREENS = (
     "commentScreen",
     "thanksScreen",
     "outOfOrderScreen",
+    "closedScreen",
 )
 
 
@@ -138,6 +143,10 @@ def render_screens(
                 step(f"factor_{survey.factors[0].id}")
             shot(6, "thanks", "thanksScreen")
             step("thanksArea")
+            # After hours (the clock stands on a Monday): the closed screen, which the
+            # manager's way in below works on too.
+            kiosk.flow.set_store_hours(StoreHours(parse_opening_hours(DEMO_HOURS), DEMO_ZONE))
+            shot(7, "closed", "closedScreen")
             for _ in range(5):
                 clock.advance(0.3)
                 tap(kiosk.window, "managerCorner")

@@ -128,7 +128,7 @@ def test_screenshots_renders_every_screen(tmp_path: Path) -> None:
     out_of_order = QImage(str(out / "out-of-order-800x1280.png"))
     assert out_of_order != QImage(str(out / "setup-800x1280.png"))
     names = sorted(p.name for p in out.glob("*.png"))
-    for screen in ("attract", "question", "why", "comment", "still-there", "thanks"):
+    for screen in ("attract", "question", "why", "comment", "still-there", "thanks", "closed"):
         assert any(
             "in_store_purchase-800x1280-" in n and n.endswith(f"-{screen}.png") for n in names
         ), screen

@@ -64,6 +64,13 @@ Window {
             controller: window.controller
             visible: window.flowScreen === KioskController.Screen.OUT_OF_ORDER
         }
+        ClosedScreen {
+            objectName: "closedScreen"
+            anchors.fill: parent
+            unit: window.unit
+            controller: window.controller
+            visible: window.flowScreen === KioskController.Screen.CLOSED
+        }
     }
 
     // The on-screen keyboard (Keyboard.qml): made just after the first frame, so the
@@ -124,7 +131,7 @@ Window {
     }
 
     // The hidden way in for the store manager: five taps in the top-left corner of the
-    // attract (or out-of-order) screen. Nothing shows it.
+    // attract (or out-of-order, or closed) screen. Nothing shows it.
     MouseArea {
         objectName: "managerCorner"
         z: 15
@@ -132,7 +139,8 @@ Window {
         visible: window.manager !== null && window.manager.mode === ManagerController.Mode.CLOSED
                  && !window.setupActive
                  && (window.flowScreen === KioskController.Screen.ATTRACT
-                     || window.flowScreen === KioskController.Screen.OUT_OF_ORDER)
+                     || window.flowScreen === KioskController.Screen.OUT_OF_ORDER
+                     || window.flowScreen === KioskController.Screen.CLOSED)
         // On release: a handler that hides itself on press hands the release to whatever
         // is underneath, which would start a shopper session.
         onReleased: window.manager.cornerTapped()
