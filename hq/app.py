@@ -27,7 +27,7 @@ from hq.context import HQContext
 from hq.dashboard.main import router as dashboard_router
 from hq.dashboard.main import static_files
 from hq.db.database import HQDatabase, HQDatabaseError, describe_error
-from hq.jobs import Job
+from hq.jobs import CHECK_INTERVAL_S, Job
 from hq.jobs import keep as keep_jobs
 from hq.middleware import CrashMiddleware, RequestIdMiddleware
 from hq.retention import Schedule, keep
@@ -46,10 +46,12 @@ def create_app(
     retention: Schedule | None = None,
     jobs: Sequence[Job] = (),
     outgoing: Outgoing | None = None,
+    jobs_interval: float = CHECK_INTERVAL_S,
 ) -> FastAPI:
     """HQ's application over the database ``db``, offering ``surveys``; with
     ``retention``, it applies that schedule while it runs (hq.retention), and it runs
-    ``jobs`` as they fall due (hq.jobs), sending what they send by ``outgoing``."""
+    ``jobs`` as they fall due (hq.jobs; looking every ``jobs_interval`` seconds), sending
+    what they send by ``outgoing``."""
     context = HQContext.create(db, surveys, limits or Limits())
     context.outgoing = outgoing or Outgoing(None, "http://127.0.0.1/")
     # At the first start, the folder's surveys as published versions and the journeys of the
@@ -72,7 +74,9 @@ def create_app(
                 background.start_soon(keep, db, retention, context.limiters["database"])
             if jobs:
                 background.start_soon(
-                    lambda: keep_jobs(db, jobs, limiter=context.limiters["database"])
+                    lambda: keep_jobs(
+                        db, jobs, interval=jobs_interval, limiter=context.limiters["database"]
+                    )
                 )
             yield
             # A retention run in progress finishes first (its thread cannot be stopped).

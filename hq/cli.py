@@ -3,12 +3,15 @@
     ces-hq serve [--host 127.0.0.1] [--port 8080] [--database-url URL | --data-dir D] [--surveys DIR]
                  [--max-connections N] [--header-timeout 10] [--body-timeout 30]
                  [--comment-retention-days 365] [--answer-retention-days N]
-                 [--smtp-url URL] [--public-url URL]
+                 [--smtp-url URL] [--public-url URL] [--digest-at "mon 07:00"]
+                 [--digest-language en|nl] [--jobs-interval SECONDS]
     ces-hq kiosk add --store STORE --touchpoint TP [--json] [--surveys DIR]
     ces-hq kiosk list [--json]
     ces-hq kiosk revoke ID
     ces-hq kiosk move ID TOUCHPOINT
-    ces-hq user add NAME [--password-stdin] [--replace] | user list | user remove NAME
+    ces-hq user add NAME [--role ROLE] [--stores S1,S2] [--email ADDR] [--password-stdin]
+        [--replace] | user set NAME [--role ..] [--stores ..] [--email ..] | user list [--json]
+        | user remove NAME
     ces-hq store set STORE [--name NAME] [--region REGION] [--time-zone ZONE] [--hours TEXT]
     ces-hq store list [--json]
     ces-hq export --format csv|json [--from DATE] [--to DATE] [--store S] [--region R]
@@ -22,6 +25,11 @@
     ces-hq demo [--json]
     ces-hq survey export ID [--version N] | survey import FILE
     ces-hq journey list | add | set | remove | touchpoint add|set|remove|move ... (hq.journey_cli)
+    ces-hq alert rule add|list|enable|disable|remove ... | alert check | alert list (hq.alert_cli)
+    ces-hq digest preview [--user NAME] [--week 2026-W48] [--format text|html] | digest send
+                  --smtp-url URL [--week 2026-W48]                                 (hq.digest_cli)
+    ces-hq footfall import FILE.csv [--dry-run]                                  (hq.footfall_cli)
+    ces-hq action list [--json] | set ID [--status S] [--owner NAME] [--factor F] (hq.action_cli)
 
 Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
 command line argparse refuses), never a traceback.
@@ -57,16 +65,26 @@ from sqlalchemy.exc import SQLAlchemyError
 from ces.answer import ID_RE
 from ces.timestamps import iso_utc
 from hq import (
+    action_cli,
+    actions,
+    alert_cli,
+    digest_cli,
+    digest_sending,
     erasure,
+    footfall_cli,
+    jobs,
     journey_cli,
     journeys,
     kiosk_moves,
     retention,
+    roles,
     storeinfo,
     survey_files,
     survey_versions,
+    user_cli,
     users,
 )
+from hq.alerts.rules import RuleError
 from hq.assignment import is_served, served_touchpoints
 from hq.dashboard import export, filters, insights
 from hq.db.database import (
@@ -77,6 +95,8 @@ from hq.db.database import (
     parse_url,
     sqlite_url,
 )
+from hq.digest import DigestError
+from hq.footfall import FootfallError
 from hq.mail import Mailer, MailError
 from hq.scheduled import Outgoing, scheduled_jobs
 from hq.server_settings import (
@@ -115,6 +135,13 @@ def _store_name(text: str) -> str:
             "starting with a letter or digit)"
         )
     return text
+
+
+def _digest_at(text: str) -> digest_sending.DigestAt:
+    try:
+        return digest_sending.parse_digest_at(text)
+    except digest_sending.DigestAtError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _touchpoint(text: str) -> str:
@@ -256,6 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo_command(commands)
     _add_survey_command(commands)
     journey_cli.add_journey_command(commands, _journey_options)
+    digest_cli.add_digest_command(commands, _database_options)
+    footfall_cli.add_footfall_command(commands, _database_options)
+    action_cli.add_action_command(commands, _journey_options)
+    alert_cli.add_alert_command(commands, _database_options)
     return parser
 
 
@@ -312,6 +343,28 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="the dashboard's address as its users reach it, for links in e-mails and "
         "webhooks (default: the address HQ listens on)",
     )
+    serve.add_argument(
+        "--digest-at",
+        type=_digest_at,
+        default=digest_sending.DigestAt(),
+        metavar="'DAY HH:MM'",
+        help="when the weekly digest of the week before is mailed, in the chain's time zone "
+        "(default: 'mon 07:00'; needs --smtp-url)",
+    )
+    serve.add_argument(
+        "--digest-language",
+        choices=("en", "nl"),
+        default="en",
+        help="the weekly digest's language (en)",
+    )
+    serve.add_argument(
+        "--jobs-interval",
+        type=_seconds,
+        default=jobs.CHECK_INTERVAL_S,
+        metavar="SECONDS",
+        help="how often scheduled work (the digest, alerts) is looked for "
+        f"({jobs.CHECK_INTERVAL_S:g})",
+    )
 
 
 def _add_kiosk_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -362,8 +415,16 @@ def _add_user_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     user_add.add_argument(
         "--replace", action="store_true", help="set a new password for an existing user"
     )
+    user_cli.add_role_options(user_add)
     _database_options(user_add)
-    user_list = user_actions.add_parser("list", help="the dashboard users")
+    user_set = user_actions.add_parser(
+        "set", help="change a user's role, stores or e-mail address (the rest is kept)"
+    )
+    user_set.add_argument("name", metavar="NAME")
+    user_cli.add_role_options(user_set)
+    _database_options(user_set)
+    user_list = user_actions.add_parser("list", help="the dashboard users, roles and stores")
+    user_list.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _database_options(user_list)
     user_remove = user_actions.add_parser("remove", help="delete a user and end their sessions")
     user_remove.add_argument("name", metavar="NAME")
@@ -697,8 +758,14 @@ def serve(args: argparse.Namespace) -> int:
             db,
             surveys,
             retention=retention.Schedule(_retention_policy(args)),
-            jobs=scheduled_jobs(outgoing),
+            jobs=scheduled_jobs(
+                outgoing,
+                digest_at=args.digest_at,
+                chain_zone=lambda: storeinfo.chain_zone(db),
+                digest_language=args.digest_language,
+            ),
             outgoing=outgoing,
+            jobs_interval=args.jobs_interval,
         )
         server = make_server(app, _server_settings(args))
         print(
@@ -781,6 +848,7 @@ def kiosk_add(args: argparse.Namespace) -> int:
     db = _open_database(args)
     try:
         new = db.add_kiosk(args.store, args.touchpoint)
+        _audit(db, "kiosk_added", f"kiosk {new.id} at {new.store}: {new.touchpoint}")
     except HQDatabaseError as e:
         raise CliError(str(e)) from None
     finally:
@@ -848,6 +916,8 @@ def kiosk_revoke(args: argparse.Namespace) -> int:
     db = _open_database(args)
     try:
         changed = db.revoke(args.kiosk_id)
+        if changed:
+            _audit(db, "kiosk_revoked", f"kiosk {args.kiosk_id}")
     except HQDatabaseError as e:
         raise CliError(str(e)) from None
     finally:
@@ -865,6 +935,7 @@ def kiosk_move(args: argparse.Namespace) -> int:
             was = kiosk_moves.move(db, args.kiosk_id, args.touchpoint, f"cli:{_os_user()}")
         except kiosk_moves.MoveError as e:
             raise CliError(str(e)) from None
+        _audit(db, "kiosk_moved", f"kiosk {args.kiosk_id}: {was} to {args.touchpoint}")
     print(
         f"kiosk {args.kiosk_id} moved from {was} to {args.touchpoint}: it gets the new "
         "touchpoint's survey with its next config"
@@ -889,33 +960,47 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def user_add(args: argparse.Namespace) -> int:
+    roled = args.role is not None or args.stores is not None or args.email is not None
     try:
         users.check_name(args.name)
+        user_cli.check_options(args)
         password = _read_password(args)
         with closing(_open_database(args)) as db:
             new = users.add_user(db, args.name, password, replace=args.replace)
-    except users.UserError as e:
+            if new or roled:
+                member = user_cli.apply(db, args.name, args, f"cli:{_os_user()}", new=new)
+    except (users.UserError, roles.RoleError) as e:
         raise CliError(str(e)) from None
     if new:
-        print(f"user {args.name} added: log in to the dashboard at / of ces-hq serve")
+        print(f"user {args.name} added as {member.role}: log in to the dashboard (ces-hq serve)")
     else:
         print(f"user {args.name}: new password set; their sessions were ended")
     return 0
 
 
+def user_set(args: argparse.Namespace) -> int:
+    try:
+        users.check_name(args.name)
+        with closing(_open_database(args)) as db:
+            member = user_cli.apply(db, args.name, args, f"cli:{_os_user()}", new=False)
+    except (users.UserError, roles.RoleError) as e:
+        raise CliError(str(e)) from None
+    stores = "every store" if member.stores is None else ", ".join(sorted(member.stores))
+    print(f"user {args.name}: {member.role} ({stores or 'no store'})")
+    return 0
+
+
 def user_list(args: argparse.Namespace) -> int:
     with closing(_open_database(args)) as db:
-        names = users.user_names(db)
-    if not names:
-        print("no users yet; add one with: ces-hq user add NAME")
-    for name in names:
-        print(name)
+        print(user_cli.listing(db, args.json))
     return 0
 
 
 def user_remove(args: argparse.Namespace) -> int:
     with closing(_open_database(args)) as db:
         removed = users.remove_user(db, args.name)
+        if removed:
+            erasure.record(db, f"cli:{_os_user()}", "user_removed", 1, args.name)
     if not removed:
         raise CliError(f"no user {args.name!r}")
     print(f"user {args.name} removed")
@@ -938,6 +1023,17 @@ def store_set(args: argparse.Namespace) -> int:
             time_zone=args.time_zone,
             opening_hours=args.hours,
         )
+        given = [
+            n
+            for n, v in (
+                ("name", args.name),
+                ("region", args.region),
+                ("time_zone", args.time_zone),
+                ("opening_hours", args.hours),
+            )
+            if v is not None
+        ]
+        _audit(db, "store_set", f"{args.store_id}: {', '.join(given)}")
     except storeinfo.StoreInfoError as e:
         raise CliError(str(e)) from None
     finally:
@@ -1208,6 +1304,11 @@ def _listing(found: list[erasure.Found]) -> str:
     return _table(rows)
 
 
+def _audit(db: HQDatabase, action: str, detail: str) -> None:
+    """An operator's change in the audit log (ces-hq audit, the dashboard's Audit log)."""
+    erasure.record(db, f"cli:{_os_user()}", action, 1, detail)
+
+
 def _os_user() -> str:
     try:
         return getpass.getuser()
@@ -1438,6 +1539,37 @@ def journey(args: argparse.Namespace) -> int:
             raise CliError(str(e)) from None
 
 
+def action(args: argparse.Namespace) -> int:
+    with closing(_survey_database(args)) as db:
+        catalog = survey_versions.published_catalog(db, _survey_catalog(args.surveys))
+        try:
+            return action_cli.run(args, db, catalog)
+        except (actions.ActionError, action_cli.ActionCliError) as e:
+            raise CliError(str(e)) from None
+
+
+def footfall(args: argparse.Namespace) -> int:
+    try:
+        return footfall_cli.run(args, lambda: _open_database(args))
+    except FootfallError as e:
+        raise CliError(str(e)) from None
+
+
+def alert(args: argparse.Namespace) -> int:
+    with closing(_open_database(args)) as db:
+        try:
+            return alert_cli.run(args, db, f"cli:{_os_user()}")
+        except (RuleError, alert_cli.AlertCliError) as e:
+            raise CliError(str(e)) from None
+
+
+def digest(args: argparse.Namespace) -> int:
+    try:
+        return digest_cli.run(args, lambda: _open_database(args))
+    except (digest_cli.DigestCliError, DigestError) as e:
+        raise CliError(str(e)) from None
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -1452,8 +1584,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return demo(args)
         if args.command == "audit":
             return audit(args)
+        if args.command == "footfall":
+            return footfall(args)
         if args.command == "journey":
             return journey(args)
+        if args.command == "digest":
+            return digest(args)
+        if args.command == "action":
+            return action(args)
+        if args.command == "alert":
+            return alert(args)
         handlers = {
             ("kiosk", "add"): kiosk_add,
             ("kiosk", "list"): kiosk_list,
@@ -1461,6 +1601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("kiosk", "move"): kiosk_move,
             ("user", "add"): user_add,
             ("user", "list"): user_list,
+            ("user", "set"): user_set,
             ("user", "remove"): user_remove,
             ("store", "set"): store_set,
             ("store", "list"): store_list,

@@ -82,6 +82,12 @@ def claimed_by(db: HQDatabase, job: str, period: str) -> str | None:
         return found
 
 
+class JobDeferred(Exception):
+    """Raised by a job's work that could not finish for an expected reason (the SMTP server
+    did not answer): its period is handed back and tried again at the next look, logged
+    without a traceback. ``str(e)`` says why (no addresses or bodies)."""
+
+
 @dataclass(frozen=True)
 class Job:
     """``period(now)``: the period due at ``now``, or None when nothing is due;
@@ -123,6 +129,8 @@ async def keep(
         for job in jobs:
             try:
                 await anyio.to_thread.run_sync(run_due, db, job, clock(), limiter=limiter)
+            except JobDeferred as exc:
+                log.info("%s handed back: %s; trying again later", job.name, exc)
             except Exception as exc:
                 if isinstance(exc, HQDatabaseError) or (
                     isinstance(exc, SQLAlchemyError) and is_unavailable(exc)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from hq.db.database import HQDatabase
 from hq.db.tables import user_stores, users
@@ -79,7 +79,56 @@ def member(db: HQDatabase, name: str) -> Member | None:
 
 
 class RoleError(ValueError):
-    """A role, store list or e-mail address HQ cannot use; ``str(e)`` says why."""
+    """A role, store list or e-mail address HQ cannot use; ``str(e)`` says why (English),
+    ``key`` which problem it is (the dashboard words it: webtexts ``u_err_<key>``)."""
+
+    def __init__(self, problem: str, key: str = "value") -> None:
+        self.key = key
+        super().__init__(problem)
+
+
+# The most stores one store manager is given (a form or a command line, not a crawl).
+MAX_STORES = 500
+
+
+def parse_stores(raw: str) -> list[str]:
+    """Store ids as typed: separated by commas, spaces or new lines."""
+    return [s for s in raw.replace(",", " ").split() if s]
+
+
+def checked(
+    role: str, stores: Iterable[str] = (), email: str | None = None
+) -> tuple[str, list[str], str | None]:
+    """The role, stores and e-mail address as HQ keeps them; RoleError if one cannot be used."""
+    if role not in ROLES:
+        raise RoleError(f"{role[:40]!r} is not a role (one of {', '.join(ROLES)})", "role")
+    kept = sorted(set(stores))
+    if len(kept) > MAX_STORES:
+        raise RoleError(f"at most {MAX_STORES} stores", "too_many")
+    for store in kept:
+        if not STORE_ID_RE.fullmatch(store):
+            raise RoleError(f"{store[:80]!r} is not a store id", "store")
+    if kept and role != STORE_MANAGER:
+        raise RoleError(
+            f"only a {STORE_MANAGER} has stores of their own; a {role} sees all", "stores_role"
+        )
+    if email is not None and email.strip():
+        try:
+            email = check_address(email.strip())
+        except MailError as e:
+            raise RoleError(str(e), "email") from None
+    else:
+        email = None
+    return role, kept, email
+
+
+def admin_count(db: HQDatabase) -> int:
+    with db.reading() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(users).where(users.c.role == ADMIN)
+            ).scalar_one()
+        )
 
 
 def set_member(
@@ -91,26 +140,36 @@ def set_member(
     email: str | None = None,
 ) -> None:
     """Give user ``name`` a role, their stores (store managers only) and an e-mail address
-    (None: none). RoleError if the user does not exist or a value cannot be used."""
-    if role not in ROLES:
-        raise RoleError(f"{role[:40]!r} is not a role (one of {', '.join(ROLES)})")
-    kept = sorted(set(stores))
-    for store in kept:
-        if not STORE_ID_RE.fullmatch(store):
-            raise RoleError(f"{store[:80]!r} is not a store id")
-    if kept and role != STORE_MANAGER:
-        raise RoleError(f"only a {STORE_MANAGER} has stores of their own; a {role} sees all")
-    if email is not None:
-        try:
-            email = check_address(email)
-        except MailError as e:
-            raise RoleError(str(e)) from None
+    (None: none). RoleError if the user does not exist, a value cannot be used, or it would
+    take the admin role from the last admin (nobody could manage users any more)."""
+    role, kept, email = checked(role, stores, email)
     with db.writing() as conn:
-        changed = conn.execute(
-            update(users).where(users.c.name == name).values(role=role, email=email)
-        ).rowcount
-        if changed != 1:
-            raise RoleError(f"no user {name!r}")
+        was = conn.execute(select(users.c.role).where(users.c.name == name)).first()
+        if was is None:
+            raise RoleError(f"no user {name!r}", "user")
+        if was.role == ADMIN and role != ADMIN:
+            # Counted inside the writing transaction: two admins demoting each other at
+            # once cannot both succeed (SQLite writes one at a time; PostgreSQL locks the
+            # admins' rows).
+            admins = conn.execute(
+                select(users.c.name).where(users.c.role == ADMIN).with_for_update()
+            ).all()
+            if len(admins) <= 1:
+                raise RoleError(
+                    f"{name!r} is the last admin: make another user an admin first",
+                    "last_admin",
+                )
+        conn.execute(update(users).where(users.c.name == name).values(role=role, email=email))
         conn.execute(delete(user_stores).where(user_stores.c.user_name == name))
         if kept:
             conn.execute(insert(user_stores), [{"user_name": name, "store_id": s} for s in kept])
+
+
+def describe(role: str, stores: Iterable[str], email: str | None) -> str:
+    """A user's role for the audit log: the role and the stores (never more than a few
+    hundred characters; an e-mail address is said to be set, not written out)."""
+    kept = sorted(stores)
+    shown = f"{role}" + (f" of {', '.join(kept[:20])}" if kept else "")
+    if len(kept) > 20:
+        shown += f" and {len(kept) - 20} more"
+    return shown + ("; e-mail set" if email else "; no e-mail")

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ces.hashing import hash_secret, verify_secret
 from hq.db.database import HQDatabase
-from hq.db.tables import user_sessions, users
+from hq.db.tables import user_sessions, user_stores, users
 from hq.moments import moment, stamp, utcnow
 
 USER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -37,6 +37,14 @@ class Session:
     user: str
     csrf: str
     expires_at: datetime
+    # What the user may do and see (hq.roles): their role and, for a store manager, their
+    # stores (None: every store).
+    role: str = "admin"
+    stores: frozenset[str] | None = None
+
+    @property
+    def admin(self) -> bool:
+        return self.role == "admin"
 
 
 def check_name(name: str) -> str:
@@ -100,6 +108,8 @@ def add_user(db: HQDatabase, name: str, password: str, *, replace: bool = False)
 def remove_user(db: HQDatabase, name: str) -> bool:
     with db.writing() as conn:
         conn.execute(delete(user_sessions).where(user_sessions.c.user_name == name))
+        # A user of the same name added later starts with no stores of this one's.
+        conn.execute(delete(user_stores).where(user_stores.c.user_name == name))
         return bool(conn.execute(delete(users).where(users.c.name == name)).rowcount)
 
 
@@ -232,17 +242,36 @@ def session(db: HQDatabase, token: str, now: datetime | None = None) -> Session 
         return None
     now = now or utcnow()
     with db.reading() as conn:
-        row = conn.execute(
-            select(user_sessions.c.user_name, user_sessions.c.csrf, user_sessions.c.expires_at)
-            .join(users, users.c.name == user_sessions.c.user_name)
+        # One row per store of the user's (one, with no store, for a user without any).
+        rows = conn.execute(
+            select(
+                user_sessions.c.user_name,
+                user_sessions.c.csrf,
+                user_sessions.c.expires_at,
+                users.c.role,
+                user_stores.c.store_id,
+            )
+            .select_from(
+                user_sessions.join(users, users.c.name == user_sessions.c.user_name).outerjoin(
+                    user_stores, user_stores.c.user_name == users.c.name
+                )
+            )
             .where(user_sessions.c.token_hash == _token_hash(token))
-        ).first()
-    if row is None:
+        ).all()
+    if not rows:
         return None
+    row = rows[0]
     expires = moment(row.expires_at)
     if expires is None or expires <= now:
         return None
-    return Session(row.user_name, row.csrf, expires)
+    # Only a store manager is kept to stores; an unknown role sees as little as possible.
+    role = row.role if row.role in ("admin", "analyst") else "store_manager"
+    stores = (
+        frozenset(r.store_id for r in rows if r.store_id is not None)
+        if role == "store_manager"
+        else None
+    )
+    return Session(row.user_name, row.csrf, expires, role, stores)
 
 
 def log_out(db: HQDatabase, token: str) -> None:

@@ -22,13 +22,22 @@ from hq.dashboard.pages import PAGE_PATHS, PageError, Redirect
 from hq.dashboard.rendering import language
 from hq.surveys import SurveyCatalog
 
-__all__ = ["CheckedForm", "Context", "CurrentUser", "PageContext", "PageFilters", "page_of"]
+__all__ = [
+    "ADMIN_ONLY",
+    "AdminUser",
+    "CheckedForm",
+    "Context",
+    "CurrentUser",
+    "PageContext",
+    "PageFilters",
+    "page_of",
+]
 
 SESSION_COOKIE = "ces_session"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 1000
 # Pages that show no filtered answers, so say nothing of what is counted.
-UNFILTERED_PAGES = ("fleet", "actions", "journeys", "surveys")
+UNFILTERED_PAGES = ("fleet", "actions", "journeys", "surveys", "users", "audit", "stores")
 
 
 async def signed_in(request: Request, hq: Context) -> users.Session:
@@ -44,6 +53,25 @@ async def signed_in(request: Request, hq: Context) -> users.Session:
 
 
 CurrentUser = Annotated[users.Session, Depends(signed_in)]
+
+
+async def signed_in_admin(request: Request, user: CurrentUser) -> users.Session:
+    """The session of an admin; the error page (403) for anyone else (hq.roles)."""
+    if not user.admin:
+        raise PageError(403, webtexts.text(language(request))["admin_only"])
+    return user
+
+
+AdminUser = Annotated[users.Session, Depends(signed_in_admin)]
+# For a route or router: only admins get past it (``dependencies=[ADMIN_ONLY]``).
+ADMIN_ONLY = Depends(signed_in_admin)
+
+
+def refuse_store(request: Request, user: users.Session, store: str | None) -> None:
+    """A 404 page for a store the user may not see, worded as for one that does not exist
+    (so a store manager learns nothing of other stores, not even that they exist)."""
+    if store is not None and user.stores is not None and store not in user.stores:
+        raise PageError(404, webtexts.text(language(request))["no_such_store"])
 
 
 async def read_form(request: Request) -> dict[str, str]:
@@ -74,15 +102,18 @@ async def checked_form(request: Request, user: CurrentUser) -> dict[str, str]:
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
 
 
-async def filters_of(request: Request, hq: Context) -> Filters:
+async def filters_of(request: Request, hq: Context, user: CurrentUser) -> Filters:
+    """The query string's filters, kept to the stores the user may see (from the session)."""
     zone = await hq.in_thread(storeinfo.chain_zone, hq.database)
     try:
-        return parse_filters(dict(request.query_params), today(zone))
+        f = parse_filters(dict(request.query_params), today(zone))
     except FilterError as e:
         t = webtexts.text(language(request))
         field = t.get(f"field_{e.field}", e.field)
         problem = t[f"filter_{e.key}"].format_map(e.values)
         raise PageError(400, f"{t['bad_filter']}: {field}: {problem}") from None
+    refuse_store(request, user, f.store)
+    return f if user.stores is None else f.narrowed(stores=user.stores)
 
 
 PageFilters = Annotated[Filters, Depends(filters_of)]
@@ -106,7 +137,7 @@ def page_of(name: str) -> Any:
     ) -> PageContext:
         # Surveys published by any ces-hq process since the last page.
         await hq.in_thread(hq.refresh_surveys)
-        found = await hq.in_thread(insights.choices, hq.database)
+        found = await hq.in_thread(insights.choices, hq.database, user.stores)
         # What the page's figures count and leave out, said under the filters.
         counted = (
             None

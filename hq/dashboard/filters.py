@@ -58,6 +58,9 @@ class Filters:
     # Count answers flagged rapid (a child tapping through), and timeouts.
     rapid: bool = False
     timeouts: bool = True
+    # The stores the reader may see at all (a store manager's, hq.roles; None: every store).
+    # Set by the dashboard from the session, never from the query string, and not in links.
+    stores: frozenset[str] | None = None
 
     def query(self, **changes: str | None) -> dict[str, str]:
         """These filters as query parameters (for links), with some changed."""

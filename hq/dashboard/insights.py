@@ -128,6 +128,8 @@ def conditions(
     counts (``_source``).
     """
     where: list[ColumnElement[bool]] = [in_days(db, f, known)]
+    if f.stores is not None:
+        where.append(responses.c.store_id.in_(sorted(f.stores)))
     if f.store:
         where.append(responses.c.store_id == f.store)
     if f.region:
@@ -219,7 +221,8 @@ def _source(
     either end from the daily ones (a seventh of the rows over a long range); ``by_day``
     (a trend per day) reads days only.
     """
-    per_store = bool(f.store or f.region or store_ids or by_store)
+    # A reader kept to some stores reads the store tables: daily_answers holds every store.
+    per_store = bool(f.store or f.region or store_ids or by_store or f.stores is not None)
     if not per_store:
         t = daily_answers
         return _Source(t, [t.c.day >= f.start, t.c.day <= f.end, *_narrowing(t, f, store_ids)])
@@ -265,6 +268,8 @@ def _narrowing(
 ) -> list[ColumnElement[bool]]:
     """The filters besides the range, on a table of counts."""
     where: list[ColumnElement[bool]] = []
+    if f.stores is not None:
+        where.append(t.c.store_id.in_(sorted(f.stores)))
     if f.store:
         where.append(t.c.store_id == f.store)
     if f.region:
@@ -712,12 +717,16 @@ class FleetRow:
         return self.status == "enrolled" and self.expected_since >= SILENT_EXPECTED
 
 
-def fleet(db: HQDatabase, now: datetime) -> list[FleetRow]:
+def fleet(db: HQDatabase, now: datetime, only: frozenset[str] | None = None) -> list[FleetRow]:
+    """Every kiosk (``only``: of these stores alone, a store manager's)."""
     since = now - timedelta(days=PROFILE_DAYS)
+    mine = [] if only is None else [kiosks.c.store.in_(sorted(only))]
     with db.reading() as conn:
         kiosk_rows = list(
             conn.execute(
-                select(kiosks).order_by(kiosks.c.store, kiosks.c.touchpoint, kiosks.c.created_at)
+                select(kiosks)
+                .where(*mine)
+                .order_by(kiosks.c.store, kiosks.c.touchpoint, kiosks.c.created_at)
             ).mappings()
         )
         rates = _usual_traffic(db, conn, now)
@@ -870,12 +879,16 @@ class Choices:
         return dict(self.stores)
 
 
-def choices(db: HQDatabase) -> Choices:
-    """Stores and touchpoints as kiosks were enrolled for them (not a scan of the answers)."""
+def choices(db: HQDatabase, only: frozenset[str] | None = None) -> Choices:
+    """Stores and touchpoints as kiosks were enrolled for them (not a scan of the answers);
+    ``only``: of these stores alone (a store manager's), their regions and touchpoints."""
     with db.reading() as conn:
         pairs = list(conn.execute(select(kiosks.c.store, kiosks.c.touchpoint).distinct()))
         known = {row.id: row for row in conn.execute(select(stores))}
         chain = chain_zone(conn)
+    if only is not None:
+        pairs = [p for p in pairs if p.store in only]
+        known = {k: v for k, v in known.items() if k in only}
     own = any(r.time_zone and r.time_zone != chain for r in known.values())
     store_ids = sorted({p.store for p in pairs} | set(known))
     shown = [(s, store_label(s, known[s].name if s in known else None)) for s in store_ids]

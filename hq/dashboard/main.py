@@ -8,13 +8,17 @@ from starlette.staticfiles import StaticFiles
 from ces.assets import hq_static_dir
 from hq.dashboard.routes import (
     actions,
+    alerts,
     charts,
     comments,
     export,
     fleet,
     journeys,
     login,
+    participation,
+    stores,
     surveys,
+    users,
 )
 
 router = APIRouter()
@@ -25,7 +29,11 @@ router.include_router(comments.router)
 router.include_router(journeys.router)
 router.include_router(surveys.router)
 router.include_router(actions.router)
+router.include_router(alerts.router)
 router.include_router(export.router)
+router.include_router(participation.router)
+router.include_router(stores.router)
+router.include_router(users.router)
 
 
 def static_files() -> StaticFiles:

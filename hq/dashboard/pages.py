@@ -28,6 +28,11 @@ PAGES = (
     "actions",
     "fleet",
     "comments",
+    "alerts",
+    "participation",
+    "stores",
+    "users",
+    "audit",
 )
 PAGE_PATHS = {name: "/" if name == "overview" else f"/{name}" for name in PAGES}
 

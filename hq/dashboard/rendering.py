@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, Response
 
 from ces.assets import hq_templates_dir
 from hq.dashboard import webtexts
+from hq.dashboard.access import ADMIN_PAGES
 
 LANG_COOKIE = "ces_lang"
 SECURITY_HEADERS = {
@@ -57,6 +58,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             p_value=lambda v: p_value(v, lang),
             path=request.url.path,
             lang_link=lambda code: with_query(request, lang=code),
+            admin_pages=ADMIN_PAGES,
             **context,
         )
     )

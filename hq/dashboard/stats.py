@@ -73,20 +73,22 @@ class Summary:
         return self.n < MIN_N
 
 
-def wilson(k: int, n: int) -> Interval | None:
-    """Wilson's 95% interval for k successes in n, in percent."""
-    limits = _wilson(k, n)
+def wilson(k: int, n: int, z: float = Z95) -> Interval | None:
+    """Wilson's 95% interval for k successes in n, in percent (another ``z``: another
+    confidence)."""
+    limits = _wilson(k, n, z)
     return None if limits is None else Interval(limits[0] * 100, limits[1] * 100)
 
 
-def _wilson(k: int, n: int) -> tuple[float, float] | None:
-    """Wilson's 95% limits for k successes in n, as fractions."""
+def _wilson(k: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """Wilson's limits for k successes in n, as fractions (95% two-sided; another ``z``
+    for another confidence, e.g. an alert's one-sided test)."""
     if n <= 0:
         return None
     p = k / n
-    z2 = Z95 * Z95
+    z2 = z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
     # At k = 0 or k = n one limit is exactly p; rounding must not push it past p.
     return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
 
@@ -134,9 +136,10 @@ def _adjusted_net(easy: int, difficult: int, n: int) -> tuple[float, float]:
     return centre, max(0.0, (pe + pd - centre * centre) / (n + 2))
 
 
-def newcombe(k1: int, n1: int, k2: int, n2: int) -> Interval | None:
-    """Newcombe's hybrid score 95% interval for k2/n2 - k1/n1, in percentage points."""
-    first, second = _wilson(k1, n1), _wilson(k2, n2)
+def newcombe(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> Interval | None:
+    """Newcombe's hybrid score 95% interval for k2/n2 - k1/n1, in percentage points (another
+    ``z`` for another confidence)."""
+    first, second = _wilson(k1, n1, z), _wilson(k2, n2, z)
     if first is None or second is None:
         return None
     p1, p2 = k1 / n1, k2 / n2

@@ -7,6 +7,139 @@ from collections.abc import Mapping
 LANGUAGES = ("en", "nl")
 
 EN: dict[str, str] = {
+    # The participation page (hq.footfall) and the stores page (hq.storeinfo).
+    "nav_participation": "Participation",
+    "nav_stores": "Stores",
+    "pa_intro": (
+        "Answers per 100 visitors, per store and day, for the stores whose door-counter "
+        "footfall was loaded (ces-hq footfall import). Under {min} answer per 100 visitors "
+        "the few who answer are those with something to say, not the store's shoppers: such "
+        "days are marked too low to trust."
+    ),
+    "pa_none": (
+        "No footfall for these stores and days. Load door-counter figures with: ces-hq "
+        "footfall import FILE.csv"
+    ),
+    "pa_low_count": (
+        "On {count} store days fewer than {min} in 100 visitors answered: their figures are "
+        "not to be trusted."
+    ),
+    "pa_by_store": "Per store over the range",
+    "pa_by_day": "Per store and day",
+    "pa_only_low": (
+        "There are {count} store days: {shown} listed here are those too low to trust. Choose "
+        "a store or region, or fewer days, to see every day."
+    ),
+    "pa_store": "Store",
+    "pa_day": "Day",
+    "pa_days": "Days with footfall",
+    "pa_answers": "Answers",
+    "pa_visitors": "Visitors",
+    "pa_per_100": "Answers per 100 visitors",
+    "pa_note": "Note",
+    "pa_too_low": "too low to trust",
+    "pa_no_visitors": "no visitors counted",
+    "st_intro": (
+        "Every store's name, region, time zone and weekly opening hours in its time zone. "
+        "Kiosks take no answers outside opening hours; a store without hours counts as always "
+        "open."
+    ),
+    "st_intro_read": (
+        "Every store's name, region, time zone and weekly opening hours in its time zone. "
+        "Only an admin can change them."
+    ),
+    "st_none": (
+        "No stores yet: they appear when a kiosk is added for them or with ces-hq store set."
+    ),
+    "st_store": "Store",
+    "st_name": "Name",
+    "st_region": "Region",
+    "st_zone": "Time zone",
+    "st_hours": "Opening hours",
+    "st_chain_zone": "the chain's ({zone})",
+    "st_always_open": "no hours set (always open)",
+    "st_edit": "Edit",
+    "st_edit_title": "Store {store}",
+    "st_zone_help": "An IANA time zone such as Europe/Brussels; empty: the chain's ({zone}).",
+    "st_hours_help": (
+        "Days, then times or 'closed', parts separated by ';': mon-fri 09:00-21:00; sat "
+        "09:00-12:00,13:00-18:00; sun closed. Empty: always open."
+    ),
+    "st_save": "Save",
+    "st_cancel": "Cancel",
+    "st_saved": "The store was saved; its kiosks get the new hours with their next configuration.",
+    "st_not_saved": "Not saved",
+    "st_p_region": "the region is not an id (letters, digits, '_' or '-', at most 64)",
+    "st_p_name": "a store name is at most 128 printable characters",
+    "st_p_zone": "{zone} is not a time zone; use an IANA name such as Europe/Amsterdam",
+    "st_p_too_long": "the opening hours are longer than {n} characters",
+    "st_p_control": "the opening hours contain control characters",
+    "st_p_too_many": "the opening hours have too many time ranges",
+    "st_p_days_hours": (
+        "opening hours {part}: give days and then times or 'closed', e.g. 'mon-fri 09:00-17:00'"
+    ),
+    "st_p_twice": "opening hours {part}: {day} is named twice",
+    "st_p_day": "opening hours {part}: {item} is not a day or day range (mon..sun, ma..zo)",
+    "st_p_range": "opening hours {part}: {item} is not a time range (hh:mm-hh:mm) or 'closed'",
+    "st_p_midnight": "opening hours {part}: 24:00 can only end a range",
+    "st_p_backwards": (
+        "opening hours {part}: {item} ends before it starts; past midnight, split it at 24:00 "
+        "over two days"
+    ),
+    "st_p_overlap": "opening hours {part}: time ranges overlap",
+    "st_p_time": "opening hours {part}: {item} is not a time (hh:mm)",
+    "st_p_time_of_day": "opening hours {part}: {item} is not a time of day (00:00-24:00)",
+    # The weekly digest e-mail (hq.digest_render).
+    "dg_subject": "Effortless weekly digest {week}",
+    "dg_subject_stores": "Effortless weekly digest {week}: {stores}",
+    "dg_title": "Weekly digest",
+    "dg_week": "Week {week}, {start} to {end}",
+    "dg_for_stores": "For {name}, store manager of {stores}",
+    "dg_for_chain": "For {name}, analyst: every store",
+    "dg_all_stores": "All stores",
+    "dg_easy_head": "% easy this week against last week",
+    "dg_easy": "{pct}% easy (n = {n}; 95% interval {low} to {high})",
+    "dg_last_week": "last week {pct}% (n = {n})",
+    "dg_no_last_week": "no answers last week",
+    "dg_change": "{change} points",
+    "dg_up": "up, beyond noise",
+    "dg_down": "down, beyond noise",
+    "dg_noise": "within noise",
+    "dg_too_few": "too few answers to compare",
+    "dg_no_answers": "No answers this week.",
+    "dg_targets_head": "Touchpoints against their targets",
+    "dg_target": "{name}: {pct}% easy (n = {n}, {scale}), target {target}%: {verdict}",
+    "dg_no_targets": "No journey touchpoint had answers this week.",
+    "dg_vs_last_week": "against last week: {change}",
+    "dg_factor_head": "Top factor among difficult answers",
+    "dg_factor": (
+        "{scale}: {factor}, named in {count} of {total} difficult answers "
+        "({share}%; 95% interval {low} to {high}%)"
+    ),
+    "dg_no_factor": "No difficult answer named a factor this week.",
+    "dg_comments_head": "New difficult comments ({total} this week, newest first)",
+    "dg_no_comments": "No difficult answer left a comment this week.",
+    "dg_comment_score": "{score} on {scale}",
+    "dg_open": "Open in the dashboard",
+    "dg_actions_head": "Actions in progress",
+    "dg_no_actions": "No action in progress.",
+    "dg_effect": (
+        "{points} points of % easy against comparable stores (95% interval {low} to "
+        "{high}; {relative}% relative; {scale})"
+    ),
+    "dg_no_effect": "no effect measured yet",
+    "dg_running": "still running",
+    "dg_every_store": "every store",
+    "dg_part_head": "Participation (answers per 100 visitors)",
+    "dg_part": "{store}: {per_100} per 100 visitors ({answers} answers, {visitors} visitors)",
+    "dg_part_low": "too low to trust the figures",
+    "dg_part_more": "{shown} of {total} stores shown, those too low first",
+    "dg_part_none": "No visitor counts for this week.",
+    "dg_footer": (
+        "You get this e-mail as a user of Effortless HQ with an e-mail address. Every figure "
+        "is per scale with its number of answers (n), never averaged across scales; "
+        "intervals are 95%."
+    ),
     "title": "Effortless HQ",
     "nav_overview": "Overview",
     "nav_factors": "Factors",
@@ -16,6 +149,68 @@ EN: dict[str, str] = {
     "nav_actions": "Actions",
     "nav_fleet": "Fleet",
     "nav_comments": "Comments",
+    # --- alerts (hq.dashboard.routes.alerts) ---
+    "nav_alerts": "Alerts",
+    "al_intro": (
+        "Alerts raised by the rules below: % easy dropping beyond noise, runs of difficult "
+        "answers, silent kiosks and kiosks failing to sync. An alert stays open while its "
+        "condition holds and closes by itself when it clears."
+    ),
+    "al_open_count": "Open alerts: {n}",
+    "al_none": "No alerts.",
+    "al_open": "open",
+    "al_closed": "closed {at}",
+    "al_opened": "opened {at}",
+    "al_seen": "seen {n} times, last {at}",
+    "al_rule": "Rule",
+    "al_channel_email": "e-mail",
+    "al_channel_webhook": "webhook",
+    "al_delivery_pending": "waiting",
+    "al_delivery_sent": "sent",
+    "al_delivery_failed": "failed",
+    "al_delivery_skipped": "not sent (no e-mail server)",
+    "al_acknowledge": "Acknowledge",
+    "al_acknowledged": "Alert acknowledged.",
+    "al_acknowledged_by": "Acknowledged by {user} at {at}",
+    "al_times_utc": "Times are UTC.",
+    "al_no_such_alert": "No such alert.",
+    "al_no_such_rule": "No such rule.",
+    "al_rules_forbidden": "Only admins and analysts manage alert rules.",
+    "al_rules": "Rules",
+    "al_no_rules": "No rules yet: add one below.",
+    "al_rule_name": "Name",
+    "al_kind": "Kind",
+    "al_kind_easy_below_target": "% easy below the target",
+    "al_kind_easy_below_baseline": "% easy below the store's own baseline",
+    "al_kind_difficult_run": "A run of difficult answers",
+    "al_kind_kiosk_silent": "A kiosk silent while open",
+    "al_kind_kiosk_sync": "A kiosk not seen or failing to sync",
+    "al_scope": "Scope",
+    "al_scope_id": "Region, store or touchpoint id",
+    "al_scope_chain": "The whole chain",
+    "al_scope_region": "A region",
+    "al_scope_store": "A store",
+    "al_scope_touchpoint": "A touchpoint",
+    "al_settings": "Settings",
+    "al_settings_hint": (
+        "Empty: the default shown. window_days, baseline_weeks, confidence and min_n for % easy; "
+        "k and minutes for a run; history_weeks and min_minutes for silence; minutes for sync."
+    ),
+    "al_sends_to": "Sends to",
+    "al_inbox_only": "this inbox only",
+    "al_emails": "E-mail addresses (separated by spaces or commas)",
+    "al_webhook": "Webhook URL (https://)",
+    "al_webhook_format": "Webhook format",
+    "al_quiet_hours": "Quiet hours (HH:MM-HH:MM, the store's clock)",
+    "al_cooldown": "Cool-down after an alert closes (minutes)",
+    "al_add_rule": "Add rule",
+    "al_rule_added": "Rule added.",
+    "al_rule_enabled": "Rule switched on.",
+    "al_rule_disabled": "Rule switched off.",
+    "al_rule_removed": "Rule removed, with its alerts.",
+    "al_enable": "Switch on",
+    "al_disable": "Switch off",
+    "al_remove": "Remove",
     "log_out": "Log out",
     "logged_in_as": "Logged in as",
     "login_title": "Log in to Effortless HQ",
@@ -210,6 +405,36 @@ EN: dict[str, str] = {
     "v_too_few": "too few answers to tell",
     "v_not_yet": "not started yet",
     "v_running": "still running (day {day} of {days}): no verdict until the {days} days are over",
+    # Actions: owner, factor, status, and the effect against comparable stores (issue 15).
+    "a_owner": "Owner",
+    "a_no_owner": "no owner named",
+    "a_factor": "Factor it addresses",
+    "a_no_factor": "no factor named",
+    "a_status": "Status",
+    "status_planned": "planned",
+    "status_in_progress": "in progress",
+    "status_done": "done",
+    "a_update": "Save",
+    "a_updated": "Action updated.",
+    "did_title": "Against comparable stores over the same weeks",
+    "did_intro": (
+        "Comparable stores: stores without this action with answers at the same touchpoint "
+        "in both windows, and no other action of theirs dated inside them. Effect = the "
+        "change in the action's stores minus the change in the comparable stores, so a "
+        "season or a chain-wide campaign is not taken for the action's effect. The "
+        "interval counts every answer as independent; answers in one store are alike, so "
+        "with few stores it is narrower than it should be."
+    ),
+    "did_treated": "Action's stores",
+    "did_control": "Comparable stores",
+    "did_effect": "Effect",
+    "did_relative": "Relative",
+    "did_stores": "{count} stores",
+    "did_one_store": "1 store",
+    "did_relative_value": "% easy {value}%",
+    "did_line": "Net of comparable stores: {points} pp {ci}, % easy {relative}",
+    "did_no_control": "no comparable stores",
+    "did_every_store": "every store has this action: none to compare with",
     "message_shown": "Message shown on kiosks until {until}",
     "by": "by",
     "fleet_intro": (
@@ -288,6 +513,48 @@ EN: dict[str, str] = {
     "c_no_such": "No such comment: HQ has no answer with this id.",
     "error_title": "Something is not right",
     "csrf": "This form has expired; reload the page and try again.",
+    # Roles (hq.roles): who may see and change what, the users and audit pages.
+    "admin_only": "Only an admin can open this page.",
+    "no_such_store": "No such store.",
+    "nav_users": "Users",
+    "nav_audit": "Audit log",
+    "role_admin": "Admin",
+    "role_analyst": "Analyst",
+    "role_store_manager": "Store manager",
+    "u_intro": (
+        "An admin manages users, journeys, surveys and kiosks and sees every store; an analyst "
+        "sees every store's figures, comments and exports and records actions; a store manager "
+        "sees only their own stores."
+    ),
+    "u_none": "No users yet.",
+    "u_name": "User",
+    "u_role": "Role",
+    "u_stores": "Stores",
+    "u_email": "E-mail",
+    "u_save": "Save",
+    "u_you": "you",
+    "u_stores_hint": "store ids, e.g. s001, s002 (store managers)",
+    "u_every_store": "every store",
+    "u_no_store": "no store yet: sees nothing",
+    "u_saved": "Saved.",
+    "u_cli": "New users and passwords: ces-hq user add NAME --role ROLE on the HQ server.",
+    "u_no_user": "No such user.",
+    "u_err_role": "choose a role.",
+    "u_err_store": "a store id has letters, digits, '_' or '-' (at most 64).",
+    "u_err_stores_role": "only a store manager has stores of their own; other roles see every store.",
+    "u_err_email": "not an e-mail address.",
+    "u_err_last_admin": "this is the last admin: make another user an admin first.",
+    "u_err_too_many": "too many stores.",
+    "u_err_user": "no such user.",
+    "u_err_value": "this cannot be saved.",
+    "au_intro": "What admins changed, and every erasure and full export, newest first (the latest {limit}).",
+    "au_none": "Nothing has been logged yet.",
+    "au_at": "When",
+    "au_actor": "Who",
+    "au_action": "What",
+    "au_count": "How many",
+    "au_detail": "Detail",
+    "a_own_stores": "choose one or more of your own stores for this action.",
     # The journeys page and the overview's journey view.
     "nav_journeys": "Journeys",
     "j_intro": (
@@ -462,6 +729,145 @@ EN: dict[str, str] = {
 }
 
 NL: dict[str, str] = {
+    # The participation page (hq.footfall) and the stores page (hq.storeinfo).
+    "nav_participation": "Deelname",
+    "nav_stores": "Winkels",
+    "pa_intro": (
+        "Antwoorden per 100 bezoekers, per winkel en dag, voor de winkels waarvan "
+        "bezoekersaantallen van de deurteller zijn ingelezen (ces-hq footfall import). Onder "
+        "{min} antwoord per 100 bezoekers antwoorden vooral mensen die iets kwijt willen, "
+        "niet de klanten van de winkel: zulke dagen zijn gemarkeerd als te laag om op te "
+        "vertrouwen."
+    ),
+    "pa_none": (
+        "Geen bezoekersaantallen voor deze winkels en dagen. Lees deurtellercijfers in met: "
+        "ces-hq footfall import BESTAND.csv"
+    ),
+    "pa_low_count": (
+        "Op {count} winkeldagen antwoordden minder dan {min} op de 100 bezoekers: hun cijfers "
+        "zijn niet betrouwbaar."
+    ),
+    "pa_by_store": "Per winkel over de periode",
+    "pa_by_day": "Per winkel en dag",
+    "pa_only_low": (
+        "Er zijn {count} winkeldagen: de {shown} die hier staan zijn die met een te lage "
+        "deelname. Kies een winkel of regio, of minder dagen, om elke dag te zien."
+    ),
+    "pa_store": "Winkel",
+    "pa_day": "Dag",
+    "pa_days": "Dagen met bezoekersaantallen",
+    "pa_answers": "Antwoorden",
+    "pa_visitors": "Bezoekers",
+    "pa_per_100": "Antwoorden per 100 bezoekers",
+    "pa_note": "Opmerking",
+    "pa_too_low": "te laag om op te vertrouwen",
+    "pa_no_visitors": "geen bezoekers geteld",
+    "st_intro": (
+        "De naam, regio, tijdzone en wekelijkse openingstijden van elke winkel, in haar eigen "
+        "tijdzone. Buiten de openingstijden nemen kiosken geen antwoorden aan; een winkel "
+        "zonder openingstijden telt als altijd open."
+    ),
+    "st_intro_read": (
+        "De naam, regio, tijdzone en wekelijkse openingstijden van elke winkel, in haar eigen "
+        "tijdzone. Alleen een beheerder kan ze wijzigen."
+    ),
+    "st_none": (
+        "Nog geen winkels: ze verschijnen zodra er een kiosk voor wordt toegevoegd of met "
+        "ces-hq store set."
+    ),
+    "st_store": "Winkel",
+    "st_name": "Naam",
+    "st_region": "Regio",
+    "st_zone": "Tijdzone",
+    "st_hours": "Openingstijden",
+    "st_chain_zone": "die van de keten ({zone})",
+    "st_always_open": "geen openingstijden (altijd open)",
+    "st_edit": "Wijzigen",
+    "st_edit_title": "Winkel {store}",
+    "st_zone_help": "Een IANA-tijdzone zoals Europe/Brussels; leeg: die van de keten ({zone}).",
+    "st_hours_help": (
+        "Dagen, dan tijden of 'gesloten', delen gescheiden door ';': ma-vr 09:00-21:00; za "
+        "09:00-12:00,13:00-18:00; zo gesloten. Leeg: altijd open."
+    ),
+    "st_save": "Opslaan",
+    "st_cancel": "Annuleren",
+    "st_saved": (
+        "De winkel is opgeslagen; de kiosken krijgen de nieuwe tijden met hun volgende "
+        "configuratie."
+    ),
+    "st_not_saved": "Niet opgeslagen",
+    "st_p_region": "de regio is geen geldige id (letters, cijfers, '_' of '-', hoogstens 64)",
+    "st_p_name": "een winkelnaam is hoogstens 128 afdrukbare tekens",
+    "st_p_zone": "{zone} is geen tijdzone; gebruik een IANA-naam zoals Europe/Amsterdam",
+    "st_p_too_long": "de openingstijden zijn langer dan {n} tekens",
+    "st_p_control": "de openingstijden bevatten stuurtekens",
+    "st_p_too_many": "de openingstijden hebben te veel tijdvakken",
+    "st_p_days_hours": (
+        "openingstijden {part}: geef dagen en dan tijden of 'gesloten', bijvoorbeeld 'ma-vr "
+        "09:00-17:00'"
+    ),
+    "st_p_twice": "openingstijden {part}: {day} staat er twee keer in",
+    "st_p_day": "openingstijden {part}: {item} is geen dag of reeks dagen (ma..zo, mon..sun)",
+    "st_p_range": "openingstijden {part}: {item} is geen tijdvak (uu:mm-uu:mm) of 'gesloten'",
+    "st_p_midnight": "openingstijden {part}: 24:00 kan alleen een tijdvak afsluiten",
+    "st_p_backwards": (
+        "openingstijden {part}: {item} eindigt voor het begint; na middernacht: splits het op "
+        "24:00 over twee dagen"
+    ),
+    "st_p_overlap": "openingstijden {part}: tijdvakken overlappen",
+    "st_p_time": "openingstijden {part}: {item} is geen tijd (uu:mm)",
+    "st_p_time_of_day": "openingstijden {part}: {item} is geen tijdstip van de dag (00:00-24:00)",
+    # The weekly digest e-mail (hq.digest_render).
+    "dg_subject": "Effortless weekoverzicht {week}",
+    "dg_subject_stores": "Effortless weekoverzicht {week}: {stores}",
+    "dg_title": "Weekoverzicht",
+    "dg_week": "Week {week}, {start} tot en met {end}",
+    "dg_for_stores": "Voor {name}, winkelmanager van {stores}",
+    "dg_for_chain": "Voor {name}, analist: alle winkels",
+    "dg_all_stores": "Alle winkels",
+    "dg_easy_head": "% makkelijk deze week tegenover vorige week",
+    "dg_easy": "{pct}% makkelijk (n = {n}; 95%-interval {low} tot {high})",
+    "dg_last_week": "vorige week {pct}% (n = {n})",
+    "dg_no_last_week": "vorige week geen antwoorden",
+    "dg_change": "{change} punten",
+    "dg_up": "gestegen, meer dan ruis",
+    "dg_down": "gedaald, meer dan ruis",
+    "dg_noise": "binnen de ruis",
+    "dg_too_few": "te weinig antwoorden om te vergelijken",
+    "dg_no_answers": "Geen antwoorden deze week.",
+    "dg_targets_head": "Contactmomenten tegenover hun doel",
+    "dg_target": "{name}: {pct}% makkelijk (n = {n}, {scale}), doel {target}%: {verdict}",
+    "dg_no_targets": "Geen contactmoment van een klantreis had deze week antwoorden.",
+    "dg_vs_last_week": "tegenover vorige week: {change}",
+    "dg_factor_head": "Meest genoemde factor bij moeilijke antwoorden",
+    "dg_factor": (
+        "{scale}: {factor}, genoemd in {count} van {total} moeilijke antwoorden "
+        "({share}%; 95%-interval {low} tot {high}%)"
+    ),
+    "dg_no_factor": "Geen moeilijk antwoord noemde deze week een factor.",
+    "dg_comments_head": "Nieuwe moeilijke opmerkingen ({total} deze week, nieuwste eerst)",
+    "dg_no_comments": "Geen moeilijk antwoord liet deze week een opmerking achter.",
+    "dg_comment_score": "{score} op {scale}",
+    "dg_open": "Openen in het dashboard",
+    "dg_actions_head": "Lopende acties",
+    "dg_no_actions": "Geen lopende actie.",
+    "dg_effect": (
+        "{points} punten % makkelijk tegenover vergelijkbare winkels (95%-interval {low} "
+        "tot {high}; {relative}% relatief; {scale})"
+    ),
+    "dg_no_effect": "nog geen effect gemeten",
+    "dg_running": "loopt nog",
+    "dg_every_store": "alle winkels",
+    "dg_part_head": "Deelname (antwoorden per 100 bezoekers)",
+    "dg_part": "{store}: {per_100} per 100 bezoekers ({answers} antwoorden, {visitors} bezoekers)",
+    "dg_part_low": "te laag om de cijfers te vertrouwen",
+    "dg_part_more": "{shown} van {total} winkels getoond, de te lage eerst",
+    "dg_part_none": "Geen bezoekersaantallen voor deze week.",
+    "dg_footer": (
+        "U krijgt deze e-mail als gebruiker van Effortless HQ met een e-mailadres. Elk cijfer "
+        "hoort bij één schaal met zijn aantal antwoorden (n), nooit gemiddeld over schalen; "
+        "intervallen zijn 95%."
+    ),
     "title": "Effortless HQ",
     "nav_overview": "Overzicht",
     "nav_factors": "Factoren",
@@ -471,6 +877,69 @@ NL: dict[str, str] = {
     "nav_actions": "Acties",
     "nav_fleet": "Kiosken",
     "nav_comments": "Opmerkingen",
+    # --- meldingen (hq.dashboard.routes.alerts) ---
+    "nav_alerts": "Meldingen",
+    "al_intro": (
+        "Meldingen van de regels hieronder: % makkelijk dat meer daalt dan toeval verklaart, "
+        "reeksen moeilijke antwoorden, stille kiosken en kiosken die niet synchroniseren. Een "
+        "melding blijft open zolang de situatie aanhoudt en sluit vanzelf als die voorbij is."
+    ),
+    "al_open_count": "Open meldingen: {n}",
+    "al_none": "Geen meldingen.",
+    "al_open": "open",
+    "al_closed": "gesloten {at}",
+    "al_opened": "geopend {at}",
+    "al_seen": "{n} keer gezien, laatst {at}",
+    "al_rule": "Regel",
+    "al_channel_email": "e-mail",
+    "al_channel_webhook": "webhook",
+    "al_delivery_pending": "wacht",
+    "al_delivery_sent": "verstuurd",
+    "al_delivery_failed": "mislukt",
+    "al_delivery_skipped": "niet verstuurd (geen e-mailserver)",
+    "al_acknowledge": "Gezien",
+    "al_acknowledged": "Melding als gezien gemarkeerd.",
+    "al_acknowledged_by": "Gezien door {user} om {at}",
+    "al_times_utc": "Tijden in UTC.",
+    "al_no_such_alert": "Deze melding bestaat niet.",
+    "al_no_such_rule": "Deze regel bestaat niet.",
+    "al_rules_forbidden": "Alleen beheerders en analisten beheren meldingsregels.",
+    "al_rules": "Regels",
+    "al_no_rules": "Nog geen regels: voeg er hieronder een toe.",
+    "al_rule_name": "Naam",
+    "al_kind": "Soort",
+    "al_kind_easy_below_target": "% makkelijk onder het doel",
+    "al_kind_easy_below_baseline": "% makkelijk onder het eigen niveau van de winkel",
+    "al_kind_difficult_run": "Een reeks moeilijke antwoorden",
+    "al_kind_kiosk_silent": "Een kiosk stil terwijl de winkel open is",
+    "al_kind_kiosk_sync": "Een kiosk niet gezien of synchroniseert niet",
+    "al_scope": "Bereik",
+    "al_scope_id": "Id van regio, winkel of contactmoment",
+    "al_scope_chain": "De hele keten",
+    "al_scope_region": "Een regio",
+    "al_scope_store": "Een winkel",
+    "al_scope_touchpoint": "Een contactmoment",
+    "al_settings": "Instellingen",
+    "al_settings_hint": (
+        "Leeg: de getoonde standaard. window_days, baseline_weeks, confidence en min_n voor "
+        "% makkelijk; k en minutes voor een reeks; history_weeks en min_minutes voor stilte; "
+        "minutes voor synchronisatie."
+    ),
+    "al_sends_to": "Stuurt naar",
+    "al_inbox_only": "alleen deze inbox",
+    "al_emails": "E-mailadressen (gescheiden door spaties of komma's)",
+    "al_webhook": "Webhook-URL (https://)",
+    "al_webhook_format": "Webhook-formaat",
+    "al_quiet_hours": "Stille uren (UU:MM-UU:MM, klok van de winkel)",
+    "al_cooldown": "Afkoeltijd nadat een melding sluit (minuten)",
+    "al_add_rule": "Regel toevoegen",
+    "al_rule_added": "Regel toegevoegd.",
+    "al_rule_enabled": "Regel aangezet.",
+    "al_rule_disabled": "Regel uitgezet.",
+    "al_rule_removed": "Regel verwijderd, met zijn meldingen.",
+    "al_enable": "Aanzetten",
+    "al_disable": "Uitzetten",
+    "al_remove": "Verwijderen",
     "log_out": "Uitloggen",
     "logged_in_as": "Ingelogd als",
     "login_title": "Inloggen bij Effortless HQ",
@@ -664,6 +1133,36 @@ NL: dict[str, str] = {
     "v_too_few": "te weinig antwoorden om te zeggen",
     "v_not_yet": "nog niet begonnen",
     "v_running": "loopt nog (dag {day} van {days}): geen oordeel voor de {days} dagen voorbij zijn",
+    "a_owner": "Eigenaar",
+    "a_no_owner": "geen eigenaar genoemd",
+    "a_factor": "Factor die het aanpakt",
+    "a_no_factor": "geen factor genoemd",
+    "a_status": "Status",
+    "status_planned": "gepland",
+    "status_in_progress": "bezig",
+    "status_done": "klaar",
+    "a_update": "Opslaan",
+    "a_updated": "Actie bijgewerkt.",
+    "did_title": "Tegenover vergelijkbare winkels in dezelfde weken",
+    "did_intro": (
+        "Vergelijkbare winkels: winkels zonder deze actie met antwoorden bij hetzelfde "
+        "contactmoment in beide periodes, en zonder eigen actie die erin valt. Effect = het "
+        "verschil in de winkels van de actie min het verschil in de vergelijkbare winkels, "
+        "zodat een seizoen of een landelijke campagne niet voor het effect van de actie "
+        "wordt gehouden. Het interval telt elk antwoord als onafhankelijk; antwoorden in "
+        "één winkel lijken op elkaar, dus met weinig winkels is het smaller dan het zou "
+        "moeten zijn."
+    ),
+    "did_treated": "Winkels van de actie",
+    "did_control": "Vergelijkbare winkels",
+    "did_effect": "Effect",
+    "did_relative": "Relatief",
+    "did_stores": "{count} winkels",
+    "did_one_store": "1 winkel",
+    "did_relative_value": "% makkelijk {value}%",
+    "did_line": "Na aftrek van vergelijkbare winkels: {points} pp {ci}, % makkelijk {relative}",
+    "did_no_control": "geen vergelijkbare winkels",
+    "did_every_store": "alle winkels hebben deze actie: niets om mee te vergelijken",
     "message_shown": "Bericht op de kiosken tot en met {until}",
     "by": "door",
     "fleet_intro": (
@@ -742,6 +1241,48 @@ NL: dict[str, str] = {
     "c_no_such": "Deze opmerking bestaat niet: HQ heeft geen antwoord met dit id.",
     "error_title": "Er klopt iets niet",
     "csrf": "Dit formulier is verlopen; laad de pagina opnieuw en probeer het nog eens.",
+    # Rollen (hq.roles): wie wat mag zien en wijzigen, de pagina's gebruikers en auditlog.
+    "admin_only": "Alleen een beheerder kan deze pagina openen.",
+    "no_such_store": "Deze winkel bestaat niet.",
+    "nav_users": "Gebruikers",
+    "nav_audit": "Auditlog",
+    "role_admin": "Beheerder",
+    "role_analyst": "Analist",
+    "role_store_manager": "Winkelmanager",
+    "u_intro": (
+        "Een beheerder beheert gebruikers, klantreizen, vragenlijsten en kiosken en ziet elke "
+        "winkel; een analist ziet de cijfers, opmerkingen en exports van elke winkel en legt "
+        "acties vast; een winkelmanager ziet alleen de eigen winkels."
+    ),
+    "u_none": "Nog geen gebruikers.",
+    "u_name": "Gebruiker",
+    "u_role": "Rol",
+    "u_stores": "Winkels",
+    "u_email": "E-mail",
+    "u_save": "Opslaan",
+    "u_you": "jij",
+    "u_stores_hint": "winkelcodes, bijv. s001, s002 (winkelmanagers)",
+    "u_every_store": "elke winkel",
+    "u_no_store": "nog geen winkel: ziet niets",
+    "u_saved": "Opgeslagen.",
+    "u_cli": "Nieuwe gebruikers en wachtwoorden: ces-hq user add NAAM --role ROL op de HQ-server.",
+    "u_no_user": "Deze gebruiker bestaat niet.",
+    "u_err_role": "kies een rol.",
+    "u_err_store": "een winkelcode bestaat uit letters, cijfers, '_' of '-' (hoogstens 64).",
+    "u_err_stores_role": "alleen een winkelmanager heeft eigen winkels; andere rollen zien elke winkel.",
+    "u_err_email": "geen e-mailadres.",
+    "u_err_last_admin": "dit is de laatste beheerder: maak eerst een andere gebruiker beheerder.",
+    "u_err_too_many": "te veel winkels.",
+    "u_err_user": "deze gebruiker bestaat niet.",
+    "u_err_value": "dit kan niet worden opgeslagen.",
+    "au_intro": "Wat beheerders wijzigden, en elke verwijdering en volledige export, nieuwste eerst (de laatste {limit}).",
+    "au_none": "Er is nog niets vastgelegd.",
+    "au_at": "Wanneer",
+    "au_actor": "Wie",
+    "au_action": "Wat",
+    "au_count": "Hoeveel",
+    "au_detail": "Details",
+    "a_own_stores": "kies een of meer van je eigen winkels voor deze actie.",
     # The journeys page and the overview's journey view.
     "nav_journeys": "Klantreizen",
     "j_intro": (

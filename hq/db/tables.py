@@ -415,3 +415,85 @@ footfall = Table(
     Column("hour", SmallInteger, primary_key=True),  # 0-23, the store's local time
     Column("visitors", Integer, nullable=False),
 )
+
+
+# --- alerts (issue 15; new tables, made by create_all) --------------------------------------
+
+# What to watch (hq.alerts.rules): a kind, a scope, its settings as a JSON object, and where
+# alerts go. The webhook URL is a secret of sorts: shown and logged by its host only.
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100)),
+    Column("kind", String(32), nullable=False),
+    Column("scope", String(16), nullable=False),  # 'chain' | 'region' | 'store' | 'touchpoint'
+    Column("scope_id", Name),  # None for the chain
+    Column("settings", Text, nullable=False),  # JSON object, checked by hq.alerts.rules
+    Column("emails", Text, nullable=False),  # JSON list of addresses
+    Column("webhook_url", Text),
+    Column("webhook_format", String(16)),  # 'json' | 'slack' | 'teams'
+    Column("quiet_hours", String(16)),  # e.g. '22:00-07:00' on the subject's store's clock
+    Column("cooldown_minutes", Integer, nullable=False),
+    Column("enabled", SmallInteger, nullable=False, server_default=text("1")),
+    Column("created_by", Name, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+)
+
+# What a rule found, per subject (a store's touchpoint and scale, a kiosk): open until the
+# condition clears (closed_at), acknowledged by a person or not.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule_id", Integer, ForeignKey("alert_rules.id"), nullable=False, index=True),
+    Column("subject", String(200), nullable=False),
+    Column("store_id", Name),  # who may see it (hq.roles); None: chain-wide
+    Column("title", String(300), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("opened_at", Timestamp, nullable=False),
+    Column("last_seen_at", Timestamp, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("closed_at", Timestamp),
+    Column("acknowledged_by", Name),
+    Column("acknowledged_at", Timestamp),
+    # One open alert per rule and subject, however many processes evaluate.
+    Index(
+        "alerts_one_open",
+        "rule_id",
+        "subject",
+        unique=True,
+        sqlite_where=text("closed_at IS NULL"),
+        postgresql_where=text("closed_at IS NULL"),
+    ),
+)
+
+# Each alert's e-mail and webhook, sent by the alert job and retried with a back-off.
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),  # 'email' | 'webhook'
+    Column("status", String(16), nullable=False),  # 'pending' | 'sent' | 'failed' | 'skipped'
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", Timestamp, nullable=False),  # after quiet hours, or a back-off
+    Column("last_error", String(300)),  # never the URL
+    Column("sent_at", Timestamp),
+    Index("alert_deliveries_due", "status", "next_attempt_at"),
+)
+
+
+# --- the weekly digest (issue 15, hq.digest_sending) ---------------------------------------
+
+# Who got the digest of which week, so a run that is tried again (after the SMTP server
+# failed for some) mails only those still waiting: 'sent', or 'refused' when the server
+# refused the message for good (not tried again). No address: the user's name only.
+digest_sends = Table(
+    "digest_sends",
+    metadata,
+    Column("week", String(10), primary_key=True),  # e.g. '2026-W48'
+    Column("user_name", Name, primary_key=True),
+    Column("outcome", String(16), nullable=False),
+    Column("at", Timestamp, nullable=False),
+)

@@ -32,7 +32,11 @@ def test_user_add_list_and_remove(tmp_path: Path) -> None:
     added = ces_hq("user", "add", "anna", "--password-stdin", *where, stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
     assert "user anna added" in added.stdout
-    assert ces_hq("user", "list", *where).stdout.split() == ["anna"]
+    # The first user is an admin (HQ had none); the list shows role, stores and e-mail.
+    assert ces_hq("user", "list", *where).stdout.split() == [
+        *("NAME", "ROLE", "STORES", "E-MAIL"),
+        *("anna", "admin", "all", "-"),
+    ]
     db = HQDatabase.open(f"sqlite:///{tmp_path / 'hq.db'}")
     try:
         assert users.log_in(db, "anna", PASSWORD)

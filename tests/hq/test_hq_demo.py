@@ -118,10 +118,18 @@ def test_the_action_recorded_weeks_ago_shows_its_effect(demo_db: HQDatabase) -> 
     (action,) = actions.all_actions(demo_db)
     day = today("Europe/Amsterdam")
     assert action.started_on == day - timedelta(days=35)
-    (change,) = actions.effect(demo_db, action, day).changes
+    found = actions.effect(demo_db, action, day)
+    (change,) = found.changes
     assert change.change is not None
     assert change.change > 8
     assert change.significant
+    # The southern stores, without the action, rose with the season: the action's own
+    # share is smaller than before/after says, and still more than noise.
+    did = found.did
+    assert did is not None
+    assert (did.treated_stores, did.control_stores) == (3, 3)
+    assert 8 < did.points < change.change
+    assert did.low > 0
 
 
 def test_the_printed_login_opens_the_dashboard_with_the_story(
@@ -143,7 +151,8 @@ def test_the_printed_login_opens_the_dashboard_with_the_story(
     assert page.status_code == 200
     assert actions.all_actions(demo_db)[0].title in page.text
     verdicts = re.findall(r'class="verdict">([^<]*)<', page.text)
-    assert verdicts == [webtexts.EN["v_better"]]
+    # Before/after, and against the stores without the action (the season taken out).
+    assert verdicts == [webtexts.EN["v_better"], webtexts.EN["v_better"]]
 
 
 def test_a_second_run_adds_nothing_and_gives_a_new_working_password(

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ces.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES, YOU_SAID
-from hq import actions, storeinfo
+from hq import actions, erasure, storeinfo
 from hq.context import HQContext
 from hq.dashboard import webtexts
 from hq.dashboard.deps import CheckedForm, Context, CurrentUser, PageContext, page_of
@@ -35,10 +35,18 @@ async def actions_page(request: Request, page: ActionsPage, hq: Context) -> Resp
 async def record_action(
     request: Request, user: CurrentUser, form: CheckedForm, page: ActionsPage, hq: Context
 ) -> Response:
+    chosen = [s for s in form.get("stores", "").split("\n") if s]
+    if user.stores is not None and (not chosen or not set(chosen) <= user.stores):
+        # A store manager's actions are for their own stores, named (none: every store).
+        t = webtexts.text(language(request))
+        return await _actions_view(
+            request, page, hq, status=400, error=t["a_own_stores"], form=form
+        )
     try:
         started = _form_date(form, "started_on", required=True)
         assert started is not None
         until = _form_date(form, "message_until")
+        touchpoint = form.get("touchpoint") or None
         await hq.in_thread(
             lambda: actions.record(
                 hq.database,
@@ -46,11 +54,15 @@ async def record_action(
                 started_on=started,
                 created_by=user.user,
                 stores=[s for s in form.get("stores", "").split("\n") if s],
-                touchpoint=form.get("touchpoint") or None,
+                touchpoint=touchpoint,
                 # Every language posted: one no survey has is refused, not dropped unseen.
                 message={loc: form.get(f"message_{loc}", "") for loc in SUPPORTED_LOCALES},
                 message_until=until,
                 locales=message_locales(hq),
+                owner=form.get("owner"),
+                factor=form.get("factor"),
+                status=form.get("status", "in_progress"),
+                factors=actions.factor_ids(hq.surveys, touchpoint),
             )
         )
     except actions.ActionError as e:
@@ -58,7 +70,46 @@ async def record_action(
         error = f"{e.field}: {t[e.text_key]}" if e.text_key else str(e)
         return await _actions_view(request, page, hq, status=400, error=error, form=form)
     log.info("dashboard: %s recorded an action", user.user)
+    await hq.in_thread(
+        erasure.record,
+        hq.database,
+        user.user,
+        "action_recorded",
+        1,
+        "stores: " + (", ".join(chosen[:20]) or "every store"),
+    )
     return RedirectResponse("/actions?done=saved", status_code=303)
+
+
+@router.post("/actions/{action_id}/details", name="actions_update")
+async def update_action(
+    request: Request, user: CurrentUser, form: CheckedForm, page: ActionsPage, hq: Context
+) -> Response:
+    """Status, owner and factor of a recorded action (its date and stores stay)."""
+    action_id = _action_id(request)
+    found = await hq.in_thread(actions.find, hq.database, action_id)
+    if found is None or not sees(request, found):
+        raise PageError(404, "no such action")
+    try:
+        changed = await hq.in_thread(
+            lambda: actions.update(
+                hq.database,
+                action_id,
+                status=form.get("status"),
+                owner=form.get("owner"),
+                factor=form.get("factor"),
+                factors=actions.factor_ids(hq.surveys, found.touchpoint),
+            )
+        )
+    except actions.ActionError as e:
+        return await _actions_view(request, page, hq, status=400, error=f"{found.title[:60]}: {e}")
+    if not changed:
+        raise PageError(404, "no such action")
+    log.info("dashboard: %s updated action %d", user.user, action_id)
+    await hq.in_thread(
+        erasure.record, hq.database, user.user, "action_updated", 1, f"action {action_id}"
+    )
+    return RedirectResponse(f"/actions?done=updated#action-{action_id}", status_code=303)
 
 
 @router.get("/actions/{action_id}/delete", name="actions_confirm")
@@ -66,7 +117,7 @@ async def confirm_delete(request: Request, page: ActionsPage, hq: Context) -> Re
     """Asks before removing (the list's "Remove" leads here; with JS it asks in a dialog)."""
     action_id = _action_id(request)
     found = await hq.in_thread(actions.all_actions, hq.database)
-    action = next((a for a in found if a.id == action_id), None)
+    action = next((a for a in found if a.id == action_id and sees(request, a)), None)
     if action is None:
         raise PageError(404, "no such action")
     return render(request, "action_remove.html", action=action, **page.values)
@@ -77,10 +128,26 @@ async def delete_action(
     request: Request, user: CurrentUser, form: CheckedForm, hq: Context
 ) -> Response:
     action_id = _action_id(request)
+    found = await hq.in_thread(actions.all_actions, hq.database)
+    if not any(a.id == action_id and sees(request, a) for a in found):
+        raise PageError(404, "no such action")
     if not await hq.in_thread(actions.remove, hq.database, action_id):
         raise PageError(404, "no such action")
     log.info("dashboard: %s removed action %d", user.user, action_id)
+    await hq.in_thread(
+        erasure.record, hq.database, user.user, "action_removed", 1, f"action {action_id}"
+    )
     return RedirectResponse("/actions?done=removed", status_code=303)
+
+
+def sees(request: Request, action: actions.Action) -> bool:
+    """Whether the signed-in user may see ``action``: a store manager only those of their
+    own stores (one for every store, or also for another store, is measured on stores they
+    may not see)."""
+    stores: frozenset[str] | None = request.state.session.stores
+    if stores is None:
+        return True
+    return bool(action.stores) and set(action.stores) <= stores
 
 
 def _action_id(request: Request) -> int:
@@ -106,10 +173,20 @@ async def _actions_view(
     form: dict[str, str] | None = None,
 ) -> Response:
     day = today(await hq.in_thread(storeinfo.chain_zone, hq.database))
-    effects = await hq.in_thread(
-        lambda: [actions.effect(hq.database, a, day) for a in actions.all_actions(hq.database)]
+
+    def measured() -> list[actions.Effect]:
+        found = actions.all_actions(hq.database)
+        return [actions.effect(hq.database, a, day, found) for a in found if sees(request, a)]
+
+    effects = await hq.in_thread(measured)
+    lang = language(request)
+    factors = {
+        tp: _labelled(actions.factor_ids(hq.surveys, tp), lang)
+        for tp in {e.action.touchpoint for e in effects} | {None}
+    }
+    notice = {"saved": "a_saved", "removed": "a_removed", "updated": "a_updated"}.get(
+        request.query_params.get("done", "")
     )
-    notice = {"saved": "a_saved", "removed": "a_removed"}.get(request.query_params.get("done", ""))
     return render(
         request,
         "actions.html",
@@ -123,8 +200,19 @@ async def _actions_view(
         endonyms=LANGUAGE_NAMES,
         prefixes=YOU_SAID,
         max_chars=actions.MAX_MESSAGE_CHARS,
+        statuses=actions.STATUSES,
+        factors=factors,
+        max_owner=actions.MAX_OWNER_CHARS,
+        # A store manager sees the effect, not the other stores' own figures behind it.
+        restricted=page.f.stores is not None,
         **page.values,
     )
+
+
+def _labelled(found: dict[str, dict[str, str]], lang: str) -> list[tuple[str, str]]:
+    """Factor ids with their label in ``lang`` (else English, else the id), by label."""
+    shown = [(i, labels.get(lang) or labels.get("en") or i) for i, labels in found.items()]
+    return sorted(shown, key=lambda pair: (pair[1].casefold(), pair[0]))
 
 
 def _form_date(form: dict[str, str], field: str, required: bool = False) -> date | None:

@@ -14,7 +14,7 @@ from ces.answer import ANSWER_ID_RE
 from hq import erasure
 from hq.context import HQContext
 from hq.dashboard import insights, webtexts
-from hq.dashboard.deps import CheckedForm, Context, CurrentUser, PageContext, page_of
+from hq.dashboard.deps import ADMIN_ONLY, CheckedForm, Context, CurrentUser, PageContext, page_of
 from hq.dashboard.pages import PAGE_PATHS, PageError, PageRoute
 from hq.dashboard.rendering import language, render
 
@@ -100,7 +100,7 @@ async def _comment_of(request: Request, hq: HQContext) -> erasure.Found:
     return found[0]
 
 
-@router.get("/comments/{answer_id}/delete", name="comments_confirm")
+@router.get("/comments/{answer_id}/delete", name="comments_confirm", dependencies=[ADMIN_ONLY])
 async def confirm_erase(request: Request, page: CommentsPage, hq: Context) -> Response:
     """Asks before erasing (the comment's "Delete" leads here); a GET never erases."""
     found = await _comment_of(request, hq)
@@ -115,7 +115,7 @@ async def confirm_erase(request: Request, page: CommentsPage, hq: Context) -> Re
     return render(request, "comment_erase.html", found=found, back=_back(request), **values)
 
 
-@router.post("/comments/{answer_id}/delete", name="comments_erase")
+@router.post("/comments/{answer_id}/delete", name="comments_erase", dependencies=[ADMIN_ONLY])
 async def erase_comment(
     request: Request, user: CurrentUser, form: CheckedForm, hq: Context
 ) -> Response:

@@ -11,9 +11,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from hq import kiosk_moves
+from hq import erasure, kiosk_moves
 from hq.dashboard import insights, webtexts
-from hq.dashboard.deps import CheckedForm, Context, CurrentUser, PageContext, page_of
+from hq.dashboard.deps import ADMIN_ONLY, CheckedForm, Context, CurrentUser, PageContext, page_of
 from hq.dashboard.pages import PAGE_PATHS, PageError, PageRoute
 from hq.dashboard.rendering import language, render
 from hq.db.database import KioskInfo, UnknownKiosk
@@ -27,8 +27,8 @@ FleetPage = Annotated[PageContext, page_of("fleet")]
 
 
 @router.get(PAGE_PATHS["fleet"], name="fleet")
-async def fleet(request: Request, page: FleetPage, hq: Context) -> Response:
-    rows = await hq.in_thread(insights.fleet, hq.database, utcnow())
+async def fleet(request: Request, user: CurrentUser, page: FleetPage, hq: Context) -> Response:
+    rows = await hq.in_thread(insights.fleet, hq.database, utcnow(), user.stores)
     notice = "mv_done" if request.query_params.get("done") == "moved" else None
     return render(
         request,
@@ -41,14 +41,14 @@ async def fleet(request: Request, page: FleetPage, hq: Context) -> Response:
     )
 
 
-@router.get("/fleet/{kiosk_id}/move", name="fleet_move_confirm")
+@router.get("/fleet/{kiosk_id}/move", name="fleet_move_confirm", dependencies=[ADMIN_ONLY])
 async def confirm_move(request: Request, kiosk_id: str, page: FleetPage, hq: Context) -> Response:
     """Asks where to and says what happens before moving (the fleet's "Move" leads here)."""
     kiosk = await _kiosk(hq, kiosk_id)
     return await _move_view(request, page, hq, kiosk)
 
 
-@router.post("/fleet/{kiosk_id}/move", name="fleet_move")
+@router.post("/fleet/{kiosk_id}/move", name="fleet_move", dependencies=[ADMIN_ONLY])
 async def move(
     request: Request,
     kiosk_id: str,
@@ -64,6 +64,14 @@ async def move(
     except kiosk_moves.MoveError as e:
         t = webtexts.text(language(request))
         return await _move_view(request, page, hq, kiosk, status=400, error=t[f"mv_err_{e.key}"])
+    await hq.in_thread(
+        erasure.record,
+        hq.database,
+        user.user,
+        "kiosk_moved",
+        1,
+        f"kiosk {kiosk.id} at {kiosk.store}: {kiosk.touchpoint} to {touchpoint}",
+    )
     log.info("dashboard: %s moved kiosk %s", user.user, kiosk.id)
     return RedirectResponse(f"{PAGE_PATHS['fleet']}?done=moved", status_code=303)
 

@@ -12,16 +12,17 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ces.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
-from hq import journeys
+from hq import erasure, journeys
 from hq.context import HQContext
 from hq.dashboard import webtexts
-from hq.dashboard.deps import CheckedForm, Context, CurrentUser, PageContext, page_of
+from hq.dashboard.deps import ADMIN_ONLY, AdminUser, CheckedForm, Context, PageContext, page_of
 from hq.dashboard.pages import PAGE_PATHS, PageError, PageRoute
 from hq.dashboard.rendering import language, render
 
 log = logging.getLogger("effortless.hq.dashboard")
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+# Journeys are an admin's to define (hq.roles); the figures per journey are on the overview.
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=[ADMIN_ONLY])
 
 JourneysPage = Annotated[PageContext, page_of("journeys")]
 
@@ -56,11 +57,14 @@ class Edit:
                 self.request, self.page, self.hq, 400, error=e, failed=form_key, form=self.form
             )
         log.info("dashboard: %s %s", self.user, logged)
+        await self.hq.in_thread(
+            erasure.record, self.hq.database, self.user, "journey_changed", 1, logged
+        )
         return RedirectResponse(f"/journeys?done={done}", status_code=303)
 
 
 async def _edit(
-    request: Request, user: CurrentUser, form: CheckedForm, page: JourneysPage, hq: Context
+    request: Request, user: AdminUser, form: CheckedForm, page: JourneysPage, hq: Context
 ) -> Edit:
     return Edit(request, user.user, form, page, hq)
 

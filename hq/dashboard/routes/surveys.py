@@ -35,7 +35,7 @@ from ces.svg import MAX_SVG_BYTES
 from hq import journeys, survey_versions
 from hq.context import HQContext
 from hq.dashboard import kiosk_layout
-from hq.dashboard.deps import CheckedForm, Context, CurrentUser, PageContext, page_of
+from hq.dashboard.deps import ADMIN_ONLY, CheckedForm, Context, CurrentUser, PageContext, page_of
 from hq.dashboard.fontmetrics import FONT_FILES
 from hq.dashboard.pages import PAGE_PATHS, PageError, PageRoute
 from hq.dashboard.rendering import language, render
@@ -53,7 +53,8 @@ from hq.dashboard.uploads import CheckedUploadForm
 
 log = logging.getLogger("effortless.hq.dashboard")
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+# Surveys are an admin's to write and publish (hq.roles); nobody else sees the editor.
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=[ADMIN_ONLY])
 
 SurveysPage = Annotated[PageContext, page_of("surveys")]
 
