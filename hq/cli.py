@@ -998,7 +998,10 @@ def user_list(args: argparse.Namespace) -> int:
 
 def user_remove(args: argparse.Namespace) -> int:
     with closing(_open_database(args)) as db:
-        removed = users.remove_user(db, args.name)
+        try:
+            removed = users.remove_user(db, args.name)
+        except users.UserError as e:
+            raise CliError(str(e)) from None
         if removed:
             erasure.record(db, f"cli:{_os_user()}", "user_removed", 1, args.name)
     if not removed:
@@ -1494,6 +1497,20 @@ def _survey_database(args: argparse.Namespace) -> HQDatabase:
     return db
 
 
+def _journey_database(args: argparse.Namespace) -> HQDatabase:
+    """HQ's database with its surveys and journeys seeded as at serve's first start, so
+    that a digest of a database HQ has not served yet has its touchpoints' targets."""
+    catalog = _survey_catalog(getattr(args, "surveys", None))
+    db = _open_database(args)
+    try:
+        survey_versions.seed(db, catalog)
+        journeys.seed(db, catalog)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 def survey_export(args: argparse.Namespace) -> int:
     with closing(_survey_database(args)) as db:
         try:
@@ -1565,7 +1582,7 @@ def alert(args: argparse.Namespace) -> int:
 
 def digest(args: argparse.Namespace) -> int:
     try:
-        return digest_cli.run(args, lambda: _open_database(args))
+        return digest_cli.run(args, lambda: _journey_database(args))
     except (digest_cli.DigestCliError, DigestError) as e:
         raise CliError(str(e)) from None
 

@@ -106,7 +106,7 @@ def _preview(db: HQDatabase, args: argparse.Namespace, week: digest.Week) -> int
                 f"note: {member.name} has no e-mail address: no digest is mailed", file=sys.stderr
             )
     else:
-        member = roles.Member("(every store)", roles.ANALYST, None, None)
+        member = roles.Member("analysts", roles.ANALYST, None, None)
     found = digest.build(db, member, week)
     url = args.public_url or PREVIEW_URL
     body = (

@@ -106,7 +106,16 @@ def add_user(db: HQDatabase, name: str, password: str, *, replace: bool = False)
 
 
 def remove_user(db: HQDatabase, name: str) -> bool:
+    """Delete a user and their sessions; False if there is no such user. UserError for the
+    last admin while others remain: nobody could manage them any more."""
     with db.writing() as conn:
+        role = conn.execute(select(users.c.role).where(users.c.name == name)).scalar()
+        if role == "admin":
+            # In the writing transaction, locked, as roles.set_member counts them.
+            rows = conn.execute(select(users.c.name, users.c.role).with_for_update()).all()
+            admins = [r for r in rows if r.role == "admin"]
+            if len(admins) == 1 and len(rows) > 1:
+                raise UserError(f"{name!r} is the last admin: make another user an admin first")
         conn.execute(delete(user_sessions).where(user_sessions.c.user_name == name))
         # A user of the same name added later starts with no stores of this one's.
         conn.execute(delete(user_stores).where(user_stores.c.user_name == name))

@@ -51,8 +51,10 @@ class Inbox:
             return list(self.messages[:count])
 
 
-def start_inbox() -> tuple[Inbox, Controller]:
-    inbox = Inbox()
+def start_inbox(inbox: Inbox | None = None) -> tuple[Inbox, Controller]:
+    """Serve ``inbox`` (a new one by default; a subclass may answer differently) on a free
+    port of 127.0.0.1; stop the controller when done."""
+    inbox = inbox or Inbox()
     # aiosmtpd checks that its server is up by connecting to the port it was given, so it
     # needs a real one, not 0.
     with socket.socket() as probe:

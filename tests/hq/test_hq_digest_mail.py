@@ -13,10 +13,9 @@ from typing import Any
 
 import anyio
 import pytest
-from aiosmtpd.controller import Controller
 from dashboard_data import Spec, add, kiosk, many
 from hqserver import ces_hq
-from smtp_inbox import Inbox
+from smtp_inbox import Inbox, start_inbox
 
 from hq import digest, jobs, roles, users
 from hq.db.database import HQDatabase
@@ -106,13 +105,8 @@ class Picky(Inbox):
 
 @pytest.fixture
 def picky() -> Iterator[Picky]:
-    inbox = Picky()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.url = f"smtp://127.0.0.1:{port}?from=hq@example.org"
+    inbox, controller = start_inbox(Picky())
+    assert isinstance(inbox, Picky)
     try:
         yield inbox
     finally:

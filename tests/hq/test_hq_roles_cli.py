@@ -142,6 +142,24 @@ def test_unknown_users_and_the_last_admin(where: tuple[HQDatabase, list[str]]) -
     assert roles.member(db, "anna").role == "analyst"  # type: ignore[union-attr]
 
 
+def test_the_last_admin_cannot_be_removed_while_others_remain(
+    where: tuple[HQDatabase, list[str]],
+) -> None:
+    db, args = where
+    add(args, "anna")
+    add(args, "bert", "--role", "analyst")
+    refused = ces_hq("user", "remove", "anna", *args)
+    assert "'anna' is the last admin" in one_line_error(refused)
+    assert [m.name for m in roles.members(db)] == ["anna", "bert"]
+    assert ces_hq("user", "set", "bert", "--role", "admin", *args).returncode == 0
+    assert ces_hq("user", "remove", "anna", *args).returncode == 0
+    assert [(m.name, m.role) for m in roles.members(db)] == [("bert", "admin")]
+    # The only user may go: the next one added becomes the admin.
+    assert ces_hq("user", "remove", "bert", *args).returncode == 0
+    add(args, "carla")
+    assert roles.member(db, "carla").role == "admin"  # type: ignore[union-attr]
+
+
 def test_kiosk_and_store_changes_are_in_the_audit_log(where: tuple[HQDatabase, list[str]]) -> None:
     db, args = where
     added = json.loads(
