@@ -28,6 +28,7 @@ HQ_MODULES = (
     "psycopg",
     "jinja2",
     "platformdirs",
+    "requests",
 )
 
 _LABELS = {"kiosk": "kiosk", "hq": "HQ"}

@@ -128,7 +128,8 @@ def test_slow_clients_are_closed_and_a_kiosk_gets_through_meanwhile(tmp_path: Pa
         # Every slow client is closed by HQ, though each keeps sending header lines.
         trickle_until_closed(clients)
         assert hq.post().status_code == 200
-    text = assert_quiet_log(hq.log, most_lines=20)
+    # A dozen lines say what the start did; 30 slow clients add a few, not one each.
+    text = assert_quiet_log(hq.log, most_lines=22)
     assert "closed a connection that sent no complete request within 1 s" in text
 
 

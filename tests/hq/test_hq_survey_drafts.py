@@ -12,7 +12,7 @@ from sqlalchemy import select, text, update
 from hq import journeys
 from hq import survey_versions as sv
 from hq.db.database import HQDatabase
-from hq.db.tables import meta, survey_versions
+from hq.db.tables import SCHEMA_VERSION, meta, survey_versions
 from hq.surveys import SurveyCatalog
 
 
@@ -250,7 +250,7 @@ def test_a_schema_5_database_is_upgraded(database_url: str, surveys: SurveyCatal
     upgraded = HQDatabase.open(database_url)
     try:
         with upgraded.reading() as conn:
-            assert stored_schema_version(conn) == "7"
+            assert stored_schema_version(conn) == str(SCHEMA_VERSION)
         assert sv.generation(upgraded) == 0
         assert upgraded.kiosk(kiosk.id).survey_since is None
         assert sv.seed(upgraded, surveys) == ["in_store_purchase", "returns_desk"]
