@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -79,12 +80,19 @@ class FootfallError(ValueError):
     """A file HQ will not load; ``str(e)`` is one line naming the line that is wrong."""
 
 
-@dataclass(frozen=True)
+# Slots: a chain's file is a million rows or more, each held until it is stored.
+@dataclass(frozen=True, slots=True)
 class Row:
     store: str
     day: date
     hour: int
     visitors: int
+    # In the file, for the message about an hour given twice; not part of what a row is.
+    line: int = field(default=0, compare=False)
+
+    @property
+    def key(self) -> tuple[str, date, int]:
+        return (self.store, self.day, self.hour)
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,8 @@ def parse(data: bytes, today: date | None = None) -> list[Row]:
     delimiter, positions = _header(header_line)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     rows: list[Row] = []
-    seen: dict[tuple[str, date, int], int] = {}
+    # A store id and a date recur on every hour's row: one object each, not one per row.
+    known: dict[str, Any] = {}
     line = 1
     try:
         for fields in reader:
@@ -149,22 +158,26 @@ def parse(data: bytes, today: date | None = None) -> list[Row]:
             if not any(f.strip() for f in fields):
                 continue  # Excel's empty rows (";;;")
             row = _row(fields, positions, line, last_day)
-            key = (row.store, row.day, row.hour)
-            before = seen.get(key)
-            if before is not None:
-                raise FootfallError(
-                    f"line {line}: {row.store} {row.day} hour {row.hour} is on line {before} "
-                    "too (one row per store, date and hour; add up the visitors of an hour "
-                    "counted twice)"
-                )
-            seen[key] = line
-            rows.append(row)
+            store = known.setdefault(row.store, row.store)
+            day = known.setdefault(row.day.isoformat(), row.day)
+            rows.append(Row(store, day, row.hour, row.visitors, line))
     except csv.Error as e:
         raise FootfallError(
             f"line {reader.line_num + 1}: not readable as CSV ({e}; is a quote left open?)"
         ) from None
     if not rows:
         raise FootfallError("the file has a header but no rows")
+    # In key order (the order they are stored in), so an hour given twice is found next to
+    # its twin without a second copy of every key in memory.
+    rows.sort(key=lambda r: (r.key, r.line))
+    twice = [(a, b) for a, b in itertools.pairwise(rows) if a.key == b.key]
+    if twice:
+        first, second = min(twice, key=lambda pair: pair[1].line)
+        raise FootfallError(
+            f"line {second.line}: {second.store} {second.day} hour {second.hour} is on line "
+            f"{first.line} too (one row per store, date and hour; add up the visitors of an "
+            "hour counted twice)"
+        )
     return rows
 
 
@@ -238,7 +251,7 @@ def _row(fields: list[str], positions: dict[str, int], line: int, last_day: date
             f"line {line}: {visitors} visitors in one hour is more than a store can have "
             f"(at most {MAX_VISITORS_PER_HOUR:,}); is it the right column?"
         )
-    return Row(store, day, int(hour_match.group(1)), int(visitors))
+    return Row(store, day, int(hour_match.group(1)), int(visitors), line)
 
 
 def _day(value: str, line: int) -> date:
@@ -269,7 +282,7 @@ def load(db: HQDatabase, rows: list[Row], dry_run: bool = False) -> Summary:
         summary = _summary(conn, rows)
         statement = _upsert(conn)
         # Keys in one order, so two imports at once on PostgreSQL never deadlock.
-        ordered = sorted(rows, key=lambda r: (r.store, r.day, r.hour))
+        ordered = sorted(rows, key=lambda r: r.key)
         for start in range(0, len(ordered), _BATCH):
             conn.execute(
                 statement,
@@ -292,18 +305,28 @@ def _upsert(conn: Connection) -> Any:
 def _summary(conn: Connection, rows: list[Row]) -> Summary:
     days = {r.day for r in rows}
     stores = sorted({r.store for r in rows})
-    keys = {(r.store, r.day, r.hour) for r in rows}
     replaced = 0
     if rows:
         t = footfall
+        # Both in key order: the hours already loaded are matched by walking the two lists
+        # together, not by a set of every key of the file.
+        wanted = iter(sorted(r.key for r in rows))
+        at = next(wanted, None)
         for start in range(0, len(stores), 500):
             found = conn.execute(
-                select(t.c.store_id, t.c.day, t.c.hour).where(
+                select(t.c.store_id, t.c.day, t.c.hour)
+                .where(
                     t.c.store_id.in_(stores[start : start + 500]),
                     t.c.day.between(min(days), max(days)),
                 )
+                .order_by(t.c.store_id, t.c.day, t.c.hour)
             )
-            replaced += sum((str(s), d, int(h)) in keys for s, d, h in found)
+            for s, d, h in found:
+                key = (str(s), d, int(h))
+                while at is not None and at < key:
+                    at = next(wanted, None)
+                if at == key:
+                    replaced += 1
     return Summary(
         len(rows),
         len(stores),

@@ -159,9 +159,10 @@ def test_columns_in_any_order_quoted_and_other_columns_left_alone() -> None:
     data = (
         b'Visitors,Door,Hour,Date,Store\n"120",main,9,2026-11-23,"s001"\n7,side,0,2026-11-23,s-2\n'
     )
+    # In the order they are stored: by store, date and hour.
     assert footfall.parse(data, today=DAY) == [
-        footfall.Row("s001", DAY, 9, 120),
         footfall.Row("s-2", DAY, 0, 7),
+        footfall.Row("s001", DAY, 9, 120),
     ]
 
 
