@@ -86,7 +86,7 @@ from hq import (
 )
 from hq.alerts.rules import RuleError
 from hq.assignment import is_served, served_touchpoints
-from hq.dashboard import export, filters, insights
+from hq.dashboard import export, filters, insights, webtexts
 from hq.db.database import (
     HQDatabase,
     HQDatabaseError,
@@ -353,7 +353,7 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     serve.add_argument(
         "--digest-language",
-        choices=("en", "nl"),
+        choices=webtexts.LANGUAGES,
         default="en",
         help="the weekly digest's language (en)",
     )

@@ -340,12 +340,9 @@ def _summary(conn: Connection, rows: list[Row]) -> Summary:
 # --- participation --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Participation:
-    """A store's local day: its answers and its visitors (from the footfall loaded)."""
+class _Share:
+    """Answers against visitors, for what has both."""
 
-    store: str
-    day: date
     answers: int
     visitors: int
 
@@ -361,21 +358,23 @@ class Participation:
 
 
 @dataclass(frozen=True)
-class StoreParticipation:
+class Participation(_Share):
+    """A store's local day: its answers and its visitors (from the footfall loaded)."""
+
+    store: str
+    day: date
+    answers: int
+    visitors: int
+
+
+@dataclass(frozen=True)
+class StoreParticipation(_Share):
     """A store over a range: the answers and visitors of its days with footfall."""
 
     store: str
     days: int  # days with footfall in the range
     answers: int
     visitors: int
-
-    @property
-    def per_100(self) -> float | None:
-        return per_100_of(self.answers, self.visitors)[0]
-
-    @property
-    def too_low(self) -> bool:
-        return per_100_of(self.answers, self.visitors)[1]
 
 
 def per_100_of(answers: int, visitors: int) -> tuple[float | None, bool]:

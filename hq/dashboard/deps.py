@@ -17,6 +17,7 @@ from hq import storeinfo, users
 from hq.body import read_capped
 from hq.context import Context, HQContext
 from hq.dashboard import insights, stats, webtexts
+from hq.dashboard.access import UNFILTERED_PAGES
 from hq.dashboard.filters import FilterError, Filters, parse_filters, today
 from hq.dashboard.pages import PAGE_PATHS, PageError, Redirect
 from hq.dashboard.rendering import language
@@ -36,8 +37,6 @@ __all__ = [
 SESSION_COOKIE = "ces_session"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 1000
-# Pages that show no filtered answers, so say nothing of what is counted.
-UNFILTERED_PAGES = ("fleet", "actions", "journeys", "surveys", "users", "audit", "stores")
 
 
 async def signed_in(request: Request, hq: Context) -> users.Session:

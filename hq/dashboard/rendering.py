@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, Response
 
 from ces.assets import hq_templates_dir
 from hq.dashboard import webtexts
-from hq.dashboard.access import ADMIN_PAGES
+from hq.dashboard.access import ADMIN_PAGES, UNFILTERED_PAGES
 
 LANG_COOKIE = "ces_lang"
 SECURITY_HEADERS = {
@@ -59,6 +59,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             path=request.url.path,
             lang_link=lambda code: with_query(request, lang=code),
             admin_pages=ADMIN_PAGES,
+            unfiltered_pages=UNFILTERED_PAGES,
             **context,
         )
     )
