@@ -65,8 +65,13 @@ class Timing:
     # A second tap of a double tap lands on the next screen; taps this soon after a
     # screen change are ignored.
     debounce_s: float = 0.35
-    still_there_s: float = 8.0
+    # WCAG 2.2.1 (timing adjustable) asks for at least 20 s to answer "still there?".
+    still_there_s: float = 20.0
     thanks_s: float = 4.0
+    # The shopper's accessibility mode: more time everywhere (docs/accessibility.md).
+    accessible_idle_s: float = 60.0
+    accessible_still_there_s: float = 30.0
+    accessible_thanks_s: float = 10.0
     # The rapid rule (ces.answer): this many completions within the window are faster
     # than people can queue.
     rapid_window_s: float = RAPID_WINDOW_S
@@ -94,6 +99,9 @@ class FlowState:
     reason: str = ""
     # On the closed screen: when the store opens again (None: it never does).
     reopens: Reopening | None = None
+    # The shopper switched on the accessibility mode (larger text, high contrast, speech,
+    # low reach, more time); for this shopper only: the next one starts without it.
+    accessible: bool = False
 
 
 class Flow:
@@ -266,6 +274,13 @@ class Flow:
         if self._state.screen in QUESTION_SCREENS and not self._state.still_there:
             self._last_input = self._clock.monotonic()
 
+    def toggle_accessible(self) -> bool:
+        """The accessibility button, on every shopper screen: on for this shopper, or off."""
+        if not self._accept_tap(Screen.ATTRACT, Screen.THANKS, *QUESTION_SCREENS):
+            return False
+        self._set(replace(self._state, accessible=not self._state.accessible))
+        return True
+
     def still_here(self) -> bool:
         if not self._state.still_there:
             return False
@@ -294,21 +309,46 @@ class Flow:
             self._follow_hours()
             state = self._state
         if state.screen == Screen.THANKS:
-            if now - self._screen_since >= self.timing.thanks_s:
+            if now - self._screen_since >= self.thanks_s:
                 self._reset()
         elif state.screen in QUESTION_SCREENS:
             if state.still_there:
-                if now - self._screen_since >= self.timing.still_there_s:
+                if now - self._screen_since >= self.still_there_s:
                     self._give_up()
-            elif now - self._last_input >= survey.idle_timeout_s:
+            elif now - self._last_input >= self.idle_s:
                 self._set(replace(state, still_there=True))
-        # A language chosen by someone who then walked away is not kept for the next.
+        # A language (or the accessibility mode) chosen by someone who then walked away is
+        # not kept for the next.
         elif (
             state.screen == Screen.ATTRACT
-            and state.locale != self._home_locale()
-            and now - self._last_input >= survey.idle_timeout_s
+            and (state.locale != self._home_locale() or state.accessible)
+            and now - self._last_input >= self.idle_s
         ):
             self._reset()
+
+    @property
+    def idle_s(self) -> float:
+        """How long a shopper may do nothing before "still there?" (or the attract screen
+        forgets their choices): the survey's time, at least a minute in accessibility mode."""
+        assert self._survey is not None
+        idle = self._survey.idle_timeout_s
+        if self._state.accessible:
+            return max(idle, self.timing.accessible_idle_s)
+        return idle
+
+    @property
+    def still_there_s(self) -> float:
+        """How long "still there?" waits for a tap before the session is given up."""
+        if self._state.accessible:
+            return max(self.timing.still_there_s, self.timing.accessible_still_there_s)
+        return self.timing.still_there_s
+
+    @property
+    def thanks_s(self) -> float:
+        """How long the thanks stays (long enough to be read out in accessibility mode)."""
+        if self._state.accessible:
+            return max(self.timing.thanks_s, self.timing.accessible_thanks_s)
+        return self.timing.thanks_s
 
     @property
     def placement(self) -> Placement:

@@ -15,7 +15,7 @@ from ces.scales import SMILEY5
 from ces.survey import Survey
 from kiosk.flow.hours import reopening_text
 from kiosk.flow.machine import Flow, FlowState
-from kiosk.flow.texts import KEYBOARD_LOCALES, LANGUAGE_NAMES, UI_TEXT
+from kiosk.flow.texts import KEYBOARD_LOCALES, LANGUAGE_NAMES, RTL_LOCALES, UI_TEXT
 
 # QmlElement reads the module's name and version from this module's globals.
 from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa: F401
@@ -46,14 +46,17 @@ def texts_for(
     """Everything a screen shows, in one locale; rebuilt only when locale or survey change.
     The buttons themselves are ``shape_for``'s; their labels here are in the same order."""
     ui = UI_TEXT.get(locale, UI_TEXT["en"])
+    # A right-to-left language mirrors the screens (Main.qml's LayoutMirroring).
+    rtl = locale in RTL_LOCALES
     if survey is None:
-        return {"ui": ui, "reason": reason, "scaleLabels": [], "factorLabels": []}
+        return {"ui": ui, "reason": reason, "rtl": rtl, "scaleLabels": [], "factorLabels": []}
     scale = survey.scale
     labels = scale.labels.get(locale, scale.labels["en"])
     return {
         "ui": ui,
         "reason": reason,
         "locale": locale,
+        "rtl": rtl,
         "keyboardLocale": KEYBOARD_LOCALES.get(locale, "en_GB"),
         # The attract screen asks the question itself, with the answer buttons.
         "questionOnAttract": survey.attract_mode == "question",
@@ -121,6 +124,7 @@ class KioskController(QObject):  # type: ignore[operator]
 
     screenChanged = Signal()
     stillThereChanged = Signal()
+    accessibleChanged = Signal()
     textsChanged = Signal()
     shapeChanged = Signal()
     reopeningChanged = Signal()
@@ -192,6 +196,9 @@ class KioskController(QObject):  # type: ignore[operator]
             self.reopeningChanged.emit()
         if old.still_there != state.still_there:
             self.stillThereChanged.emit()
+        if old.accessible != state.accessible:
+            log.info("accessibility mode %s", "on" if state.accessible else "off")
+            self.accessibleChanged.emit()
         if old.screen != state.screen:
             log.info("screen %s -> %s", old.screen.value, state.screen.value)
             self.screenChanged.emit()
@@ -213,6 +220,11 @@ class KioskController(QObject):  # type: ignore[operator]
     @Property(bool, notify=stillThereChanged)
     def stillThere(self) -> bool:
         return self._state.still_there
+
+    # The shopper's accessibility mode (kiosk.flow.machine.FlowState.accessible).
+    @Property(bool, notify=accessibleChanged)
+    def accessible(self) -> bool:
+        return self._state.accessible
 
     # One JavaScript object per change of texts: as a map property the dict was converted
     # again for each of the ~30 bindings that read it, which made a language change take
@@ -263,6 +275,10 @@ class KioskController(QObject):  # type: ignore[operator]
     @Slot()
     def skipComment(self) -> None:
         self._handled("skip_comment", self._flow.skip_comment())
+
+    @Slot()
+    def toggleAccessible(self) -> None:
+        self._handled("accessible", self._flow.toggle_accessible())
 
     @Slot()
     def stillHere(self) -> None:
