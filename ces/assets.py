@@ -39,6 +39,15 @@ def fonts_dir() -> Path:
     return asset("fonts")
 
 
+def sounds_dir() -> Path:
+    return asset("sounds")
+
+
+def keyboard_layouts_dir() -> Path:
+    """The on-screen keyboard's portrait layouts (Qt Virtual Keyboard's layout folder)."""
+    return asset("keyboard-layouts")
+
+
 def default_survey_path() -> Path:
     return surveys_dir() / "in_store_purchase.json"
 

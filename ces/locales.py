@@ -11,6 +11,7 @@ kiosk can send (tests/ces/test_catalogs.py holds every catalog to the same keys)
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from ces.assets import asset
 
 # The order the kiosk's language bar shows them in; a kiosk without a language starts in
 # the first.
-SUPPORTED_LOCALES: tuple[str, ...] = ("nl", "en", "de", "fr")
+SUPPORTED_LOCALES: tuple[str, ...] = ("nl", "en", "de", "fr", "tr", "pl", "ar")
 
 
 class CatalogError(ValueError):
@@ -47,28 +48,85 @@ def catalog_path(locale: str) -> Path:
     return asset("texts", f"{locale}.json")
 
 
-def _load(locale: str) -> Catalog:
-    path = catalog_path(locale)
+# A catalog is a few kilobytes; anything far bigger is not one (and is not read whole).
+MAX_CATALOG_BYTES = 256 * 1024
+
+_KEYBOARD = re.compile(r"[a-z]{2}_[A-Z]{2}")
+
+
+def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    section = raw.get(name)
+    if not isinstance(section, dict):
+        raise CatalogError(f'"{name}" must be an object')
+    return section
+
+
+def _texts(raw: dict[str, Any], name: str) -> dict[str, str]:
+    section = _section(raw, name)
+    for key, value in section.items():
+        if not isinstance(value, str) or not value.strip():
+            raise CatalogError(f'"{name}.{key}" must be a text that is not empty')
+    return dict(section)
+
+
+def _text(section: dict[str, Any], where: str, key: str) -> str:
+    value = section.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogError(f'"{where}.{key}" must be a text that is not empty')
+    return value
+
+
+def parse_catalog(locale: str, data: bytes) -> Catalog:
+    """A catalog from its file's bytes; CatalogError says what is wrong with it."""
+    if len(data) > MAX_CATALOG_BYTES:
+        raise CatalogError(f"it is {len(data)} bytes (at most {MAX_CATALOG_BYTES})")
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        language = raw["language"]
-        catalog = Catalog(
-            locale=locale,
-            name=str(language["name"]),
-            direction=str(language["direction"]),
-            keyboard=str(language["keyboard"]),
-            shared=dict(raw["shared"]),
-            shopper={str(k): str(v) for k, v in raw["shopper"].items()},
-            manager={str(k): str(v) for k, v in raw["manager"].items()},
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise CatalogError(f"it is not JSON text: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise CatalogError("it must be a JSON object")
+    language = _section(raw, "language")
+    shared = _section(raw, "shared")
+    for key in ("teaser", "you_said", "clock_time"):
+        _text(shared, "shared", key)
+    weekdays = shared.get("weekdays")
+    if (
+        not isinstance(weekdays, list)
+        or len(weekdays) != 7
+        or not all(isinstance(d, str) and d.strip() for d in weekdays)
+    ):
+        raise CatalogError('"shared.weekdays" must be the 7 day names, Monday first')
+    direction = _text(language, "language", "direction")
+    if direction not in ("ltr", "rtl"):
+        raise CatalogError('"language.direction" must be "ltr" or "rtl"')
+    keyboard = _text(language, "language", "keyboard")
+    if not _KEYBOARD.fullmatch(keyboard):
+        raise CatalogError('"language.keyboard" must be a keyboard layout such as "nl_NL"')
+    return Catalog(
+        locale=locale,
+        name=_text(language, "language", "name"),
+        direction=direction,
+        keyboard=keyboard,
+        shared=dict(shared),
+        shopper=_texts(raw, "shopper"),
+        manager=_texts(raw, "manager"),
+    )
+
+
+def load_catalog(locale: str, path: Path | None = None) -> Catalog:
+    path = catalog_path(locale) if path is None else path
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_CATALOG_BYTES + 1)
+        return parse_catalog(locale, data)
+    except OSError as exc:
+        raise CatalogError(f"the text catalog {path} cannot be read: {exc}") from exc
+    except CatalogError as exc:
         raise CatalogError(f"the text catalog {path} cannot be used: {exc}") from exc
-    if catalog.direction not in ("ltr", "rtl"):
-        raise CatalogError(f"{path}: direction must be 'ltr' or 'rtl'")
-    return catalog
 
 
-CATALOGS: dict[str, Catalog] = {locale: _load(locale) for locale in SUPPORTED_LOCALES}
+CATALOGS: dict[str, Catalog] = {locale: load_catalog(locale) for locale in SUPPORTED_LOCALES}
 
 # Each language is named in its own language (a shopper looks for their own).
 LANGUAGE_NAMES: dict[str, str] = {c.locale: c.name for c in CATALOGS.values()}

@@ -82,6 +82,33 @@ CES7 = Scale(
             "D'accord",
             "Tout à fait d'accord",
         ),
+        "tr": (
+            "Kesinlikle katılmıyorum",
+            "Katılmıyorum",
+            "Kısmen katılmıyorum",
+            "Kararsızım",
+            "Kısmen katılıyorum",
+            "Katılıyorum",
+            "Kesinlikle katılıyorum",
+        ),
+        "pl": (
+            "Zdecydowanie się nie zgadzam",
+            "Nie zgadzam się",
+            "Raczej się nie zgadzam",
+            "Ani tak, ani nie",
+            "Raczej się zgadzam",
+            "Zgadzam się",
+            "Zdecydowanie się zgadzam",
+        ),
+        "ar": (
+            "لا أوافق إطلاقًا",
+            "لا أوافق",
+            "لا أوافق إلى حدٍّ ما",
+            "محايد",
+            "أوافق إلى حدٍّ ما",
+            "أوافق",
+            "أوافق تمامًا",
+        ),
     },
 )
 
@@ -119,6 +146,27 @@ CES5 = Scale(
             "Beaucoup d'effort",
             "Énormément d'effort",
         ),
+        "tr": (
+            "Çok az çaba",
+            "Az çaba",
+            "Orta düzeyde çaba",
+            "Çok çaba",
+            "Çok fazla çaba",
+        ),
+        "pl": (
+            "Bardzo mały wysiłek",
+            "Mały wysiłek",
+            "Umiarkowany wysiłek",
+            "Duży wysiłek",
+            "Bardzo duży wysiłek",
+        ),
+        "ar": (
+            "جهد قليل جدًا",
+            "جهد قليل",
+            "جهد متوسط",
+            "جهد كبير",
+            "جهد كبير جدًا",
+        ),
     },
 )
 
@@ -131,6 +179,9 @@ SMILEY5 = Scale(
         "en": ("Very difficult", "Difficult", "Neutral", "Easy", "Very easy"),
         "de": ("Sehr schwer", "Schwer", "Neutral", "Leicht", "Sehr leicht"),
         "fr": ("Très difficile", "Difficile", "Neutre", "Facile", "Très facile"),
+        "tr": ("Çok zor", "Zor", "Ne zor ne kolay", "Kolay", "Çok kolay"),
+        "pl": ("Bardzo trudno", "Trudno", "Ani trudno, ani łatwo", "Łatwo", "Bardzo łatwo"),
+        "ar": ("صعب جدًا", "صعب", "محايد", "سهل", "سهل جدًا"),
     },
     icons=tuple(f"smiley/{n}.svg" for n in range(1, 6)),
 )

@@ -8,9 +8,13 @@ import logging
 import re
 import uuid
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hq.api.replies import error_response
+from hq.dashboard import webtexts
+from hq.dashboard.rendering import error_page, language, wants_html
 
 log = logging.getLogger("effortless.hq.api")
 
@@ -88,5 +92,17 @@ class CrashMiddleware:
                 )
                 return
             log.error("request %s failed", request_id(), exc_info=exc)
-            reply = error_response(500, "internal_error", "HQ failed to handle this request")
-            await reply(scope, receive, watched_send)
+            await _crash_reply(scope)(scope, receive, watched_send)
+
+
+def _crash_reply(scope: Scope) -> Response:
+    """500 as the error page for a browser, in the protocol's shape for everyone else."""
+    request = Request(scope)
+    if wants_html(request):
+        try:
+            message = webtexts.text(language(request))["error_crash"]
+            return error_page(request, 500, message.format(request_id=request_id()))
+        except Exception as exc:
+            # The page itself failed (a broken template): the plain answer still goes out.
+            log.error("request %s: the error page failed too", request_id(), exc_info=exc)
+    return error_response(500, "internal_error", "HQ failed to handle this request")

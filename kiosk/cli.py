@@ -157,6 +157,16 @@ def screenshots_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="folder for the PNG files"
     )
+    parser.add_argument(
+        "--accessible",
+        action="store_true",
+        help="the shopper's screens in the accessibility mode instead",
+    )
+    parser.add_argument(
+        "--language",
+        metavar="LOCALE",
+        help="the shopper's and manager's screens in this language of the survey (e.g. ar)",
+    )
     return parser
 
 
@@ -397,10 +407,15 @@ def _simulate(args: argparse.Namespace) -> int:
 
 def _screenshots(args: argparse.Namespace) -> int:
     _logging(args.verbose)
-    from kiosk.ui.screenshots import ScreenshotError, render_screens
+    from kiosk.ui.screenshots import ScreenshotError, render_accessible, render_screens
 
     try:
-        written = render_screens(args.out, survey_path=args.survey, size=args.size)
+        if args.accessible:
+            written = render_accessible(args.out, survey_path=args.survey, size=args.size)
+        else:
+            written = render_screens(
+                args.out, survey_path=args.survey, size=args.size, lang=args.language
+            )
     except (ScreenshotError, OSError) as exc:
         print(f"ces-kiosk screenshots: {exc}", file=sys.stderr)
         return 1

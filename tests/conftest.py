@@ -105,7 +105,9 @@ def make_kiosk(qapp, qtbot, clock: ManualClock, data_dir: Path) -> Iterator[Call
         settings = Settings(data_dir)
         if configured and settings.damage() is None and needs_setup(settings):
             preconfigure(data_dir, store="s042")
-        options = KioskOptions(data_dir=data_dir, windowed=True, clock=clock)
+        # No speech unless a test asks (tests/kiosk/test_speech.py brings its own
+        # speech-dispatcher): the system's would start for every accessibility-mode test.
+        options = KioskOptions(data_dir=data_dir, windowed=True, clock=clock, speech_engine=None)
         for key, value in overrides.items():
             setattr(options, key, value)
         kiosk = Kiosk(options)

@@ -326,3 +326,10 @@ def test_the_icons_and_the_font_name_their_licences() -> None:
     icons = (ROOT / "assets/icons/LICENSE.md").read_text(encoding="utf-8")
     assert "Apache License, Version 2.0" in icons
     assert (ROOT / "assets/fonts/LICENSE-Inter.txt").exists()
+    # Every shipped font file is covered by a licence file beside it.
+    noto = (ROOT / "assets/fonts/LICENSE-NotoSansArabic.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in noto
+    assert "Reserved Font Name" in noto or "PREAMBLE" in noto
+    for font in (ROOT / "assets/fonts").glob("*.[ot]tf"):
+        family = font.stem.split("-")[0]
+        assert (ROOT / f"assets/fonts/LICENSE-{family}.txt").exists(), font.name

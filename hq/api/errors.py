@@ -6,12 +6,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from hq.api.replies import Refusal, error_response
 from hq.body import BodyError, BodyTimeout
+from hq.dashboard import webtexts
+from hq.dashboard.rendering import error_page, language, shown_path, wants_html
 from hq.middleware import request_id
 
 log = logging.getLogger("effortless.hq.api")
@@ -19,7 +23,11 @@ log = logging.getLogger("effortless.hq.api")
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
-async def on_refusal(_request: Request, exc: Refusal) -> Response:
+async def on_refusal(request: Request, exc: Refusal) -> Response:
+    if wants_html(request):
+        status = exc.response.status_code
+        kept = {k: v for k, v in exc.response.headers.items() if k.lower() == "retry-after"}
+        return error_page(request, status, _page_message(request, status), kept)
     return exc.response
 
 
@@ -28,13 +36,36 @@ async def on_body_error(_request: Request, exc: BodyError) -> Response:
     return error_response(exc.status, exc.code, exc.message)
 
 
-async def on_http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+def _page_message(request: Request, status: int) -> str:
+    t = webtexts.text(language(request))
+    if status == 404:
+        return t["error_not_found"].format(path=shown_path(request))
+    if status == 405:
+        return t["error_method"].format(method=request.method[:16])
+    if status == 503:
+        return t["error_unavailable"]
+    return t["error_other"].format(status=status)
+
+
+async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    headers = dict(exc.headers or {})
+    # A person in a browser gets a page they can read and leave; programs keep the JSON shape.
+    if wants_html(request):
+        return error_page(
+            request, exc.status_code, _page_message(request, exc.status_code), headers
+        )
     return error_response(
         exc.status_code,
         _HTTP_CODES.get(exc.status_code, "http_error"),
         str(exc.detail),
-        dict(exc.headers or {}),
+        headers,
     )
+
+
+async def on_invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    if wants_html(request):
+        return error_page(request, 422, _page_message(request, 422))
+    return await request_validation_exception_handler(request, exc)
 
 
 async def on_body_timeout(_request: Request, exc: BodyTimeout) -> Response:
@@ -55,6 +86,7 @@ HANDLERS: tuple[tuple[type[Exception], Handler], ...] = (
     (Refusal, on_refusal),
     (BodyError, on_body_error),
     (StarletteHTTPException, on_http_error),
+    (RequestValidationError, on_invalid_request),
     (BodyTimeout, on_body_timeout),
     (ClientDisconnect, on_client_gone),
 )

@@ -17,11 +17,23 @@ from hq.dashboard import insights, stats
 
 # Bars a side-by-side chart draws (the table shows every group).
 GROUPS = 30
-COLOURS = {"easy": "#2e7d32", "neutral": "#9e9e9e", "difficult": "#c62828"}
+
+
+def colour(name: str) -> str:
+    """A colour of dashboard.css's :root, by name: the stylesheet holds every colour once (and
+    tests/hq/test_hq_palette.py their contrast); dashboard.js puts in the value."""
+    return f"var(--{name})"
+
+
+COLOURS = {band: colour(band) for band in ("easy", "neutral", "difficult")}
 # Counts are whole: without this Chart.js puts ticks at 0.2, 0.4, ... for small ones.
 COUNT_TICKS = {"ticks": {"precision": 0}}
-BAND_COLOUR = "rgba(21,101,192,0.15)"
-BAND_EDGE = "rgba(21,101,192,0.2)"
+BAND_COLOUR = colour("ci-fill")
+BAND_EDGE = colour("ci")
+# The interval's bounds dashed, so they do not read as a second % easy line.
+BAND_DASH = [4, 4]
+ACCENT = colour("accent")
+SURFACE = colour("surface")
 
 
 def _shares(summary: stats.Summary) -> list[float]:
@@ -60,17 +72,17 @@ def factor(
                 {
                     "label": t["band_easy"],
                     "data": [r.easy for r in rows],
-                    "backgroundColor": "#2e7d32",
+                    "backgroundColor": COLOURS["easy"],
                 },
                 {
                     "label": t["band_neutral"],
                     "data": [r.neutral for r in rows],
-                    "backgroundColor": "#9e9e9e",
+                    "backgroundColor": COLOURS["neutral"],
                 },
                 {
                     "label": t["band_difficult"],
                     "data": [r.difficult for r in rows],
-                    "backgroundColor": "#c62828",
+                    "backgroundColor": COLOURS["difficult"],
                 },
             ],
         },
@@ -87,7 +99,7 @@ def priority(
     ranked = view.priorities
     names = [f"{p.rank}. {labels.get(p.factor, p.factor)}" for p in ranked]
     shares = [round(p.share, 1) for p in ranked]
-    colours = ["#c62828"] * len(ranked)
+    colours = [COLOURS["difficult"]] * len(ranked)
     # The unranked rest, so the bars add up to every difficult answer.
     if view.unexplained_share:
         names.append(t["no_factor_named"])
@@ -122,9 +134,9 @@ def period_label(period: insights.Period, t: Mapping[str, str]) -> str:
     return label
 
 
-def _points(periods: list[insights.Period], colour: str) -> list[str]:
+def _points(periods: list[insights.Period], fill: str) -> list[str]:
     """A point's fill: hollow for a period the range cuts, so it does not pass as whole."""
-    return ["#ffffff" if p.partial else colour for p in periods]
+    return [SURFACE if p.partial else fill for p in periods]
 
 
 def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any]:
@@ -142,6 +154,7 @@ def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any
                         value(p.summary.easy_ci.low if p.summary.easy_ci else None) for p in periods
                     ],
                     "borderColor": BAND_EDGE,
+                    "borderDash": BAND_DASH,
                     # Unfilled; the colour is for the band's one legend entry.
                     "backgroundColor": BAND_COLOUR,
                     "pointRadius": 0,
@@ -155,6 +168,7 @@ def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any
                         for p in periods
                     ],
                     "borderColor": BAND_EDGE,
+                    "borderDash": BAND_DASH,
                     "backgroundColor": BAND_COLOUR,
                     "pointRadius": 0,
                     "fill": "-1",
@@ -162,9 +176,9 @@ def trend(periods: list[insights.Period], t: Mapping[str, str]) -> dict[str, Any
                 {
                     "label": t["pct_easy"],
                     "data": [value(p.summary.pct_easy) for p in periods],
-                    "borderColor": "#1565c0",
-                    "backgroundColor": "#1565c0",
-                    "pointBackgroundColor": _points(periods, "#1565c0"),
+                    "borderColor": ACCENT,
+                    "backgroundColor": ACCENT,
+                    "pointBackgroundColor": _points(periods, ACCENT),
                     "fill": False,
                 },
             ],
@@ -199,7 +213,7 @@ def group(
                     "label": t["pct_easy"],
                     "data": [round(g.summary.pct_easy or 0, 1) for g in shown],
                     "backgroundColor": [
-                        "#bdbdbd" if g.summary.too_few else "#1565c0" for g in shown
+                        COLOURS["neutral"] if g.summary.too_few else ACCENT for g in shown
                     ],
                 }
             ],
@@ -213,17 +227,8 @@ def group(
     }
 
 
-# Distinguishable on white and for the common colour-vision deficiencies (Okabe-Ito).
-LINE_COLOURS = (
-    "#0072b2",
-    "#e69f00",
-    "#009e73",
-    "#cc79a7",
-    "#56b4e9",
-    "#d55e00",
-    "#f0e442",
-    "#000000",
-)
+# Okabe-Ito's hues (told apart with the common colour-vision deficiencies), darkened to 3:1.
+LINE_COLOURS = tuple(colour(f"series-{i}") for i in range(1, 9))
 
 
 def trend_lines(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ces.locales import CATALOGS
 from ces.scales import SMILEY5
 from ces.survey import Survey
 from hq.dashboard.fontmetrics import font
@@ -18,8 +19,17 @@ from hq.dashboard.fontmetrics import font
 SIZES = ((1280, 800), (800, 1280))
 SCREENS = ("attract", "question", "why", "comment", "thanks")
 MIN_TOUCH = 90  # kiosk/ui/theme.py MIN_TOUCH_PX
-# Qt's virtual keyboard at the kiosk's width (docs/screenshots: 400 px at 1280 wide).
-KEYBOARD_SHARE = 400 / 1280
+MIN_TEXT = 30.0  # kiosk/ui/theme.py MIN_TEXT_PX: no shopper text is smaller
+# Qt's virtual keyboard (Main.qml, Keyboard.qml): in landscape no wider than 1.25x the
+# height; its height Qt's design ratio (800 / 2560 of its width), or 4.2 touch sizes where
+# that is more.
+KEYBOARD_RATIO = 800 / 2560
+KEYBOARD_MIN_HEIGHT = MIN_TOUCH * 4.2
+
+
+def keyboard_height(width: int, height: int) -> float:
+    keyboard_width = min(width, height * 1.25) if width > height else width
+    return max(keyboard_width * KEYBOARD_RATIO, KEYBOARD_MIN_HEIGHT)
 
 
 @dataclass(frozen=True)
@@ -108,7 +118,7 @@ def _scale_row(survey: Survey, locale: str, width: float, unit: float) -> tuple[
     button_height = cell if smiley else max(MIN_TOUCH, cell * 0.9)
     row_width = cell * count + spacing * (count - 1)
     labels = survey.scale.labels.get(locale) or survey.scale.labels["en"]
-    size = max(20.0, unit * 2.6)
+    size = max(MIN_TEXT, unit * 2.6)
     low = layout_text("scale-label", labels[0], "regular", size, row_width / 2 - unit)
     high = layout_text("scale-label", labels[-1], "regular", size, row_width / 2 - unit)
     return button_height + unit * 1.5 + max(low.height, high.height), [low, high]
@@ -133,9 +143,13 @@ def screen(survey: Survey, name: str, locale: str, width: int, height: int) -> S
             out.texts = [question, *labels]
             out.content_height = question.height + unit * 4 + row
         else:
-            teaser = _heading("teaser", survey.teaser[locale], column, unit, max(36.0, unit * 6.5))
+            teaser = _heading(
+                "teaser", survey.teaser[locale], column, unit, max(MIN_TEXT, unit * 6.5)
+            )
             out.texts = [teaser]
-            start = max(MIN_TOUCH, font("semibold").line_height(max(24.0, unit * 3.5)) + unit * 4)
+            start = max(
+                MIN_TOUCH, font("semibold").line_height(max(MIN_TEXT, unit * 3.5)) + unit * 4
+            )
             out.content_height = unit * 11 + unit * 4 + teaser.height + unit * 4 + start
     elif name == "question":
         question = _heading("question", survey.question[locale], column, unit)
@@ -147,16 +161,16 @@ def screen(survey: Survey, name: str, locale: str, width: int, height: int) -> S
         columns = factor_columns(len(survey.factors), width, height)
         spacing = unit * 2
         cell = (column - spacing * (columns - 1)) / columns
-        button = max(MIN_TOUCH, unit * 20)
         icon = max(40.0, unit * 8)
-        label_size = max(22.0, unit * 3)
-        # BigButton.qml: icon, 8 px, then the label, centred in the button; what does not
-        # fit in its height runs over the button's edge.
-        room_lines = int((button - icon - 8) // font("semibold").line_height(label_size))
+        label_size = max(MIN_TEXT, unit * 3)
+        # BigButton.qml: icon, 8 px, then the label, centred in the button; the buttons
+        # grow with their labels (WhyScreen.qml), so every line shows.
         labels = [
-            layout_text("factor", f.label[locale], "semibold", label_size, cell - 16, room_lines)
+            layout_text("factor", f.label[locale], "semibold", label_size, cell - 16)
             for f in survey.factors
         ]
+        tallest = max((label.height for label in labels), default=0.0)
+        button = max(MIN_TOUCH, unit * 20, icon + 8 + tallest + unit * 2)
         rows = -(-len(survey.factors) // columns)
         out.texts = [prompt, *labels]
         out.content_height = (
@@ -164,10 +178,27 @@ def screen(survey: Survey, name: str, locale: str, width: int, height: int) -> S
         )
     elif name == "comment":
         # CommentScreen.qml: from the top, above the on-screen keyboard.
-        keyboard = width * KEYBOARD_SHARE
+        keyboard = keyboard_height(width, height)
         prompt = _heading("comment-prompt", survey.comment.prompt.get(locale, ""), column, unit)
-        field_height = max(MIN_TOUCH * 1.5, min(unit * 22, height - keyboard - unit * 36))
-        notice = font("regular").line_height(max(18.0, unit * 2.2))
+        # The privacy notice shares its line with the characters-left counter.
+        shopper = CATALOGS[locale].shopper if locale in CATALOGS else CATALOGS["en"].shopper
+        small = max(MIN_TEXT, unit * 2.2)
+        counter = font("regular").width(
+            f"{survey.comment.max_length} {shopper['characters_left']}", small
+        )
+        notice = layout_text(
+            "comment-notice",
+            shopper["comment_notice"],
+            "regular",
+            small,
+            column - counter - unit * 2,
+        ).height
+        # The field takes what the texts and the buttons leave over above the keyboard, at
+        # least a line of its text (and its padding, 6 px each side, and 8 px).
+        field_line = font("regular").line_height(max(MIN_TEXT, unit * 3))
+        field_height = max(
+            field_line + 20, height - keyboard - prompt.height - notice - MIN_TOUCH - unit * 13
+        )
         out.texts = [prompt]
         out.room = height - keyboard
         out.content_height = (
@@ -176,7 +207,9 @@ def screen(survey: Survey, name: str, locale: str, width: int, height: int) -> S
             + MIN_TOUCH
         )
     elif name == "thanks":
-        thanks = layout_text("thanks", survey.thanks[locale], "bold", max(40.0, unit * 7), column)
+        thanks = layout_text(
+            "thanks", survey.thanks[locale], "bold", max(MIN_TEXT, unit * 7), column
+        )
         out.texts = [thanks]
         out.room = height - unit * 8
         out.content_height = thanks.height

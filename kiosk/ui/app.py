@@ -40,12 +40,16 @@ from kiosk.flow.texts import SUPPORTED_LOCALES, problem_text
 from kiosk.own_surveys import own_survey, own_surveys
 from kiosk.survey_source import SurveyChoice, choose_survey, remember_survey
 from kiosk.ui.controller import KioskController
+from kiosk.ui.keys import InputWatcher
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.manager import ManagerController
 from kiosk.ui.qmlmodule import MAIN_COMPONENT, QML_IMPORT_NAME, QML_IMPORT_PATH
 from kiosk.ui.qtlog import route_qt_messages
 from kiosk.ui.setup import SetupController
-from kiosk.ui.theme import FONT_FAMILY
+from kiosk.ui.sound import SoundCue, still_there_sound
+from kiosk.ui.speech import DEFAULT_ENGINE as DEFAULT_SPEECH_ENGINE
+from kiosk.ui.speech import Speech
+from kiosk.ui.theme import FALLBACK_FONT_FAMILIES, FONT_FAMILY
 
 # Imported for QmlElement's registration: Main uses the Theme singleton, which QML makes.
 from kiosk.ui.themeobject import Theme  # noqa: F401
@@ -91,6 +95,9 @@ class KioskOptions:
     # How often the sync worker asks HQ for the config and sends a heartbeat.
     config_poll_s: float = CONFIG_POLL_S
     heartbeat_s: float = HEARTBEAT_S
+    # Qt TextToSpeech's engine for the accessibility mode's speech (kiosk.ui.speech); None
+    # for none (the tests', except the speech tests with their own speech-dispatcher).
+    speech_engine: str | None = DEFAULT_SPEECH_ENGINE
 
 
 def application(argv: list[str] | None = None) -> QGuiApplication:
@@ -121,10 +128,12 @@ def _load_fonts() -> None:
     global _fonts_loaded
     if _fonts_loaded:
         return
-    for font_file in sorted(fonts_dir().glob("*.otf")):
+    for font_file in sorted([*fonts_dir().glob("*.otf"), *fonts_dir().glob("*.ttf")]):
         if QFontDatabase.addApplicationFont(str(font_file)) < 0:
             log.warning("could not load font %s", font_file.name)
-    QGuiApplication.setFont(QFont(FONT_FAMILY))
+    font = QFont(FONT_FAMILY)
+    font.setFamilies([FONT_FAMILY, *FALLBACK_FONT_FAMILIES])
+    QGuiApplication.setFont(font)
     _fonts_loaded = True
 
 
@@ -256,6 +265,13 @@ class Kiosk:
         if not roots or not isinstance(roots[0], QQuickWindow):
             raise KioskStartError("the kiosk's QML did not load; see the log for Qt's message")
         self._window = roots[0]
+        # Keys or touch: whether buttons show a focus ring (Main.qml).
+        self._input_watcher = InputWatcher(self._window, self.controller)
+        self.speech: Speech | None = None
+        if options.speech_engine is not None:
+            self.speech = Speech(self.controller, self._window, options.speech_engine)
+        # The still-there overlay's chime.
+        self.sound = SoundCue(self.controller, still_there_sound(), self.controller)
         self._place_window()
 
     @property
@@ -489,6 +505,9 @@ class Kiosk:
         if self._storage_retry is not None:
             self._storage_retry.stop()
         self.controller.shutdown()
+        if self.speech is not None:
+            self.speech.shutdown()
+        self.sound.shutdown()
         if self.manager is not None:
             self.manager.shutdown()
         self.window.close()

@@ -15,6 +15,7 @@ from ces.scales import SMILEY5
 from ces.survey import Survey
 from kiosk.flow.hours import reopening_text
 from kiosk.flow.machine import Flow, FlowState
+from kiosk.flow.machine import Screen as FlowScreen
 from kiosk.flow.texts import KEYBOARD_LOCALES, LANGUAGE_NAMES, RTL_LOCALES, UI_TEXT
 
 # QmlElement reads the module's name and version from this module's globals.
@@ -23,6 +24,8 @@ from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa
 log = logging.getLogger("effortless.ui")
 
 TICK_MS = 200
+# The shopper's accessibility button (AccessibilityButton.qml).
+ACCESSIBILITY_ICON = "accessibility.svg"
 
 
 def _icon_url(relative: str) -> str:
@@ -88,7 +91,13 @@ def shape_for(survey: Survey | None) -> dict[str, Any]:
     rewrites labels instead of re-creating every language, scale and reason button
     (docs/performance.md, issue 11)."""
     if survey is None:
-        return {"languages": [], "scalePoints": [], "factors": [], "attractIcons": []}
+        return {
+            "languages": [],
+            "scalePoints": [],
+            "factors": [],
+            "attractIcons": [],
+            "accessibilityIcon": _icon_url(ACCESSIBILITY_ICON),
+        }
     scale = survey.scale
     return {
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in survey.locales],
@@ -101,6 +110,7 @@ def shape_for(survey: Survey | None) -> dict[str, Any]:
             for f in survey.factors
         ],
         "attractIcons": [_icon_url(icon) for icon in SMILEY5.icons],
+        "accessibilityIcon": _icon_url(ACCESSIBILITY_ICON),
     }
 
 
@@ -128,6 +138,7 @@ class KioskController(QObject):  # type: ignore[operator]
     textsChanged = Signal()
     shapeChanged = Signal()
     reopeningChanged = Signal()
+    keyboardInUseChanged = Signal()
     # Past tense, for tests and the simulator: a tap was taken (True) or ignored (False).
     tap_handled = Signal(str, bool)
 
@@ -143,6 +154,7 @@ class KioskController(QObject):  # type: ignore[operator]
         self._shape_js: QJSValue | None = None
         self._messages: tuple[dict[str, str], ...] = ()
         self._reopening = reopening_text(self._state.locale, self._state.reopens)
+        self._keyboard_in_use = False
         self._refresh_texts()
         self._refresh_shape()
         flow.subscribe(self._on_state_changed)
@@ -157,6 +169,11 @@ class KioskController(QObject):  # type: ignore[operator]
     @property
     def flow(self) -> Flow:
         return self._flow
+
+    @property
+    def current_texts(self) -> dict[str, Any]:
+        """The screens' texts as Python has them (``texts_for``), for speech."""
+        return self._texts
 
     def set_messages(self, messages: tuple[dict[str, str], ...]) -> None:
         self._messages = messages
@@ -226,6 +243,17 @@ class KioskController(QObject):  # type: ignore[operator]
     def accessible(self) -> bool:
         return self._state.accessible
 
+    # Whether the shopper's last input was a key (kiosk.ui.keys.InputWatcher): Main gives
+    # buttons the focus, and so a visible focus ring, only then.
+    @Property(bool, notify=keyboardInUseChanged)
+    def keyboardInUse(self) -> bool:
+        return self._keyboard_in_use
+
+    def set_keyboard_in_use(self, in_use: bool) -> None:
+        if in_use != self._keyboard_in_use:
+            self._keyboard_in_use = in_use
+            self.keyboardInUseChanged.emit()
+
     # One JavaScript object per change of texts: as a map property the dict was converted
     # again for each of the ~30 bindings that read it, which made a language change take
     # twice as long (docs/performance.md, issue 11).
@@ -263,6 +291,26 @@ class KioskController(QObject):  # type: ignore[operator]
     @Slot(str)
     def chooseFactor(self, factor_id: str) -> None:
         self._handled("factor", self._flow.choose_factor(factor_id))
+
+    @Slot(int, result=bool)
+    def chooseNumber(self, number: int) -> bool:
+        """A digit key: the number-th scale point, or on the why screen the number-th
+        factor (counted from 1, as the buttons read). The flow decides whether it counts
+        on this screen; False when no button has that number."""
+        survey = self._flow.survey
+        if survey is None or number < 1:
+            return False
+        if self._state.screen is FlowScreen.WHY:
+            if number > len(survey.factors):
+                return False
+            taken = self._flow.choose_factor(survey.factors[number - 1].id)
+            self._handled("factor", taken)
+            return taken
+        if number > len(survey.scale.points):
+            return False
+        taken = self._flow.answer_score(survey.scale.points[number - 1])
+        self._handled("score", taken)
+        return taken
 
     @Slot()
     def skipFactor(self) -> None:

@@ -92,28 +92,45 @@ def _quiet(name: str) -> Iterator[None]:
 
 
 def render_screens(
-    out: Path, *, survey_path: Path | None = None, size: tuple[int, int] = (1280, 800)
+    out: Path,
+    *,
+    survey_path: Path | None = None,
+    size: tuple[int, int] = (1280, 800),
+    lang: str | None = None,
 ) -> list[Path]:
+    """Every screen; with ``lang``, the shopper's and manager's in that language (the file
+    names then end in it: ``…-2-question-ar.png``), and only those."""
     out.mkdir(parents=True, exist_ok=True)
     application()
     written: list[Path] = []
+    suffix = f"-{lang}" if lang else ""
     with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
         clock = ManualClock()
         preconfigure(Path(tmp), store="s042", pin=DEMO_PIN)
         kiosk = Kiosk(
             KioskOptions(
-                data_dir=Path(tmp), survey_path=survey_path, windowed=True, size=size, clock=clock
+                data_dir=Path(tmp),
+                survey_path=survey_path,
+                windowed=True,
+                size=size,
+                clock=clock,
+                lang=lang,
             )
         )
         try:
             survey = kiosk.flow.survey
             if survey is None or kiosk.survey_problem:
                 raise ScreenshotError(f"survey refused: {kiosk.survey_problem}")
+            if lang is not None and lang not in survey.locales:
+                raise ScreenshotError(
+                    f"the survey {survey.id} has no {lang!r} (it has {', '.join(survey.locales)})"
+                )
             frames = FrameCounter(kiosk.window)
             tag = f"{survey.id}-{size[0]}x{size[1]}"
 
             def shot(n: int, name: str, screen: str) -> None:
-                written.append(_save(kiosk, frames, out / f"{tag}-{n}-{name}.png", screen))
+                path = out / f"{tag}-{n}-{name}{suffix}.png"
+                written.append(_save(kiosk, frames, path, screen))
 
             def step(name: str) -> None:
                 clock.advance(1.0)
@@ -151,13 +168,17 @@ def render_screens(
                 clock.advance(0.3)
                 tap(kiosk.window, "managerCorner")
             manager = f"manager-{size[0]}x{size[1]}"
-            written.append(_save(kiosk, frames, out / f"{manager}-1-pin.png", "pinPad"))
+            written.append(_save(kiosk, frames, out / f"{manager}-1-pin{suffix}.png", "pinPad"))
             for digit in DEMO_PIN:
                 tap(kiosk.window, f"pinKey_{digit}")
             tap(kiosk.window, "pinOk")
-            written.append(_save(kiosk, frames, out / f"{manager}-2-screen.png", "managerScreen"))
+            path = out / f"{manager}-2-screen{suffix}.png"
+            written.append(_save(kiosk, frames, path, "managerScreen"))
         finally:
             kiosk.close()
+    if lang is not None:
+        # Setup and out of order do not depend on the shopper's language.
+        return written
     with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
         # A new kiosk's first start.
         kiosk = Kiosk(
@@ -186,4 +207,62 @@ def render_screens(
                 written.append(_save(kiosk, frames, path, "outOfOrderScreen"))
             finally:
                 kiosk.close()
+    return written
+
+
+def render_accessible(
+    out: Path, *, survey_path: Path | None = None, size: tuple[int, int] = (1280, 800)
+) -> list[Path]:
+    """The shopper's screens in the accessibility mode (larger text, high contrast, every
+    control within low reach), switched on as a shopper does: by its button."""
+    out.mkdir(parents=True, exist_ok=True)
+    application()
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
+        clock = ManualClock()
+        preconfigure(Path(tmp), store="s042", pin=DEMO_PIN)
+        kiosk = Kiosk(
+            KioskOptions(
+                data_dir=Path(tmp),
+                survey_path=survey_path,
+                windowed=True,
+                size=size,
+                clock=clock,
+                # A picture has no sound: the mode's speech would only wait for a speaker.
+                speech_engine=None,
+            )
+        )
+        try:
+            survey = kiosk.flow.survey
+            if survey is None or kiosk.survey_problem:
+                raise ScreenshotError(f"survey refused: {kiosk.survey_problem}")
+            frames = FrameCounter(kiosk.window)
+            tag = f"{survey.id}-{size[0]}x{size[1]}-accessible"
+
+            def shot(n: int, name: str, screen: str) -> None:
+                written.append(_save(kiosk, frames, out / f"{tag}-{n}-{name}.png", screen))
+
+            def step(name: str) -> None:
+                clock.advance(1.0)
+                tap(kiosk.window, name)
+
+            frames.settle()
+            step("accessibilityButton")
+            if not kiosk.flow.state.accessible:
+                raise ScreenshotError("the accessibility button did not switch the mode on")
+            shot(1, "attract", "attractScreen")
+            if survey.attract_mode == "question":
+                step("attract_score_4")
+            else:
+                step("startArea")
+                shot(2, "question", "questionScreen")
+                step("score_6")
+            shot(3, "why", "whyScreen")
+            step(f"factor_{survey.factors[0].id}")
+            if survey.comment.enabled:
+                shot(4, "comment", "commentScreen")
+                step("sendComment")
+            shot(6, "thanks", "thanksScreen")
+        finally:
+            kiosk.close()
     return written

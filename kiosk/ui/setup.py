@@ -28,7 +28,13 @@ from kiosk.flow.setup import (
     finish,
     pick_survey,
 )
-from kiosk.flow.texts import LANGUAGE_NAMES, SUPPORTED_LOCALES, manager_text, problem_text
+from kiosk.flow.texts import (
+    LANGUAGE_NAMES,
+    RTL_LOCALES,
+    SUPPORTED_LOCALES,
+    manager_text,
+    problem_text,
+)
 
 # QmlElement reads the module's name and version from this module's globals.
 from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa: F401
@@ -115,6 +121,11 @@ class SetupController(QObject):  # type: ignore[operator]
     @Property(str, notify=stateChanged)
     def locale(self) -> str:
         return self._locale
+
+    # A right-to-left language mirrors the setup screen, as it does the others (Main.qml).
+    @Property(bool, notify=stateChanged)
+    def rtl(self) -> bool:
+        return self._locale in RTL_LOCALES
 
     @Property(bool, notify=stateChanged)
     def standaloneAllowed(self) -> bool:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# One definition of contrast for the kiosk and the dashboard; imported here for the tests of
+# this palette.
+from ces.contrast import contrast_ratio as contrast_ratio
+from ces.contrast import relative_luminance as relative_luminance
+
 # Foreground / background pairs that carry text. Every pair must reach 4.5:1.
 PALETTE: dict[str, str] = {
     "background": "#f8fafc",
@@ -22,6 +27,32 @@ PALETTE: dict[str, str] = {
     "overlayText": "#ffffff",
     "danger": "#991b1b",
     "dangerText": "#ffffff",
+    "field": "#ffffff",
+}
+
+# The shopper's accessibility mode: black on white, white on black, every text pair at
+# least 7:1 (WCAG 1.4.6, AAA). Light, not dark: the factor and smiley icons are drawn
+# with dark strokes.
+HIGH_CONTRAST: dict[str, str] = {
+    "background": "#ffffff",
+    "text": "#000000",
+    "mutedText": "#000000",
+    "button": "#000000",
+    "buttonPressed": "#333333",
+    "buttonText": "#ffffff",
+    "secondaryButton": "#ffffff",
+    "secondaryButtonPressed": "#e0e0e0",
+    "secondaryButtonText": "#000000",
+    "factorButton": "#ffffff",
+    "factorButtonPressed": "#e0e0e0",
+    "factorButtonBorder": "#000000",
+    "accent": "#0a3d1f",
+    "accentText": "#ffffff",
+    "overlay": "#000000",
+    "overlayText": "#ffffff",
+    "danger": "#7f1d1d",
+    "dangerText": "#ffffff",
+    "field": "#ffffff",
 }
 
 TEXT_PAIRS: tuple[tuple[str, str], ...] = (
@@ -36,20 +67,22 @@ TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     ("accentText", "accent"),
     ("overlayText", "overlay"),
     ("dangerText", "danger"),
+    ("text", "field"),
+    ("mutedText", "field"),
 )
 
 # 15 mm on a 10.1" 1280x800 panel (149 ppi) is 88 px; we round up.
 MIN_TOUCH_PX = 90
 FONT_FAMILY = "Inter"
+# Where Inter has no glyph (Arabic), Qt takes the next family: shipped in assets/fonts, so
+# a kiosk does not depend on the fonts its system happens to have.
+FALLBACK_FONT_FAMILIES = ("Noto Sans Arabic",)
 
-
-def relative_luminance(hex_colour: str) -> float:
-    value = hex_colour.lstrip("#")
-    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast_ratio(foreground: str, background: str) -> float:
-    a, b = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
+# Text sizes. Section 508 402.4 and the product ask capital heights in mm on the smallest
+# panel, a 10.1" 1280x800 (149.4 ppi, 5.88 px/mm): Inter's capitals are 0.727 of the
+# pixel size, so 30 px is 3.7 mm (at least 3.5 mm outside the mode), and the mode's 1.5x
+# makes 45 px, 5.6 mm (at least 4.8 mm and 1.5x larger, as issue 16 asks).
+MIN_TEXT_PX = 30
+ACCESSIBLE_TEXT_SCALE = 1.5
+# Buttons' borders in the mode: where a white button sits on the white background.
+ACCESSIBLE_BORDER_PX = 4

@@ -539,7 +539,7 @@ def test_locale_not_supported(tmp_path: Path) -> None:
         tmp_path,
         edited("locales", ["nl", "xx"]),
         "locales[1]",
-        "locale 'xx' is not supported (supported: nl, en, de, fr)",
+        "locale 'xx' is not supported (supported: nl, en, de, fr, tr, pl, ar)",
     )
 
 

@@ -64,41 +64,59 @@ def test_the_preview_shows_the_text_as_the_kiosk_will(hq_sqlite: HQ) -> None:
 # --- languages ----------------------------------------------------------------------------------
 
 
-def test_only_the_surveys_languages_are_offered(hq_sqlite: HQ) -> None:
+def test_every_language_of_the_shipped_surveys_is_offered(hq_sqlite: HQ) -> None:
     session = log_in(hq_sqlite)
     page = session.get(f"{hq_sqlite.url}/actions", timeout=30).text
-    assert message_fields(page) == ["nl", "en"]  # the surveys have Dutch and English only
-    assert "Deutsch" not in page and "Français" not in page  # noqa: PT018
+    # The in-store survey speaks all seven, in the kiosk's order.
+    assert message_fields(page) == ["nl", "en", "de", "fr", "tr", "pl", "ar"]
+    assert "قلتم، ففعلنا:" in element(page, "a-hint-ar")
 
 
-def _with_german(value: Any) -> Any:
-    """A survey document with a German text wherever it has an English one."""
+def _in_languages(value: Any, keep: set[str]) -> Any:
+    """A survey document with only the translations in ``keep``."""
     if isinstance(value, dict):
-        out = {k: _with_german(v) for k, v in value.items()}
-        if "en" in out and "nl" in out and isinstance(out["en"], str):
-            out["de"] = out["en"]
-        return out
+        if isinstance(value.get("en"), str):
+            return {k: v for k, v in value.items() if k in keep}
+        return {k: _in_languages(v, keep) for k, v in value.items()}
     if isinstance(value, list):
-        return [_with_german(v) for v in value]
+        return [_in_languages(v, keep) for v in value]
     return value
 
 
 @contextmanager
-def _serving_german(tmp_path: Path, db: HQDatabase) -> Iterator[str]:
+def _serving_in(tmp_path: Path, db: HQDatabase, keep: dict[str, set[str]]) -> Iterator[str]:
+    """HQ with the shipped surveys, each in the languages ``keep`` gives it."""
     folder = tmp_path / "surveys"
     folder.mkdir()
     for survey in load_surveys().by_id.values():
-        document = _with_german(json.loads(survey.raw.decode("utf-8-sig")))
-        document["locales"] = [*document["locales"], "de"]
+        languages = keep[survey.id]
+        document = _in_languages(json.loads(survey.raw.decode("utf-8-sig")), languages)
+        document["locales"] = [loc for loc in document["locales"] if loc in languages]
         (folder / f"{survey.id}.json").write_text(json.dumps(document), encoding="utf-8")
     with serving(db, load_surveys(folder)) as url:
         yield url
 
 
+DUTCH_ENGLISH = {"in_store_purchase": {"nl", "en"}, "returns_desk": {"nl", "en"}}
+
+
+def test_only_the_surveys_languages_are_offered(tmp_path: Path, sqlite_database_url: str) -> None:
+    db = HQDatabase.open(sqlite_database_url)
+    try:
+        with _serving_in(tmp_path, db, DUTCH_ENGLISH) as url:
+            page = log_in(HQ(url, db)).get(f"{url}/actions", timeout=30).text
+            assert message_fields(page) == ["nl", "en"]
+            assert "Deutsch" not in page
+            assert "Français" not in page
+    finally:
+        db.close()
+
+
 def test_a_language_one_survey_has_is_offered(tmp_path: Path, sqlite_database_url: str) -> None:
     db = HQDatabase.open(sqlite_database_url)
     try:
-        with _serving_german(tmp_path, db) as url:
+        keep = {**DUTCH_ENGLISH, "in_store_purchase": {"nl", "en", "de"}}
+        with _serving_in(tmp_path, db, keep) as url:
             session = log_in(HQ(url, db))
             page = session.get(f"{url}/actions", timeout=30).text
             assert message_fields(page) == ["nl", "en", "de"]
@@ -164,21 +182,28 @@ def test_a_tiny_p_value_reads_less_than_one_in_a_thousand(hq_sqlite: HQ) -> None
         assert text_of(p_cell) == shown
 
 
-def test_a_message_in_a_language_no_survey_has_is_refused_not_dropped(hq_sqlite: HQ) -> None:
-    session = log_in(hq_sqlite)
-    page = session.get(f"{hq_sqlite.url}/actions?lang=nl", timeout=30).text
-    reply = session.post(
-        f"{hq_sqlite.url}/actions?lang=nl",
-        data={
-            "csrf": csrf_of(page),
-            "title": "Signs",
-            "started_on": TODAY.isoformat(),
-            "message_fr": "Nouveaux panneaux",
-        },
-        timeout=30,
-    )
-    assert reply.status_code == 400
-    assert element(reply.text, "action-error") == (
-        "message_fr: geen vragenlijst van HQ is in deze taal, dus geen kiosk zou het tonen"
-    )
-    assert actions.all_actions(hq_sqlite.db) == []
+def test_a_message_in_a_language_no_survey_has_is_refused_not_dropped(
+    tmp_path: Path, sqlite_database_url: str
+) -> None:
+    db = HQDatabase.open(sqlite_database_url)
+    try:
+        with _serving_in(tmp_path, db, DUTCH_ENGLISH) as url:
+            session = log_in(HQ(url, db))
+            page = session.get(f"{url}/actions?lang=nl", timeout=30).text
+            reply = session.post(
+                f"{url}/actions?lang=nl",
+                data={
+                    "csrf": csrf_of(page),
+                    "title": "Signs",
+                    "started_on": TODAY.isoformat(),
+                    "message_fr": "Nouveaux panneaux",
+                },
+                timeout=30,
+            )
+            assert reply.status_code == 400
+            assert element(reply.text, "action-error") == (
+                "message_fr: geen vragenlijst van HQ is in deze taal, dus geen kiosk zou het tonen"
+            )
+            assert actions.all_actions(db) == []
+    finally:
+        db.close()

@@ -127,7 +127,7 @@ def test_weeks_the_range_cuts_are_marked_on_the_trend(hq: HQ) -> None:
     ]
     line = data["datasets"][2]
     assert line["data"] == [100.0, 75.0, 100.0]
-    assert line["pointBackgroundColor"] == ["#ffffff", "#1565c0", "#ffffff"]
+    assert line["pointBackgroundColor"] == ["var(--surface)", "var(--accent)", "var(--surface)"]
     # Per store too; whole weeks and days are not marked.
     split = session.get(
         f"{hq.url}/trend?split=store&from=2026-11-04&to=2026-11-19&lang=nl", timeout=30

@@ -41,7 +41,16 @@ def publish_new_version(db: HQDatabase, touchpoints: list[str], **changes: Any) 
     return number
 
 
-QUESTION = {"nl": "Hoe makkelijk ging het vandaag?", "en": "How easy was it today?"}
+# Reworded in every language of the shipped survey (a new version has them all).
+QUESTION = {
+    "nl": "Hoe makkelijk ging het vandaag?",
+    "en": "How easy was it today?",
+    "de": "Wie einfach war es heute?",
+    "fr": "Était-ce facile aujourd'hui ?",
+    "tr": "Bugün ne kadar kolaydı?",
+    "pl": "Jak łatwo było dzisiaj?",
+    "ar": "ما مدى السهولة اليوم؟",
+}
 
 
 def offered(reply: Any) -> list[tuple[str, int]]:

@@ -79,8 +79,16 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
         make_answer(survey_version="1"),
         "survey_version: expected a whole number, got text",
     ),
-    ("locale-unknown", make_answer(locale="es"), "locale: 'es' is not one of nl, en, de, fr"),
-    ("locale-null", make_answer(locale=None), "locale: null is not one of nl, en, de, fr"),
+    (
+        "locale-unknown",
+        make_answer(locale="es"),
+        "locale: 'es' is not one of nl, en, de, fr, tr, pl, ar",
+    ),
+    (
+        "locale-null",
+        make_answer(locale=None),
+        "locale: null is not one of nl, en, de, fr, tr, pl, ar",
+    ),
     ("scale-unknown", make_answer(scale="ces9"), "scale: 'ces9' is not one of ces7, ces5, smiley5"),
     (
         "scale-not-the-surveys",

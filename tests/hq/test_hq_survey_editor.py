@@ -404,8 +404,12 @@ def test_the_preview_flags_a_dutch_label_too_long_for_its_button(hq: HQ) -> None
 
 
 def test_the_preview_flags_a_comment_question_too_long_for_above_the_keyboard(hq: HQ) -> None:
-    # Two lines of heading: at 1280x800 the buttons would go under the on-screen keyboard.
-    prompt = "Wilt u ons nog iets vertellen over het parkeren bij onze winkel? (niet verplicht)"
+    # Three lines of heading: at 1280x800 the field, the notice and the buttons no longer
+    # fit above the on-screen keyboard.
+    prompt = (
+        "Wilt u ons nog iets vertellen over het parkeren bij onze winkel, de looproutes door"
+        " de winkel, de wachttijd bij de kassa of de openingstijden? (niet verplicht)"
+    )
     session = create(
         hq, comment_enabled="on", comment_prompt_nl=prompt, comment_prompt_en="Anything else?"
     )

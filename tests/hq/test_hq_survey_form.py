@@ -54,9 +54,8 @@ def test_validator_paths_land_on_their_form_fields() -> None:
     doc = json.loads(SHIPPED[0].read_bytes())
     form = form_of(doc)
     # Row 1 left empty: the document's factors 1.. are the form's rows 2..
-    built = document_of(
-        {**form, "factor1_id": "", "factor1_label_nl": "", "factor1_label_en": ""}, {}
-    )
+    emptied = {f"factor1_label_{loc}": "" for loc in doc["locales"]}
+    built = document_of({**form, "factor1_id": "", **emptied}, {})
     assert built.rows == (0, 2, 3)
     assert field_of("why.factors[1].label.nl", built) == "factor2_label_nl"
     assert field_of("why.factors[2].icon", built) == "factor3_icon"

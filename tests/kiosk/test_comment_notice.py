@@ -16,6 +16,7 @@ from PySide6.QtQuick import QQuickItem
 
 from ces.assets import surveys_dir
 from ces.locales import SUPPORTED_LOCALES
+from ces.survey import load_survey
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.texts import UI_TEXT
 from kiosk.ui.app import Kiosk
@@ -113,7 +114,8 @@ def test_the_notice_follows_a_change_of_language_on_the_way(
     step(kiosk, clock, qtbot, "score_3", then="whyScreen")
     step(kiosk, clock, qtbot, "why_lang_de")
     prompt = visible_item(kiosk.window, "whyPrompt")
-    qtbot.waitUntil(lambda: str(prompt.property("text")).startswith("[de]"))
+    german = load_survey(surveys_dir() / "in_store_purchase.json").why_prompt["de"]
+    qtbot.waitUntil(lambda: prompt.property("text") == german)
     step(kiosk, clock, qtbot, "skipFactor", then="commentScreen")
     assert notice_text(kiosk) == UI_TEXT["de"]["comment_notice"]
     assert notice_text(kiosk).startswith("Bitte ohne Namen")

@@ -324,11 +324,21 @@ def test_language_switch_changes_the_row_locale(
     shopper.start()
     assert shopper.choose_locale("en")
     assert flow.state.locale == "en"
-    assert not shopper.choose_locale("fr")  # not a language of this survey
+    assert not shopper.choose_locale("xx")  # not a language at all
     shopper.answer_score(6)
     shopper.choose_factor("price")
     shopper.skip_comment()
     assert only_row(outbox)["locale"] == "en"
+
+
+def test_a_language_the_survey_does_not_have_is_not_chosen(
+    outbox: Outbox, clock: ManualClock
+) -> None:
+    flow = make_flow(outbox, clock, surveys_dir() / "returns_desk.json")
+    shopper = Shopper(flow, clock)
+    assert not shopper.choose_locale("fr")  # the kiosk speaks it; this survey does not
+    assert shopper.choose_locale("en")
+    assert flow.state.locale == "en"
 
 
 def test_a_language_chosen_then_abandoned_on_attract_is_reset(

@@ -68,8 +68,12 @@ def test_qmllint_is_told_about_every_registered_type(tmp_path: Path) -> None:
         assert f'exports: ["Effortless.Kiosk/{name} 1.0"]' in text
     theme = text[text.index('name: "Theme"') :]
     assert "isSingleton: true" in theme
-    # Constant, so that qmllint does not warn that a binding to a colour might go stale.
-    assert theme.count("isPropertyConstant: true") == len(PALETTE) + 1
+    # Constant or notifying, so that qmllint does not warn that a binding to a colour might
+    # go stale: the sizes never change, the colours and text scale with the shopper's
+    # accessibility mode.
+    # minTouch, minText, portraitKeyboardLayouts
+    assert theme.count("isPropertyConstant: true") == 3
+    assert theme.count('notify: "accessibleChanged"') == len(PALETTE) + 3
 
 
 def test_type_information_that_disagrees_with_the_class_is_refused() -> None:
@@ -78,7 +82,18 @@ def test_type_information_that_disagrees_with_the_class_is_refused() -> None:
             "classes": [
                 {
                     "className": "Theme",
-                    "properties": [{"name": n, "type": "QString"} for n in [*PALETTE, "minTouch"]],
+                    "properties": [
+                        {"name": n, "type": "QString"}
+                        for n in [
+                            *PALETTE,
+                            "minTouch",
+                            "accessible",
+                            "textScale",
+                            "buttonBorder",
+                            "minText",
+                            "portraitKeyboardLayouts",
+                        ]
+                    ],
                 }
             ]
         }

@@ -205,7 +205,8 @@ def test_smiley_survey_answers_on_the_attract_screen(
     finger = Finger(kiosk, clock, qtbot)
     assert finger.text("attractQuestionText").startswith("Hoe makkelijk")
     face = visible_item(kiosk.window, "attract_score_5")
-    assert face.property("accessibleName") == "Heel makkelijk"
+    # Its number first: a keypad's digit chooses it (tests/kiosk/test_keys.py).
+    assert face.property("accessibleName") == "5, Heel makkelijk"
     finger.tap("attract_score_5", then="whyScreen")
     finger.tap("factor_refund", then="thanksScreen")
     (row,) = rows(data_dir)

@@ -37,18 +37,40 @@
     };
   }
 
+  // The configs name colours as "var(--name)" (hq/dashboard/charts.py): the stylesheet's
+  // :root holds each once, and a canvas takes only the value.
+  function withColours(value, style) {
+    if (typeof value === "string") {
+      var named = /^var\((--[a-z0-9-]+)\)$/.exec(value);
+      return named ? style.getPropertyValue(named[1]).trim() || value : value;
+    }
+    if (Array.isArray(value)) {
+      return value.map(function (item) {
+        return withColours(item, style);
+      });
+    }
+    if (value && typeof value === "object") {
+      Object.keys(value).forEach(function (key) {
+        value[key] = withColours(value[key], style);
+      });
+    }
+    return value;
+  }
+
   function draw() {
     if (typeof Chart === "undefined") {
       return;
     }
+    var style = getComputedStyle(document.documentElement);
     Chart.defaults.font.family = "system-ui, sans-serif";
+    Chart.defaults.color = style.getPropertyValue("--muted").trim() || Chart.defaults.color;
     Chart.defaults.animation = false;
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var source = document.getElementById(canvas.dataset.chart);
       if (!source) {
         return;
       }
-      var config = JSON.parse(source.textContent);
+      var config = withColours(JSON.parse(source.textContent), style);
       config.options = config.options || {};
       config.options.responsive = true;
       config.options.maintainAspectRatio = false;

@@ -9,6 +9,10 @@ Rectangle {
     property bool secondary: false
     property real fontSize: 28
     property real iconSize: 0
+    // The icon beside the label instead of above it: where a wide button has little height.
+    property bool iconBeside: false
+    // What icon and label need, for a button that grows with its label.
+    readonly property real contentImplicitHeight: content.implicitHeight
     signal clicked()
 
     // Pressed as the shopper sees it: a finger that slid off no longer presses the button.
@@ -16,6 +20,9 @@ Rectangle {
     implicitWidth: Math.max(Theme.minTouch, label.implicitWidth + 48)
     implicitHeight: Theme.minTouch
     radius: 16
+    // In the accessibility mode's high contrast a white button needs an edge on white.
+    border.width: Theme.buttonBorder
+    border.color: Theme.factorButtonBorder
     color: root.secondary ? (root.pressed ? Theme.secondaryButtonPressed : Theme.secondaryButton)
                           : (root.pressed ? Theme.buttonPressed : Theme.button)
     scale: pressed ? 0.97 : 1.0
@@ -24,14 +31,30 @@ Rectangle {
     Accessible.name: root.accessibleName
     Accessible.onPressAction: root.clicked()
 
-    Column {
+    // A keyboard or keypad reaches every button: Tab and the arrows (Main.qml) move the
+    // focus, Enter, Return and Space press. Main gives buttons the focus only while keys
+    // are in use, so a touch shopper never sees a ring that looks like a preselection.
+    activeFocusOnTab: true
+    Keys.onReturnPressed: root.clicked()
+    Keys.onEnterPressed: root.clicked()
+    Keys.onSpacePressed: root.clicked()
+    FocusRing {
+        visible: root.activeFocus
+        targetRadius: root.radius
+    }
+
+    Grid {
+        id: content
         anchors.centerIn: parent
         width: parent.width - 16
+        columns: root.iconBeside && root.iconSource !== "" ? 2 : 1
         spacing: 8
+        horizontalItemAlignment: root.iconBeside ? Grid.AlignLeft : Grid.AlignHCenter
+        verticalItemAlignment: Grid.AlignVCenter
         Image {
+            id: icon
             visible: root.iconSource !== ""
             source: root.iconSource
-            anchors.horizontalCenter: parent.horizontalCenter
             width: root.iconSize; height: root.iconSize
             sourceSize.width: root.iconSize; sourceSize.height: root.iconSize
             fillMode: Image.PreserveAspectFit
@@ -41,12 +64,12 @@ Rectangle {
             id: label
             textFormat: Text.PlainText
             visible: root.text !== ""
-            width: parent.width
+            width: content.columns === 2 ? content.width - icon.width - content.spacing : content.width
             text: root.text
             color: root.secondary ? Theme.secondaryButtonText : Theme.buttonText
             font.pixelSize: root.fontSize
             font.weight: Font.DemiBold
-            horizontalAlignment: Text.AlignHCenter
+            horizontalAlignment: content.columns === 2 ? Text.AlignLeft : Text.AlignHCenter
             wrapMode: Text.WordWrap
         }
     }

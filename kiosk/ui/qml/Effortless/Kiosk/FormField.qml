@@ -8,6 +8,12 @@ TextField {
     property real unit: 8
     property Item next: null
     signal submitted()
+    // Its name for assistive technology: what the empty field says it is for, kept while
+    // it holds text (the placeholder is gone then). Qt gives a password field no name
+    // whatever is set, so the description says it too.
+    property string label: root.placeholderText
+    Accessible.name: root.label
+    Accessible.description: root.label
 
     height: Theme.minTouch
     placeholderTextColor: Theme.mutedText

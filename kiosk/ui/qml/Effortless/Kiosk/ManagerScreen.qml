@@ -66,6 +66,8 @@ Rectangle {
             }
 
             Grid {
+                // Starts at the reading edge: the right one in Arabic (LayoutMirroring).
+                anchors.left: parent.left
                 columns: 2
                 columnSpacing: root.unit * 3
                 rowSpacing: root.unit * 0.8
@@ -85,6 +87,7 @@ Rectangle {
 
             // A kiosk without HQ never sends its answers: it offers to connect instead.
             BigButton {
+                anchors.left: parent.left
                 objectName: "connectHqButton"
                 visible: root.manager.data.enrolled === false
                 text: root.words.setup_hq || ""
@@ -92,6 +95,7 @@ Rectangle {
                 onClicked: root.manager.connectHq()
             }
             BigButton {
+                anchors.left: parent.left
                 objectName: "syncNowButton"
                 visible: root.manager.data.enrolled === true
                 text: (root.manager.data.pending || 0) > 0
@@ -102,6 +106,7 @@ Rectangle {
             }
 
             Text {
+                anchors.left: parent.left
                 textFormat: Text.PlainText
                 text: root.words.today || ""
                 color: Theme.text
@@ -109,6 +114,7 @@ Rectangle {
                 font.weight: Font.DemiBold
             }
             Row {
+                anchors.left: parent.left
                 spacing: root.unit * 4
                 Text {
                     objectName: "todayCount"
@@ -134,6 +140,7 @@ Rectangle {
             }
             // The distribution, with each bar's number written under it.
             Row {
+                anchors.left: parent.left
                 objectName: "todayChart"
                 spacing: root.unit
                 height: root.unit * 14
@@ -163,6 +170,7 @@ Rectangle {
             }
 
             Text {
+                anchors.left: parent.left
                 textFormat: Text.PlainText
                 visible: (root.manager.data.surveys || []).length > 0
                 text: root.words.survey || ""
@@ -180,6 +188,9 @@ Rectangle {
                         objectName: "managerSurvey_" + modelData.id
                         text: modelData.label
                         secondary: modelData.id !== root.manager.data.currentSurvey
+                        // The chosen one is announced as chosen, not only shown filled.
+                        Accessible.checkable: true
+                        Accessible.checked: !secondary
                         fontSize: Math.max(18, root.unit * 2.2)
                         onClicked: root.manager.chooseSurvey(modelData.id)
                     }
@@ -219,6 +230,7 @@ Rectangle {
             }
 
             Text {
+                anchors.left: parent.left
                 textFormat: Text.PlainText
                 text: root.words.language || ""
                 color: Theme.text
@@ -226,6 +238,7 @@ Rectangle {
                 font.weight: Font.DemiBold
             }
             Row {
+                anchors.left: parent.left
                 spacing: root.unit
                 Repeater {
                     model: root.manager.data.languages || []
@@ -234,6 +247,9 @@ Rectangle {
                         objectName: "managerLang_" + modelData.code
                         text: modelData.name
                         secondary: modelData.code !== root.manager.data.homeLocale
+                        // The chosen one is announced as chosen, not only shown filled.
+                        Accessible.checkable: true
+                        Accessible.checked: !secondary
                         fontSize: Math.max(20, root.unit * 2.5)
                         onClicked: root.manager.setLanguage(modelData.code)
                     }
@@ -241,6 +257,7 @@ Rectangle {
             }
 
             Text {
+                anchors.left: parent.left
                 textFormat: Text.PlainText
                 text: root.words.change_pin || ""
                 color: Theme.text
@@ -248,6 +265,7 @@ Rectangle {
                 font.weight: Font.DemiBold
             }
             Row {
+                anchors.left: parent.left
                 spacing: root.unit
                 FormField {
                     id: newPin
@@ -283,6 +301,7 @@ Rectangle {
             }
 
             Text {
+                anchors.left: parent.left
                 textFormat: Text.PlainText
                 text: root.words.export_rejected || ""
                 color: Theme.text
@@ -290,6 +309,7 @@ Rectangle {
                 font.weight: Font.DemiBold
             }
             Row {
+                anchors.left: parent.left
                 spacing: root.unit
                 FormField {
                     id: exportPath
@@ -312,6 +332,7 @@ Rectangle {
             }
 
             Row {
+                anchors.left: parent.left
                 spacing: root.unit * 2
                 BigButton {
                     objectName: "restartButton"

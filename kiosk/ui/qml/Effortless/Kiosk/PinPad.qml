@@ -8,6 +8,28 @@ Rectangle {
     required property ManagerController manager
     readonly property var words: root.manager.data.words || {}
     color: Theme.overlay
+    // Modal for assistive technology as it is on screen: Main hides what is underneath.
+    Accessible.role: Accessible.Dialog
+    Accessible.name: pinTitle.text
+    // A keyboard types the PIN as the keys do: digits, Backspace to clear, Enter for OK,
+    // Escape to cancel.
+    onVisibleChanged: {
+        if (root.visible)
+            root.forceActiveFocus()
+    }
+    Keys.onPressed: (event) => {
+        if (event.key >= Qt.Key_0 && event.key <= Qt.Key_9)
+            root.manager.pinDigit(String(event.key - Qt.Key_0))
+        else if (event.key === Qt.Key_Backspace || event.key === Qt.Key_Delete)
+            root.manager.pinClear()
+        else if (event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
+            root.manager.pinSubmit()
+        else if (event.key === Qt.Key_Escape)
+            root.manager.close()
+        else
+            return
+        event.accepted = true
+    }
 
     MouseArea { anchors.fill: parent; onPressed: root.manager.touched() }
 
@@ -15,8 +37,11 @@ Rectangle {
         anchors.centerIn: parent
         spacing: root.unit * 2
         Text {
+            id: pinTitle
             objectName: "pinTitle"
             textFormat: Text.PlainText
+            Accessible.role: Accessible.Heading
+            Accessible.name: pinTitle.text
             anchors.horizontalCenter: parent.horizontalCenter
             text: root.manager.pinTitle || "PIN"
             color: Theme.overlayText
@@ -41,6 +66,8 @@ Rectangle {
                 id: pinMessage
                 objectName: "pinMessage"
                 textFormat: Text.PlainText
+                Accessible.role: Accessible.StaticText
+                Accessible.name: pinMessage.text
                 anchors.fill: parent
                 horizontalAlignment: Text.AlignHCenter
                 verticalAlignment: Text.AlignVCenter

@@ -2,6 +2,9 @@ pragma ComponentBehavior: Bound
 import QtQuick
 
 // The answer buttons of the survey's scale, with the end labels written out below.
+// In a right-to-left language the whole row mirrors (Main.qml's LayoutMirroring): the
+// first point sits on the right, where an Arabic reader starts, and each end label stays
+// under its own end (anchors and alignment mirror with it). docs/accessibility.md says why.
 Column {
     id: root
     property string namePrefix: "score_"
@@ -13,6 +16,8 @@ Column {
     readonly property var labels: root.controller.texts.scaleLabels || []
     readonly property bool smiley: root.controller.texts.smiley === true
     spacing: unit * 1.5
+    // Where keys start on a question (Main.qml).
+    readonly property Item firstButton: pointButtons.count > 0 ? pointButtons.itemAt(0) : null
 
     Row {
         id: buttons
@@ -22,6 +27,7 @@ Column {
             Math.min(root.unit * (root.smiley ? 22 : 16),
                      (root.width - spacing * (root.points.length - 1)) / Math.max(1, root.points.length)))
         Repeater {
+            id: pointButtons
             model: root.points
             BigButton {
                 required property var modelData
@@ -31,14 +37,15 @@ Column {
                 width: buttons.cell
                 height: root.smiley ? buttons.cell : Math.max(Theme.minTouch, buttons.cell * 0.9)
                 text: root.smiley ? "" : String(modelData.value)
-                accessibleName: root.smiley ? label : modelData.value + " — " + label
+                // "6, Agree": the number a keypad shopper presses, then what it means.
+                accessibleName: (index + 1) + ", " + label
                 iconSource: modelData.icon
                 iconSize: root.smiley ? buttons.cell * 0.8 : 0
                 color: root.smiley ? (pressed ? Theme.factorButtonPressed : Theme.factorButton)
                                    : (pressed ? Theme.buttonPressed : Theme.button)
                 border.width: root.smiley ? 3 : 0
                 border.color: Theme.factorButtonBorder
-                fontSize: Math.max(28, root.unit * 5)
+                fontSize: Math.max(Theme.minText, root.unit * 5) * Theme.textScale
                 onClicked: root.controller.answerScore(modelData.value)
             }
         }
@@ -55,7 +62,9 @@ Column {
             width: parent.width / 2 - root.unit
             text: root.controller.texts.lowLabel || ""
             color: Theme.mutedText
-            font.pixelSize: Math.max(20, root.unit * 2.6)
+            Accessible.role: Accessible.StaticText
+            Accessible.name: text
+            font.pixelSize: Math.max(Theme.minText, root.unit * 2.6) * Theme.textScale
             wrapMode: Text.WordWrap
         }
         Text {
@@ -66,7 +75,9 @@ Column {
             horizontalAlignment: Text.AlignRight
             text: root.controller.texts.highLabel || ""
             color: Theme.mutedText
-            font.pixelSize: Math.max(20, root.unit * 2.6)
+            Accessible.role: Accessible.StaticText
+            Accessible.name: text
+            font.pixelSize: Math.max(Theme.minText, root.unit * 2.6) * Theme.textScale
             wrapMode: Text.WordWrap
         }
     }

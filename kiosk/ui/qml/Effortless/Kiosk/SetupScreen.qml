@@ -61,6 +61,9 @@ Rectangle {
                         objectName: "setupLang_" + modelData.code
                         text: modelData.name
                         secondary: modelData.code !== root.setup.locale
+                        // The chosen one is announced as chosen, not only shown filled.
+                        Accessible.checkable: true
+                        Accessible.checked: !secondary
                         fontSize: Math.max(20, root.unit * 2.5)
                         onClicked: root.setup.chooseLanguage(modelData.code)
                     }
@@ -172,6 +175,9 @@ Rectangle {
                             objectName: "setupTouchpoint_" + modelData.id
                             text: modelData.label
                             secondary: modelData.id !== root.setup.touchpoint
+                            // The chosen one is announced as chosen, not only shown filled.
+                            Accessible.checkable: true
+                            Accessible.checked: !secondary
                             fontSize: Math.max(20, root.unit * 2.5)
                             onClicked: root.setup.chooseTouchpoint(modelData.id)
                         }

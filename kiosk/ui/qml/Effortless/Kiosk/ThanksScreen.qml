@@ -17,15 +17,30 @@ Rectangle {
         }
     }
     Text {
+        id: thanksText
         objectName: "thanksText"
         textFormat: Text.PlainText
+        Accessible.role: Accessible.StaticText
+        Accessible.name: thanksText.text
         anchors.centerIn: parent
         width: parent.width - root.unit * 8
         text: root.controller.texts.thanks || ""
         color: Theme.accentText
-        font.pixelSize: Math.max(40, root.unit * 7)
+        font.pixelSize: Math.max(Theme.minText, root.unit * 7) * Theme.textScale
         font.weight: Font.Bold
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.WordWrap
+    }
+    // Within a seated shopper's reach; in the accessibility mode with the languages too.
+    ReachBar {
+        id: bar
+        namePrefix: "thanks_"
+        languages: false
+        controller: root.controller
+        unit: root.unit
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: root.unit * 3
     }
 }
