@@ -411,7 +411,9 @@ def _screenshots(args: argparse.Namespace) -> int:
 
     try:
         if args.accessible:
-            written = render_accessible(args.out, survey_path=args.survey, size=args.size)
+            written = render_accessible(
+                args.out, survey_path=args.survey, size=args.size, lang=args.language
+            )
         else:
             written = render_screens(
                 args.out, survey_path=args.survey, size=args.size, lang=args.language

@@ -16,11 +16,13 @@ from pathlib import Path
 from PySide6.QtQuick import QQuickWindow
 
 from ces.opening_hours import parse_opening_hours
+from ces.survey import Survey
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.hours import StoreHours
 from kiosk.preset import preconfigure
 from kiosk.ui.app import Kiosk, KioskOptions, application
 from kiosk.ui.driver import FrameCounter, is_shown, tap
+from kiosk.ui.speech import DEFAULT_ENGINE as DEFAULT_SPEECH_ENGINE
 from sync.outbox import DB_FILENAME
 
 log = logging.getLogger("effortless.screenshots")
@@ -91,6 +93,41 @@ def _quiet(name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
+@contextlib.contextmanager
+def _demo_kiosk(
+    clock: ManualClock,
+    survey_path: Path | None,
+    size: tuple[int, int],
+    lang: str | None = None,
+    speech: bool = True,
+) -> Iterator[tuple[Kiosk, Survey]]:
+    """A kiosk set up with the demo PIN in a fresh data dir, with its survey checked."""
+    with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
+        preconfigure(Path(tmp), store="s042", pin=DEMO_PIN)
+        kiosk = Kiosk(
+            KioskOptions(
+                data_dir=Path(tmp),
+                survey_path=survey_path,
+                windowed=True,
+                size=size,
+                clock=clock,
+                lang=lang,
+                speech_engine=DEFAULT_SPEECH_ENGINE if speech else None,
+            )
+        )
+        try:
+            survey = kiosk.flow.survey
+            if survey is None or kiosk.survey_problem:
+                raise ScreenshotError(f"survey refused: {kiosk.survey_problem}")
+            if lang is not None and lang not in survey.locales:
+                raise ScreenshotError(
+                    f"the survey {survey.id} has no {lang!r} (it has {', '.join(survey.locales)})"
+                )
+            yield kiosk, survey
+        finally:
+            kiosk.close()
+
+
 def render_screens(
     out: Path,
     *,
@@ -104,78 +141,57 @@ def render_screens(
     application()
     written: list[Path] = []
     suffix = f"-{lang}" if lang else ""
-    with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
-        clock = ManualClock()
-        preconfigure(Path(tmp), store="s042", pin=DEMO_PIN)
-        kiosk = Kiosk(
-            KioskOptions(
-                data_dir=Path(tmp),
-                survey_path=survey_path,
-                windowed=True,
-                size=size,
-                clock=clock,
-                lang=lang,
-            )
-        )
-        try:
-            survey = kiosk.flow.survey
-            if survey is None or kiosk.survey_problem:
-                raise ScreenshotError(f"survey refused: {kiosk.survey_problem}")
-            if lang is not None and lang not in survey.locales:
-                raise ScreenshotError(
-                    f"the survey {survey.id} has no {lang!r} (it has {', '.join(survey.locales)})"
-                )
-            frames = FrameCounter(kiosk.window)
-            tag = f"{survey.id}-{size[0]}x{size[1]}"
+    clock = ManualClock()
+    with _demo_kiosk(clock, survey_path, size, lang=lang) as (kiosk, survey):
+        frames = FrameCounter(kiosk.window)
+        tag = f"{survey.id}-{size[0]}x{size[1]}"
 
-            def shot(n: int, name: str, screen: str) -> None:
-                path = out / f"{tag}-{n}-{name}{suffix}.png"
-                written.append(_save(kiosk, frames, path, screen))
+        def shot(n: int, name: str, screen: str) -> None:
+            path = out / f"{tag}-{n}-{name}{suffix}.png"
+            written.append(_save(kiosk, frames, path, screen))
 
-            def step(name: str) -> None:
-                clock.advance(1.0)
-                tap(kiosk.window, name)
+        def step(name: str) -> None:
+            clock.advance(1.0)
+            tap(kiosk.window, name)
 
-            shot(1, "attract", "attractScreen")
-            if survey.attract_mode == "question":
-                step("attract_score_4")
-            else:
-                step("startArea")
-                shot(2, "question", "questionScreen")
-                step("score_6")
-            shot(3, "why", "whyScreen")
-            if survey.comment.enabled:
-                step(f"factor_{survey.factors[0].id}")
-                shot(4, "comment", "commentScreen")
-                clock.advance(survey.idle_timeout_s + 0.1)
-                kiosk.flow.tick()
-                shot(5, "still-there", "stillThereOverlay")
-                step("stillHereButton")
-                step("sendComment")
-            else:
-                clock.advance(survey.idle_timeout_s + 0.1)
-                kiosk.flow.tick()
-                shot(5, "still-there", "stillThereOverlay")
-                step("stillHereButton")
-                step(f"factor_{survey.factors[0].id}")
-            shot(6, "thanks", "thanksScreen")
-            step("thanksArea")
-            # After hours (the clock stands on a Monday): the closed screen, which the
-            # manager's way in below works on too.
-            kiosk.flow.set_store_hours(StoreHours(parse_opening_hours(DEMO_HOURS), DEMO_ZONE))
-            shot(7, "closed", "closedScreen")
-            for _ in range(5):
-                clock.advance(0.3)
-                tap(kiosk.window, "managerCorner")
-            manager = f"manager-{size[0]}x{size[1]}"
-            written.append(_save(kiosk, frames, out / f"{manager}-1-pin{suffix}.png", "pinPad"))
-            for digit in DEMO_PIN:
-                tap(kiosk.window, f"pinKey_{digit}")
-            tap(kiosk.window, "pinOk")
-            path = out / f"{manager}-2-screen{suffix}.png"
-            written.append(_save(kiosk, frames, path, "managerScreen"))
-        finally:
-            kiosk.close()
+        shot(1, "attract", "attractScreen")
+        if survey.attract_mode == "question":
+            step("attract_score_4")
+        else:
+            step("startArea")
+            shot(2, "question", "questionScreen")
+            step("score_6")
+        shot(3, "why", "whyScreen")
+        if survey.comment.enabled:
+            step(f"factor_{survey.factors[0].id}")
+            shot(4, "comment", "commentScreen")
+            clock.advance(survey.idle_timeout_s + 0.1)
+            kiosk.flow.tick()
+            shot(5, "still-there", "stillThereOverlay")
+            step("stillHereButton")
+            step("sendComment")
+        else:
+            clock.advance(survey.idle_timeout_s + 0.1)
+            kiosk.flow.tick()
+            shot(5, "still-there", "stillThereOverlay")
+            step("stillHereButton")
+            step(f"factor_{survey.factors[0].id}")
+        shot(6, "thanks", "thanksScreen")
+        step("thanksArea")
+        # After hours (the clock stands on a Monday): the closed screen, which the
+        # manager's way in below works on too.
+        kiosk.flow.set_store_hours(StoreHours(parse_opening_hours(DEMO_HOURS), DEMO_ZONE))
+        shot(7, "closed", "closedScreen")
+        for _ in range(5):
+            clock.advance(0.3)
+            tap(kiosk.window, "managerCorner")
+        manager = f"manager-{size[0]}x{size[1]}"
+        written.append(_save(kiosk, frames, out / f"{manager}-1-pin{suffix}.png", "pinPad"))
+        for digit in DEMO_PIN:
+            tap(kiosk.window, f"pinKey_{digit}")
+        tap(kiosk.window, "pinOk")
+        path = out / f"{manager}-2-screen{suffix}.png"
+        written.append(_save(kiosk, frames, path, "managerScreen"))
     if lang is not None:
         # Setup and out of order do not depend on the shopper's language.
         return written
@@ -211,58 +227,47 @@ def render_screens(
 
 
 def render_accessible(
-    out: Path, *, survey_path: Path | None = None, size: tuple[int, int] = (1280, 800)
+    out: Path,
+    *,
+    survey_path: Path | None = None,
+    size: tuple[int, int] = (1280, 800),
+    lang: str | None = None,
 ) -> list[Path]:
     """The shopper's screens in the accessibility mode (larger text, high contrast, every
-    control within low reach), switched on as a shopper does: by its button."""
+    control within low reach), switched on as a shopper does: by its button; with
+    ``lang``, in that language (the file names then end in it)."""
     out.mkdir(parents=True, exist_ok=True)
     application()
     written: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="effortless-shots-") as tmp:
-        clock = ManualClock()
-        preconfigure(Path(tmp), store="s042", pin=DEMO_PIN)
-        kiosk = Kiosk(
-            KioskOptions(
-                data_dir=Path(tmp),
-                survey_path=survey_path,
-                windowed=True,
-                size=size,
-                clock=clock,
-                # A picture has no sound: the mode's speech would only wait for a speaker.
-                speech_engine=None,
-            )
-        )
-        try:
-            survey = kiosk.flow.survey
-            if survey is None or kiosk.survey_problem:
-                raise ScreenshotError(f"survey refused: {kiosk.survey_problem}")
-            frames = FrameCounter(kiosk.window)
-            tag = f"{survey.id}-{size[0]}x{size[1]}-accessible"
+    clock = ManualClock()
+    # A picture has no sound: the mode's speech would only wait for a speaker.
+    suffix = f"-{lang}" if lang else ""
+    with _demo_kiosk(clock, survey_path, size, lang=lang, speech=False) as (kiosk, survey):
+        frames = FrameCounter(kiosk.window)
+        tag = f"{survey.id}-{size[0]}x{size[1]}-accessible"
 
-            def shot(n: int, name: str, screen: str) -> None:
-                written.append(_save(kiosk, frames, out / f"{tag}-{n}-{name}.png", screen))
+        def shot(n: int, name: str, screen: str) -> None:
+            written.append(_save(kiosk, frames, out / f"{tag}-{n}-{name}{suffix}.png", screen))
 
-            def step(name: str) -> None:
-                clock.advance(1.0)
-                tap(kiosk.window, name)
+        def step(name: str) -> None:
+            clock.advance(1.0)
+            tap(kiosk.window, name)
 
-            frames.settle()
-            step("accessibilityButton")
-            if not kiosk.flow.state.accessible:
-                raise ScreenshotError("the accessibility button did not switch the mode on")
-            shot(1, "attract", "attractScreen")
-            if survey.attract_mode == "question":
-                step("attract_score_4")
-            else:
-                step("startArea")
-                shot(2, "question", "questionScreen")
-                step("score_6")
-            shot(3, "why", "whyScreen")
-            step(f"factor_{survey.factors[0].id}")
-            if survey.comment.enabled:
-                shot(4, "comment", "commentScreen")
-                step("sendComment")
-            shot(6, "thanks", "thanksScreen")
-        finally:
-            kiosk.close()
+        frames.settle()
+        step("accessibilityButton")
+        if not kiosk.flow.state.accessible:
+            raise ScreenshotError("the accessibility button did not switch the mode on")
+        shot(1, "attract", "attractScreen")
+        if survey.attract_mode == "question":
+            step("attract_score_4")
+        else:
+            step("startArea")
+            shot(2, "question", "questionScreen")
+            step("score_6")
+        shot(3, "why", "whyScreen")
+        step(f"factor_{survey.factors[0].id}")
+        if survey.comment.enabled:
+            shot(4, "comment", "commentScreen")
+            step("sendComment")
+        shot(6, "thanks", "thanksScreen")
     return written

@@ -346,3 +346,38 @@ def test_poll_and_heartbeat_intervals_out_of_range_are_refused(
 def test_poll_and_heartbeat_default_to_the_sync_workers() -> None:
     args = run_parser().parse_args(["--config-poll", "2.5"])
     assert (args.config_poll, args.heartbeat) == (2.5, 60.0)
+
+
+def test_screenshots_in_the_accessibility_mode_and_in_arabic(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    env = without_a_display(tmp_path)
+    result = ces_kiosk("screenshots", "--out", str(out), "--accessible", env=env)
+    assert result.returncode == 0, result.stderr
+    result = ces_kiosk("screenshots", "--out", str(out), "--language", "ar", env=env)
+    assert result.returncode == 0, result.stderr
+    result = ces_kiosk(
+        "screenshots", "--out", str(out), "--accessible", "--language", "ar", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    names = {p.name for p in out.glob("*.png")}
+    tag = "in_store_purchase-1280x800"
+    assert f"{tag}-accessible-2-question.png" in names
+    assert f"{tag}-2-question-ar.png" in names
+    assert f"{tag}-accessible-2-question-ar.png" in names
+    assert "manager-1280x800-2-screen-ar.png" in names
+    # The mode's picture is not the plain one: larger text, other colours.
+    plain = QImage(str(out / f"{tag}-2-question-ar.png"))
+    accessible = QImage(str(out / f"{tag}-accessible-2-question-ar.png"))
+    assert plain != accessible
+
+
+def test_screenshots_in_a_language_the_survey_lacks_say_so(tmp_path: Path) -> None:
+    survey = "assets/surveys/returns_desk.json"
+    for extra in ([], ["--accessible"]):
+        result = ces_kiosk(
+            "screenshots", "--out", str(tmp_path / "o"), "--survey", survey,
+            "--language", "ar", *extra, env=without_a_display(tmp_path),
+        )  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        assert "has no 'ar'" in result.stderr
+        assert "Traceback" not in result.stderr
