@@ -2,19 +2,25 @@
 shopper who looked away hears that the kiosk asks before it gives up (issue 16).
 
 The sound effect is made at the first cue, not at start: Qt Multimedia's start costs time
-on a slow tablet, and a kiosk whose shoppers never idle needs none of it.
+on a slow tablet, and a kiosk whose shoppers never idle needs none of it. Its module is
+imported then too: loading it looks for PipeWire and says so on stderr when it is missing,
+which before the application exists would bypass the kiosk's filter for Qt's messages
+(kiosk.ui.app).
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtMultimedia import QSoundEffect
 
 from ces.assets import sounds_dir
 from kiosk.ui.controller import KioskController
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QSoundEffect
 
 log = logging.getLogger("effortless.sound")
 
@@ -49,6 +55,8 @@ class SoundCue(QObject):
 
     def _made_effect(self) -> QSoundEffect:
         if self._effect is None:
+            from PySide6.QtMultimedia import QSoundEffect
+
             self._effect = QSoundEffect(self)
             self._effect.setVolume(VOLUME)
             self._effect.setSource(self._source)
