@@ -29,8 +29,9 @@ Item {
     }
     Column {
         anchors.horizontalCenter: parent.horizontalCenter
-        // Centred; in the accessibility mode on the reach bar, so its controls are in reach.
-        y: Theme.accessible ? bar.y - height - root.unit * 3 : (parent.height - height) / 2
+        // Centred; in the accessibility mode close on the reach bar, so its controls are in
+        // reach (Arabic's two-line factor labels, upright, need every pixel of it).
+        y: Theme.accessible ? bar.y - height - root.unit * 1.5 : (parent.height - height) / 2
         width: parent.width - root.unit * 8
         spacing: root.unit * 4
         Heading {
@@ -83,11 +84,14 @@ Item {
             onClicked: root.controller.skipFactor()
         }
     }
-    // Within a seated shopper's reach; in the accessibility mode with the languages too.
+    // Within a seated shopper's reach; in the accessibility mode with the languages too,
+    // upright only: on a landscape screen the mode's larger factor buttons and seven
+    // language buttons do not both fit in the lower two thirds (Arabic's longer words wrap
+    // the bar onto a third line), and the language was offered on the two screens before.
     ReachBar {
         id: bar
         namePrefix: "why_"
-        languages: true
+        languages: !root.landscape
         controller: root.controller
         unit: root.unit
         anchors.left: parent.left
