@@ -80,7 +80,9 @@ def wait_until_healthy(
         try:
             if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        # A server still starting on a loaded machine may take the connection and answer
+        # late: a read timeout is "not yet", like a refused connection.
+        except (requests.ConnectionError, requests.Timeout):
             pass
         if time.monotonic() > deadline:
             raise HQStartError(
