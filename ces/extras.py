@@ -29,6 +29,7 @@ HQ_MODULES = (
     "jinja2",
     "platformdirs",
     "requests",
+    "prometheus_client",
 )
 
 _LABELS = {"kiosk": "kiosk", "hq": "HQ"}

@@ -29,7 +29,8 @@ from hq.dashboard.main import static_files
 from hq.db.database import HQDatabase, HQDatabaseError, describe_error
 from hq.jobs import CHECK_INTERVAL_S, Job
 from hq.jobs import keep as keep_jobs
-from hq.middleware import CrashMiddleware, RequestIdMiddleware
+from hq.metrics import Metrics
+from hq.middleware import AccessLogMiddleware, CrashMiddleware, RequestIdMiddleware
 from hq.retention import Schedule, keep
 from hq.scheduled import Outgoing
 from hq.surveys import SurveyCatalog
@@ -47,13 +48,16 @@ def create_app(
     jobs: Sequence[Job] = (),
     outgoing: Outgoing | None = None,
     jobs_interval: float = CHECK_INTERVAL_S,
+    metrics_token: str | None = None,
 ) -> FastAPI:
     """HQ's application over the database ``db``, offering ``surveys``; with
     ``retention``, it applies that schedule while it runs (hq.retention), and it runs
     ``jobs`` as they fall due (hq.jobs; looking every ``jobs_interval`` seconds), sending
-    what they send by ``outgoing``."""
+    what they send by ``outgoing``. /metrics answers ``metrics_token`` alone (hq.metrics;
+    None: it is off)."""
     context = HQContext.create(db, surveys, limits or Limits())
     context.outgoing = outgoing or Outgoing(None, "http://127.0.0.1/")
+    context.metrics = Metrics(metrics_token)
     # At the first start, the folder's surveys as published versions and the journeys of the
     # shipped ones (once: hq.survey_versions, hq.journeys); then the database's surveys.
     try:
@@ -93,6 +97,8 @@ def create_app(
     app.state.hq = context
     # Inside RequestIdMiddleware, so a crash is logged and answered with the request id.
     app.add_middleware(CrashMiddleware)
+    # Between the two: it sees the crash's 500 and knows the request id.
+    app.add_middleware(AccessLogMiddleware)
     app.add_middleware(RequestIdMiddleware)
     for exception, handler in errors.HANDLERS:
         app.add_exception_handler(exception, handler)

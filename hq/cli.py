@@ -5,6 +5,8 @@
                  [--comment-retention-days 365] [--answer-retention-days N]
                  [--smtp-url URL] [--public-url URL] [--digest-at "mon 07:00"]
                  [--digest-language en|nl] [--jobs-interval SECONDS]
+                 [--log-level info] [--log-format text|json]
+                 (every option also from EFFORTLESS_HQ_<OPTION>, hq.serve_env)
     ces-hq kiosk add --store STORE --touchpoint TP [--json] [--surveys DIR]
     ces-hq kiosk list [--json]
     ces-hq kiosk revoke ID
@@ -30,6 +32,7 @@
                   --smtp-url URL [--week 2026-W48]                                 (hq.digest_cli)
     ces-hq footfall import FILE.csv [--dry-run]                                  (hq.footfall_cli)
     ces-hq action list [--json] | set ID [--status S] [--owner NAME] [--factor F] (hq.action_cli)
+    ces-hq backup --to FILE [--force] | restore --from FILE                       (hq.backup_cli)
 
 Every failure the operator can fix is one line on stderr and exit status 1 (2 for a
 command line argparse refuses), never a traceback.
@@ -46,7 +49,7 @@ import signal
 import socket
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,6 +71,8 @@ from hq import (
     action_cli,
     actions,
     alert_cli,
+    backup,
+    backup_cli,
     digest_cli,
     digest_sending,
     erasure,
@@ -76,8 +81,10 @@ from hq import (
     journey_cli,
     journeys,
     kiosk_moves,
+    logformat,
     retention,
     roles,
+    serve_env,
     storeinfo,
     survey_files,
     survey_versions,
@@ -287,11 +294,18 @@ def build_parser() -> argparse.ArgumentParser:
     footfall_cli.add_footfall_command(commands, _database_options)
     action_cli.add_action_command(commands, _journey_options)
     alert_cli.add_alert_command(commands, _database_options)
+    backup_cli.add_backup_commands(commands, _database_options)
     return parser
 
 
 def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = commands.add_parser("serve", help="run the HTTP API (one process, one worker)")
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTP API (one process, one worker)",
+        epilog=f"Every option can also come from the environment: {serve_env.PREFIX} and the "
+        "option's name in capitals, e.g. EFFORTLESS_HQ_MAX_CONNECTIONS for --max-connections. "
+        "The command line wins.",
+    )
     serve.add_argument(
         "--host", default=DEFAULT_HOST, help=f"address to listen on ({DEFAULT_HOST})"
     )
@@ -306,6 +320,13 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="folder of survey files HQ accepts answers to (default: the kiosk's own surveys)",
     )
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    serve.add_argument(
+        "--log-format",
+        default="text",
+        choices=logformat.FORMATS,
+        help="text: one readable line per event; json: one JSON object per line, for log "
+        "collectors (text)",
+    )
     serve.add_argument(
         "--max-connections",
         type=_positive_int,
@@ -364,6 +385,13 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         metavar="SECONDS",
         help="how often scheduled work (the digest, alerts) is looked for "
         f"({jobs.CHECK_INTERVAL_S:g})",
+    )
+    serve.add_argument(
+        "--metrics-token-file",
+        type=Path,
+        metavar="FILE",
+        help="serve /metrics (Prometheus) to 'Authorization: Bearer TOKEN' with the token in "
+        "this file, so it is not on the command line (default: no /metrics)",
     )
 
 
@@ -738,11 +766,11 @@ def serve(args: argparse.Namespace) -> int:
     from hq.app import create_app
     from hq.server import make_server
 
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logformat.configure(args.log_level, args.log_format)
+    taken = getattr(args, "from_environment", {})
+    if taken:
+        # Names only: a value may hold a password.
+        log.info("settings from the environment: %s", ", ".join(sorted(taken.values())))
     try:
         surveys = load_surveys(args.surveys or default_folder())
     except SurveyFolderError as e:
@@ -750,7 +778,16 @@ def serve(args: argparse.Namespace) -> int:
     try:
         mailer = Mailer.from_url(args.smtp_url) if args.smtp_url else None
     except MailError as e:
-        raise CliError(f"--smtp-url: {e}") from None
+        where = getattr(args, "from_environment", {}).get("smtp_url", "--smtp-url")
+        raise CliError(f"{where}: {e}") from None
+    metrics_token = None
+    if args.metrics_token_file is not None:
+        from hq.metrics import TokenError, read_token
+
+        try:
+            metrics_token = read_token(args.metrics_token_file)
+        except TokenError as e:
+            raise CliError(f"--metrics-token-file: {e}") from None
     with closing(_open_database(args)) as db:
         sock = _listen(args.host, args.port)
         outgoing = Outgoing(mailer, args.public_url or _url(sock))
@@ -766,6 +803,7 @@ def serve(args: argparse.Namespace) -> int:
             ),
             outgoing=outgoing,
             jobs_interval=args.jobs_interval,
+            metrics_token=metrics_token,
         )
         server = make_server(app, _server_settings(args))
         print(
@@ -1590,8 +1628,25 @@ def digest(args: argparse.Namespace) -> int:
 # --- entry point ----------------------------------------------------------------------------
 
 
+def parse_args(argv: Sequence[str] | None, environ: Mapping[str, str]) -> argparse.Namespace:
+    """The command line, and for `serve` the options it leaves out from ``environ``
+    (EFFORTLESS_HQ_..., hq.serve_env); a bad variable exits as a bad option does."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        given = serve_env.given_dests(
+            build_parser(), "serve", sys.argv[1:] if argv is None else list(argv)
+        )
+        serve = serve_env.subcommand(parser, "serve")
+        try:
+            args.from_environment = serve_env.apply(serve, args, given, environ)
+        except serve_env.SettingError as e:
+            serve.error(str(e))
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv, os.environ)
     try:
         if args.command == "serve":
             return serve(args)
@@ -1611,6 +1666,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return action(args)
         if args.command == "alert":
             return alert(args)
+        if args.command in ("backup", "restore"):
+            try:
+                return backup_cli.run(args, lambda: _database_url(args))
+            except (backup.BackupError, HQDatabaseError) as e:
+                raise CliError(str(e)) from None
         handlers = {
             ("kiosk", "add"): kiosk_add,
             ("kiosk", "list"): kiosk_list,
@@ -1631,7 +1691,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         return handlers[(args.command, args.action)](args)
     except CliError as e:
-        print(f"ces-hq: error: {e}", file=sys.stderr)
+        if logformat.is_json():
+            # `serve --log-format json`: its stderr stays JSON to the last line.
+            log.error("%s", e)
+        else:
+            print(f"ces-hq: error: {e}", file=sys.stderr)
         return 1
 
 

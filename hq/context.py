@@ -20,6 +20,7 @@ from hq.api.replies import unavailable
 from hq.assignment import Assignments
 from hq.db.database import POOL_SIZE, HQDatabase, WritesFailing, describe_error, is_unavailable
 from hq.hashpool import HashPool
+from hq.metrics import Metrics
 from hq.middleware import request_id
 from hq.scheduled import Outgoing
 from hq.survey_versions import CatalogHolder
@@ -50,6 +51,11 @@ class HQContext:
     catalogs: CatalogHolder | None = None
     # Where alerts and digests go (e-mail, links back to the dashboard).
     outgoing: Outgoing = field(default_factory=lambda: Outgoing(None, "http://127.0.0.1/"))
+    # This process's counters for /metrics, and its token (None: /metrics is off).
+    metrics: Metrics = field(default_factory=Metrics)
+    # Why the database took no write at /readyz's last probe (None: it did), so a change
+    # is logged once rather than every probe.
+    ready_failure: str | None = None
 
     @classmethod
     def create(cls, database: HQDatabase, surveys: SurveyCatalog, limits: Limits) -> HQContext:
@@ -84,6 +90,8 @@ class HQContext:
         """Database calls are bounded by the connection pool, batches by the writers."""
         self.limiters["database"] = anyio.CapacityLimiter(POOL_SIZE)
         self.limiters["ingest"] = anyio.CapacityLimiter(self.database.concurrent_writers)
+        # /readyz's probes, one at a time and never queued behind the pool's work.
+        self.limiters["ready"] = anyio.CapacityLimiter(1)
 
     async def in_thread(self, func: Callable[..., T], *args: Any, pool: str = "database") -> T:
         """Run database work in a worker thread; a database that does not answer is a 503."""

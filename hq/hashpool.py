@@ -1,8 +1,8 @@
 """Password checks (scrypt) on a small pool of their own.
 
-scrypt costs about 50 ms of CPU and 16 MiB per guess. Run on the store's threads, a spray
-of guesses took the threads and connections kiosk batches need (18 guesses/s raised the
-batch median from 12 to 572 ms). Here at most ``workers`` checks run at once, at most
+scrypt costs about half a second of CPU and 128 MiB per guess (hq.users.PASSWORD_COST).
+Run on the store's threads, a spray of guesses took the threads and connections kiosk
+batches need (at 50 ms a guess, 18 guesses/s raised the batch median from 12 to 572 ms). Here at most ``workers`` checks run at once, at most
 ``queue`` more wait, and any further login is refused at once (PoolFull: 503 + Retry-After)
 instead of queueing without end.
 """
@@ -18,7 +18,8 @@ import anyio
 import anyio.to_thread
 
 # At most this many checks at once, and never more than half the machine's CPUs (one on a
-# machine with 2 or 3): the rest stay free for kiosk batches whatever the guessing rate.
+# machine with 2 or 3): the rest stay free for kiosk batches whatever the guessing rate, and
+# checks never hold more than 2 x 128 MiB. Waiting checks hold no memory.
 MAX_HASH_WORKERS = 2
 HASH_WORKERS = max(1, min(MAX_HASH_WORKERS, (os.cpu_count() or 2) // 2))
 HASH_QUEUE = 8

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import time
 import uuid
 
 from starlette.requests import Request
@@ -17,6 +18,9 @@ from hq.dashboard import webtexts
 from hq.dashboard.rendering import error_page, language, wants_html
 
 log = logging.getLogger("effortless.hq.api")
+access_log = logging.getLogger("effortless.hq.access")
+# A longer path is cut in the access line.
+_ACCESS_PATH_CHARS = 200
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -56,6 +60,52 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             _request_id.reset(token)
+
+
+class AccessLogMiddleware:
+    """One line per request on effortless.hq.access, at debug level (`--log-level debug`):
+    method, path (as sent, without the query, which may hold search words), status and
+    duration, also as fields of their own for `--log-format json`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not access_log.isEnabledFor(logging.DEBUG):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 0
+
+        async def watched_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        finally:
+            # The raw path: percent escapes stay escaped, so no line break gets into a line.
+            raw = scope.get("raw_path") or scope["path"].encode("utf-8", "replace")
+            path = raw.decode("latin-1")[:_ACCESS_PATH_CHARS]
+            method = str(scope.get("method", "-"))[:16]
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            access_log.debug(
+                "request %s: %s %s %s in %.1f ms",
+                request_id(),
+                method,
+                path,
+                status or "-",
+                duration_ms,
+                extra={
+                    "method": method,
+                    "path": path,
+                    "status": status or None,
+                    "duration_ms": duration_ms,
+                    "request_id": request_id(),
+                },
+            )
 
 
 class CrashMiddleware:

@@ -6,19 +6,26 @@ the database opens no dashboard. Kiosk tokens live in another table and open not
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
+import os
 import re
 import secrets
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ces.hashing import hash_secret, verify_secret
+from ces.hashing import ScryptCost, hash_secret, stored_cost, verify_secret
 from hq.db.database import HQDatabase
 from hq.db.tables import user_sessions, user_stores, users
 from hq.moments import moment, stamp, utcnow
+
+log = logging.getLogger("effortless.hq.users")
 
 USER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 MIN_PASSWORD_CHARS = 10
@@ -26,6 +33,38 @@ MAX_PASSWORD_CHARS = 1024
 SESSION_HOURS = 12
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 15
+# OWASP's scrypt parameters for passwords: 128 MiB and about half a second of one core per
+# check on a 2-core server (bench/password_hash.py). The hashing pool (hq.hashpool) runs at
+# most 2 at once, so logins never hold more than 256 MiB. A hash made with other parameters
+# (earlier releases: N=2^14, 16 MiB) still logs in and is made again with these at that login.
+DEFAULT_PASSWORD_COST = ScryptCost(2**17, 8, 1)
+# An operator on weak hardware (or a test suite that logs in thousands of times) may set N
+# lower, never below the kiosk PIN's 2^14; any other value is refused and the default kept.
+PASSWORD_COST_VARIABLE = "EFFORTLESS_HQ_PASSWORD_SCRYPT_N"
+MIN_PASSWORD_SCRYPT_N = 2**14
+MAX_PASSWORD_SCRYPT_N = 2**20
+
+
+def password_cost_from(environ: Mapping[str, str]) -> ScryptCost:
+    """The scrypt cost for HQ passwords: the default, or N from the environment."""
+    raw = environ.get(PASSWORD_COST_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_PASSWORD_COST
+    n = int(raw) if raw.isdigit() and len(raw) <= 8 else 0
+    if not MIN_PASSWORD_SCRYPT_N <= n <= MAX_PASSWORD_SCRYPT_N or n & (n - 1):
+        log.warning(
+            "%s=%r is not a power of two from %d to %d; passwords use N=%d",
+            PASSWORD_COST_VARIABLE,
+            raw[:20],
+            MIN_PASSWORD_SCRYPT_N,
+            MAX_PASSWORD_SCRYPT_N,
+            DEFAULT_PASSWORD_COST.n,
+        )
+        return DEFAULT_PASSWORD_COST
+    return ScryptCost(n, DEFAULT_PASSWORD_COST.r, DEFAULT_PASSWORD_COST.p)
+
+
+PASSWORD_COST = password_cost_from(os.environ)
 
 
 class UserError(ValueError):
@@ -62,17 +101,36 @@ def check_password(password: str) -> None:
         raise UserError(f"a password has at most {MAX_PASSWORD_CHARS} characters")
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    return hash_secret(password, salt)
+def hash_password(password: str, salt: bytes | None = None, cost: ScryptCost | None = None) -> str:
+    # PASSWORD_COST read at each call, not bound once as a default: tests set it.
+    return hash_secret(password, salt, cost or PASSWORD_COST)
 
 
 def verify_password(password: str, stored: str) -> bool:
+    """False for a wrong password and for a stored hash that is damaged (never raises)."""
     return verify_secret(password, stored)
 
 
-# A hash to check against when the user does not exist, so "no such user" takes as long
-# as "wrong password" and does not tell which names exist.
-_DUMMY_HASH = hash_password("not-a-real-password", salt=b"\0" * 16)
+def needs_rehash(stored: str) -> bool:
+    """True for a well-formed hash made with parameters other than PASSWORD_COST."""
+    cost = stored_cost(stored)
+    return cost is not None and cost != PASSWORD_COST
+
+
+_dummy_lock = threading.Lock()
+
+
+@functools.cache
+def _made_dummy_hash() -> str:
+    return hash_password("not-a-real-password", salt=b"\0" * 16)
+
+
+def _dummy_hash() -> str:
+    """A hash to check against when the user does not exist, so "no such user" takes as long
+    as "wrong password" and does not tell which names exist. Made on first need (it costs as
+    much as a check), once: concurrent first logins wait rather than each take 128 MiB."""
+    with _dummy_lock:
+        return _made_dummy_hash()
 
 
 def add_user(db: HQDatabase, name: str, password: str, *, replace: bool = False) -> bool:
@@ -140,7 +198,7 @@ class Attempt:
 
     name: str
     password_hash: str
-    known: bool  # False: no such user; the hash is _DUMMY_HASH and nothing can match
+    known: bool  # False: no such user; the hash is _dummy_hash() and nothing can match
     # Set when this attempt used up the user's tries: the lockout already in force.
     locks_until: datetime | None = None
 
@@ -157,12 +215,12 @@ def begin_login(db: HQDatabase, name: str, now: datetime | None = None) -> Attem
     """
     now = now or utcnow()
     if not USER_RE.fullmatch(name):
-        return Attempt(name, _DUMMY_HASH, known=False)
+        return Attempt(name, _dummy_hash(), known=False)
     at = db.timestamp(now)
     with db.reading() as conn:
         row = conn.execute(select(users.c.locked_until).where(users.c.name == name)).first()
     if row is None:
-        return Attempt(name, _DUMMY_HASH, known=False)
+        return Attempt(name, _dummy_hash(), known=False)
     locked_until = moment(row.locked_until)
     if locked_until is not None and locked_until > now:
         raise LoginRefused("locked", locked_until)
@@ -190,7 +248,7 @@ def begin_login(db: HQDatabase, name: str, now: datetime | None = None) -> Attem
             )
         ).first()
         if row is None:  # removed meanwhile
-            return Attempt(name, _DUMMY_HASH, known=False)
+            return Attempt(name, _dummy_hash(), known=False)
         if counted != 1:
             # Another request used up the last try since the read above.
             raise LoginRefused("locked", moment(row.locked_until) or lock)
@@ -203,14 +261,33 @@ def begin_login(db: HQDatabase, name: str, now: datetime | None = None) -> Attem
 def check_attempt(attempt: Attempt, password: str) -> bool:
     """The password check itself (scrypt): CPU only, for the hashing pool's threads."""
     if len(password) > MAX_PASSWORD_CHARS:
-        verify_password(password[:MAX_PASSWORD_CHARS], _DUMMY_HASH)
+        verify_password(password[:MAX_PASSWORD_CHARS], _dummy_hash())
         return False
     right = verify_password(password, attempt.password_hash)
     return right and attempt.known
 
 
-def finish_login(db: HQDatabase, attempt: Attempt, right: bool, now: datetime | None = None) -> str:
-    """A new session token after a right password; LoginRefused after a wrong one."""
+def rehashed(attempt: Attempt, password: str) -> str | None:
+    """After a right password: its hash with PASSWORD_COST if the stored one was made with
+    other parameters, else None. CPU only, for the hashing pool's threads."""
+    if not attempt.known or not needs_rehash(attempt.password_hash):
+        return None
+    return hash_password(password)
+
+
+def finish_login(
+    db: HQDatabase,
+    attempt: Attempt,
+    right: bool,
+    now: datetime | None = None,
+    *,
+    new_hash: str | None = None,
+) -> str:
+    """A new session token after a right password; LoginRefused after a wrong one.
+
+    ``new_hash`` (from rehashed) replaces the stored hash in the same transaction, only if
+    the stored one is still the one that was checked: a password set meanwhile stays.
+    """
     if not right:
         if attempt.locks_until is not None:
             raise LoginRefused("locked", attempt.locks_until)
@@ -223,6 +300,14 @@ def finish_login(db: HQDatabase, attempt: Attempt, right: bool, now: datetime | 
             .where(users.c.name == attempt.name)
             .values(failed_logins=0, locked_until=None)
         )
+        if new_hash is not None:
+            upgraded = conn.execute(
+                update(users)
+                .where(users.c.name == attempt.name, users.c.password_hash == attempt.password_hash)
+                .values(password_hash=new_hash)
+            ).rowcount
+            if upgraded:
+                log.info("password hash of %s made again with the current parameters", attempt.name)
         # Expired sessions are swept as new ones are made.
         conn.execute(delete(user_sessions).where(user_sessions.c.expires_at < db.timestamp(now)))
         conn.execute(
@@ -243,7 +328,9 @@ def log_in(db: HQDatabase, name: str, password: str, now: datetime | None = None
     All in the calling thread; the dashboard runs the three steps on separate pools.
     """
     attempt = begin_login(db, name, now)
-    return finish_login(db, attempt, check_attempt(attempt, password), now)
+    right = check_attempt(attempt, password)
+    new_hash = rehashed(attempt, password) if right else None
+    return finish_login(db, attempt, right, now, new_hash=new_hash)
 
 
 def session(db: HQDatabase, token: str, now: datetime | None = None) -> Session | None:

@@ -15,6 +15,10 @@ from typing import Any
 # Qt reads these when the application is made, so they are set before anything imports it.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+# HQ passwords at the kiosk PIN's cost (N=2^14, 50 ms) instead of the server's (2^17, half a
+# second): the suite logs in thousands of times. Read when hq.users is imported, and by every
+# `ces-hq` the tests start; tests/hq/test_hq_password_cost.py tests the server's own cost.
+os.environ.setdefault("EFFORTLESS_HQ_PASSWORD_SCRYPT_N", str(2**14))
 
 import pytest
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hq.api.routes import config, enrolment, health, heartbeat, responses, survey_schema
+from hq.api.routes import (
+    config,
+    enrolment,
+    health,
+    heartbeat,
+    metrics,
+    responses,
+    survey_schema,
+)
 
 router = APIRouter()
 router.include_router(enrolment.router)
@@ -13,3 +21,4 @@ router.include_router(heartbeat.router)
 router.include_router(config.router)
 router.include_router(health.router)
 router.include_router(survey_schema.router)
+router.include_router(metrics.router)

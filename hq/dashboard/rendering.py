@@ -89,7 +89,7 @@ def with_query(request: Request, **changes: str) -> str:
 
 
 # Paths whose clients are programs (kiosks, monitoring, schema readers): JSON errors always.
-_API_PATHS = ("/api/", "/openapi.json", "/schemas/", "/healthz")
+_API_PATHS = ("/api/", "/openapi.json", "/schemas/", "/healthz", "/livez", "/readyz")
 # A path longer than this is cut on the error page; the page still names where it was.
 SHOWN_PATH = 120
 

@@ -45,6 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import NullPool
 
 from ces.answer import COMPLETED, RAPID_FLAG
 from ces.scrub import scrub_report
@@ -90,6 +91,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # About 40 MB of log before a commit checkpoints by itself (normally _Checkpointer has).
 SQLITE_AUTOCHECKPOINT_PAGES = 10_000
 PG_CONNECT_TIMEOUT_S = 10
+# How long /readyz waits for a lock or a connection before it says "not ready".
+READY_TIMEOUT_S = 2.0
 # Store calls a process runs at once besides ingesting (the app bounds its threads to it).
 POOL_SIZE = 8
 # Batches a process ingests at once on PostgreSQL (on SQLite: one, see Store).
@@ -335,6 +338,9 @@ class HQDatabase:
         self._checkpointer = _Checkpointer(engine) if self.is_sqlite else None
         # Why the latest write failed, until a probe write succeeds (see ready()).
         self.write_failure: str | None = None
+        # /readyz's engine (takes_write), made at its first use.
+        self._prober: Engine | None = None
+        self._probe_lock = threading.Lock()
 
     @classmethod
     def open(cls, raw_url: str) -> HQDatabase:
@@ -381,6 +387,8 @@ class HQDatabase:
     def close(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
+        if self._prober is not None:
+            self._prober.dispose()
         self.engine.dispose()
 
     def timestamp(self, moment_: datetime) -> Any:
@@ -695,6 +703,64 @@ class HQDatabase:
             return _first_line(exc)
         self.write_failure = None
         return None
+
+    def takes_write(self, timeout_s: float = READY_TIMEOUT_S) -> str | None:
+        """None if a new connection can start a write within ``timeout_s``, else why not
+        (one line, for /readyz).
+
+        The write (an UPDATE of hq_meta that changes nothing) is rolled back. It runs on a
+        connection of its own, opened for the probe: on SQLite a file made read-only since
+        the pool opened it, on PostgreSQL a server that no longer takes new connections,
+        both show here. Locks are waited for at most ``timeout_s`` (SQLite's busy timeout,
+        PostgreSQL's lock and statement timeouts).
+        """
+        lock = self._write_lock
+        if lock is not None and not lock.acquire(timeout=timeout_s):
+            return f"another write of this process held the lock for {timeout_s:g} s"
+        try:
+            with self._probe_engine(timeout_s).connect() as conn:
+                transaction = conn.begin()
+                try:
+                    if not self.is_sqlite:
+                        ms = int(timeout_s * 1000)
+                        conn.execute(text(f"SET LOCAL lock_timeout = {ms}"))
+                        # A little longer, so a lock is reported as the reason.
+                        conn.execute(text(f"SET LOCAL statement_timeout = {ms + 500}"))
+                    conn.execute(
+                        update(meta)
+                        .where(meta.c.key == "schema_version")
+                        .values(value=meta.c.value)
+                    )
+                finally:
+                    transaction.rollback()
+        except SQLAlchemyError as exc:
+            return _first_line(exc)
+        finally:
+            if lock is not None:
+                lock.release()
+        return None
+
+    def _probe_engine(self, timeout_s: float) -> Engine:
+        """An engine without a pool: every probe opens the database afresh."""
+        with self._probe_lock:
+            if self._prober is None:
+                if self.is_sqlite:
+                    args: dict[str, Any] = {"timeout": timeout_s, "check_same_thread": False}
+                else:
+                    # libpq's connect_timeout counts whole seconds, at least 2;
+                    # tcp_user_timeout bounds a server that stopped answering mid-way.
+                    args = {
+                        "connect_timeout": max(2, round(timeout_s)),
+                        "tcp_user_timeout": int(timeout_s * 1000),
+                    }
+                engine = create_engine(
+                    self.url, poolclass=NullPool, connect_args=args, hide_parameters=True
+                )
+                if self.is_sqlite:
+                    event.listen(engine, "connect", _sqlite_probe_on_connect)
+                    event.listen(engine, "begin", _sqlite_probe_on_begin)
+                self._prober = engine
+            return self._prober
 
     def _probe_write(self, now: datetime) -> None:
         at = stamp(now)
@@ -1288,6 +1354,15 @@ class _Checkpointer:
             except SQLAlchemyError as exc:
                 # Writers still work, and the next round or SQLite's backstop catches up.
                 log.warning("WAL checkpoint failed: %s", _first_line(exc))
+
+
+def _sqlite_probe_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    # BEGIN IMMEDIATE below, not pysqlite's deferred BEGIN: the probe must get the write lock.
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_probe_on_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_on_begin(conn: Connection) -> None:

@@ -42,6 +42,8 @@ LANGUAGES = ("en", "nl")
 NOT_PAGES = {
     "/openapi.json": "the protocol's JSON schema, for programs",
     "/healthz": "a health check for monitoring",
+    "/livez": "a liveness check for monitoring",
+    "/readyz": "a readiness check for monitoring",
     "/schemas/survey.json": "a JSON schema, for programs",
     "/export.{fmt}": "a CSV or JSON download",
     "/surveys/fonts/{weight}.otf": "a font file for the survey preview",

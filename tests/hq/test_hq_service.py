@@ -306,6 +306,8 @@ def test_the_openapi_document_describes_the_protocol(hq_sqlite: HQ) -> None:
         "/api/v1/heartbeat",
         "/api/v1/config",
         "/healthz",
+        "/livez",
+        "/readyz",
     }
     schemas = doc["components"]["schemas"]
     body = paths["/api/v1/responses"]["post"]["requestBody"]["content"]["application/json"]

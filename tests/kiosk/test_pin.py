@@ -151,3 +151,12 @@ def test_a_lockout_is_one_write_of_the_settings_file(data_dir: Path) -> None:
     on_disk = json.loads(path.read_text())
     assert (on_disk[FAILED], on_disk[LOCKOUTS]) == ("0", "1")
     assert on_disk[LOCKED_UNTIL] == attempted[LOCKED_UNTIL]
+
+
+def test_the_pin_keeps_its_tablet_cost_while_hq_passwords_cost_more() -> None:
+    from ces.hashing import ScryptCost, stored_cost
+
+    stored = hash_pin("13579")
+    assert stored_cost(stored) == ScryptCost(2**14, 8, 1)
+    assert verify_pin("13579", stored)
+    assert not verify_pin("97531", stored)

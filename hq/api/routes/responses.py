@@ -50,6 +50,7 @@ async def post_responses(request: Request, kiosk: CurrentKiosk, hq: Context) -> 
     reply, new, duplicate, rejected, first_error = await hq.in_thread(
         ingest, hq, kiosk, body, pool="ingest"
     )
+    hq.metrics.count_batch(new, duplicate, rejected, time.perf_counter() - started)
     log.info(
         "request %s: kiosk %s: %d new, %d duplicate, %d rejected in %.1f ms",
         request_id(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from functools import partial
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -21,7 +22,7 @@ log = logging.getLogger("effortless.hq.dashboard")
 
 router = APIRouter(include_in_schema=False)
 
-# Retry-After when every password check is busy: a check takes about 50 ms.
+# Retry-After when every password check is busy: a check takes about half a second.
 LOGIN_BUSY_RETRY_S = 1
 
 
@@ -36,6 +37,7 @@ async def login(request: Request, hq: Context) -> Response:
     # Before the form is read: a throttled address costs HQ next to nothing.
     verdict = hq.login_throttle.take(address)
     if not verdict.allowed:
+        hq.metrics.count_login_failure("throttled")
         if verdict.first_refusal:
             log.warning("dashboard login attempts throttled for %s", address)
         t = webtexts.text(language(request))
@@ -83,9 +85,14 @@ async def _check_password(
             hq.pool_full_logged = False
             attempt = await hq.in_thread(users.begin_login, hq.database, name)
             right = await hq.hash_pool.run(users.check_attempt, attempt, password)
-            token: str = await hq.in_thread(users.finish_login, hq.database, attempt, right)
+            # A hash of older parameters is made again now, while the password is at hand.
+            new_hash = await hq.hash_pool.run(users.rehashed, attempt, password) if right else None
+            token: str = await hq.in_thread(
+                partial(users.finish_login, new_hash=new_hash), hq.database, attempt, right
+            )
             return token
     except hashpool.PoolFull:
+        hq.metrics.count_login_failure("busy")
         if not hq.pool_full_logged:
             hq.pool_full_logged = True
             log.warning("dashboard logins refused: every password check is busy")
@@ -96,6 +103,7 @@ async def _check_password(
         return response
     except users.LoginRefused as refused:
         log.warning("dashboard login refused (%s)", refused.reason)
+        hq.metrics.count_login_failure(refused.reason)
         if refused.reason == "locked" and refused.locked_until is not None:
             error = t["login_locked"].format(until=refused.locked_until.strftime("%H:%M"))
         else:
