@@ -65,7 +65,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield sqlite_url(tmp_path)
         return
-    database: str = request.getfixturevalue("pg_database")
+    yield from _pg_schema(request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+def pg_url(pg_database: str) -> Iterator[str]:
+    """A schema of its own on the test run's PostgreSQL database (PostgreSQL only)."""
+    yield from _pg_schema(pg_database)
+
+
+def _pg_schema(database: str) -> Iterator[str]:
     schema = f"t_{uuid.uuid4().hex[:12]}"
     engine = create_engine(database, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import requests
@@ -183,21 +182,6 @@ def test_head_healthz_answers(hq: HQ) -> None:
     assert reply.status_code == 200
     assert reply.headers["content-type"] == "application/json"
     assert reply.content == b""
-
-
-@pytest.fixture
-def pg_url(pg_database: str) -> Iterator[str]:
-    """A schema of its own on the test run's PostgreSQL database."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(pg_database, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{pg_database}?options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def test_healthz_follows_writes_that_fail_and_recover_on_postgresql(

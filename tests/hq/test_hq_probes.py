@@ -10,10 +10,8 @@ import shutil
 import sqlite3
 import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import requests
@@ -118,21 +116,6 @@ def test_readyz_is_503_while_the_database_files_are_read_only(
     finally:
         db.close()
     _no_tracebacks(caplog)
-
-
-@pytest.fixture
-def pg_url(pg_database: str) -> Iterator[str]:
-    """A schema of its own on the test run's PostgreSQL database."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(pg_database, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{pg_database}?options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def test_readyz_is_503_while_a_table_is_locked_on_postgresql(
