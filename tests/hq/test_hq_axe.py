@@ -44,6 +44,7 @@ NOT_PAGES = {
     "/healthz": "a health check for monitoring",
     "/livez": "a liveness check for monitoring",
     "/readyz": "a readiness check for monitoring",
+    "/metrics": "Prometheus' text format, for the metrics collector",
     "/schemas/survey.json": "a JSON schema, for programs",
     "/export.{fmt}": "a CSV or JSON download",
     "/surveys/fonts/{weight}.otf": "a font file for the survey preview",
