@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtQml import QQmlComponent
 from PySide6.QtQuick import QQuickItem
 
+from ces.locales import LANGUAGE_NAMES
 from kiosk.flow.clock import ManualClock
 from kiosk.ui.app import Kiosk
 from kiosk.ui.driver import is_shown, tap, visible_item, walk
@@ -200,8 +201,14 @@ def test_every_shopper_text_is_large_enough_on_a_10_inch_panel(
     small = {key: round(mm, 2) for key, mm in accessible.items() if mm < MIN_CAP_MM_ACCESSIBLE}
     assert not small, small
     missing = set(normal) - set(accessible)
+    if size[0] > size[1]:
+        # In landscape the mode's why screen has no room for the language buttons
+        # (WhyScreen.qml): they are offered on the screens before it.
+        languages = {f"why: {name}" for name in LANGUAGE_NAMES.values()}
+        assert languages <= missing, "the why screen's languages were measured in the mode"
+        missing -= languages
     assert not missing, missing
-    ratios = {key: accessible[key] / normal[key] for key in normal}
+    ratios = {key: accessible[key] / normal[key] for key in accessible if key in normal}
     too_little = {
         key: round(r, 2) for key, r in ratios.items() if r < MIN_SCALE_ACCESSIBLE - METRICS_STEP
     }
