@@ -128,6 +128,34 @@ def _demo_kiosk(
             kiosk.close()
 
 
+class _Pictures:
+    """Taps through a demo kiosk and saves each screen as ``<tag>-<n>-<name><suffix>.png``."""
+
+    def __init__(self, kiosk: Kiosk, clock: ManualClock, out: Path, tag: str, suffix: str):
+        self.kiosk, self.clock, self.out, self.tag, self.suffix = kiosk, clock, out, tag, suffix
+        self.frames = FrameCounter(kiosk.window)
+        self.written: list[Path] = []
+
+    def shot(self, n: int, name: str, screen: str) -> None:
+        path = self.out / f"{self.tag}-{n}-{name}{self.suffix}.png"
+        self.written.append(_save(self.kiosk, self.frames, path, screen))
+
+    def step(self, name: str) -> None:
+        self.clock.advance(1.0)
+        tap(self.kiosk.window, name)
+
+    def to_why(self, survey: Survey) -> None:
+        """Attract, question (unless the attract screen asks it) and why."""
+        self.shot(1, "attract", "attractScreen")
+        if survey.attract_mode == "question":
+            self.step("attract_score_4")
+        else:
+            self.step("startArea")
+            self.shot(2, "question", "questionScreen")
+            self.step("score_6")
+        self.shot(3, "why", "whyScreen")
+
+
 def render_screens(
     out: Path,
     *,
@@ -143,25 +171,11 @@ def render_screens(
     suffix = f"-{lang}" if lang else ""
     clock = ManualClock()
     with _demo_kiosk(clock, survey_path, size, lang=lang) as (kiosk, survey):
-        frames = FrameCounter(kiosk.window)
-        tag = f"{survey.id}-{size[0]}x{size[1]}"
-
-        def shot(n: int, name: str, screen: str) -> None:
-            path = out / f"{tag}-{n}-{name}{suffix}.png"
-            written.append(_save(kiosk, frames, path, screen))
-
-        def step(name: str) -> None:
-            clock.advance(1.0)
-            tap(kiosk.window, name)
-
-        shot(1, "attract", "attractScreen")
-        if survey.attract_mode == "question":
-            step("attract_score_4")
-        else:
-            step("startArea")
-            shot(2, "question", "questionScreen")
-            step("score_6")
-        shot(3, "why", "whyScreen")
+        pictures = _Pictures(kiosk, clock, out, f"{survey.id}-{size[0]}x{size[1]}", suffix)
+        written = pictures.written
+        frames = pictures.frames
+        shot, step = pictures.shot, pictures.step
+        pictures.to_why(survey)
         if survey.comment.enabled:
             step(f"factor_{survey.factors[0].id}")
             shot(4, "comment", "commentScreen")
@@ -238,36 +252,21 @@ def render_accessible(
     ``lang``, in that language (the file names then end in it)."""
     out.mkdir(parents=True, exist_ok=True)
     application()
-    written: list[Path] = []
     clock = ManualClock()
     # A picture has no sound: the mode's speech would only wait for a speaker.
     suffix = f"-{lang}" if lang else ""
     with _demo_kiosk(clock, survey_path, size, lang=lang, speech=False) as (kiosk, survey):
-        frames = FrameCounter(kiosk.window)
         tag = f"{survey.id}-{size[0]}x{size[1]}-accessible"
-
-        def shot(n: int, name: str, screen: str) -> None:
-            written.append(_save(kiosk, frames, out / f"{tag}-{n}-{name}{suffix}.png", screen))
-
-        def step(name: str) -> None:
-            clock.advance(1.0)
-            tap(kiosk.window, name)
-
-        frames.settle()
+        pictures = _Pictures(kiosk, clock, out, tag, suffix)
+        shot, step = pictures.shot, pictures.step
+        pictures.frames.settle()
         step("accessibilityButton")
         if not kiosk.flow.state.accessible:
             raise ScreenshotError("the accessibility button did not switch the mode on")
-        shot(1, "attract", "attractScreen")
-        if survey.attract_mode == "question":
-            step("attract_score_4")
-        else:
-            step("startArea")
-            shot(2, "question", "questionScreen")
-            step("score_6")
-        shot(3, "why", "whyScreen")
+        pictures.to_why(survey)
         step(f"factor_{survey.factors[0].id}")
         if survey.comment.enabled:
             shot(4, "comment", "commentScreen")
             step("sendComment")
         shot(6, "thanks", "thanksScreen")
-    return written
+    return pictures.written
