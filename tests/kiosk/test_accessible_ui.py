@@ -15,13 +15,13 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtQml import QQmlComponent
 from PySide6.QtQuick import QQuickItem
+from shopper_steps import Finger, shown_screen
 
 from ces.locales import LANGUAGE_NAMES
 from kiosk.flow.clock import ManualClock
 from kiosk.ui.app import Kiosk
 from kiosk.ui.driver import is_shown, tap, visible_item, walk
 from kiosk.ui.qmlmodule import QML_MODULE_DIR
-from kiosk.ui.screenshots import SCREENS
 from kiosk.ui.sound import still_there_sound
 from kiosk.ui.theme import (
     ACCESSIBLE_BORDER_PX,
@@ -50,12 +50,6 @@ METRICS_STEP = 0.002
 def px_per_mm(width: int, height: int) -> float:
     """A 10.1" panel of this many pixels: 149.4 ppi (5.88 px/mm) at 1280x800."""
     return math.hypot(width, height) / PANEL_INCHES / 25.4
-
-
-def shown_screen(kiosk: Kiosk) -> str:
-    shown = [name for name in SCREENS if is_shown(kiosk.window, name)]
-    assert len(shown) == 1, shown
-    return shown[0]
 
 
 def is_text(item: QQuickItem) -> bool:
@@ -115,19 +109,8 @@ def keyboard_rect(kiosk: Kiosk) -> QRectF:
     return QRectF()
 
 
-class Visit:
+class Visit(Finger):
     """A shopper's way through every screen, with a look at each."""
-
-    def __init__(self, kiosk: Kiosk, clock: ManualClock, qtbot: Any) -> None:
-        self.kiosk = kiosk
-        self.clock = clock
-        self.qtbot = qtbot
-
-    def tap(self, name: str, then: str | None = None) -> None:
-        self.clock.advance(1.0)
-        tap(self.kiosk.window, name)
-        if then is not None:
-            self.qtbot.waitUntil(lambda: shown_screen(self.kiosk) == then)
 
     def screens(self, accessible: bool, locale: str | None = None) -> Iterator[str]:
         """Yields at each screen, laid out, with the keyboard up on the comment; in

@@ -13,13 +13,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
+from shopper_steps import shown_screen
 
 from ces.assets import surveys_dir
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.machine import Screen
 from kiosk.ui.app import Kiosk
 from kiosk.ui.driver import is_shown, tap, walk
-from kiosk.ui.screenshots import SCREENS
 from kiosk.ui.theme import HIGH_CONTRAST, PALETTE, contrast_ratio
 from sync.outbox import DB_FILENAME
 
@@ -36,12 +36,6 @@ def rows(data_dir: Path) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute("SELECT * FROM responses ORDER BY seq")]
     finally:
         conn.close()
-
-
-def shown_screen(kiosk: Kiosk) -> str:
-    shown = [name for name in SCREENS if is_shown(kiosk.window, name)]
-    assert len(shown) == 1, shown
-    return shown[0]
 
 
 class Keyboard:

@@ -9,18 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shopper_steps
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QAccessible
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
+from shopper_steps import shown_screen
 
 from ces.assets import surveys_dir
 from kiosk.flow.clock import ManualClock
 from kiosk.flow.texts import KEYBOARD_LOCALES, problem_text
 from kiosk.survey_source import LAST_GOOD_FILENAME
 from kiosk.ui.app import Kiosk
-from kiosk.ui.driver import is_shown, tap, visible_item, walk
-from kiosk.ui.screenshots import SCREENS
+from kiosk.ui.driver import is_shown, visible_item, walk
 from kiosk.ui.theme import MIN_TOUCH_PX
 from sync import problems
 from sync.outbox import DB_FILENAME, SCHEMA_VERSION
@@ -46,25 +47,8 @@ def type_text(kiosk: Kiosk, text: str) -> None:
         QTest.keyClick(kiosk.window, char)
 
 
-def shown_screen(kiosk: Kiosk) -> str:
-    shown = [name for name in SCREENS if is_shown(kiosk.window, name)]
-    assert len(shown) == 1, shown
-    return shown[0]
-
-
-class Finger:
-    """Taps items by objectName with a shopper's pause before each tap."""
-
-    def __init__(self, kiosk: Kiosk, clock: ManualClock, qtbot: Any) -> None:
-        self.kiosk = kiosk
-        self.clock = clock
-        self.qtbot = qtbot
-
-    def tap(self, name: str, then: str | None = None) -> None:
-        self.clock.advance(1.0)
-        tap(self.kiosk.window, name)
-        if then is not None:
-            self.qtbot.waitUntil(lambda: shown_screen(self.kiosk) == then)
+class Finger(shopper_steps.Finger):
+    """Taps items by objectName with a shopper's pause before each tap, and reads them."""
 
     def text(self, name: str) -> str:
         return str(visible_item(self.kiosk.window, name).property("text"))
