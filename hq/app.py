@@ -29,6 +29,7 @@ from hq.dashboard.main import static_files
 from hq.db.database import HQDatabase, HQDatabaseError, describe_error
 from hq.jobs import CHECK_INTERVAL_S, Job
 from hq.jobs import keep as keep_jobs
+from hq.leader import LEAD_INTERVAL_S, lead
 from hq.metrics import Metrics
 from hq.middleware import AccessLogMiddleware, CrashMiddleware, RequestIdMiddleware
 from hq.retention import Schedule, keep
@@ -49,12 +50,14 @@ def create_app(
     outgoing: Outgoing | None = None,
     jobs_interval: float = CHECK_INTERVAL_S,
     metrics_token: str | None = None,
+    lead_interval: float = LEAD_INTERVAL_S,
 ) -> FastAPI:
     """HQ's application over the database ``db``, offering ``surveys``; with
     ``retention``, it applies that schedule while it runs (hq.retention), and it runs
     ``jobs`` as they fall due (hq.jobs; looking every ``jobs_interval`` seconds), sending
-    what they send by ``outgoing``. /metrics answers ``metrics_token`` alone (hq.metrics;
-    None: it is off)."""
+    what they send by ``outgoing``; of the processes that share a PostgreSQL database, one
+    does this background work (hq.leader; looking every ``lead_interval`` seconds).
+    /metrics answers ``metrics_token`` alone (hq.metrics; None: it is off)."""
     context = HQContext.create(db, surveys, limits or Limits())
     context.outgoing = outgoing or Outgoing(None, "http://127.0.0.1/")
     context.metrics = Metrics(metrics_token)
@@ -73,15 +76,22 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Made inside the event loop.
         context.open_limiters()
-        async with anyio.create_task_group() as background:
-            if retention is not None:
-                background.start_soon(keep, db, retention, context.limiters["database"])
-            if jobs:
-                background.start_soon(
-                    lambda: keep_jobs(
-                        db, jobs, interval=jobs_interval, limiter=context.limiters["database"]
+
+        async def background_work() -> None:
+            async with anyio.create_task_group() as work:
+                if retention is not None:
+                    work.start_soon(keep, db, retention, context.limiters["database"])
+                if jobs:
+                    work.start_soon(
+                        lambda: keep_jobs(
+                            db, jobs, interval=jobs_interval, limiter=context.limiters["database"]
+                        )
                     )
-                )
+
+        async with anyio.create_task_group() as background:
+            if retention is not None or jobs:
+                # In one of the processes that share the database (hq.leader).
+                background.start_soon(lambda: lead(db, background_work, interval=lead_interval))
             yield
             # A retention run in progress finishes first (its thread cannot be stopped).
             background.cancel_scope.cancel()

@@ -90,6 +90,7 @@ from hq import (
     survey_versions,
     user_cli,
     users,
+    workers,
 )
 from hq.alerts.rules import RuleError
 from hq.assignment import is_served, served_touchpoints
@@ -122,6 +123,8 @@ log = logging.getLogger("effortless.hq.cli")
 DATABASE_URL_ENV = "EFFORTLESS_HQ_DATABASE_URL"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+# Each worker holds its own database connections (hq.db.database POOL_SIZE and more).
+MAX_WORKERS = 64
 
 
 class CliError(Exception):
@@ -178,6 +181,13 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _worker_count(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_WORKERS}: {text!r}")
     return value
 
 
@@ -301,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser(
         "serve",
-        help="run the HTTP API (one process, one worker)",
+        help="run the HTTP API and the dashboard",
         epilog=f"Every option can also come from the environment: {serve_env.PREFIX} and the "
         "option's name in capitals, e.g. EFFORTLESS_HQ_MAX_CONNECTIONS for --max-connections. "
         "The command line wins.",
@@ -385,6 +395,14 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         metavar="SECONDS",
         help="how often scheduled work (the digest, alerts) is looked for "
         f"({jobs.CHECK_INTERVAL_S:g})",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_worker_count,
+        default=1,
+        metavar="N",
+        help="processes that serve requests on the one address (1; more needs PostgreSQL); "
+        "one of them does the background work (retention, alerts, digests)",
     )
     serve.add_argument(
         "--metrics-token-file",
@@ -788,8 +806,13 @@ def serve(args: argparse.Namespace) -> int:
             metrics_token = read_token(args.metrics_token_file)
         except TokenError as e:
             raise CliError(f"--metrics-token-file: {e}") from None
+    worker = workers.inherited()
+    if worker is None and args.workers > 1:
+        return _supervise(args, surveys)
+    if worker is not None:
+        workers.end_with_supervisor(worker.supervisor)
     with closing(_open_database(args)) as db:
-        sock = _listen(args.host, args.port)
+        sock = worker.sock if worker is not None else _listen(args.host, args.port)
         outgoing = Outgoing(mailer, args.public_url or _url(sock))
         app = create_app(
             db,
@@ -806,11 +829,14 @@ def serve(args: argparse.Namespace) -> int:
             metrics_token=metrics_token,
         )
         server = make_server(app, _server_settings(args))
-        print(
-            f"ces-hq {__version__} listening on {_url(sock)} "
-            f"(database {db.describe()}, {len(surveys.by_id)} surveys from {surveys.folder})",
-            flush=True,
-        )
+        if worker is None:
+            print(
+                f"ces-hq {__version__} listening on {_url(sock)} "
+                f"(database {db.describe()}, {len(surveys.by_id)} surveys from {surveys.folder})",
+                flush=True,
+            )
+        else:
+            log.info("worker %d serving (pid %d)", worker.index, os.getpid())
         # uvicorn stops gracefully on SIGTERM/SIGINT and then raises the signal again with
         # the handler it found; these make that second delivery a no-op, so a stop by
         # signal ends with status 0 instead of a KeyboardInterrupt traceback.
@@ -820,6 +846,36 @@ def serve(args: argparse.Namespace) -> int:
         sock.close()
     log.info("ces-hq stopped")
     return 0
+
+
+def _supervise(args: argparse.Namespace, surveys: SurveyCatalog) -> int:
+    """`serve --workers N`: check the database, then run N workers (hq.workers)."""
+    with closing(_open_database(args)) as db:
+        if db.is_sqlite:
+            raise CliError(
+                f"--workers {args.workers} needs PostgreSQL (--database-url "
+                "postgresql+psycopg://...): an SQLite file takes writes from one process; "
+                "use one worker with SQLite"
+            )
+        # Once here, not by N workers at the same moment.
+        try:
+            survey_versions.seed(db, surveys)
+            journeys.seed(db, surveys)
+        except SQLAlchemyError as e:
+            raise CliError(f"cannot seed the published surveys: {describe_error(e)}") from None
+        described = db.describe()
+    sock = _listen(args.host, args.port)
+    print(
+        f"ces-hq {__version__} listening on {_url(sock)} with {args.workers} worker processes "
+        f"(database {described}, {len(surveys.by_id)} surveys from {surveys.folder})",
+        flush=True,
+    )
+    command = [sys.executable, "-m", "hq.cli", *args.argv]
+    try:
+        return workers.Supervisor(command, sock, args.workers).run()
+    finally:
+        sock.close()
+        log.info("ces-hq stopped")
 
 
 # --- kiosks ---------------------------------------------------------------------------------
@@ -1633,6 +1689,7 @@ def parse_args(argv: Sequence[str] | None, environ: Mapping[str, str]) -> argpar
     (EFFORTLESS_HQ_..., hq.serve_env); a bad variable exits as a bad option does."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else list(argv)
     if args.command == "serve":
         given = serve_env.given_dests(
             build_parser(), "serve", sys.argv[1:] if argv is None else list(argv)

@@ -3,9 +3,10 @@
 Two kinds of numbers:
 
 - Counters and the batch-latency histogram count what this process served since it
-  started (answers stored, duplicate or rejected, batch latency, failed logins). With
-  several ces-hq processes, scrape each process, or run prometheus-client's multiprocess
-  mode (PROMETHEUS_MULTIPROC_DIR); Prometheus adds the processes up (``sum()``).
+  started (answers stored, duplicate or rejected, batch latency, failed logins). Under
+  `ces-hq serve --workers N` every worker answers with all workers' counts added up
+  (prometheus-client's multiprocess mode, in a folder of the supervisor's: hq.workers).
+  Separate `ces-hq serve` processes are scraped each; Prometheus adds them up (``sum()``).
 - Gauges and the alerts-sent counter are read from the database at scrape time (kiosks by
   status, the queue depth kiosks report in heartbeats, their oldest unsent answer, alert
   deliveries sent): every process answers the same.
@@ -17,6 +18,7 @@ answers only ``Authorization: Bearer <token>`` (401 otherwise), compared in cons
 from __future__ import annotations
 
 import hmac
+import os
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
@@ -32,6 +35,8 @@ from hq.dashboard import insights
 from hq.db.database import HQDatabase
 from hq.db.tables import alert_deliveries
 
+# prometheus-client's own variable: set, every process's counters go to files in that folder.
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # A token shorter than this is guessable; one longer than this is no token.
 MIN_TOKEN_CHARS = 16
 MAX_TOKEN_CHARS = 256
@@ -127,7 +132,17 @@ class Metrics:
         fleet = FleetCollector(read_fleet(db, now))
         snapshot = CollectorRegistry()
         snapshot.register(fleet)
-        return generate_latest(self.registry) + generate_latest(snapshot)
+        return generate_latest(self._counted()) + generate_latest(snapshot)
+
+    def _counted(self) -> CollectorRegistry:
+        """This process's counters; under `serve --workers N` every worker's, added up
+        (each worker writes its own to the supervisor's folder, hq.workers)."""
+        folder = os.environ.get(MULTIPROCESS_ENV)
+        if not folder:
+            return self.registry
+        together = CollectorRegistry()
+        MultiProcessCollector(together, path=folder)  # type: ignore[no-untyped-call]
+        return together
 
 
 @dataclass(frozen=True)
