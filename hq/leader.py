@@ -36,7 +36,7 @@ log = logging.getLogger("effortless.hq.leader")
 # How often a process that does not lead tries to, and the leader checks it still does.
 LEAD_INTERVAL_S = 5.0
 # An arbitrary constant (as the schema set-up lock's): the first half of the lock's key.
-_LEAD_LOCK_CLASS = 0x45464C4C
+LEAD_LOCK_CLASS = 0x45464C4C
 # A leader whose database stops answering gives up the lead after about this long.
 _CHECK_TIMEOUT_S = 5.0
 
@@ -68,7 +68,7 @@ class _Lock:
             conn.execute(text(f"SET statement_timeout = {int(_CHECK_TIMEOUT_S * 1000)}"))
             taken = conn.execute(
                 text("SELECT pg_try_advisory_lock(:key, hashtext(current_schema()))"),
-                {"key": _LEAD_LOCK_CLASS},
+                {"key": LEAD_LOCK_CLASS},
             ).scalar_one()
         except BaseException:
             conn.close()
@@ -150,6 +150,8 @@ async def lead(
                 "lost the database connection that held the lead: background work stopped "
                 "here; a process that reaches the database takes it over"
             )
+            # Every other process looks within one interval: one of them leads next.
+            await anyio.sleep(2 * interval)
     finally:
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(lock.close)

@@ -18,10 +18,11 @@ import requests
 from answers import make_answer
 from hqserver import HQService, ces_hq
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from hq.db.database import HQDatabase
 from hq.db.tables import responses
+from hq.leader import LEAD_LOCK_CLASS
 
 TOKEN = "workers-metrics-token-0123456789abcdef"
 LEADS = re.compile(r"this process \(pid (\d+)\) now runs the background work")
@@ -202,3 +203,35 @@ def test_workers_from_the_environment(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 1
     assert "--workers 2 needs PostgreSQL" in result.stderr
+
+
+def test_a_leader_whose_lock_connection_is_cut_hands_over(tmp_path: Path, pg_url: str) -> None:
+    first = HQService(tmp_path / "one", pg_url, port=0).start()
+    try:
+        wait_for("the first to lead", lambda: LEADS.search(first.stderr()))
+        with HQService(tmp_path / "two", pg_url, port=0) as second:
+            wait_for("the second to stand by", lambda: STANDS_BY.search(second.stderr()))
+            # As a database restart or a network cut would: the lead's session ends.
+            admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+            try:
+                with admin.connect() as conn:
+                    cut = conn.execute(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                            "WHERE locktype = 'advisory' AND granted AND classid = :lead "
+                            "AND database = (SELECT oid FROM pg_database "
+                            "                WHERE datname = current_database()) "
+                            # The key's second half is the schema (an oid: unsigned).
+                            "AND objid::int8 = hashtext(current_schema())::int8 & 4294967295"
+                        ),
+                        {"lead": LEAD_LOCK_CLASS},
+                    ).all()
+            finally:
+                admin.dispose()
+            assert len(cut) == 1
+            wait_for("the second to take over", lambda: LEADS.search(second.stderr()))
+            wait_for("the first to notice", lambda: "lost the database" in first.stderr())
+            assert first.running()
+            assert requests.get(f"{first.url}/readyz", timeout=30).status_code == 200
+    finally:
+        first.stop()
