@@ -11,6 +11,8 @@ KIOSK_ID = "kiosk_id"
 HQ_URL = "hq_url"
 TOKEN = "hq_token"
 INSECURE = "allow_insecure_http"
+# The CA file (in the data dir) HQ's certificate is checked against instead of the default.
+HQ_CA = "hq_ca"
 STORE_ID = "store_id"
 TOUCHPOINT = "touchpoint"
 PIN_HASH = "manager_pin"
@@ -27,6 +29,7 @@ SETTINGS_KEYS = frozenset(
         HQ_URL,
         TOKEN,
         INSECURE,
+        HQ_CA,
         STORE_ID,
         TOUCHPOINT,
         PIN_HASH,

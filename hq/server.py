@@ -351,4 +351,9 @@ def make_server(app: Any, settings: ServerSettings) -> uvicorn.Server:
         timeout_graceful_shutdown=10,
         workers=1,
     )
+    # uvicorn reads FORWARDED_ALLOW_IPS; which proxies are trusted is worth seeing at start.
+    log.info(
+        "client addresses taken from X-Forwarded-For of %s (FORWARDED_ALLOW_IPS)",
+        config.forwarded_allow_ips,
+    )
     return HQServer(config)

@@ -7,7 +7,7 @@ own, so an address gets at most ``processes x burst`` tries at once. The per-use
 (hq.users) lives in the database and holds across processes.
 
 The address is ``request.client.host`` as uvicorn sets it: the peer's address, or the
-X-Forwarded-For address when the peer is a proxy that --forwarded-allow-ips trusts.
+X-Forwarded-For address when the peer is a proxy that FORWARDED_ALLOW_IPS trusts.
 IPv6 clients are counted per /64, the block one host usually has to itself.
 """
 

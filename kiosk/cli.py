@@ -187,6 +187,13 @@ def enroll_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow plain http to an HQ that is not on this machine (not for production)",
     )
+    parser.add_argument(
+        "--hq-ca",
+        type=Path,
+        metavar="FILE",
+        help="trust HQ's certificate only if it comes from this CA (PEM; a company's own); "
+        "kept in the data dir",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     return parser
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ces.keys import HQ_URL, NOT_AUTHORISED, TOKEN
-from sync.enrolment import EnrolmentError, enrol, remember
+from sync.enrolment import CAFileError, EnrolmentError, enrol, read_ca_file, remember
 from sync.outbox import DB_FILENAME, Outbox, OutboxError, OutboxUnavailable, describe
 from sync.settings import Settings, SettingsDamaged
 from sync.worker import SyncWorker, read_status
@@ -57,9 +57,14 @@ def _fail(command: str, message: str, code: int = 1) -> int:
 
 @plain_errors("enroll")
 def enroll(args: argparse.Namespace) -> int:
+    ca_file: Path | None = args.hq_ca
+    try:
+        ca = read_ca_file(ca_file) if ca_file is not None else None
+    except CAFileError as exc:
+        return _fail("enroll", f"--hq-ca: {exc}", 2)
     try:
         base_url, enrolment = enrol(
-            args.hq, args.code, allow_insecure_http=args.allow_insecure_http
+            args.hq, args.code, allow_insecure_http=args.allow_insecure_http, ca_file=ca_file
         )
     except EnrolmentError as exc:
         return _fail("enroll", str(exc), 2 if exc.bad_address else 1)
@@ -68,7 +73,7 @@ def enroll(args: argparse.Namespace) -> int:
         settings = Settings(Path(str(args.data_dir)))
         # A new code from HQ is what may replace a damaged settings file (kept aside).
         settings.replace_damaged()
-        remember(settings, outbox, base_url, enrolment, args.allow_insecure_http)
+        remember(settings, outbox, base_url, enrolment, args.allow_insecure_http, ca)
     finally:
         outbox.close()
     print(

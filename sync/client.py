@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -122,7 +123,10 @@ class HQClient:
         *,
         allow_insecure_http: bool = False,
         timeout: tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+        ca_file: Path | None = None,
     ) -> None:
+        """``ca_file``: the only CA certificates HQ's certificate is checked against (a
+        company CA); without it, requests' own (certifi's) or REQUESTS_CA_BUNDLE's."""
         self.base_url = check_url(base_url, allow_insecure_http=allow_insecure_http)
         self.token = token
         self.timeout = timeout
@@ -136,7 +140,8 @@ class HQClient:
         # No adapter retries: a silent resend here would hide failures from the worker.
         for prefix in ("http://", "https://"):
             self.session.mount(prefix, HTTPAdapter(max_retries=0))
-        self.session.verify = True
+        self.verify: str | bool = str(ca_file) if ca_file is not None else True
+        self.session.verify = self.verify
         self.session.headers["User-Agent"] = f"effortless-kiosk/{__version__}"
 
     def close(self) -> None:
@@ -153,12 +158,31 @@ class HQClient:
         url = self.base_url + path
         try:
             response = self.session.request(
-                method, url, json=json, headers=all_headers, timeout=self.timeout
+                method,
+                url,
+                json=json,
+                headers=all_headers,
+                timeout=self.timeout,
+                # Given with each request: requests lets REQUESTS_CA_BUNDLE override the
+                # session's, which would quietly replace the CA the kiosk was enrolled with.
+                verify=self.verify,
             )
         except requests.Timeout as exc:
             raise RetryableError(
                 f"HQ did not answer in time at {self.base_url}",
                 Problem(problems.HQ_TIMEOUT, {"url": self.base_url}),
+            ) from exc
+        except requests.exceptions.SSLError as exc:
+            # A ConnectionError too, but "not reachable" would send IT looking at the network.
+            reason = _verify_failure(exc)
+            if reason is None:
+                raise RetryableError(
+                    f"HQ not reachable at {self.base_url} (TLS handshake failed)",
+                    Problem(problems.HQ_UNREACHABLE, {"url": self.base_url}),
+                ) from exc
+            raise RetryableError(
+                f"HQ's certificate is not trusted at {self.base_url}: {reason}",
+                Problem(problems.HQ_UNTRUSTED, {"url": self.base_url}),
             ) from exc
         except requests.ConnectionError as exc:
             raise RetryableError(
@@ -169,6 +193,12 @@ class HQClient:
             what = type(exc).__name__
             raise RetryableError(
                 f"talking to HQ failed: {what}", Problem(problems.HQ_FAILED, {"error": what})
+            ) from exc
+        except OSError as exc:
+            # requests' own check of the CA file, before any connection: gone or unreadable.
+            raise RetryableError(
+                f"the CA file for HQ cannot be used: {exc}",
+                Problem(problems.HQ_UNTRUSTED, {"url": self.base_url}),
             ) from exc
         status = response.status_code
         if status in (401, 403):
@@ -225,6 +255,26 @@ class HQClient:
 
     def heartbeat(self, payload: dict[str, Any]) -> None:
         self._request("POST", "/api/v1/heartbeat", json=payload)
+
+
+def _verify_failure(exc: BaseException) -> str | None:
+    """OpenSSL's reason for refusing HQ's certificate ("unable to get local issuer
+    certificate", "Hostname mismatch, ..."), dug out of the exceptions requests and urllib3
+    wrap it in; None when the handshake failed for another reason."""
+    import ssl  # only here: the kiosk's start does not need it (see HQClient)
+
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, ssl.SSLCertVerificationError):
+            reason = item.verify_message or item.reason or "certificate verify failed"
+            return str(reason).rstrip(".")
+        todo.extend([*item.args, getattr(item, "reason", None), item.__cause__, item.__context__])
+    return None
 
 
 def _error_of(response: requests.Response) -> tuple[str, str]:

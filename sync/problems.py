@@ -24,6 +24,7 @@ PLAIN_HTTP = "plain_http"
 # Talking to HQ
 HQ_TIMEOUT = "hq_timeout"
 HQ_UNREACHABLE = "hq_unreachable"
+HQ_UNTRUSTED = "hq_untrusted"
 HQ_FAILED = "hq_failed"
 HQ_STATUS = "hq_status"
 HQ_BAD_ANSWER = "hq_bad_answer"
@@ -55,6 +56,7 @@ KINDS: dict[str, frozenset[str]] = {
     PLAIN_HTTP: frozenset({"host"}),
     HQ_TIMEOUT: frozenset({"url"}),
     HQ_UNREACHABLE: frozenset({"url"}),
+    HQ_UNTRUSTED: frozenset({"url"}),
     HQ_FAILED: frozenset({"error"}),
     HQ_STATUS: frozenset({"status"}),
     HQ_BAD_ANSWER: frozenset(),

@@ -38,6 +38,7 @@ from ces.timestamps import iso_utc, utc_now
 from sync import problems
 from sync.backoff import Backoff
 from sync.client import HQClient, HQError, NotAuthorisedError, RefusedError, RetryableError
+from sync.enrolment import trusted_ca
 from sync.manager_events import forget_delivered, pending_events
 from sync.outbox import Outbox, QueueStats, describe
 from sync.problems import Problem
@@ -250,7 +251,10 @@ class SyncWorker:
             if not url or not token:
                 log.error("not enrolled with HQ: nothing to sync to")
                 return
-            kwargs: dict[str, Any] = {"allow_insecure_http": settings.get(INSECURE) == "1"}
+            kwargs: dict[str, Any] = {
+                "allow_insecure_http": settings.get(INSECURE) == "1",
+                "ca_file": trusted_ca(self._data_dir, settings),
+            }
             if self._timeout is not None:
                 kwargs["timeout"] = self._timeout
             client = HQClient(url, token, **kwargs)

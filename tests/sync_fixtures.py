@@ -33,11 +33,12 @@ def running_hq(data_dir: Path) -> Iterator[HQService]:
         yield service
 
 
-def enrol(data_dir: Path, hq_url: str, code: str) -> str:
+def enrol(data_dir: Path, hq_url: str, code: str, hq_ca: Path | None = None) -> str:
     """Enrol the kiosk in data_dir as `ces-kiosk enroll` does; returns its kiosk id."""
     args = argparse.Namespace(
-        hq=hq_url, code=code, data_dir=data_dir, allow_insecure_http=False, verbose=False
-    )
+        hq=hq_url, code=code, data_dir=data_dir, allow_insecure_http=False, hq_ca=hq_ca,
+        verbose=False,
+    )  # fmt: skip
     assert sync_cli.enroll(args) == 0
     with closing(Outbox.attach(data_dir)) as outbox:
         kiosk_id = outbox.settings.get(keys.KIOSK_ID)

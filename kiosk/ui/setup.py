@@ -38,7 +38,7 @@ from kiosk.flow.texts import (
 
 # QmlElement reads the module's name and version from this module's globals.
 from kiosk.ui.qmlmodule import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME  # noqa: F401
-from sync.enrolment import EnrolmentError, enrol, remember
+from sync.enrolment import CA_FILENAME, EnrolmentError, enrol, kept_ca, remember
 from sync.outbox import Outbox
 from sync.problems import Problem
 from sync.settings import Settings
@@ -221,8 +221,11 @@ class SetupController(QObject):  # type: ignore[operator]
 
     def _enrol(self, url: str, code: str) -> None:
         # Never on the UI thread: HQ may take its time to answer, or never answer.
+        # A kiosk enrolled with its company's CA (ces-kiosk enroll --hq-ca) keeps it.
+        ca = kept_ca(self._settings)
+        ca_file = self._settings.data_dir / CA_FILENAME if ca is not None else None
         try:
-            result: Any = enrol(url, code)
+            result: Any = (*enrol(url, code, ca_file=ca_file), ca)
         except EnrolmentError as exc:
             result = exc
         self._enrolment_finished.emit(result)
@@ -234,12 +237,12 @@ class SetupController(QObject):  # type: ignore[operator]
             return
         assert isinstance(result, tuple)
         assert self._pending is not None
-        base_url, enrolment = result
+        base_url, enrolment, ca = result
         pin, locale = self._pending
         # A damaged settings file is kept aside, not overwritten; a new code from HQ is
         # what allows starting afresh.
         self._settings.replace_damaged()
-        remember(self._settings, self._outbox, base_url, enrolment, False)
+        remember(self._settings, self._outbox, base_url, enrolment, False, ca)
         if not self._later:
             finish(self._settings, self._guard, pin, locale)
         log.info("kiosk enrolled with HQ for store %s", enrolment.store)
