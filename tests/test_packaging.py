@@ -73,8 +73,8 @@ def locked(side: str, python: str) -> dict[str, Version]:
     """Package -> version of requirements/SIDE.lock, as pip installs it on ``python``."""
     versions: dict[str, Version] = {}
     for line in (LOCKS / f"{side}.lock").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
+        line = line.split("#", 1)[0].strip().removesuffix("\\").strip()
+        if not line or line.startswith("--hash="):
             continue
         pin, _, marker = line.partition(";")
         if marker.strip() and not Marker(marker).evaluate(marker_env(python)):
@@ -298,9 +298,13 @@ def test_ces_kiosk_without_the_kiosk_extra_names_the_install_and_syncs_without_q
         one_line_hint(run([ces_kiosk, *args]), "ces-kiosk", "kiosk")
     # With the packages the outbox and the sender need, but still no Qt: the commands that
     # only read the outbox and talk to HQ work, and the screens ask for the whole extra.
-    packages = ["sqlite-utils", "requests", "platformdirs"]
+    # The kiosk's lock without Qt: its pins with their hashes (pip checks them all).
+    without_qt = tmp_path / "kiosk-without-qt.lock"
+    blocks = re.split(r"\n(?=\S)", (LOCKS / "kiosk.lock").read_text(encoding="utf-8"))
+    qt = re.compile(r"(pyside6|shiboken6)\S*==", re.I)
+    without_qt.write_text("\n".join(b for b in blocks if not qt.match(b)) + "\n", encoding="utf-8")
     pip = [str(bare_venv / "bin/python"), "-m", "pip", "install", "--quiet"]
-    installed = run([*pip, "-c", str(LOCKS / "kiosk.lock"), *packages])
+    installed = run([*pip, "-r", str(without_qt)])
     assert installed.returncode == 0, installed.stderr
     assert run([str(bare_venv / "bin/python"), "-c", "import PySide6"]).returncode != 0
     status = run([ces_kiosk, "status", "--data-dir", data_dir])
@@ -333,3 +337,13 @@ def test_the_icons_and_the_font_name_their_licences() -> None:
     for font in (ROOT / "assets/fonts").glob("*.[ot]tf"):
         family = font.stem.split("-")[0]
         assert (ROOT / f"assets/fonts/LICENSE-{family}.txt").exists(), font.name
+
+
+@pytest.mark.parametrize("side", ["kiosk", "hq", "test"])
+def test_every_locked_package_carries_the_hashes_of_its_files(side: str) -> None:
+    # pip's hash-checking mode needs them all: one without would stop every install.
+    text = (LOCKS / f"{side}.lock").read_text(encoding="utf-8")
+    pins = re.findall(r"^(\S+)==\S+.*?\\\n((?:\s+--hash=sha256:[0-9a-f]{64}.*\n)+)", text, re.M)
+    pinned = [line for line in text.splitlines() if "==" in line and not line.startswith("#")]
+    assert pinned
+    assert len(pins) == len(pinned), f"{side}.lock: a pin without --hash lines"
