@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,11 @@ log = logging.getLogger("effortless.sync.client")
 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 30.0
+# A kept-alive connection idle longer than this is closed, not reused. HQ closes idle
+# connections after 5 s (proxies after their own time): a request sent just as the server
+# closes the connection meets a reset, and would be reported as "HQ not reachable". The
+# kiosk talks to HQ every few seconds at most while it drains, once a minute otherwise.
+REUSE_IDLE_S = 2.0
 RETRYABLE_STATUS = frozenset({408, 429}) | frozenset(range(500, 600))
 RESULT_STATUSES = frozenset({"new", "duplicate", "rejected"})
 
@@ -124,6 +131,7 @@ class HQClient:
         allow_insecure_http: bool = False,
         timeout: tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
         ca_file: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """``ca_file``: the only CA certificates HQ's certificate is checked against (a
         company CA); without it, requests' own (certifi's) or REQUESTS_CA_BUNDLE's."""
@@ -143,6 +151,8 @@ class HQClient:
         self.verify: str | bool = str(ca_file) if ca_file is not None else True
         self.session.verify = self.verify
         self.session.headers["User-Agent"] = f"effortless-kiosk/{__version__}"
+        self._clock = clock
+        self._last_answer_at: float | None = None
 
     def close(self) -> None:
         self.session.close()
@@ -156,6 +166,10 @@ class HQClient:
         if self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"
         url = self.base_url + path
+        if self._last_answer_at is not None and self._clock() - self._last_answer_at > REUSE_IDLE_S:
+            # Drops the pooled connections; the session makes new ones as needed.
+            self.session.close()
+        self._last_answer_at = None
         try:
             response = self.session.request(
                 method,
@@ -200,6 +214,7 @@ class HQClient:
                 f"the CA file for HQ cannot be used: {exc}",
                 Problem(problems.HQ_UNTRUSTED, {"url": self.base_url}),
             ) from exc
+        self._last_answer_at = self._clock()
         status = response.status_code
         if status in (401, 403):
             raise NotAuthorisedError("kiosk not authorised by HQ", Problem(problems.NOT_AUTHORISED))

@@ -732,13 +732,17 @@ def fleet(db: HQDatabase, now: datetime, only: frozenset[str] | None = None) -> 
         rates = _usual_traffic(db, conn, now)
         # A store and touchpoint whose kiosks have all been silent for longer than the
         # profile: its usual traffic is that of the weeks before its last answer (up to now,
-        # which adds nothing: there is no later answer).
-        long_silent: dict[tuple[str, str], datetime] = {}
+        # which adds nothing: there is no later answer). One that answered within the
+        # profile but is not in it began after the profile was counted (minutes ago): it
+        # has no usual traffic yet, and a query for each such pair made the page of a new
+        # fleet take seconds (bench/fleet.py).
+        latest: dict[tuple[str, str], datetime] = {}
         for row in kiosk_rows:
             pair = (row["store"], row["touchpoint"])
             last_at = moment(row["last_answer_at"])
             if last_at is not None and pair not in rates:
-                long_silent[pair] = max(last_at, long_silent.get(pair, last_at))
+                latest[pair] = max(last_at, latest.get(pair, last_at))
+        long_silent = {pair: last_at for pair, last_at in latest.items() if last_at < since}
         for (store, touchpoint), last_at in sorted(long_silent.items()):
             rates.update(
                 _answer_profiles(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from dashboard_data import Spec, add, kiosk, many
-from sqlalchemy import create_engine, inspect, select, text, update
+from sqlalchemy import create_engine, event, inspect, select, text, update
 
 from hq import actions, storeinfo
 from hq.dashboard import insights
@@ -218,6 +219,34 @@ def test_a_kiosk_silent_for_40_days_keeps_its_last_answer_and_warning(db: HQData
     # One an hour as usual before it stopped: the last 7 days missed 7 * 24 of them.
     assert row.expected_since == pytest.approx(7 * 24 * 20 / 28)
     assert row.silent
+
+
+def test_a_new_fleet_answering_after_the_profile_was_counted_is_read_at_once(
+    db: HQDatabase,
+) -> None:
+    """The usual traffic is counted once every few minutes; stores that began answering
+    since are not silent, and are not each counted again (a query per store made the fleet
+    page of a new 1,000-kiosk chain take seconds: bench/fleet.py)."""
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    new = [kiosk(db, f"s{n:03d}") for n in range(1, 31)]
+    assert all(not r.silent for r in insights.fleet(db, now - timedelta(minutes=5)))
+    for k in new:
+        add(db, k, [Spec(now - timedelta(minutes=m), 6, "price") for m in (1, 2, 3)])
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        rows = insights.fleet(db, now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(rows) == 30
+    assert all(r.last_answer_at == now - timedelta(minutes=1) for r in rows)
+    assert not any(r.silent for r in rows)
+    answer_reads = [s for s in statements if re.search(r"FROM\s+responses\b", s)]
+    assert len(answer_reads) <= 1, answer_reads
 
 
 def test_deleting_a_kiosks_newest_answer_moves_its_last_answer_back(db: HQDatabase) -> None:
