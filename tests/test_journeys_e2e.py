@@ -17,7 +17,6 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -26,6 +25,7 @@ from typing import Any
 
 import pytest
 from hqserver import HQService
+from kiosk_program import CES_KIOSK, ces_kiosk
 from sqlalchemy import func, select
 
 from ces import keys
@@ -37,20 +37,8 @@ from sync.outbox import DB_FILENAME, Outbox
 
 pytestmark = pytest.mark.browser
 
-CES_KIOSK = str(Path(sys.executable).parent / "ces-kiosk")
 PASSWORD = "correct horse battery"
 STEP_S = 60.0
-
-
-def ces_kiosk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CES_KIOSK, *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
 
 
 def reload_until(page: Any, selector: str, wanted: str, what: str) -> str:
@@ -191,13 +179,15 @@ def test_a_survey_made_at_hq_reaches_a_kiosk_and_its_answers_the_journey_view(
         kiosk_process = None
         simulated = ces_kiosk(
             "simulate", "--data-dir", str(data_dir), "--allow-upload", "--responses", "40",
-            "--days", "1",
+            "--days", "1", timeout=300,
         )  # fmt: skip
         assert simulated.returncode == 0, simulated.stderr
         assert json.loads(simulated.stdout)["survey"] == "pickup"
         with closing(sqlite3.connect(data_dir / DB_FILENAME)) as kiosk_db:
             answered = kiosk_db.execute("SELECT count(*) FROM responses").fetchone()[0]
-        synced = ces_kiosk("sync", "--data-dir", str(data_dir), "--until-empty", "--timeout", "120")
+        synced = ces_kiosk(
+            "sync", "--data-dir", str(data_dir), "--until-empty", "--timeout", "120", timeout=300
+        )
         assert synced.returncode == 0, synced.stderr
 
         with db.reading() as conn:

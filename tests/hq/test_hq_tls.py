@@ -15,7 +15,6 @@ import json
 import os
 import ssl
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import pytest
 import requests
 import requests.certs
 from hqserver import HQService, ces_hq, free_port
+from kiosk_program import ces_kiosk
 from sync_fixtures import hq_answers, kiosk_acknowledged, running_hq, write_answers
 from tls_proxy import Certificate, Nginx, make_ca, make_server_cert, nginx_binary
 
@@ -39,7 +39,6 @@ from sync import problems
 from sync.outbox import Outbox
 from sync.settings import Settings
 
-CES_KIOSK = str(Path(sys.executable).parent / "ces-kiosk")
 ANSWERS = 40
 # The clients' own addresses: all of 127.0.0.0/8 is this machine, and nginx sees each.
 CLIENT_A, CLIENT_B = "127.0.0.2", "127.0.0.4"
@@ -67,19 +66,6 @@ class Proxy:
 
     def url(self, port: int) -> str:
         return self.nginx.url(port)
-
-
-def ces_kiosk(
-    *args: str, timeout: float = 120, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CES_KIOSK, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
-    )
 
 
 @pytest.fixture(scope="module")

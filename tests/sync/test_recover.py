@@ -4,28 +4,17 @@ does the same from any file and never adds an answer twice."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from hqserver import HQService
+from kiosk_program import ces_kiosk
 from sync_fixtures import enrol, hq_answers, kiosk_rows, running_hq, write_answers
 
 from sync.outbox import DB_FILENAME, Outbox
-
-CES_KIOSK = str(Path(sys.executable).parent / "ces-kiosk")
-ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-
-
-def ces_kiosk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CES_KIOSK, *args], capture_output=True, text=True, timeout=180, check=False, env=ENV
-    )
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,7 @@ app sends a shopper's answer to HQ by itself.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import timedelta
@@ -22,6 +20,7 @@ from typing import Any
 import pytest
 import requests
 from hqserver import HQService, ces_hq, free_port
+from kiosk_program import ces_kiosk
 from sync_fixtures import (
     enrol,
     hq_answers,
@@ -45,19 +44,7 @@ from kiosk.ui.driver import is_shown, tap, visible_item
 from sync.outbox import DB_FILENAME, Outbox
 from sync.settings import Settings
 
-CES_KIOSK = str(Path(sys.executable).parent / "ces-kiosk")
 STORE, TOUCHPOINT = "s042", "in_store_purchase"
-
-
-def ces_kiosk(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CES_KIOSK, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
 
 
 @pytest.fixture(scope="module")
