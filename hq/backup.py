@@ -34,6 +34,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from ces.durable import fsync_dir
 from hq.db.database import PG_CONNECT_TIMEOUT_S, SQLITE_BUSY_TIMEOUT_MS, describe_error
 from hq.db.tables import SCHEMA_VERSION, meta, responses
 
@@ -164,7 +165,7 @@ def backup_sqlite(
             # A link cannot replace a file that appeared in the meantime; a rename would.
             os.link(partial, target)
             partial.unlink()
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except FileExistsError:
         raise BackupError(f"{target} already exists; add --force to replace it") from None
     except PermissionError:
@@ -265,7 +266,7 @@ def _as_one_file(path: Path) -> None:
 def _swap_in(staged: Path, target: Path, aside: Path) -> Path | None:
     if not target.exists():
         os.replace(staged, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         return None
     lock = _lock_unused(target)
     try:
@@ -284,7 +285,7 @@ def _swap_in(staged: Path, target: Path, aside: Path) -> Path | None:
         os.replace(staged, target)
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except PermissionError as e:
         raise BackupError(
             f"cannot write {e.filename or target.parent}: permission denied"
@@ -420,14 +421,6 @@ def _remove(path: Path) -> None:
 
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
     finally:

@@ -22,6 +22,7 @@ from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ces.durable import fsync_dir
 from ces.keys import KIOSK_ID
 from ces.keys import SETTINGS_KEYS as KEYS
 
@@ -47,14 +48,6 @@ def _thread_lock(path: Path) -> threading.Lock:
         return _LOCKS.setdefault(str(path.resolve()), threading.Lock())
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
@@ -70,7 +63,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 class Settings:
@@ -172,7 +165,7 @@ class Settings:
                 n += 1
                 target = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
             os.replace(self.path, target)
-            _fsync_dir(self.data_dir)
+            fsync_dir(self.data_dir)
             log.warning("damaged settings file moved aside to %s", target.name)
             return target
 

@@ -40,12 +40,7 @@ async def healthz(hq: Context) -> Response:
         return refusal.response
     if failure is not None:
         # Not logged: the write that failed was, and a load balancer polls this.
-        return error_response(
-            503,
-            "unavailable",
-            f"the database does not take writes: {failure}",
-            {"Retry-After": str(RETRY_AFTER_S)},
-        )
+        return _unavailable(f"the database does not take writes: {failure}")
     return json_response(200, {"status": "ok"})
 
 
@@ -66,13 +61,12 @@ async def livez() -> Response:
 async def readyz(hq: Context) -> Response:
     failure = await _probe(hq)
     if failure is not None:
-        return error_response(
-            503,
-            "unavailable",
-            f"the database does not take a write: {failure}",
-            {"Retry-After": str(RETRY_AFTER_S)},
-        )
+        return _unavailable(f"the database does not take a write: {failure}")
     return json_response(200, {"status": "ok"})
+
+
+def _unavailable(message: str) -> Response:
+    return error_response(503, "unavailable", message, {"Retry-After": str(RETRY_AFTER_S)})
 
 
 async def _probe(hq: Context) -> str | None:
