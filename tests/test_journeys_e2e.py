@@ -30,8 +30,8 @@ from sqlalchemy import func, select
 
 from ces import keys
 from hq import users
+from hq.db import tables
 from hq.db.database import HQDatabase, sqlite_url
-from hq.db.tables import responses as answers_table
 from kiosk.preset import preconfigure
 from sync.outbox import DB_FILENAME, Outbox
 
@@ -192,14 +192,16 @@ def test_a_survey_made_at_hq_reaches_a_kiosk_and_its_answers_the_journey_view(
 
         with db.reading() as conn:
             stored = conn.execute(
-                select(answers_table.c.survey_id, answers_table.c.survey_version, func.count())
-                .where(answers_table.c.touchpoint == "pickup_desk")
-                .group_by(answers_table.c.survey_id, answers_table.c.survey_version)
+                select(
+                    tables.responses.c.survey_id, tables.responses.c.survey_version, func.count()
+                )
+                .where(tables.responses.c.touchpoint == "pickup_desk")
+                .group_by(tables.responses.c.survey_id, tables.responses.c.survey_version)
             ).all()
             counted = conn.execute(
                 select(func.count()).where(
-                    answers_table.c.touchpoint == "pickup_desk",
-                    answers_table.c.flags.not_like('%"rapid"%'),
+                    tables.responses.c.touchpoint == "pickup_desk",
+                    tables.responses.c.flags.not_like('%"rapid"%'),
                 )
             ).scalar_one()
         assert [tuple(r) for r in stored] == [("pickup", 2, answered)]

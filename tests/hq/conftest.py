@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from hq_helpers import HQ, serving
+from hq_helpers import HQ, DoomedDatabase, serving
 from smtp_inbox import Inbox, start_inbox
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -85,6 +85,20 @@ def _pg_schema(database: str) -> Iterator[str]:
         with engine.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+@pytest.fixture
+def doomed_pg(pg_database: str) -> Iterator[DoomedDatabase]:
+    name = f"effortless_hq_gone_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(pg_database).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield DoomedDatabase(url, name, admin)
+    finally:
+        DoomedDatabase(url, name, admin).drop()  # if the test did not get that far
+        admin.dispose()
 
 
 @pytest.fixture

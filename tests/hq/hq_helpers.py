@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import Engine
 
 from hq import users
 from hq.app import create_app
@@ -333,3 +334,16 @@ def stored_schema_version(conn: Connection) -> str:
 def mark_schema_version(conn: Connection, version: int) -> None:
     """Make a database claim an older schema (after taking away what came since)."""
     conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(version)))
+
+
+@dataclass(frozen=True)
+class DoomedDatabase:
+    """A PostgreSQL database of its own, which the test drops while HQ uses it."""
+
+    url: str
+    name: str
+    admin: Engine
+
+    def drop(self) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 
-from hq.db.tables import responses
+from hq.db import tables
 
 FLEET = Path(__file__).resolve().parents[2] / "bench" / "fleet.py"
 KIOSKS = 5
@@ -61,8 +61,8 @@ def test_a_tiny_fleet_runs_and_every_acknowledged_answer_is_stored_once(
             rows, ids, kiosks = conn.execute(
                 select(
                     func.count(),
-                    func.count(func.distinct(responses.c.id)),
-                    func.count(func.distinct(responses.c.kiosk_id)),
+                    func.count(func.distinct(tables.responses.c.id)),
+                    func.count(func.distinct(tables.responses.c.kiosk_id)),
                 )
             ).one()
     finally:

@@ -28,8 +28,8 @@ from test_hq_roles_routes import KIOSK, ROUTES, STATIC, routes_of
 from hq import actions, digest, digest_render, footfall, roles, survey_versions, users
 from hq.alerts import rules
 from hq.alerts.inbox import evaluate
+from hq.db import tables
 from hq.db.database import HQDatabase, sqlite_url
-from hq.db.tables import responses
 from hq.surveys import SurveyCatalog, load_surveys
 
 pytestmark = pytest.mark.browser
@@ -138,7 +138,7 @@ def _seed_more(hq: HQ) -> dict[str, str]:
     draft = survey_versions.new_draft_from(db, "in_store_purchase", "anna")
     with db.reading() as conn:
         answer_id = conn.execute(
-            select(responses.c.id).where(responses.c.comment.is_not(None))
+            select(tables.responses.c.id).where(tables.responses.c.comment.is_not(None))
         ).scalar()
     (kiosk_id,) = [
         k.id for k in db.kiosks() if k.store == "s001" and k.touchpoint == "in_store_purchase"

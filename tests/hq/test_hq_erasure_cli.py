@@ -29,8 +29,8 @@ from hqserver import CES_HQ, ces_hq
 from sqlalchemy import text, update
 
 from hq import erasure
+from hq.db import tables
 from hq.db.database import HQDatabase
-from hq.db.tables import responses as answers_table
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -229,8 +229,8 @@ def test_a_hostile_comment_is_shown_as_plain_text_on_one_line(sqlite_database_ur
         hostile = "\x1b[2J\x1b[31mrood\nregel\u202etwee " + "heel lang " * 20
         with db.writing() as conn:
             conn.execute(
-                update(answers_table)
-                .where(answers_table.c.comment == "gewoon goed")
+                update(tables.responses)
+                .where(tables.responses.c.comment == "gewoon goed")
                 .values(comment=hostile)
             )
         dry = ces_hq(

@@ -9,13 +9,12 @@ import logging
 import shutil
 import sqlite3
 import subprocess
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from hq_helpers import HQ, serving
+from hq_helpers import HQ, DoomedDatabase, serving
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -140,22 +139,19 @@ def test_readyz_is_503_while_a_table_is_locked_on_postgresql(
 
 
 def test_readyz_is_503_when_the_postgresql_database_is_gone(
-    pg_database: str, surveys: SurveyCatalog, expect_log: Any, caplog: pytest.LogCaptureFixture
+    doomed_pg: DoomedDatabase,
+    surveys: SurveyCatalog,
+    expect_log: Any,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     expect_log("effortless.hq.api", NOT_READY)
-    name = f"effortless_hq_gone_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = HQDatabase.open(make_url(pg_database).set(database=name).render_as_string(False))
+    db = HQDatabase.open(doomed_pg.url)
     try:
         with serving(db, surveys) as url:
             assert requests.get(f"{url}/readyz", timeout=30).status_code == 200
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            _not_ready(requests.get(f"{url}/readyz", timeout=30), name)
+            doomed_pg.drop()
+            _not_ready(requests.get(f"{url}/readyz", timeout=30), doomed_pg.name)
             assert requests.get(f"{url}/livez", timeout=30).status_code == 200
     finally:
         db.close()
-        admin.dispose()
     _no_tracebacks(caplog)

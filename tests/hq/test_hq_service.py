@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hq_helpers import HQ, make_answers, serving
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from hq_helpers import HQ, DoomedDatabase, make_answers, serving
 
 from ces.assets import surveys_dir
 from hq.db.database import HQDatabase
@@ -257,25 +255,19 @@ def test_healthz(hq: HQ) -> None:
 
 
 def test_a_database_that_goes_away_is_503_with_retry_after(
-    pg_database: str, surveys: Any, expect_log: Any
+    doomed_pg: DoomedDatabase, surveys: Any, expect_log: Any
 ) -> None:
     expect_log("effortless.hq.api", "the database did not answer")
-    name = f"effortless_hq_gone_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = HQDatabase.open(make_url(pg_database).set(database=name).render_as_string(False))
+    db = HQDatabase.open(doomed_pg.url)
     try:
         with serving(db, surveys) as url:
             hq = HQ(url, db)
             _, token = hq.kiosk()
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            doomed_pg.drop()
             health = hq.get("/healthz")
             sent = hq.send(token, make_answers(2))
     finally:
         db.close()
-        admin.dispose()
     for reply in (health, sent):
         assert reply.status_code == 503
         assert reply.headers["retry-after"] == "5"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 import re
 import signal
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -19,23 +19,16 @@ from answers import make_answer
 from hqserver import HQService, ces_hq
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, func, select, text
+from sync_fixtures import wait_until
 
+from hq.db import tables
 from hq.db.database import HQDatabase
-from hq.db.tables import responses
 from hq.leader import LEAD_LOCK_CLASS
 
 TOKEN = "workers-metrics-token-0123456789abcdef"
 LEADS = re.compile(r"this process \(pid (\d+)\) now runs the background work")
 STANDS_BY = re.compile(r"this one \(pid (\d+)\) stands by")
 STARTED = re.compile(r"worker (\d+) started \(pid (\d+)\)")
-
-
-def wait_for(what: str, check: Callable[[], object], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def worker_pids(log: str) -> list[int]:
@@ -55,7 +48,7 @@ def workers(tmp_path: Path, pg_url: str) -> Iterator[HQService]:
     token.write_text(TOKEN)
     options = ["--workers", "2", "--metrics-token-file", str(token)]
     with HQService(tmp_path / "hq", pg_url, port=0, options=options) as hq:
-        wait_for("both workers", lambda: len(worker_pids(hq.stderr())) == 2)
+        wait_until(lambda: len(worker_pids(hq.stderr())) == 2, 60, "both workers")
         yield hq
 
 
@@ -69,7 +62,9 @@ def stored(url: str) -> int:
     db = HQDatabase.open(url)
     try:
         with db.reading() as conn:
-            return int(conn.execute(select(func.count()).select_from(responses)).scalar_one())
+            return int(
+                conn.execute(select(func.count()).select_from(tables.responses)).scalar_one()
+            )
     finally:
         db.close()
 
@@ -121,7 +116,9 @@ def test_one_worker_does_the_background_work_and_another_takes_over(
     workers: HQService,
 ) -> None:
     hq = workers
-    wait_for("a leader", lambda: LEADS.search(hq.stderr()) and STANDS_BY.search(hq.stderr()))
+    wait_until(
+        lambda: bool(LEADS.search(hq.stderr()) and STANDS_BY.search(hq.stderr())), 60, "a leader"
+    )
     log = hq.stderr()
     assert len(LEADS.findall(log)) == 1
     leader = int(LEADS.findall(log)[0])
@@ -129,11 +126,11 @@ def test_one_worker_does_the_background_work_and_another_takes_over(
     assert log.count("retention: comments kept") == 1
 
     os.kill(leader, signal.SIGKILL)
-    wait_for("the supervisor to notice", lambda: "ended by SIGKILL" in hq.stderr())
-    wait_for("a new leader", lambda: len(LEADS.findall(hq.stderr())) == 2)
+    wait_until(lambda: "ended by SIGKILL" in hq.stderr(), 60, "the supervisor to notice")
+    wait_until(lambda: len(LEADS.findall(hq.stderr())) == 2, 60, "a new leader")
     new_leader = int(LEADS.findall(hq.stderr())[1])
     assert new_leader != leader
-    wait_for("a third worker", lambda: len(worker_pids(hq.stderr())) == 3)
+    wait_until(lambda: len(worker_pids(hq.stderr())) == 3, 60, "a third worker")
     assert requests.get(f"{hq.url}/livez", timeout=30).status_code == 200
     # Still one leader: whichever of the two took the lead, the other stands by.
 
@@ -141,7 +138,7 @@ def test_one_worker_does_the_background_work_and_another_takes_over(
         log = hq.stderr()
         return len(LEADS.findall(log)) + len(STANDS_BY.findall(log))
 
-    wait_for("the new worker to find its role", lambda: roles() == 3)
+    wait_until(lambda: roles() == 3, 60, "the new worker to find its role")
     log = hq.stderr()
     assert len(LEADS.findall(log)) == 2
     current = {int(pid) for pid in LEADS.findall(log)[1:] + STANDS_BY.findall(log)} - {leader}
@@ -166,20 +163,29 @@ def test_workers_end_when_the_supervisor_is_killed(workers: HQService) -> None:
     pids = worker_pids(hq.stderr())
     hq.process.kill()
     hq.process.wait(timeout=10)
-    wait_for("the workers to end", lambda: not any(alive(pid) for pid in pids), timeout=40)
+    wait_until(lambda: not any(alive(pid) for pid in pids), 40, "the workers to end")
+
+
+@contextmanager
+def leader_and_standby(tmp_path: Path, pg_url: str) -> Iterator[tuple[HQService, HQService]]:
+    """Two separate `ces-hq serve` on one database: the first leads, the second stands by."""
+    first = HQService(tmp_path / "one", pg_url, port=0).start()
+    try:
+        wait_until(lambda: bool(LEADS.search(first.stderr())), 60, "the first to lead")
+        with HQService(tmp_path / "two", pg_url, port=0) as second:
+            wait_until(
+                lambda: bool(STANDS_BY.search(second.stderr())), 60, "the second to stand by"
+            )
+            yield first, second
+    finally:
+        first.stop()
 
 
 def test_separate_processes_on_one_database_elect_one_leader(tmp_path: Path, pg_url: str) -> None:
-    first = HQService(tmp_path / "one", pg_url, port=0).start()
-    try:
-        wait_for("the first to lead", lambda: LEADS.search(first.stderr()))
-        with HQService(tmp_path / "two", pg_url, port=0) as second:
-            wait_for("the second to stand by", lambda: STANDS_BY.search(second.stderr()))
-            assert not LEADS.search(second.stderr())
-            first.stop()
-            wait_for("the second to take over", lambda: LEADS.search(second.stderr()))
-    finally:
+    with leader_and_standby(tmp_path, pg_url) as (first, second):
+        assert not LEADS.search(second.stderr())
         first.stop()
+        wait_until(lambda: bool(LEADS.search(second.stderr())), 60, "the second to take over")
 
 
 def test_more_than_one_worker_needs_postgresql(tmp_path: Path) -> None:
@@ -206,32 +212,26 @@ def test_workers_from_the_environment(tmp_path: Path) -> None:
 
 
 def test_a_leader_whose_lock_connection_is_cut_hands_over(tmp_path: Path, pg_url: str) -> None:
-    first = HQService(tmp_path / "one", pg_url, port=0).start()
-    try:
-        wait_for("the first to lead", lambda: LEADS.search(first.stderr()))
-        with HQService(tmp_path / "two", pg_url, port=0) as second:
-            wait_for("the second to stand by", lambda: STANDS_BY.search(second.stderr()))
-            # As a database restart or a network cut would: the lead's session ends.
-            admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-            try:
-                with admin.connect() as conn:
-                    cut = conn.execute(
-                        text(
-                            "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                            "WHERE locktype = 'advisory' AND granted AND classid = :lead "
-                            "AND database = (SELECT oid FROM pg_database "
-                            "                WHERE datname = current_database()) "
-                            # The key's second half is the schema (an oid: unsigned).
-                            "AND objid::int8 = hashtext(current_schema())::int8 & 4294967295"
-                        ),
-                        {"lead": LEAD_LOCK_CLASS},
-                    ).all()
-            finally:
-                admin.dispose()
-            assert len(cut) == 1
-            wait_for("the second to take over", lambda: LEADS.search(second.stderr()))
-            wait_for("the first to notice", lambda: "lost the database" in first.stderr())
-            assert first.running()
-            assert requests.get(f"{first.url}/readyz", timeout=30).status_code == 200
-    finally:
-        first.stop()
+    with leader_and_standby(tmp_path, pg_url) as (first, second):
+        # As a database restart or a network cut would: the lead's session ends.
+        admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                cut = conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                        "WHERE locktype = 'advisory' AND granted AND classid = :lead "
+                        "AND database = (SELECT oid FROM pg_database "
+                        "                WHERE datname = current_database()) "
+                        # The key's second half is the schema (an oid: unsigned).
+                        "AND objid::int8 = hashtext(current_schema())::int8 & 4294967295"
+                    ),
+                    {"lead": LEAD_LOCK_CLASS},
+                ).all()
+        finally:
+            admin.dispose()
+        assert len(cut) == 1
+        wait_until(lambda: bool(LEADS.search(second.stderr())), 60, "the second to take over")
+        wait_until(lambda: "lost the database" in first.stderr(), 60, "the first to notice")
+        assert first.running()
+        assert requests.get(f"{first.url}/readyz", timeout=30).status_code == 200
